@@ -1,0 +1,96 @@
+import type { DType, Storage } from '../tensor/dtype.js';
+
+/**
+ * The kernel interface every backend implements. Tensor ops only ever call these functions, so a
+ * faster backend (WebAssembly, threads) slots in without touching a single op or backward rule.
+ *
+ * Conventions: "dense" arrays hold exactly the elements in row-major order starting at index 0;
+ * a StridedView describes a tensor that may be a non-contiguous view (broadcast dims have stride 0).
+ * Kernels write into `out` arrays the op layer allocated through `alloc`, so a backend that keeps
+ * tensors in its own memory arena controls every allocation.
+ */
+export interface StridedView {
+  readonly data: Storage;
+  readonly offset: number;
+  readonly strides: readonly number[];
+}
+
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'tanh' | 'sigmoid' | 'relu' | 'gelu'
+  | 'abs' | 'sin' | 'cos' | 'square' | 'reciprocal';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+export type ReduceOp = 'sum' | 'max' | 'min';
+
+/** Shape of a batched matrix product: `batch` independent (M x K) @ (K x N) products. */
+export interface MatmulSpec {
+  readonly batch: number;
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+  /** Element offset of each batch's A and B matrix inside their arrays. */
+  readonly aOffsets: ArrayLike<number>;
+  readonly bOffsets: ArrayLike<number>;
+  /** A is stored as its transpose (K x M, row-major); the backward pass uses this to avoid copies. */
+  readonly transA: boolean;
+  readonly transB: boolean;
+}
+
+export interface Backend {
+  readonly name: string;
+  alloc(dtype: DType, size: number): Storage;
+
+  /** Copies a strided view of `shape` into another strided view (contiguous() and slice backward use it). */
+  copy(shape: readonly number[], src: StridedView, dst: StridedView): void;
+
+  /** out[i] = f(x[i]); `pow` by a scalar exponent is `unary('pow', ..., exponent)`. */
+  unary(op: UnaryOp | 'powScalar', x: Storage, out: Storage, scalar?: number): void;
+  /** out[i] = g[i] * f'(x[i]), given the forward input x and output y (whichever is cheaper to use). */
+  unaryBackward(op: UnaryOp | 'powScalar', x: Storage, y: Storage, g: Storage, out: Storage, scalar?: number): void;
+
+  /** Broadcast elementwise binary op over `shape`; `out` is dense. */
+  binary(op: BinaryOp, shape: readonly number[], a: StridedView, b: StridedView, out: Storage): void;
+  /** out = cond ? a : b elementwise over `shape` with broadcasting; `out` is dense. */
+  where(shape: readonly number[], cond: StridedView, a: StridedView, b: StridedView, out: Storage): void;
+
+  /**
+   * Reduces the middle axis of a dense array viewed as (outer, n, inner) into (outer, inner).
+   * For max/min, `argOut` receives the winning position along the axis (first one on ties).
+   */
+  reduce(op: ReduceOp, x: Storage, outer: number, n: number, inner: number, out: Storage, argOut?: Int32Array): void;
+
+  /** Batched matrix product into dense `out` of shape (batch, M, N). */
+  matmul(spec: MatmulSpec, a: Storage, b: Storage, out: Storage): void;
+
+  /** Row-wise softmax (or log-softmax) of a dense (rows, cols) array. */
+  softmax(x: Storage, rows: number, cols: number, out: Storage, log: boolean): void;
+  /** Gradient of softmax / log-softmax from its output y and upstream gradient g. */
+  softmaxBackward(y: Storage, g: Storage, rows: number, cols: number, out: Storage, log: boolean): void;
+
+  /**
+   * Cross-entropy of dense logits (rows, cols) against integer targets; rows whose target equals
+   * `ignoreIndex` contribute nothing. Writes each row's log-sum-exp into `lse` and returns the
+   * summed loss and the number of counted rows.
+   */
+  crossEntropy(logits: Storage, targets: Int32Array, rows: number, cols: number, ignoreIndex: number,
+    lse: Storage): { sum: number; count: number };
+  /** d(loss)/d(logits) = scale * (softmax - onehot) on counted rows, 0 on ignored rows. */
+  crossEntropyBackward(logits: Storage, targets: Int32Array, lse: Storage, rows: number, cols: number,
+    ignoreIndex: number, scale: number, out: Storage): void;
+
+  /** out[i, :] = src[indices[i], :] for rows of length rowSize (embedding lookup). */
+  indexSelect(src: Storage, rowSize: number, indices: Int32Array, out: Storage): void;
+  /** out[indices[i], :] += g[i, :] (embedding backward); `out` must be pre-zeroed by the caller. */
+  indexAdd(g: Storage, rowSize: number, indices: Int32Array, out: Storage): void;
+
+  /**
+   * Gather along the middle axis: x is (outer, n, inner), index is (outer, m, inner) with values in [0, n);
+   * out[o, j, i] = x[o, index[o, j, i], i].
+   */
+  gather(x: Storage, index: Int32Array, outer: number, n: number, m: number, inner: number, out: Storage): void;
+  /** The adjoint of gather: out[o, index[o, j, i], i] += g[o, j, i]; `out` must be pre-zeroed. */
+  scatterAdd(g: Storage, index: Int32Array, outer: number, n: number, m: number, inner: number, out: Storage): void;
+}

@@ -1,0 +1,116 @@
+import type { BinaryOp, StridedView, UnaryOp } from '../backend.js';
+import type { Storage } from '../../tensor/dtype.js';
+import { erf } from './erf.js';
+import { forEachRow, isDense } from './strided.js';
+
+const SQRT1_2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+type Unary = (x: number, scalar: number) => number;
+/** Derivative of each unary function, from its input x and its output y. */
+type Derivative = (x: number, y: number, scalar: number) => number;
+
+const unaryFns: Record<UnaryOp | 'powScalar', Unary> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  rsqrt: (x) => 1 / Math.sqrt(x),
+  tanh: Math.tanh,
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  relu: (x) => (x > 0 ? x : 0),
+  gelu: (x) => 0.5 * x * (1 + erf(x * SQRT1_2)),
+  abs: Math.abs,
+  sin: Math.sin,
+  cos: Math.cos,
+  square: (x) => x * x,
+  reciprocal: (x) => 1 / x,
+  powScalar: (x, p) => Math.pow(x, p),
+};
+
+const derivatives: Record<UnaryOp | 'powScalar', Derivative> = {
+  neg: () => -1,
+  exp: (_x, y) => y,
+  log: (x) => 1 / x,
+  sqrt: (_x, y) => 0.5 / y,
+  rsqrt: (x, y) => (-0.5 * y) / x,
+  tanh: (_x, y) => 1 - y * y,
+  sigmoid: (_x, y) => y * (1 - y),
+  relu: (x) => (x > 0 ? 1 : 0),
+  gelu: (x) => 0.5 * (1 + erf(x * SQRT1_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
+  abs: (x) => Math.sign(x),
+  sin: Math.cos,
+  cos: (x) => -Math.sin(x),
+  square: (x) => 2 * x,
+  reciprocal: (_x, y) => -y * y,
+  powScalar: (x, _y, p) => (p === 0 ? 0 : p * Math.pow(x, p - 1)),
+};
+
+export function unary(op: UnaryOp | 'powScalar', x: Storage, out: Storage, scalar = 0): void {
+  const f = unaryFns[op];
+  for (let i = 0; i < x.length; i++) out[i] = f(x[i], scalar);
+}
+
+export function unaryBackward(op: UnaryOp | 'powScalar', x: Storage, y: Storage, g: Storage, out: Storage, scalar = 0): void {
+  const df = derivatives[op];
+  for (let i = 0; i < g.length; i++) out[i] = g[i] * df(x[i], y[i], scalar);
+}
+
+const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  maximum: (a, b) => (a >= b || Number.isNaN(a) ? a : b),
+  minimum: (a, b) => (a <= b || Number.isNaN(a) ? a : b),
+  eq: (a, b) => +(a === b),
+  ne: (a, b) => +(a !== b),
+  lt: (a, b) => +(a < b),
+  le: (a, b) => +(a <= b),
+  gt: (a, b) => +(a > b),
+  ge: (a, b) => +(a >= b),
+};
+
+export function binary(op: BinaryOp, shape: readonly number[], a: StridedView, b: StridedView, out: Storage): void {
+  const f = binaryFns[op];
+  const ad = a.data;
+  const bd = b.data;
+  if (isDense(shape, a.strides, a.offset) && isDense(shape, b.strides, b.offset)) {
+    for (let i = 0; i < out.length; i++) out[i] = f(ad[i], bd[i]);
+    return;
+  }
+  const last = shape.length - 1;
+  const cols = last >= 0 ? shape[last] : 1;
+  const as = last >= 0 ? a.strides[last] : 0;
+  const bs = last >= 0 ? b.strides[last] : 0;
+  forEachRow(shape, [a, b], ([ao, bo], row) => {
+    const base = row * cols;
+    for (let j = 0; j < cols; j++) out[base + j] = f(ad[ao + j * as], bd[bo + j * bs]);
+  });
+}
+
+export function where(shape: readonly number[], cond: StridedView, a: StridedView, b: StridedView, out: Storage): void {
+  const last = shape.length - 1;
+  const cols = last >= 0 ? shape[last] : 1;
+  const [cs, as, bs] = [cond, a, b].map((v) => (last >= 0 ? v.strides[last] : 0));
+  const cd = cond.data;
+  const ad = a.data;
+  const bd = b.data;
+  forEachRow(shape, [cond, a, b], ([co, ao, bo], row) => {
+    const base = row * cols;
+    for (let j = 0; j < cols; j++) out[base + j] = cd[co + j * cs] ? ad[ao + j * as] : bd[bo + j * bs];
+  });
+}
+
+export function copy(shape: readonly number[], src: StridedView, dst: StridedView): void {
+  const last = shape.length - 1;
+  const cols = last >= 0 ? shape[last] : 1;
+  const ss = last >= 0 ? src.strides[last] : 0;
+  const ds = last >= 0 ? dst.strides[last] : 0;
+  const sd = src.data;
+  const dd = dst.data;
+  forEachRow(shape, [src, dst], ([so, doff]) => {
+    for (let j = 0; j < cols; j++) dd[doff + j * ds] = sd[so + j * ss];
+  });
+}

@@ -1,0 +1,28 @@
+import type { Backend } from '../backend.js';
+import { allocStorage } from '../../tensor/dtype.js';
+import { binary, copy, unary, unaryBackward, where } from './elementwise.js';
+import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
+import { matmul } from './matmul.js';
+import { reduce } from './reduce.js';
+import { crossEntropy, crossEntropyBackward, softmax, softmaxBackward } from './softmax.js';
+
+/** The plain TypeScript backend: every kernel written to be read, the yardstick other backends are tested against. */
+export const referenceBackend: Backend = {
+  name: 'reference',
+  alloc: allocStorage,
+  copy,
+  unary,
+  unaryBackward,
+  binary,
+  where,
+  reduce,
+  matmul,
+  softmax,
+  softmaxBackward,
+  crossEntropy,
+  crossEntropyBackward,
+  indexSelect,
+  indexAdd,
+  gather,
+  scatterAdd,
+};

@@ -1,0 +1,64 @@
+import type { Storage } from '../../tensor/dtype.js';
+
+export function softmax(x: Storage, rows: number, cols: number, out: Storage, log: boolean): void {
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    const lse = logSumExpRow(x, base, cols);
+    for (let c = 0; c < cols; c++) {
+      const logp = x[base + c] - lse;
+      out[base + c] = log ? logp : Math.exp(logp);
+    }
+  }
+}
+
+export function softmaxBackward(y: Storage, g: Storage, rows: number, cols: number, out: Storage, log: boolean): void {
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    let dot = 0;
+    for (let c = 0; c < cols; c++) dot += log ? g[base + c] : g[base + c] * y[base + c];
+    for (let c = 0; c < cols; c++) {
+      out[base + c] = log
+        ? g[base + c] - Math.exp(y[base + c]) * dot
+        : y[base + c] * (g[base + c] - dot);
+    }
+  }
+}
+
+/** log(sum(exp(row))) computed after subtracting the row max, so logits of +100 do not overflow. */
+export function logSumExpRow(x: Storage, base: number, cols: number): number {
+  let max = -Infinity;
+  for (let c = 0; c < cols; c++) if (x[base + c] > max) max = x[base + c];
+  if (max === -Infinity) return -Infinity;
+  let sum = 0;
+  for (let c = 0; c < cols; c++) sum += Math.exp(x[base + c] - max);
+  return max + Math.log(sum);
+}
+
+export function crossEntropy(logits: Storage, targets: Int32Array, rows: number, cols: number, ignoreIndex: number,
+  lse: Storage): { sum: number; count: number } {
+  let sum = 0;
+  let count = 0;
+  for (let r = 0; r < rows; r++) {
+    const t = targets[r];
+    if (t === ignoreIndex) continue;
+    const base = r * cols;
+    lse[r] = logSumExpRow(logits, base, cols);
+    sum += lse[r] - logits[base + t];
+    count++;
+  }
+  return { sum, count };
+}
+
+export function crossEntropyBackward(logits: Storage, targets: Int32Array, lse: Storage, rows: number, cols: number,
+  ignoreIndex: number, scale: number, out: Storage): void {
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    const t = targets[r];
+    if (t === ignoreIndex) {
+      out.fill(0, base, base + cols);
+      continue;
+    }
+    for (let c = 0; c < cols; c++) out[base + c] = scale * Math.exp(logits[base + c] - lse[r]);
+    out[base + t] -= scale;
+  }
+}

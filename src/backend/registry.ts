@@ -1,0 +1,16 @@
+import type { Backend } from './backend.js';
+import { referenceBackend } from './reference/index.js';
+
+let active: Backend = referenceBackend;
+
+/** The backend every tensor op dispatches to. */
+export function backend(): Backend {
+  return active;
+}
+
+/** Switches all subsequent ops to another backend; returns the previous one so callers can restore it. */
+export function setBackend(next: Backend): Backend {
+  const previous = active;
+  active = next;
+  return previous;
+}

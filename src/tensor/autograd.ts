@@ -1,0 +1,105 @@
+import { ZerogradError, fmtShape } from './errors.js';
+import type { Tensor } from './tensor.js';
+
+/**
+ * How one op's output gradient flows back to its inputs. `backward` receives d(loss)/d(output) and
+ * returns one gradient per input (null where an input needs none). A returned gradient may have a
+ * broadcast shape: the engine sums it down to the input's shape, so op authors never unbroadcast.
+ */
+export interface GradFn {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  readonly backward: (gradOutput: Tensor) => readonly (Tensor | null)[];
+}
+
+let gradEnabled = true;
+
+export const isGradEnabled = (): boolean => gradEnabled;
+
+/** Runs `fn` without recording a graph (evaluation, optimizer steps, and every backward rule). */
+export function noGrad<T>(fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+/** Attaches a backward rule to `out` when grad mode is on and some input requires grad. */
+export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: GradFn['backward']): Tensor {
+  if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
+    out.requiresGrad = true;
+    out.gradFn = { op, inputs, backward };
+  }
+  return out;
+}
+
+/** Inputs before outputs, each tensor once: the order in which gradients are complete. */
+function topologicalOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  // Iterative DFS: a deep model (or a long unrolled loop) would overflow the JS call stack.
+  const stack: { tensor: Tensor; expanded: boolean }[] = [{ tensor: root, expanded: false }];
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    if (top.expanded) {
+      order.push(top.tensor);
+      continue;
+    }
+    if (visited.has(top.tensor)) continue;
+    visited.add(top.tensor);
+    stack.push({ tensor: top.tensor, expanded: true });
+    for (const input of top.tensor.gradFn?.inputs ?? []) {
+      if (input.requiresGrad && !visited.has(input)) stack.push({ tensor: input, expanded: false });
+    }
+  }
+  return order;
+}
+
+/**
+ * Reverse-mode differentiation from `root`. Leaf tensors (and non-leaves that called retainGrad())
+ * accumulate into `.grad`; every other intermediate gradient is dropped once it has been used.
+ */
+export function backward(root: Tensor, gradient?: Tensor): void {
+  if (!root.requiresGrad) {
+    throw new ZerogradError('backward', 'the tensor does not require grad and has no grad_fn; mark an input with requiresGrad');
+  }
+  let seed = gradient;
+  if (!seed) {
+    if (root.size !== 1) {
+      throw new ZerogradError('backward', `grad can be implicitly created only for scalar outputs, got shape ${fmtShape(root.shape)}; pass a gradient of that shape`);
+    }
+    seed = root.onesLike();
+  } else if (seed.shape.join() !== root.shape.join()) {
+    throw new ZerogradError('backward', `gradient shape ${fmtShape(seed.shape)} does not match output shape ${fmtShape(root.shape)}`);
+  }
+  const order = topologicalOrder(root);
+  const grads = new Map<Tensor, Tensor>([[root, seed.detach()]]);
+  noGradBackward(order, grads);
+}
+
+function noGradBackward(order: Tensor[], grads: Map<Tensor, Tensor>): void {
+  noGrad(() => {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const tensor = order[i];
+      const grad = grads.get(tensor);
+      if (!grad) continue;
+      grads.delete(tensor);
+      if (tensor.gradFn === null || tensor.retainsGrad) {
+        tensor.grad = tensor.grad ? tensor.grad.add(grad) : grad.contiguous();
+      }
+      const fn = tensor.gradFn;
+      if (!fn) continue;
+      const inputGrads = fn.backward(grad);
+      fn.inputs.forEach((input, k) => {
+        const g = inputGrads[k];
+        if (!g || !input.requiresGrad) return;
+        const shaped = g.sumToShape(input.shape);
+        const existing = grads.get(input);
+        grads.set(input, existing ? existing.add(shaped) : shaped);
+      });
+    }
+  });
+}

@@ -1,0 +1,119 @@
+import { backend } from '../backend/registry.js';
+import { type DType, type Storage, allocStorage, dtypeOf } from './dtype.js';
+import { ZerogradError, fmtShape } from './errors.js';
+import { type Generator, defaultGenerator } from './random.js';
+import { checkShape, numel } from './shape.js';
+import { type NestedArray, Tensor } from './tensor.js';
+
+export interface TensorOptions {
+  /** float32 unless a typed array says otherwise; JS numbers carry no int/float distinction to infer from. */
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+function finish(data: Storage, shape: readonly number[], options: TensorOptions): Tensor {
+  const t = Tensor.fromStorage(data, shape);
+  if (options.requiresGrad) t.requiresGrad_();
+  return t;
+}
+
+function nestedShape(data: NestedArray, path: string): number[] {
+  if (!Array.isArray(data)) return [];
+  if (data.length === 0) return [0];
+  const inner = nestedShape(data[0], `${path}[0]`);
+  data.forEach((item, i) => {
+    const shape = nestedShape(item, `${path}[${i}]`);
+    if (shape.join() !== inner.join()) {
+      throw new ZerogradError('tensor', `ragged nested array: ${path}[${i}] has shape ${fmtShape(shape)} but ${path}[0] has ${fmtShape(inner)}`);
+    }
+  });
+  return [data.length, ...inner];
+}
+
+/** A tensor from nested arrays, a number, or a typed array with an explicit shape (copied). */
+export function tensor(data: NestedArray | Storage, options: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
+  if (ArrayBuffer.isView(data)) {
+    const dtype = options.dtype ?? dtypeOf(data);
+    const shape = options.shape ?? [data.length];
+    if (numel(shape) !== data.length) {
+      throw new ZerogradError('tensor', `shape ${fmtShape(shape)} needs ${numel(shape)} elements, the array has ${data.length}`);
+    }
+    const out = backend().alloc(dtype, data.length);
+    out.set(data);
+    return finish(out, shape, options);
+  }
+  const shape = nestedShape(data, 'data');
+  const flat = Array.isArray(data) ? (data as unknown[]).flat(Infinity) as number[] : [data];
+  const out = backend().alloc(options.dtype ?? 'float32', flat.length);
+  flat.forEach((v, i) => {
+    if (typeof v !== 'number') throw new ZerogradError('tensor', `element ${i} is ${typeof v}, expected a number`);
+    out[i] = v;
+  });
+  return finish(out, shape, options);
+}
+
+export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
+  const out = backend().alloc(options.dtype ?? 'float32', numel(checkShape('full', shape)));
+  out.fill(value);
+  return finish(out, shape, options);
+}
+
+export const zeros = (shape: readonly number[], options: TensorOptions = {}) => full(shape, 0, options);
+export const ones = (shape: readonly number[], options: TensorOptions = {}) => full(shape, 1, options);
+
+/** start, start+step, ... up to (not including) end; int32 when every bound is an integer. */
+export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  const [from, to] = end === undefined ? [0, start] : [start, end];
+  if (step === 0) throw new ZerogradError('arange', 'step must be non-zero');
+  const count = Math.max(0, Math.ceil((to - from) / step));
+  const integral = [from, to, step].every(Number.isInteger);
+  const out = backend().alloc(options.dtype ?? (integral ? 'int32' : 'float32'), count);
+  for (let i = 0; i < count; i++) out[i] = from + i * step;
+  return finish(out, [count], options);
+}
+
+export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+  const out = backend().alloc(options.dtype ?? 'float32', steps);
+  for (let i = 0; i < steps; i++) out[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
+  return finish(out, [steps], options);
+}
+
+export function eye(n: number, options: TensorOptions = {}): Tensor {
+  const out = backend().alloc(options.dtype ?? 'float32', n * n);
+  for (let i = 0; i < n; i++) out[i * n + i] = 1;
+  return finish(out, [n, n], options);
+}
+
+function random(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator) => number): Tensor {
+  const generator = options.generator ?? defaultGenerator;
+  const out = backend().alloc(options.dtype ?? 'float32', numel(checkShape(op, shape)));
+  for (let i = 0; i < out.length; i++) out[i] = draw(generator);
+  return finish(out, shape, options);
+}
+
+/** Standard normal samples. */
+export const randn = (shape: readonly number[], options: RandomOptions = {}) => random('randn', shape, options, (g) => g.normal());
+/** Uniform samples in [0, 1). */
+export const rand = (shape: readonly number[], options: RandomOptions = {}) => random('rand', shape, options, (g) => g.random());
+
+/** Uniform integers in [low, high), int32. */
+export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+  if (!(high > low)) throw new ZerogradError('randint', `high (${high}) must be greater than low (${low})`);
+  return random('randint', shape, { dtype: 'int32', ...options }, (g) => g.randint(low, high));
+}
+
+/** A random permutation of 0..n-1 (Fisher-Yates), int32. */
+export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  const generator = options.generator ?? defaultGenerator;
+  const out = allocStorage('int32', n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = generator.randint(0, i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return Tensor.fromStorage(out, [n]);
+}

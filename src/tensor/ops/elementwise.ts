@@ -1,0 +1,141 @@
+import type { BinaryOp, UnaryOp } from '../../backend/backend.js';
+import { backend } from '../../backend/registry.js';
+import { record } from '../autograd.js';
+import { type DType, isFloat, promote } from '../dtype.js';
+import { ZerogradError } from '../errors.js';
+import { defineOp } from '../registry.js';
+import { broadcastShapes, broadcastStrides } from '../shape.js';
+import { Tensor } from '../tensor.js';
+
+export type Operand = Tensor | number;
+
+/** Turns a plain number into a 0-d tensor that computes in `like`'s dtype (as PyTorch treats Python scalars). */
+export function asTensor(value: Operand, like: Tensor): Tensor {
+  if (value instanceof Tensor) return value;
+  const dtype: DType = like.dtype === 'int32' && !Number.isInteger(value) ? 'float32' : like.dtype;
+  const data = backend().alloc(dtype, 1);
+  data[0] = value;
+  return Tensor.fromStorage(data, []);
+}
+
+function requireFloat(op: string, x: Tensor): void {
+  if (!isFloat(x.dtype)) throw new ZerogradError(op, `expected a floating-point tensor, got ${x.dtype}; convert it with .float()`);
+}
+
+function unaryForward(op: UnaryOp | 'powScalar', x: Tensor, scalar?: number): Tensor {
+  requireFloat(op === 'powScalar' ? 'pow' : op, x);
+  const input = x.denseData();
+  const out = backend().alloc(x.dtype, x.size);
+  backend().unary(op, input, out, scalar);
+  const y = Tensor.fromStorage(out, x.shape);
+  return record(y, op, [x], (g) => {
+    const dx = backend().alloc(x.dtype, x.size);
+    backend().unaryBackward(op, input, out, g.denseData(), dx, scalar);
+    return [Tensor.fromStorage(dx, x.shape)];
+  });
+}
+
+const unaryOp = (op: UnaryOp) => defineOp(op, true, (x: Tensor) => unaryForward(op, x));
+
+export const neg = unaryOp('neg');
+export const exp = unaryOp('exp');
+export const log = unaryOp('log');
+export const sqrt = unaryOp('sqrt');
+export const rsqrt = unaryOp('rsqrt');
+export const tanh = unaryOp('tanh');
+export const sigmoid = unaryOp('sigmoid');
+export const relu = unaryOp('relu');
+/** GELU with the exact Gaussian CDF, as torch.nn.GELU() and nanoGPT use. */
+export const gelu = unaryOp('gelu');
+export const abs = unaryOp('abs');
+export const sin = unaryOp('sin');
+export const cos = unaryOp('cos');
+export const square = unaryOp('square');
+export const reciprocal = unaryOp('reciprocal');
+
+/** x ** p for a constant exponent; a tensor exponent goes through `pow`. */
+export const powScalar = defineOp('powScalar', true, (x: Tensor, exponent: number) => unaryForward('powScalar', x, exponent));
+
+/** Evaluates `op` over the broadcast shape of a and b without materialising the broadcast copies. */
+function broadcastBinary(op: BinaryOp, a: Tensor, b: Tensor, outDtype: DType): Tensor {
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const out = backend().alloc(outDtype, shape.reduce((p, s) => p * s, 1));
+  const view = (t: Tensor) => {
+    // Mixed dtypes are computed in the promoted type; a cast copy keeps every kernel single-typed.
+    const cast = t.dtype === outDtype || outDtype === 'int32' ? t : t.to(outDtype);
+    return { data: cast.data, offset: cast.offset, strides: broadcastStrides(cast.shape, cast.strides, shape) };
+  };
+  backend().binary(op, shape, view(a), view(b), out);
+  return Tensor.fromStorage(out, shape);
+}
+
+function binaryOp(op: BinaryOp, grads: (a: Tensor, b: Tensor, out: Tensor, g: Tensor) => [Tensor | null, Tensor | null]) {
+  return defineOp(op, true, (aIn: Operand, bIn: Operand): Tensor => {
+    const [a, b] = operands(aIn, bIn);
+    const out = broadcastBinary(op, a, b, promote(a.dtype, b.dtype));
+    return record(out, op, [a, b], (g) => grads(a, b, out, g));
+  });
+}
+
+function operands(aIn: Operand, bIn: Operand): [Tensor, Tensor] {
+  if (aIn instanceof Tensor) return [aIn, asTensor(bIn, aIn)];
+  if (bIn instanceof Tensor) return [asTensor(aIn, bIn), bIn];
+  throw new ZerogradError('binary op', 'at least one operand must be a tensor');
+}
+
+export const add = binaryOp('add', (_a, _b, _out, g) => [g, g]);
+export const sub = binaryOp('sub', (_a, _b, _out, g) => [g, neg(g)]);
+export const mul = binaryOp('mul', (a, b, _out, g) => [mul(g, b), mul(g, a)]);
+export const div = binaryOp('div', (a, b, _out, g) => [div(g, b), neg(div(mul(g, a), mul(b, b)))]);
+export const pow = binaryOp('pow', (a, b, out, g) => [
+  a.requiresGrad ? mul(g, mul(b, pow(a, sub(b, 1)))) : null,
+  // d/db a^b = a^b ln a is only defined for a > 0, so it is computed only when b needs it.
+  b.requiresGrad ? mul(g, mul(out, log(a))) : null,
+]);
+
+/** Elementwise max; on ties the gradient is split equally, as PyTorch does. */
+export const maximum = binaryOp('maximum', (a, b, _out, g) => tieSplitGrads(a, b, g, 'gt'));
+export const minimum = binaryOp('minimum', (a, b, _out, g) => tieSplitGrads(a, b, g, 'lt'));
+
+function tieSplitGrads(a: Tensor, b: Tensor, g: Tensor, wins: 'gt' | 'lt'): [Tensor, Tensor] {
+  const aWins = broadcastBinary(wins, a, b, g.dtype);
+  const ties = broadcastBinary('eq', a, b, g.dtype);
+  const aShare = add(aWins, mul(ties, 0.5));
+  return [mul(g, aShare), mul(g, sub(1, aShare))];
+}
+
+/** Limits values to [min, max] (PyTorch's clamp); the gradient is zero where a bound is active. */
+export const clamp = defineOp('clamp', true, (x: Tensor, low?: number, high?: number): Tensor => {
+  const floored = low === undefined ? x : where(lt(x, low), low, x);
+  return high === undefined ? floored : where(gt(floored, high), high, floored);
+});
+
+function comparison(op: BinaryOp) {
+  return defineOp(op, false, (aIn: Operand, bIn: Operand): Tensor => {
+    const [a, b] = operands(aIn, bIn);
+    // Compare in the promoted type, but answer with an int32 mask (1 where true).
+    const computeIn = promote(a.dtype, b.dtype);
+    const castA = a.dtype === computeIn ? a : a.to(computeIn);
+    const castB = b.dtype === computeIn ? b : b.to(computeIn);
+    return broadcastBinary(op, castA, castB, 'int32');
+  });
+}
+
+export const eq = comparison('eq');
+export const ne = comparison('ne');
+export const lt = comparison('lt');
+export const le = comparison('le');
+export const gt = comparison('gt');
+export const ge = comparison('ge');
+
+/** cond ? a : b elementwise, broadcasting all three; gradients flow to whichever branch was taken. */
+export const where = defineOp('where', true, (cond: Tensor, aIn: Operand, bIn: Operand): Tensor => {
+  const [a, b] = operands(aIn, bIn);
+  const shape = broadcastShapes('where', cond.shape, a.shape, b.shape);
+  const dtype = promote(a.dtype, b.dtype);
+  const [ca, cb] = [a, b].map((t) => (t.dtype === dtype ? t : t.to(dtype)));
+  const view = (t: Tensor) => ({ data: t.data, offset: t.offset, strides: broadcastStrides(t.shape, t.strides, shape) });
+  const out = backend().alloc(dtype, shape.reduce((p, s) => p * s, 1));
+  backend().where(shape, view(cond), view(ca), view(cb), out);
+  return record(Tensor.fromStorage(out, shape), 'where', [a, b], (g) => [where(cond, g, 0), where(cond, 0, g)]);
+});

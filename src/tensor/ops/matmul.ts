@@ -1,0 +1,84 @@
+import { backend } from '../../backend/registry.js';
+import { record } from '../autograd.js';
+import { isFloat, promote } from '../dtype.js';
+import { ZerogradError, fmtShape } from '../errors.js';
+import { defineOp } from '../registry.js';
+import { broadcastShapes, broadcastStrides, numel } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { contiguous, squeeze, transpose, unsqueeze } from './view.js';
+
+/**
+ * How the kernel should read the trailing (rows, cols) matrix of x: as stored, as a stored transpose
+ * (the layout `transpose(-2, -1)` produces, which is exactly what backward needs), or not at all
+ * (any other layout, which is copied first).
+ */
+function matrixLayout(x: Tensor): 'normal' | 'transposed' | 'copy' {
+  const [rows, cols] = x.shape.slice(-2);
+  const [rowStride, colStride] = x.strides.slice(-2);
+  if ((cols === 1 || colStride === 1) && (rows === 1 || rowStride === cols)) return 'normal';
+  if ((rows === 1 || rowStride === 1) && (cols === 1 || colStride === rows)) return 'transposed';
+  return 'copy';
+}
+
+/** Element offset of each matrix of x when its batch dims are broadcast to `batchShape`. */
+function batchOffsets(x: Tensor, batchShape: readonly number[]): Int32Array {
+  const strides = broadcastStrides(x.shape.slice(0, -2), x.strides.slice(0, -2), batchShape);
+  const count = numel(batchShape);
+  const offsets = new Int32Array(count);
+  for (let p = 0; p < count; p++) {
+    let rest = p;
+    let offset = x.offset;
+    for (let axis = batchShape.length - 1; axis >= 0; axis--) {
+      offset += (rest % batchShape[axis]) * strides[axis];
+      rest = Math.floor(rest / batchShape[axis]);
+    }
+    offsets[p] = offset;
+  }
+  return offsets;
+}
+
+function batchedMatmul(aIn: Tensor, bIn: Tensor): Tensor {
+  const [M, K] = aIn.shape.slice(-2);
+  const [K2, N] = bIn.shape.slice(-2);
+  if (K !== K2) {
+    throw new ZerogradError('matmul', `shapes ${fmtShape(aIn.shape)} and ${fmtShape(bIn.shape)} cannot be multiplied (${M}x${K} and ${K2}x${N}): a.shape[-1]=${K} must equal b.shape[-2]=${K2}`);
+  }
+  const dtype = promote(aIn.dtype, bIn.dtype);
+  const prepare = (x: Tensor) => {
+    const cast = x.dtype === dtype ? x : x.to(dtype);
+    return matrixLayout(cast) === 'copy' ? contiguous(cast) : cast;
+  };
+  const a = prepare(aIn);
+  const b = prepare(bIn);
+  const batchShape = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batch = numel(batchShape);
+  const out = backend().alloc(dtype, batch * M * N);
+  backend().matmul({
+    batch, M, N, K,
+    aOffsets: batchOffsets(a, batchShape),
+    bOffsets: batchOffsets(b, batchShape),
+    transA: matrixLayout(a) === 'transposed',
+    transB: matrixLayout(b) === 'transposed',
+  }, a.data, b.data, out);
+  const result = Tensor.fromStorage(out, [...batchShape, M, N]);
+  return record(result, 'matmul', [aIn, bIn], (g) => [
+    aIn.requiresGrad ? batchedMatmul(g, transpose(b, -2, -1)) : null,
+    bIn.requiresGrad ? batchedMatmul(transpose(a, -2, -1), g) : null,
+  ]);
+}
+
+/** Matrix product with PyTorch's rules: 1-D operands are promoted to matrices, batch dims broadcast. */
+export const matmul = defineOp('matmul', true, (a: Tensor, b: Tensor): Tensor => {
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new ZerogradError('matmul', `both arguments need at least 1 dim, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  }
+  if (!isFloat(a.dtype) || !isFloat(b.dtype)) {
+    throw new ZerogradError('matmul', `expected floating-point tensors, got ${a.dtype} and ${b.dtype}`);
+  }
+  const left = a.ndim === 1 ? unsqueeze(a, 0) : a;
+  const right = b.ndim === 1 ? unsqueeze(b, -1) : b;
+  let out = batchedMatmul(left, right);
+  if (b.ndim === 1) out = squeeze(out, -1);
+  if (a.ndim === 1) out = squeeze(out, a.ndim === 1 && b.ndim === 1 ? -1 : -2);
+  return out;
+});

@@ -1,0 +1,44 @@
+import { ZerogradError, fmtShape } from '../errors.js';
+import { type Generator, defaultGenerator } from '../random.js';
+import { defineOp } from '../registry.js';
+import { Tensor } from '../tensor.js';
+
+export interface MultinomialOptions {
+  replacement?: boolean;
+  generator?: Generator;
+}
+
+/**
+ * Draws `numSamples` category ids per row of non-negative weights (C) or (N, C), like torch.multinomial;
+ * weights need not sum to 1. Returns int32 of shape (numSamples) or (N, numSamples).
+ */
+export const multinomial = defineOp('multinomial', false, (probs: Tensor, numSamples: number, options: MultinomialOptions = {}): Tensor => {
+  const { replacement = false, generator = defaultGenerator } = options;
+  if (probs.ndim !== 1 && probs.ndim !== 2) throw new ZerogradError('multinomial', `probs must be 1-D or 2-D, got shape ${fmtShape(probs.shape)}`);
+  const cols = probs.shape[probs.ndim - 1];
+  const rows = probs.ndim === 2 ? probs.shape[0] : 1;
+  if (!replacement && numSamples > cols) {
+    throw new ZerogradError('multinomial', `cannot draw ${numSamples} samples without replacement from ${cols} categories`);
+  }
+  const weights = probs.toFlatArray();
+  const out = new Int32Array(rows * numSamples);
+  for (let r = 0; r < rows; r++) {
+    const row = weights.slice(r * cols, (r + 1) * cols);
+    if (row.some((w) => !(w >= 0) || !Number.isFinite(w))) {
+      throw new ZerogradError('multinomial', `row ${r} has a negative, infinite or NaN weight`);
+    }
+    for (let s = 0; s < numSamples; s++) {
+      const total = row.reduce((a, b) => a + b, 0);
+      if (total <= 0) throw new ZerogradError('multinomial', `row ${r} has no positive weight left to sample from`);
+      let target = generator.random() * total;
+      let pick = 0;
+      while (pick < cols - 1 && (target >= row[pick] || row[pick] === 0)) {
+        target -= row[pick];
+        pick++;
+      }
+      out[r * numSamples + s] = pick;
+      if (!replacement) row[pick] = 0;
+    }
+  }
+  return Tensor.fromStorage(out, probs.ndim === 2 ? [rows, numSamples] : [numSamples]);
+});

@@ -1,0 +1,69 @@
+import { backend } from '../../backend/registry.js';
+import { record } from '../autograd.js';
+import { isFloat } from '../dtype.js';
+import { ZerogradError, fmtShape } from '../errors.js';
+import { defineOp } from '../registry.js';
+import { normalizeDim } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { transpose } from './view.js';
+
+function softmaxLastDim(op: string, x: Tensor, log: boolean): Tensor {
+  if (!isFloat(x.dtype)) throw new ZerogradError(op, `expected a floating-point tensor, got ${x.dtype}`);
+  const cols = x.ndim === 0 ? 1 : x.shape[x.ndim - 1];
+  const rows = cols === 0 ? 0 : x.size / cols;
+  const out = backend().alloc(x.dtype, x.size);
+  backend().softmax(x.denseData(), rows, cols, out, log);
+  return record(Tensor.fromStorage(out, x.shape), op, [x], (g) => {
+    const dx = backend().alloc(g.dtype, x.size);
+    backend().softmaxBackward(out, g.denseData(), rows, cols, dx, log);
+    return [Tensor.fromStorage(dx, x.shape)];
+  });
+}
+
+/** Runs a last-dim kernel over any dim by transposing that dim to the end and back (views, so cheap). */
+function alongDim(op: string, x: Tensor, dim: number, log: boolean): Tensor {
+  const axis = x.ndim === 0 ? 0 : normalizeDim(op, dim, x.ndim, x.shape);
+  if (x.ndim === 0 || axis === x.ndim - 1) return softmaxLastDim(op, x, log);
+  return transpose(softmaxLastDim(op, transpose(x, axis, -1), log), axis, -1);
+}
+
+export const softmax = defineOp('softmax', true, (x: Tensor, dim = -1): Tensor => alongDim('softmax', x, dim, false));
+export const logSoftmax = defineOp('logSoftmax', true, (x: Tensor, dim = -1): Tensor => alongDim('logSoftmax', x, dim, true));
+
+export interface CrossEntropyOptions {
+  /** Target value whose rows are skipped (padding, unmasked tokens in masked-LM); PyTorch's default -100. */
+  ignoreIndex?: number;
+  reduction?: 'mean' | 'sum';
+}
+
+/**
+ * Fused log-softmax + negative log-likelihood of logits (..., C) against int32 targets (...),
+ * stable for large logits because it works from each row's log-sum-exp.
+ */
+export const crossEntropy = defineOp('crossEntropy', true, (logits: Tensor, targets: Tensor, options: CrossEntropyOptions = {}): Tensor => {
+  const { ignoreIndex = -100, reduction = 'mean' } = options;
+  if (logits.ndim < 1 || targets.shape.join() !== logits.shape.slice(0, -1).join()) {
+    throw new ZerogradError('crossEntropy', `targets of shape ${fmtShape(targets.shape)} must match logits ${fmtShape(logits.shape)} without its last (class) dim`);
+  }
+  if (targets.dtype !== 'int32') throw new ZerogradError('crossEntropy', `targets must be int32 class ids, got ${targets.dtype}`);
+  if (!isFloat(logits.dtype)) throw new ZerogradError('crossEntropy', `logits must be floating point, got ${logits.dtype}`);
+  const cols = logits.shape[logits.ndim - 1];
+  const rows = targets.size;
+  const ids = targets.denseData() as Int32Array;
+  ids.forEach((t, i) => {
+    if (t !== ignoreIndex && (t < 0 || t >= cols)) {
+      throw new ZerogradError('crossEntropy', `target ${t} at position ${i} is out of range for ${cols} classes`);
+    }
+  });
+  const x = logits.denseData();
+  const lse = backend().alloc(logits.dtype, rows);
+  const { sum, count } = backend().crossEntropy(x, ids, rows, cols, ignoreIndex, lse);
+  const divisor = reduction === 'mean' ? count : 1;
+  const loss = backend().alloc(logits.dtype, 1);
+  loss[0] = sum / divisor;
+  return record(Tensor.fromStorage(loss, []), 'crossEntropy', [logits], (g) => {
+    const dx = backend().alloc(logits.dtype, logits.size);
+    backend().crossEntropyBackward(x, ids, lse, rows, cols, ignoreIndex, g.item() / divisor, dx);
+    return [Tensor.fromStorage(dx, logits.shape)];
+  });
+});

@@ -1,0 +1,194 @@
+import { backend } from '../backend/registry.js';
+import { type GradFn, backward as runBackward } from './autograd.js';
+import { type DType, type Storage, dtypeOf } from './dtype.js';
+import { ZerogradError } from './errors.js';
+import { formatTensor } from './format.js';
+import * as ew from './ops/elementwise.js';
+import * as idx from './ops/indexing.js';
+import * as join from './ops/join.js';
+import { matmul } from './ops/matmul.js';
+import * as red from './ops/reduce.js';
+import * as sm from './ops/softmax.js';
+import * as vw from './ops/view.js';
+import { contiguousStrides, numel } from './shape.js';
+
+type Operand = Tensor | number;
+export type NestedArray = number | NestedArray[];
+
+/**
+ * An n-dimensional array with reverse-mode autograd. A tensor is a view: `data` may be shared with
+ * other tensors, and `shape`, `strides` and `offset` say which elements of it this tensor sees.
+ */
+export class Tensor {
+  requiresGrad = false;
+  /** d(loss)/d(this) after backward(), for leaves and for tensors that called retainGrad(); else null. */
+  grad: Tensor | null = null;
+  /** The op that produced this tensor, when it was recorded for autograd; null for leaves. */
+  gradFn: GradFn | null = null;
+  /** Set by retainGrad(): keep this non-leaf's gradient after backward. */
+  retainsGrad = false;
+
+  private constructor(
+    readonly data: Storage,
+    readonly shape: readonly number[],
+    readonly strides: readonly number[],
+    readonly offset: number,
+  ) {}
+
+  /** Wraps storage without copying; strides default to a contiguous row-major layout. */
+  static fromStorage(data: Storage, shape: readonly number[], strides?: readonly number[], offset = 0): Tensor {
+    return new Tensor(data, [...shape], strides ? [...strides] : contiguousStrides(shape), offset);
+  }
+
+  static zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    return Tensor.fromStorage(backend().alloc(dtype, numel(shape)), shape);
+  }
+
+  get dtype(): DType { return dtypeOf(this.data); }
+  get ndim(): number { return this.shape.length; }
+  /** Number of elements (PyTorch's numel()). */
+  get size(): number { return numel(this.shape); }
+  get isLeaf(): boolean { return this.gradFn === null; }
+
+  /** True when the elements are laid out row-major without gaps (the offset may be non-zero). */
+  isContiguous(): boolean {
+    let expected = 1;
+    for (let axis = this.ndim - 1; axis >= 0; axis--) {
+      if (this.shape[axis] !== 1 && this.strides[axis] !== expected) return false;
+      expected *= this.shape[axis];
+    }
+    return true;
+  }
+
+  /** The elements in row-major order as an array starting at 0: shared when possible, copied otherwise. */
+  denseData(): Storage {
+    if (!this.isContiguous()) return vw.contiguous(this.detach()).data;
+    if (this.offset === 0 && this.data.length === this.size) return this.data;
+    return this.data.subarray(this.offset, this.offset + this.size);
+  }
+
+  /** A copy of the elements as a flat JS array of numbers. */
+  toFlatArray(): number[] {
+    return Array.from(this.denseData());
+  }
+
+  /** The elements as nested arrays matching the shape (PyTorch's tolist()). */
+  tolist(): NestedArray {
+    const flat = this.toFlatArray();
+    const build = (axis: number, start: number): NestedArray => {
+      if (axis === this.ndim) return flat[start];
+      const step = numel(this.shape.slice(axis + 1));
+      return Array.from({ length: this.shape[axis] }, (_, i) => build(axis + 1, start + i * step));
+    };
+    return build(0, 0);
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new ZerogradError('item', `only one-element tensors can be converted to a number, got shape [${this.shape.join(', ')}]`);
+    return this.data[this.offset];
+  }
+
+  // ---- autograd ----
+  backward(gradient?: Tensor): void { runBackward(this, gradient); }
+  /** Marks this tensor as a leaf whose gradient backward() should fill (PyTorch's requires_grad_()). */
+  requiresGrad_(flag = true): this {
+    if (!this.isLeaf) throw new ZerogradError('requiresGrad_', 'only leaf tensors can change requiresGrad; use detach() first');
+    this.requiresGrad = flag;
+    return this;
+  }
+  retainGrad(): this {
+    this.retainsGrad = true;
+    return this;
+  }
+  /** The same data cut off from the graph. */
+  detach(): Tensor { return Tensor.fromStorage(this.data, this.shape, this.strides, this.offset); }
+  /** A dense copy that stays in the graph. */
+  clone(): Tensor { return vw.clone(this); }
+
+  // ---- dtype ----
+  to(dtype: DType): Tensor { return vw.cast(this, dtype); }
+  float(): Tensor { return this.dtype === 'int32' ? this.to('float32') : this; }
+  double(): Tensor { return this.to('float64'); }
+  int(): Tensor { return this.to('int32'); }
+  onesLike(): Tensor {
+    const out = backend().alloc(this.dtype, this.size);
+    out.fill(1);
+    return Tensor.fromStorage(out, this.shape);
+  }
+  zerosLike(): Tensor { return Tensor.zeros(this.shape, this.dtype); }
+
+  // ---- elementwise ----
+  add(other: Operand): Tensor { return ew.add(this, other); }
+  sub(other: Operand): Tensor { return ew.sub(this, other); }
+  mul(other: Operand): Tensor { return ew.mul(this, other); }
+  div(other: Operand): Tensor { return ew.div(this, other); }
+  pow(exponent: Operand): Tensor { return typeof exponent === 'number' ? ew.powScalar(this, exponent) : ew.pow(this, exponent); }
+  maximum(other: Operand): Tensor { return ew.maximum(this, other); }
+  minimum(other: Operand): Tensor { return ew.minimum(this, other); }
+  clamp(min?: number, max?: number): Tensor { return ew.clamp(this, min, max); }
+  neg(): Tensor { return ew.neg(this); }
+  exp(): Tensor { return ew.exp(this); }
+  log(): Tensor { return ew.log(this); }
+  sqrt(): Tensor { return ew.sqrt(this); }
+  rsqrt(): Tensor { return ew.rsqrt(this); }
+  tanh(): Tensor { return ew.tanh(this); }
+  sigmoid(): Tensor { return ew.sigmoid(this); }
+  relu(): Tensor { return ew.relu(this); }
+  gelu(): Tensor { return ew.gelu(this); }
+  abs(): Tensor { return ew.abs(this); }
+  sin(): Tensor { return ew.sin(this); }
+  cos(): Tensor { return ew.cos(this); }
+  square(): Tensor { return ew.square(this); }
+  reciprocal(): Tensor { return ew.reciprocal(this); }
+  eq(other: Operand): Tensor { return ew.eq(this, other); }
+  ne(other: Operand): Tensor { return ew.ne(this, other); }
+  lt(other: Operand): Tensor { return ew.lt(this, other); }
+  le(other: Operand): Tensor { return ew.le(this, other); }
+  gt(other: Operand): Tensor { return ew.gt(this, other); }
+  ge(other: Operand): Tensor { return ew.ge(this, other); }
+
+  // ---- reductions ----
+  sum(dim?: red.Dims, keepdim = false): Tensor { return red.sum(this, dim, keepdim); }
+  mean(dim?: red.Dims, keepdim = false): Tensor { return red.mean(this, dim, keepdim); }
+  /** Variance with Bessel's correction unless `correction` says otherwise (0 = population variance). */
+  var(dim?: red.Dims, keepdim = false, correction = 1): Tensor { return red.variance(this, dim, keepdim, correction); }
+  std(dim?: red.Dims, keepdim = false, correction = 1): Tensor { return red.std(this, dim, keepdim, correction); }
+  max(dim?: number, keepdim = false): Tensor { return red.max(this, dim, keepdim); }
+  min(dim?: number, keepdim = false): Tensor { return red.min(this, dim, keepdim); }
+  argmax(dim?: number, keepdim = false): Tensor { return red.argmax(this, dim, keepdim); }
+  argmin(dim?: number, keepdim = false): Tensor { return red.argmin(this, dim, keepdim); }
+  sumToShape(shape: readonly number[]): Tensor { return red.sumToShape(this, shape); }
+
+  // ---- linear algebra, softmax ----
+  matmul(other: Tensor): Tensor { return matmul(this, other); }
+  softmax(dim = -1): Tensor { return sm.softmax(this, dim); }
+  logSoftmax(dim = -1): Tensor { return sm.logSoftmax(this, dim); }
+
+  // ---- views ----
+  view(...shape: number[]): Tensor { return vw.view(this, shape); }
+  reshape(...shape: number[]): Tensor { return vw.reshape(this, shape); }
+  flatten(startDim = 0, endDim = -1): Tensor { return vw.flatten(this, startDim, endDim); }
+  transpose(dim0 = -2, dim1 = -1): Tensor { return vw.transpose(this, dim0, dim1); }
+  /** Matrix transpose of the last two dims (PyTorch's .mT; .T for 2-D). */
+  get T(): Tensor { return vw.transpose(this, -2, -1); }
+  permute(...dims: number[]): Tensor { return vw.permute(this, dims); }
+  squeeze(dim?: number): Tensor { return vw.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return vw.unsqueeze(this, dim); }
+  slice(dim: number, start = 0, end?: number, step = 1): Tensor { return vw.slice(this, dim, start, end, step); }
+  expand(...shape: number[]): Tensor { return vw.expand(this, shape); }
+  contiguous(): Tensor { return vw.contiguous(this); }
+  split(size: number, dim = 0): Tensor[] { return join.split(this, size, dim); }
+
+  // ---- indexing ----
+  /** Rows of this tensor picked by an int32 index tensor of any shape: `C[X]`. */
+  index(indices: Tensor): Tensor { return idx.index(this, indices); }
+  gather(dim: number, indices: Tensor): Tensor { return idx.gather(this, dim, indices); }
+  pick(indices: Tensor): Tensor { return idx.pick(this, indices); }
+  maskedFill(mask: Tensor, value: number): Tensor { return idx.maskedFill(this, mask, value); }
+  tril(diagonal = 0): Tensor { return idx.tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return idx.triu(this, diagonal); }
+
+  toString(): string { return formatTensor(this); }
+  [Symbol.for('nodejs.util.inspect.custom')](): string { return formatTensor(this); }
+}

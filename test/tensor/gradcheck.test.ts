@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  Tensor, cat, clamp, crossEntropy, registeredOps, split, stack, sumToShape, tensor, where,
+} from '../../src/index.js';
+import { type GradcheckOptions, gradcheck } from '../../src/testing/gradcheck.js';
+import { ints, rnd } from '../helpers.js';
+
+interface Case {
+  label: string;
+  inputs: () => Tensor[];
+  fn: (...xs: Tensor[]) => Tensor;
+  options?: GradcheckOptions;
+}
+
+const one = (label: string, inputs: () => Tensor[], fn: Case['fn'], options?: GradcheckOptions): Case => ({ label, inputs, fn, options });
+const unaryCases = (fn: Case['fn'], positive = false): Case[] => [
+  one('matrix', () => [rnd([3, 4], 1, { positive })], fn),
+  one('transposed view', () => [rnd([4, 3], 2, { positive })], (x) => fn(x.T)),
+  one('0-d', () => [rnd([], 3, { positive })], fn),
+];
+const binaryCases = (fn: Case['fn'], positiveB = false): Case[] => [
+  one('same shape', () => [rnd([2, 3], 1), rnd([2, 3], 2, { positive: positiveB })], fn),
+  one('broadcast row and column', () => [rnd([3, 1], 3), rnd([1, 4], 4, { positive: positiveB })], fn),
+  one('broadcast leading dims', () => [rnd([2, 3, 4], 5), rnd([4], 6, { positive: positiveB })], fn),
+  one('non-contiguous operand', () => [rnd([4, 3], 7), rnd([3, 4], 8, { positive: positiveB })], (a, b) => fn(a.T, b)),
+];
+
+/** Every differentiable op in the registry needs an entry here; the first test enforces it. */
+const cases: Record<string, Case[]> = {
+  neg: unaryCases((x) => x.neg()),
+  exp: unaryCases((x) => x.exp()),
+  log: unaryCases((x) => x.log(), true),
+  sqrt: unaryCases((x) => x.sqrt(), true),
+  rsqrt: unaryCases((x) => x.rsqrt(), true),
+  tanh: unaryCases((x) => x.tanh()),
+  sigmoid: unaryCases((x) => x.sigmoid()),
+  relu: unaryCases((x) => x.relu()),
+  gelu: [...unaryCases((x) => x.gelu()), one('large magnitudes', () => [rnd([8], 9).mul(4)], (x) => x.gelu())],
+  abs: unaryCases((x) => x.abs()),
+  sin: unaryCases((x) => x.sin()),
+  cos: unaryCases((x) => x.cos()),
+  square: unaryCases((x) => x.square()),
+  reciprocal: unaryCases((x) => x.reciprocal(), true),
+  powScalar: [...unaryCases((x) => x.pow(3)), ...unaryCases((x) => x.pow(-0.5), true)],
+  add: binaryCases((a, b) => a.add(b)),
+  sub: binaryCases((a, b) => a.sub(b)),
+  mul: binaryCases((a, b) => a.mul(b)),
+  div: binaryCases((a, b) => a.div(b), true),
+  pow: [
+    one('tensor exponent', () => [rnd([2, 3], 1, { positive: true }), rnd([2, 3], 2)], (a, b) => a.pow(b)),
+    one('broadcast exponent', () => [rnd([2, 3], 3, { positive: true }), rnd([3], 4)], (a, b) => a.pow(b)),
+  ],
+  maximum: binaryCases((a, b) => a.maximum(b)),
+  minimum: binaryCases((a, b) => a.minimum(b)),
+  where: [
+    one('broadcast condition', () => [rnd([3, 4], 1), rnd([3, 4], 2)], (a, b) => where(ints([1, 0, 1, 1], [1, 4]), a, b)),
+    one('scalar branch', () => [rnd([2, 3], 3)], (a) => where(a.detach().gt(0), a, 0.5)),
+  ],
+  clamp: [one('both bounds', () => [rnd([4, 5], 1)], (x) => clamp(x, -0.5, 0.7)), one('lower only', () => [rnd([6], 2)], (x) => x.clamp(0))],
+  sum: [
+    one('all', () => [rnd([3, 4], 1)], (x) => x.sum()),
+    one('dim keepdim', () => [rnd([3, 4, 2], 2)], (x) => x.sum(1, true)),
+    one('several dims of a view', () => [rnd([3, 4, 2], 3)], (x) => x.permute(2, 0, 1).sum([0, 2])),
+  ],
+  mean: [one('all', () => [rnd([3, 4], 1)], (x) => x.mean()), one('negative dim', () => [rnd([3, 4], 2)], (x) => x.mean(-1))],
+  var: [
+    one('unbiased over dim', () => [rnd([4, 5], 1)], (x) => x.var(1)),
+    one('population over dims (0,1) keepdim', () => [rnd([3, 4, 2], 2)], (x) => x.var([0, 1], true, 0)),
+  ],
+  std: [one('unbiased all', () => [rnd([4, 5], 1)], (x) => x.std()), one('dim 0', () => [rnd([4, 5], 2)], (x) => x.std(0))],
+  max: [one('all', () => [rnd([3, 4], 1)], (x) => x.max()), one('dim', () => [rnd([3, 4], 2)], (x) => x.max(1)), one('dim keepdim view', () => [rnd([3, 4], 3)], (x) => x.T.max(0, true))],
+  min: [one('all', () => [rnd([3, 4], 1)], (x) => x.min()), one('dim', () => [rnd([3, 4], 2)], (x) => x.min(0))],
+  sumToShape: [one('to broadcast source', () => [rnd([2, 3, 4], 1)], (x) => sumToShape(x, [3, 1]))],
+  contiguous: [one('of transpose', () => [rnd([3, 4], 1)], (x) => x.T.contiguous().mul(rnd([4, 3], 9)))],
+  view: [one('split dims', () => [rnd([6, 4], 1)], (x) => x.view(2, 3, -1).mul(rnd([2, 3, 4], 9)))],
+  reshape: [one('of non-contiguous', () => [rnd([4, 6], 1)], (x) => x.T.reshape(-1).mul(rnd([24], 9)))],
+  flatten: [one('middle dims', () => [rnd([2, 3, 4], 1)], (x) => x.flatten(1).mul(rnd([2, 12], 9)))],
+  permute: [one('3-d', () => [rnd([2, 3, 4], 1)], (x) => x.permute(2, 0, 1).mul(rnd([4, 2, 3], 9)))],
+  transpose: [one('dims 0,2', () => [rnd([2, 3, 4], 1)], (x) => x.transpose(0, 2).mul(rnd([4, 3, 2], 9)))],
+  unsqueeze: [one('middle', () => [rnd([3, 4], 1)], (x) => x.unsqueeze(1).mul(rnd([3, 2, 4], 9)))],
+  squeeze: [one('all size-1 dims', () => [rnd([3, 1, 4, 1], 1)], (x) => x.squeeze().mul(rnd([3, 4], 9)))],
+  slice: [
+    one('rows with step', () => [rnd([7, 3], 1)], (x) => x.slice(0, 1, 6, 2)),
+    one('negative bounds on a view', () => [rnd([4, 5], 2)], (x) => x.T.slice(1, -3, -1)),
+  ],
+  expand: [one('row to matrix', () => [rnd([1, 4], 1)], (x) => x.expand(3, -1).mul(rnd([3, 4], 9)))],
+  clone: [one('of view', () => [rnd([3, 4], 1)], (x) => x.T.clone())],
+  // A float32 round trip is linear but quantised at ~1e-7, so it needs a step far above that.
+  to: [one('float64 -> float32 -> float64', () => [rnd([3, 4], 1)], (x) => x.to('float32').double().mul(2), { eps: 1e-2, atol: 1e-4 })],
+  matmul: [
+    one('2-d', () => [rnd([3, 4], 1), rnd([4, 5], 2)], (a, b) => a.matmul(b)),
+    one('transposed operands', () => [rnd([4, 3], 3), rnd([5, 4], 4)], (a, b) => a.T.matmul(b.T)),
+    one('batched with broadcast', () => [rnd([2, 3, 4], 5), rnd([4, 2], 6)], (a, b) => a.matmul(b)),
+    one('1-d @ 2-d and 2-d @ 1-d', () => [rnd([4], 7), rnd([4, 3], 8)], (v, m) => v.matmul(m).add(m.T.matmul(v))),
+    one('vector dot', () => [rnd([5], 9), rnd([5], 10)], (a, b) => a.matmul(b)),
+    one('4-d attention shapes', () => [rnd([2, 2, 3, 4], 11), rnd([2, 2, 3, 4], 12)], (q, k) => q.matmul(k.transpose(-2, -1))),
+  ],
+  index: [
+    one('embedding lookup with repeats', () => [rnd([5, 3], 1)], (c) => c.index(ints([0, 4, 4, 2, 0, 1], [2, 3]))),
+    one('negative index', () => [rnd([4], 2)], (c) => c.index(ints([-1, 0]))),
+  ],
+  gather: [one('dim 1', () => [rnd([3, 4], 1)], (x) => x.gather(1, ints([0, 3, 3, 1, 2, 0], [3, 2]))), one('dim 0', () => [rnd([3, 2], 2)], (x) => x.gather(0, ints([2, 1, 0, 0], [2, 2])))],
+  pick: [one('probs[arange(n), Y]', () => [rnd([4, 5], 1)], (x) => x.softmax(1).pick(ints([3, 0, 4, 1])).log().mean().neg())],
+  maskedFill: [one('causal mask', () => [rnd([4, 4], 1)], (x) => x.maskedFill(ints(new Array(16).fill(0).map((_, i) => +(i % 4 > Math.floor(i / 4))), [4, 4]), -1e9).softmax(-1))],
+  tril: [one('batched', () => [rnd([2, 3, 3], 1)], (x) => x.tril()), one('offset diagonal', () => [rnd([3, 4], 2)], (x) => x.tril(1))],
+  triu: [one('main diagonal', () => [rnd([3, 3], 1)], (x) => x.triu())],
+  cat: [one('dim 1 mixed widths', () => [rnd([2, 3], 1), rnd([2, 1], 2)], (a, b) => cat([a, b, a], 1))],
+  stack: [one('new last dim', () => [rnd([2, 3], 1), rnd([2, 3], 2)], (a, b) => stack([a, b], -1))],
+  split: [one('uneven pieces recombined', () => [rnd([5, 2], 1)], (x) => { const [p, q, r] = split(x, 2, 0); return cat([r, p.mul(2), q.exp()], 0); })],
+  softmax: [one('last dim', () => [rnd([3, 5], 1)], (x) => x.softmax()), one('dim 0 of 3-d', () => [rnd([3, 2, 4], 2)], (x) => x.softmax(0))],
+  logSoftmax: [one('last dim', () => [rnd([3, 5], 1)], (x) => x.logSoftmax()), one('middle dim', () => [rnd([2, 3, 4], 2)], (x) => x.logSoftmax(1))],
+  crossEntropy: [
+    one('mean', () => [rnd([4, 6], 1)], (x) => crossEntropy(x, ints([5, 0, 2, 2]))),
+    one('sum with ignored rows, 3-d logits', () => [rnd([2, 3, 4], 2)], (x) => crossEntropy(x, ints([1, -100, 3, 0, -100, 2], [2, 3]), { reduction: 'sum' })),
+    one('large logits', () => [rnd([3, 4], 3).mul(100)], (x) => crossEntropy(x, ints([0, 1, 3]))),
+  ],
+};
+
+describe('gradcheck (float64 central differences) over the op registry', () => {
+  test('every registered differentiable op has at least one gradcheck case', () => {
+    const missing = registeredOps().filter((op) => op.differentiable && !(op.name in cases)).map((op) => op.name);
+    assert.deepEqual(missing, [], `ops without a gradcheck case: ${missing.join(', ')}`);
+    const unknown = Object.keys(cases).filter((name) => !registeredOps().some((op) => op.name === name));
+    assert.deepEqual(unknown, [], `cases for ops that are not registered: ${unknown.join(', ')}`);
+  });
+
+  for (const [op, opCases] of Object.entries(cases)) {
+    for (const c of opCases) {
+      test(`${op}: ${c.label}`, () => {
+        const { maxAbsError } = gradcheck(c.fn, c.inputs(), c.options);
+        assert.ok(maxAbsError < 1e-3, `max error ${maxAbsError}`);
+      });
+    }
+  }
+
+  test('gradcheck itself catches a wrong backward rule', () => {
+    const wrongDouble = (x: Tensor) => x.mul(2).add(x.detach().mul(0.001));
+    assert.throws(() => gradcheck((x) => x.detach().requiresGrad_().mul(2), [tensor([1, 2])]), /does not require grad|gradcheck failed/);
+    assert.throws(() => gradcheck(wrongDouble, [tensor([1, 2, 3])], { atol: 1e-9, rtol: 1e-9 }), /gradcheck failed/);
+  });
+});
