@@ -1,0 +1,163 @@
+#!/usr/bin/python3
+"""Writes test/fixtures/torch_ops.json: inputs, outputs and gradients computed by PyTorch.
+
+Run with Debian's torch (apt-get install python3-torch libopenblas0-pthread):
+    /usr/bin/python3 scripts/make_torch_fixtures.py
+Every case name must have a matching implementation in test/tensor/torch_fixtures.test.ts.
+"""
+import json
+import math
+import os
+
+import torch
+import torch.nn.functional as F
+
+torch.manual_seed(0)
+
+
+def randn(*shape, positive=False):
+    t = torch.randn(*shape)
+    return (t.abs() + 0.5) if positive else t
+
+
+def ints(values, shape=None):
+    t = torch.tensor(values, dtype=torch.int64)
+    return t.reshape(shape) if shape else t
+
+
+CASES = {}
+
+
+def case(name, inputs, fn):
+    CASES[name] = (inputs, fn)
+
+
+for op in ["neg", "exp", "tanh", "sigmoid", "relu", "abs", "sin", "cos", "square"]:
+    case(op, [randn(3, 4)], getattr(torch, op))
+for op in ["log", "sqrt", "rsqrt", "reciprocal"]:
+    case(op, [randn(3, 4, positive=True)], getattr(torch, op))
+case("gelu", [randn(3, 4) * 3], F.gelu)
+case("pow_scalar", [randn(3, 4)], lambda x: x ** 3)
+case("pow_negative_half", [randn(3, 4, positive=True)], lambda x: x ** -0.5)
+case("add_broadcast", [randn(2, 3, 4), randn(4)], torch.add)
+case("sub_broadcast", [randn(3, 1), randn(1, 4)], torch.sub)
+case("mul_broadcast", [randn(2, 3, 4), randn(3, 1)], torch.mul)
+case("div_broadcast", [randn(2, 3), randn(3, positive=True)], torch.div)
+case("pow_tensor", [randn(2, 3, positive=True), randn(2, 3)], torch.pow)
+case("maximum", [randn(3, 4), randn(4)], torch.maximum)
+case("minimum", [randn(3, 4), randn(3, 1)], torch.minimum)
+case("where", [randn(3, 4), randn(3, 4)], lambda a, b: torch.where(a > 0, a, b))
+case("clamp", [randn(4, 5)], lambda x: x.clamp(-0.5, 0.7))
+case("masked_fill_causal", [randn(4, 4)],
+     lambda x: x.masked_fill(torch.tril(torch.ones(4, 4)) == 0, float("-inf")).softmax(-1))
+case("sum_all", [randn(3, 4)], lambda x: x.sum())
+case("sum_dim_keepdim", [randn(3, 4, 2)], lambda x: x.sum(1, keepdim=True))
+case("sum_dims", [randn(3, 4, 2)], lambda x: x.sum((0, 2)))
+case("mean_dim", [randn(3, 4)], lambda x: x.mean(-1))
+case("var_unbiased", [randn(4, 5)], lambda x: x.var(1))
+case("var_population_dims_keepdim", [randn(3, 4, 2)], lambda x: x.var((0, 1), keepdim=True, unbiased=False))
+case("std_all", [randn(4, 5)], lambda x: x.std())
+case("max_all", [randn(3, 4)], lambda x: x.max())
+case("max_dim", [randn(3, 4)], lambda x: x.max(1).values)
+case("min_dim_keepdim", [randn(3, 4)], lambda x: x.min(0, keepdim=True).values)
+case("argmax_dim", [randn(3, 4)], lambda x: x.argmax(1))
+case("transpose_contiguous", [randn(2, 3, 4)], lambda x: x.transpose(0, 2).contiguous())
+case("permute", [randn(2, 3, 4)], lambda x: x.permute(2, 0, 1) * torch.arange(24.0).reshape(4, 2, 3))
+case("slice_step", [randn(7, 3)], lambda x: x[1:6:2])
+case("expand", [randn(1, 4)], lambda x: x.expand(3, 4) * torch.arange(12.0).reshape(3, 4))
+case("view_unsqueeze_squeeze", [randn(6, 1, 4)], lambda x: x.squeeze(1).view(2, 3, 4).unsqueeze(0))
+case("flatten", [randn(2, 3, 4)], lambda x: x.flatten(1))
+case("matmul_2d", [randn(3, 4), randn(4, 5)], torch.matmul)
+case("matmul_batched_broadcast", [randn(2, 3, 4), randn(4, 2)], torch.matmul)
+case("matmul_transposed", [randn(4, 3), randn(5, 4)], lambda a, b: a.T @ b.T)
+case("matmul_vectors", [randn(4), randn(4, 3)], lambda v, m: v @ m)
+case("index_embedding", [randn(5, 3)], lambda c: c[ints([0, 4, 4, 2, 0, 1], (2, 3))])
+case("gather_dim1", [randn(3, 4)], lambda x: x.gather(1, ints([0, 3, 3, 1, 2, 0], (3, 2))))
+case("pick_rows", [randn(4, 5)], lambda x: x.softmax(1)[torch.arange(4), ints([3, 0, 4, 1])].log().mean().neg())
+case("tril", [randn(2, 3, 3)], torch.tril)
+case("triu_offset", [randn(3, 4)], lambda x: torch.triu(x, 1))
+case("cat_dim1", [randn(2, 3), randn(2, 1)], lambda a, b: torch.cat([a, b, a], 1))
+case("stack_last", [randn(2, 3), randn(2, 3)], lambda a, b: torch.stack([a, b], -1))
+case("split_uneven", [randn(5, 2)], lambda x: torch.cat([p * (i + 1) for i, p in enumerate(x.split(2, 0))], 0))
+case("softmax_last", [randn(3, 5)], lambda x: x.softmax(-1))
+case("softmax_dim0", [randn(3, 2, 4)], lambda x: x.softmax(0))
+case("log_softmax", [randn(3, 5)], lambda x: x.log_softmax(-1))
+case("cross_entropy_mean", [randn(4, 6)], lambda x: F.cross_entropy(x, ints([5, 0, 2, 2])))
+case("cross_entropy_ignore_sum", [randn(6, 4)],
+     lambda x: F.cross_entropy(x, ints([1, -100, 3, 0, -100, 2]), reduction="sum"))
+case("cross_entropy_large_logits", [randn(3, 4) * 100], lambda x: F.cross_entropy(x, ints([0, 1, 3])))
+case("one_hot", [], lambda: F.one_hot(ints([2, 0, 1]), 4).float())
+
+
+def layer_norm(x, w, b):
+    mean = x.mean(-1, keepdim=True)
+    var = x.var(-1, keepdim=True, unbiased=False)
+    return (x - mean) / torch.sqrt(var + 1e-5) * w + b
+
+
+case("layer_norm_composite", [randn(2, 3, 8), randn(8), randn(8)], layer_norm)
+
+
+def batch_norm_train(x, gain, bias):
+    mean = x.mean(0, keepdim=True)
+    var = x.var(0, keepdim=True)  # the lecture's unbiased batch variance
+    return gain * (x - mean) / torch.sqrt(var + 1e-5) + bias
+
+
+case("batch_norm_composite", [randn(6, 5), randn(1, 5), randn(1, 5)], batch_norm_train)
+
+
+def makemore_mlp(C, W1, b1, W2, b2):
+    X = ints([0, 0, 5, 0, 5, 13, 5, 13, 13, 13, 13, 1], (4, 3))
+    Y = ints([5, 13, 13, 1])
+    emb = C[X]
+    h = torch.tanh(emb.view(-1, 6) @ W1 + b1)
+    return F.cross_entropy(h @ W2 + b2, Y)
+
+
+case("mlp_forward_backward", [randn(27, 2), randn(6, 10) * 0.3, randn(10) * 0.1, randn(10, 27) * 0.1, randn(27) * 0],
+     makemore_mlp)
+
+
+def causal_attention(x, Wk, Wq, Wv):
+    B, T, C = x.shape
+    k, q, v = x @ Wk, x @ Wq, x @ Wv
+    wei = q @ k.transpose(-2, -1) * k.shape[-1] ** -0.5
+    wei = wei.masked_fill(torch.tril(torch.ones(T, T)) == 0, float("-inf"))
+    return F.softmax(wei, dim=-1) @ v
+
+
+case("attention_head_forward_backward", [randn(2, 5, 8), randn(8, 4), randn(8, 4), randn(8, 4)], causal_attention)
+
+
+def encode(t):
+    return {"shape": list(t.shape), "data": [float(v) for v in t.detach().reshape(-1).tolist()]}
+
+
+def run_case(inputs, fn):
+    leaves = [t.clone().requires_grad_(t.is_floating_point()) for t in inputs]
+    out = fn(*leaves)
+    record = {"inputs": [encode(t) for t in inputs], "output": encode(out)}
+    if out.requires_grad:
+        grad_output = torch.randn(out.shape)
+        out.backward(grad_output)
+        record["grad_output"] = encode(grad_output)
+        record["grads"] = [encode(t.grad) if t.grad is not None else None for t in leaves]
+    return record
+
+
+def main():
+    fixtures = {"torch_version": torch.__version__, "cases": {name: run_case(*spec) for name, spec in CASES.items()}}
+    for record in fixtures["cases"].values():
+        for t in [record["output"], *record.get("grads", [])]:
+            if t is not None:
+                t["data"] = [v if math.isfinite(v) else str(v) for v in t["data"]]
+    path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "torch_ops.json")
+    with open(path, "w") as f:
+        json.dump(fixtures, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {len(CASES)} cases to {os.path.normpath(path)}")
+
+
+if __name__ == "__main__":
+    main()
