@@ -88,7 +88,9 @@ function noGradBackward(order: Tensor[], grads: Map<Tensor, Tensor>): void {
       if (!grad) continue;
       grads.delete(tensor);
       if (tensor.gradFn === null || tensor.retainsGrad) {
-        tensor.grad = tensor.grad ? tensor.grad.add(grad) : grad.contiguous();
+        // A fresh dense tensor the leaf owns: the same gradient object can reach several inputs (add's
+        // backward returns it twice), and optimizers or clipping may scale .grad in place.
+        tensor.grad = tensor.grad ? tensor.grad.add(grad) : grad.clone();
       }
       const fn = tensor.gradFn;
       if (!fn) continue;

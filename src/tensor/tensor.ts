@@ -106,6 +106,18 @@ export class Tensor {
   /** A dense copy that stays in the graph. */
   clone(): Tensor { return vw.clone(this); }
 
+  /**
+   * Overwrites this tensor's elements with `source`'s (same shape, any layout) in place, outside the graph:
+   * for optimizer updates, running statistics and checkpoint loading. Views of this tensor see the change.
+   */
+  copy_(source: Tensor): this {
+    if (source.shape.join() !== this.shape.join()) {
+      throw new ZerogradError('copy_', `source shape [${source.shape.join(', ')}] differs from target shape [${this.shape.join(', ')}]`);
+    }
+    backend().copy(this.shape, source, this);
+    return this;
+  }
+
   // ---- dtype ----
   to(dtype: DType): Tensor { return vw.cast(this, dtype); }
   float(): Tensor { return this.dtype === 'int32' ? this.to('float32') : this; }

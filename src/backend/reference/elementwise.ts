@@ -73,21 +73,40 @@ const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
 };
 
 export function binary(op: BinaryOp, shape: readonly number[], a: StridedView, b: StridedView, out: Storage): void {
-  const f = binaryFns[op];
-  const ad = a.data;
-  const bd = b.data;
-  if (isDense(shape, a.strides, a.offset) && isDense(shape, b.strides, b.offset)) {
-    for (let i = 0; i < out.length; i++) out[i] = f(ad[i], bd[i]);
-    return;
-  }
   const last = shape.length - 1;
-  const cols = last >= 0 ? shape[last] : 1;
-  const as = last >= 0 ? a.strides[last] : 0;
-  const bs = last >= 0 ? b.strides[last] : 0;
-  forEachRow(shape, [a, b], ([ao, bo], row) => {
-    const base = row * cols;
-    for (let j = 0; j < cols; j++) out[base + j] = f(ad[ao + j * as], bd[bo + j * bs]);
-  });
+  const dense = isDense(shape, a.strides, a.offset) && isDense(shape, b.strides, b.offset);
+  // Dense operands are one long row; otherwise walk rows of the last axis with per-operand strides.
+  const cols = dense ? out.length : last >= 0 ? shape[last] : 1;
+  const as = dense ? 1 : last >= 0 ? a.strides[last] : 0;
+  const bs = dense ? 1 : last >= 0 ? b.strides[last] : 0;
+  const rowShape = dense ? [] : shape;
+  forEachRow(rowShape, [a, b], ([ao, bo], row) => binaryRow(op, a.data, ao, as, b.data, bo, bs, out, row * cols, cols));
+}
+
+/**
+ * One row of a binary op. The arithmetic ops get loops of their own so V8 compiles each to a tight
+ * loop without a function call per element; the rarer ones go through the function table.
+ */
+function binaryRow(op: BinaryOp, ad: Storage, ao: number, as: number, bd: Storage, bo: number, bs: number,
+  out: Storage, base: number, cols: number): void {
+  switch (op) {
+    case 'add':
+      for (let j = 0; j < cols; j++) out[base + j] = ad[ao + j * as] + bd[bo + j * bs];
+      return;
+    case 'sub':
+      for (let j = 0; j < cols; j++) out[base + j] = ad[ao + j * as] - bd[bo + j * bs];
+      return;
+    case 'mul':
+      for (let j = 0; j < cols; j++) out[base + j] = ad[ao + j * as] * bd[bo + j * bs];
+      return;
+    case 'div':
+      for (let j = 0; j < cols; j++) out[base + j] = ad[ao + j * as] / bd[bo + j * bs];
+      return;
+    default: {
+      const f = binaryFns[op];
+      for (let j = 0; j < cols; j++) out[base + j] = f(ad[ao + j * as], bd[bo + j * bs]);
+    }
+  }
 }
 
 export function where(shape: readonly number[], cond: StridedView, a: StridedView, b: StridedView, out: Storage): void {

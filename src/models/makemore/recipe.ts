@@ -1,0 +1,140 @@
+import { CharTokenizer } from '../../data/charTokenizer.js';
+import { buildContextDataset } from '../../data/contextDataset.js';
+import { splitItems } from '../../data/split.js';
+import type { Checkpoint } from '../../io/checkpoint.js';
+import { SGD } from '../../optim/sgd.js';
+import { stepDecay } from '../../optim/schedule.js';
+import { crossEntropy } from '../../tensor/ops/softmax.js';
+import { Generator } from '../../tensor/random.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { type StepInfo, trainLoop } from '../trainer.js';
+import { BigramNeural } from './bigramNeural.js';
+import { type Batch, type CharModel, randomBatch, splitLoss } from './charModel.js';
+import { batchNormMlp, hierarchicalModel } from './hierarchical.js';
+import { MLP } from './mlp.js';
+
+export type MakemoreModelKind = 'bigram-nn' | 'mlp' | 'bnmlp' | 'wavenet';
+
+/** What defines a makemore model; saved as the checkpoint's config so sampling can rebuild it. */
+export interface MakemoreModelConfig {
+  kind: MakemoreModelKind;
+  vocab: string[];
+  blockSize: number;
+  nEmbd: number;
+  nHidden: number;
+  initFixes: boolean;
+}
+
+export interface MakemoreTrainConfig {
+  steps: number;
+  batchSize: number;
+  lr: number;
+  /** Step at which the learning rate drops by `decayFactor`. */
+  decayAt: number;
+  decayFactor: number;
+  seed: number;
+}
+
+type KindDefaults = Omit<MakemoreModelConfig, 'kind' | 'vocab'> & {
+  lr: number;
+  /** 0 trains on the whole training split every step. */
+  batchSize: number;
+  /** Fraction of the steps after which the rate decays (the lectures: 100k of 200k, 150k of 200k for WaveNet). */
+  decayFraction: number;
+};
+
+/** The lecture settings per model kind. */
+export const MAKEMORE_DEFAULTS: Record<MakemoreModelKind, KindDefaults> = {
+  'bigram-nn': { blockSize: 1, nEmbd: 0, nHidden: 0, initFixes: false, lr: 50, batchSize: 0, decayFraction: 1 },
+  mlp: { blockSize: 3, nEmbd: 10, nHidden: 200, initFixes: false, lr: 0.1, batchSize: 32, decayFraction: 0.5 },
+  bnmlp: { blockSize: 3, nEmbd: 10, nHidden: 100, initFixes: true, lr: 0.1, batchSize: 32, decayFraction: 0.5 },
+  wavenet: { blockSize: 8, nEmbd: 24, nHidden: 128, initFixes: true, lr: 0.1, batchSize: 32, decayFraction: 0.75 },
+};
+
+export function buildMakemoreModel(config: MakemoreModelConfig, generator: Generator): CharModel {
+  const vocabSize = config.vocab.length;
+  const shape = { vocabSize, blockSize: config.blockSize, nEmbd: config.nEmbd, nHidden: config.nHidden };
+  switch (config.kind) {
+    case 'bigram-nn': return new BigramNeural(vocabSize, generator);
+    case 'mlp': return new MLP({ ...shape, initFixes: config.initFixes }, generator);
+    case 'bnmlp': return batchNormMlp(shape, generator);
+    case 'wavenet': return hierarchicalModel(shape, generator);
+  }
+}
+
+export interface MakemoreData {
+  tokenizer: CharTokenizer;
+  train: Batch;
+  val: Batch;
+  test: Batch;
+}
+
+/** Tokenizer from all items, an 80/10/10 seeded split of the items, and (context, next) pairs for each. */
+export function prepareMakemoreData(items: readonly string[], blockSize: number, seed = 42, vocab?: readonly string[]): MakemoreData {
+  const tokenizer = vocab ? new CharTokenizer(vocab) : CharTokenizer.forItems(items);
+  const splits = splitItems(items, { seed });
+  const build = (part: string[]) => buildContextDataset(part, blockSize, tokenizer);
+  return { tokenizer, train: build(splits.train), val: build(splits.val), test: build(splits.test) };
+}
+
+export interface MakemoreRun {
+  model: CharModel;
+  modelConfig: MakemoreModelConfig;
+  generator: Generator;
+  optimizer: SGD;
+  losses: number[];
+}
+
+/** A fresh model, or the one a checkpoint holds with its optimizer, generator and loss history restored. */
+export function startMakemoreRun(modelConfig: MakemoreModelConfig, train: MakemoreTrainConfig, resume?: Checkpoint): MakemoreRun {
+  const generator = new Generator(train.seed);
+  const model = buildMakemoreModel(modelConfig, generator);
+  const optimizer = new SGD(model.parameters(), train.lr);
+  let losses: number[] = [];
+  if (resume) {
+    model.loadStateDict(resume.model);
+    optimizer.loadStateTensors(resume.optimizer, resume.trainer.step);
+    generator.setState(resume.trainer.rng);
+    losses = [...resume.trainer.losses];
+  }
+  return { model, modelConfig, generator, optimizer, losses };
+}
+
+/** Loss of one batch, with the neural bigram's L2 regularisation where it applies. */
+function batchLoss(model: CharModel, batch: Batch): Tensor {
+  return model instanceof BigramNeural ? model.loss(batch.X, batch.Y) : crossEntropy(model.forward(batch.X), batch.Y);
+}
+
+/**
+ * Trains until `train.steps`, continuing from the run's step count. The neural bigram takes
+ * full-batch steps (batchSize 0), the others random minibatches.
+ */
+export function trainMakemore(run: MakemoreRun, data: MakemoreData, train: MakemoreTrainConfig,
+  onStep?: (info: StepInfo) => void): number[] {
+  const newLosses = trainLoop({
+    optimizer: run.optimizer,
+    schedule: stepDecay(train.lr, train.decayAt, train.decayFactor),
+    startStep: run.optimizer.stepCount,
+    steps: train.steps,
+    batchLoss: () => batchLoss(run.model, train.batchSize > 0 ? randomBatch(data.train, train.batchSize, run.generator) : data.train),
+    onStep: (info) => {
+      run.losses.push(info.loss);
+      onStep?.(info);
+    },
+  });
+  return newLosses;
+}
+
+export function makemoreCheckpoint(run: MakemoreRun, train: MakemoreTrainConfig): Checkpoint {
+  return {
+    config: { recipe: 'makemore', model: run.modelConfig, train },
+    model: run.model.stateDict(),
+    optimizer: run.optimizer.stateTensors(),
+    trainer: { step: run.optimizer.stepCount, rng: run.generator.getState(), losses: run.losses },
+  };
+}
+
+export const evaluateSplits = (model: CharModel, data: MakemoreData) => ({
+  train: splitLoss(model, data.train),
+  val: splitLoss(model, data.val),
+});

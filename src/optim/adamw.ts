@@ -1,0 +1,49 @@
+import type { Storage } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer } from './optimizer.js';
+
+export interface AdamWOptions {
+  betas?: [number, number];
+  eps?: number;
+  /** Decoupled weight decay (Loshchilov & Hutter), applied to the parameters in `decay` only. */
+  weightDecay?: number;
+}
+
+/** Adam with decoupled weight decay, as torch.optim.AdamW; parameter groups by a decay predicate. */
+export class AdamW extends Optimizer {
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
+  private readonly decays: boolean[];
+
+  /**
+   * @param decay which parameters get weight decay; by default those with 2 or more dims (matrices, as
+   *   nanoGPT), so biases and LayerNorm gains are not decayed. Pass a predicate to choose otherwise.
+   */
+  constructor(params: Iterable<Tensor>, lr: number, readonly options: AdamWOptions = {},
+    decay: (p: Tensor) => boolean = (p) => p.ndim >= 2) {
+    super(params, lr);
+    this.m = this.params.map((p) => new Float32Array(p.size));
+    this.v = this.params.map((p) => new Float32Array(p.size));
+    this.decays = this.params.map(decay);
+  }
+
+  protected update(index: number, param: Storage, grad: Storage): void {
+    const { betas: [beta1, beta2] = [0.9, 0.999], eps = 1e-8, weightDecay = 0.01 } = this.options;
+    const m = this.m[index];
+    const v = this.v[index];
+    const decayFactor = this.decays[index] ? 1 - this.lr * weightDecay : 1;
+    const correction1 = 1 - beta1 ** this.stepCount;
+    const correction2 = 1 - beta2 ** this.stepCount;
+    const stepSize = this.lr / correction1;
+    for (let i = 0; i < param.length; i++) {
+      const g = grad[i];
+      m[i] = beta1 * m[i] + (1 - beta1) * g;
+      v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+      param[i] = param[i] * decayFactor - (stepSize * m[i]) / (Math.sqrt(v[i] / correction2) + eps);
+    }
+  }
+
+  stateTensors(): Map<string, Float32Array> {
+    return new Map([...this.m.map((t, i) => [`exp_avg.${i}`, t] as const), ...this.v.map((t, i) => [`exp_avg_sq.${i}`, t] as const)]);
+  }
+}

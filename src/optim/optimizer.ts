@@ -1,0 +1,49 @@
+import { ZerogradError } from '../tensor/errors.js';
+import type { Storage } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/** Shared bookkeeping of optimizers: the parameter list, the learning rate, and gradient reset. */
+export abstract class Optimizer {
+  readonly params: Tensor[];
+  /** Number of step() calls so far (Adam's bias correction uses it; checkpoints save it). */
+  stepCount = 0;
+
+  constructor(params: Iterable<Tensor>, public lr: number) {
+    // Tied weights appear twice in a module's parameter list but must be updated once.
+    this.params = [...new Set(params)];
+    this.params.forEach((p, i) => {
+      if (!p.isContiguous() || p.offset !== 0 || p.data.length !== p.size) {
+        throw new ZerogradError('Optimizer', `parameter ${i} of shape [${p.shape.join(', ')}] is a view; optimizers update whole dense tensors`);
+      }
+    });
+  }
+
+  zeroGrad(): void {
+    for (const p of this.params) p.grad = null;
+  }
+
+  step(): void {
+    this.stepCount++;
+    this.params.forEach((p, i) => {
+      if (p.grad) this.update(i, p.data, p.grad.denseData());
+    });
+  }
+
+  /** Updates parameter `index`'s elements in place from its gradient. */
+  protected abstract update(index: number, param: Storage, grad: Storage): void;
+
+  /** Per-parameter state tensors by name, for checkpoints (empty for stateless optimizers). */
+  abstract stateTensors(): Map<string, Float32Array>;
+
+  /** Restores state saved by stateTensors() (the arrays are copied into this optimizer's own). */
+  loadStateTensors(state: ReadonlyMap<string, Float32Array>, stepCount: number): void {
+    for (const [name, target] of this.stateTensors()) {
+      const source = state.get(name);
+      if (!source || source.length !== target.length) {
+        throw new Error(`optimizer state '${name}' is ${source ? `of length ${source.length}, expected ${target.length}` : 'missing'} in the checkpoint`);
+      }
+      target.set(source);
+    }
+    this.stepCount = stepCount;
+  }
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Generator, crossEntropy, oneHot } from '../../src/index.js';
+import { CharTokenizer } from '../../src/data/charTokenizer.js';
+import { readLines } from '../../src/data/lines.js';
+import { splitItems } from '../../src/data/split.js';
+import { BigramCounts, bigramTensors } from '../../src/models/makemore/bigramCounts.js';
+import { BigramNeural } from '../../src/models/makemore/bigramNeural.js';
+import { lrFinder, sampleItem, splitLoss } from '../../src/models/makemore/charModel.js';
+import { hierarchicalModel } from '../../src/models/makemore/hierarchical.js';
+import { MLP } from '../../src/models/makemore/mlp.js';
+import {
+  type MakemoreModelConfig, type MakemoreTrainConfig, prepareMakemoreData, startMakemoreRun, trainMakemore,
+} from '../../src/models/makemore/recipe.js';
+import { SGD } from '../../src/optim/sgd.js';
+import { trainLoop } from '../../src/models/trainer.js';
+import { sharedData } from '../helpers.js';
+
+const words = readLines(sharedData('names.txt'));
+const tokenizer = CharTokenizer.forItems(words);
+const vocab = [...tokenizer.itos];
+
+/** Short versions of the lecture runs: each asserts a loss the full recipe passes on its way down. */
+describe('makemore recipes on names.txt (shortened)', () => {
+  test('bigram counts: NLL 2.45 over all names (lecture: 2.4544)', () => {
+    const model = BigramCounts.fromItems(tokenizer, words);
+    assert.ok(Math.abs(model.nll(words) - 2.45) <= 0.01, `nll ${model.nll(words)}`);
+    assert.equal(model.counts.sum().item(), words.reduce((n, w) => n + w.length + 1, 0));
+    assert.equal(model.sample(new Generator(2147483647)).length > 0, true);
+  });
+
+  test('neural bigram: 100 full-batch steps at lr 50 reach loss < 2.50', () => {
+    const { xs, ys } = bigramTensors(words, tokenizer);
+    const model = new BigramNeural(27, new Generator(2147483647));
+    const losses = trainLoop({ optimizer: new SGD(model.parameters(), 50), schedule: () => 50, steps: 100, batchLoss: () => model.loss(xs, ys) });
+    assert.ok(losses[99] < 2.5, `loss ${losses[99]}`);
+    assert.ok(losses[0] > 3.5, 'starts from random weights');
+  });
+
+  test('neural bigram: the row lookup equals onehot(x) @ W', () => {
+    const model = new BigramNeural(27, new Generator(1));
+    const { xs } = bigramTensors(words.slice(0, 5), tokenizer);
+    assert.deepEqual(model.forward(xs).toFlatArray(), oneHot(xs, 27).matmul(model.W).toFlatArray());
+  });
+
+  test('MLP with the init fixes starts near ln 27 and reaches val < 2.40 in 3000 steps', () => {
+    const data = prepareMakemoreData(words, 3, 42, vocab);
+    const modelConfig: MakemoreModelConfig = { kind: 'mlp', vocab, blockSize: 3, nEmbd: 10, nHidden: 200, initFixes: true };
+    const train: MakemoreTrainConfig = { steps: 3000, batchSize: 32, lr: 0.1, decayAt: 2500, decayFactor: 0.1, seed: 2147483647 };
+    const run = startMakemoreRun(modelConfig, train);
+    assert.equal(run.model.numParameters(), 11897);
+    const losses = trainMakemore(run, data, train);
+    assert.ok(Math.abs(losses[0] - Math.log(27)) < 0.2, `initial loss ${losses[0]} should be near ln 27 = 3.30`);
+    const val = splitLoss(run.model, data.val);
+    assert.ok(val < 2.4, `val ${val}`);
+  });
+
+  test('without the init fixes the first loss is far above ln 27 (confidently wrong)', () => {
+    const data = prepareMakemoreData(words.slice(0, 500), 3, 42, vocab);
+    const model = new MLP({ vocabSize: 27, blockSize: 3, nEmbd: 10, nHidden: 200 }, new Generator(2147483647));
+    assert.ok(crossEntropy(model.forward(data.train.X), data.train.Y).item() > 10);
+  });
+
+  test('hierarchical model: ~76k parameters as in the lecture, val < 2.45 after 500 steps', () => {
+    const data = prepareMakemoreData(words, 8, 42, vocab);
+    const modelConfig: MakemoreModelConfig = { kind: 'wavenet', vocab, blockSize: 8, nEmbd: 24, nHidden: 128, initFixes: true };
+    const train: MakemoreTrainConfig = { steps: 500, batchSize: 32, lr: 0.1, decayAt: 500, decayFactor: 0.1, seed: 2147483647 };
+    const run = startMakemoreRun(modelConfig, train);
+    assert.equal(run.model.numParameters(), 76579);
+    trainMakemore(run, data, train);
+    const val = splitLoss(run.model, data.val);
+    assert.ok(val < 2.45, `val ${val}`);
+    assert.throws(() => hierarchicalModel({ vocabSize: 27, blockSize: 6, nEmbd: 4, nHidden: 8 }), /blockSize must be a power of two >= 2, got 6/);
+  });
+
+  test('sampling is seeded and yields lowercase names; the learning-rate finder sweeps 10^-3..10^0', () => {
+    const { train } = splitItems(words.slice(0, 2000), { seed: 1 });
+    const data = prepareMakemoreData(train, 3, 42, vocab);
+    const model = new MLP({ vocabSize: 27, blockSize: 3, nEmbd: 10, nHidden: 50, initFixes: true }, new Generator(3));
+    const curve = lrFinder(model, data.train, { steps: 200, generator: new Generator(4) });
+    assert.equal(curve.length, 200);
+    assert.ok(Math.abs(curve[0].lr - 1e-3) < 1e-12 && Math.abs(curve[199].lr - 1) < 1e-12);
+    const a = sampleItem(model, data.tokenizer, 3, new Generator(5));
+    assert.equal(sampleItem(model, data.tokenizer, 3, new Generator(5)), a);
+    assert.match(a, /^[a-z]*$/);
+  });
+});
