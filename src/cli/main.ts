@@ -1,10 +1,12 @@
 import { UsageError } from './args.js';
+import { DIAGNOSE_USAGE, makemoreDiagnose } from './diagnose.js';
 import { MAKEMORE_USAGE, makemoreEval, makemoreSample, makemoreTrain } from './makemore.js';
 
 const USAGE = `zerograd: autograd, tensors and language models from zero.
 
 zerograd demo [--steps N]          train a names model on the embedded corpus and sample from it
-${MAKEMORE_USAGE}`;
+${MAKEMORE_USAGE}
+${DIAGNOSE_USAGE}`;
 
 /** The README's main job: a names MLP (with the init fixes) on the embedded corpus, then samples. */
 function demo(argv: string[]): void {
@@ -17,6 +19,7 @@ const commands: Record<string, (argv: string[]) => unknown> = {
   'makemore train': makemoreTrain,
   'makemore sample': makemoreSample,
   'makemore eval': makemoreEval,
+  'makemore diagnose': makemoreDiagnose,
 };
 
 export function main(argv: string[]): number {

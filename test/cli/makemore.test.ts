@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { makemoreDiagnose } from '../../src/cli/diagnose.js';
 import { makemoreEval, makemoreSample, makemoreTrain } from '../../src/cli/makemore.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { projectRoot, sharedData } from '../helpers.js';
@@ -51,6 +52,15 @@ describe('zerograd makemore CLI', () => {
     const { val } = makemoreTrain(['--model', 'bigram', '--data', sharedData('names.txt'), '--out', out, '--samples', '2'], quiet);
     assert.ok(val > 2.4 && val < 2.5);
     assert.equal(makemoreSample(['--checkpoint', out, '--num', '2'], quiet).length, 2);
+  });
+
+  test('diagnose writes the six lecture plots as SVG', () => {
+    const out = mkdtempSync(join(tmpdir(), 'zerograd-diagnose-'));
+    const lines: string[] = [];
+    const files = makemoreDiagnose(['--steps', '20', '--out', out], (l) => lines.push(l));
+    assert.equal(files.length, 6);
+    for (const file of files) assert.match(readFileSync(file, 'utf8'), /^<svg[\s\S]*<\/svg>$/);
+    assert.ok(lines.some((l) => /layers\.4 \(Tanh\): mean .* saturated .*%/.test(l)));
   });
 
   test('bad input gets a clear error and a non-zero exit code', () => {
