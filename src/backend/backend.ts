@@ -37,6 +37,12 @@ export interface MatmulSpec {
   /** A is stored as its transpose (K x M, row-major); the backward pass uses this to avoid copies. */
   readonly transA: boolean;
   readonly transB: boolean;
+  /**
+   * Row strides of A and B as stored (BLAS's leading dimensions): K (or M if transA) when dense, larger
+   * for a matrix cut out of a wider one, like one head's columns of a fused qkv projection.
+   */
+  readonly lda: number;
+  readonly ldb: number;
 }
 
 export interface Backend {

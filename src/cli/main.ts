@@ -1,12 +1,14 @@
 import { UsageError } from './args.js';
 import { DIAGNOSE_USAGE, makemoreDiagnose } from './diagnose.js';
+import { GPT_USAGE, gptSample, gptTrain } from './gpt.js';
 import { MAKEMORE_USAGE, makemoreEval, makemoreSample, makemoreTrain } from './makemore.js';
 
 const USAGE = `zerograd: autograd, tensors and language models from zero.
 
 zerograd demo [--steps N]          train a names model on the embedded corpus and sample from it
 ${MAKEMORE_USAGE}
-${DIAGNOSE_USAGE}`;
+${DIAGNOSE_USAGE}
+${GPT_USAGE}`;
 
 /** The README's main job: a names MLP (with the init fixes) on the embedded corpus, then samples. */
 function demo(argv: string[]): void {
@@ -20,6 +22,8 @@ const commands: Record<string, (argv: string[]) => unknown> = {
   'makemore sample': makemoreSample,
   'makemore eval': makemoreEval,
   'makemore diagnose': makemoreDiagnose,
+  'gpt train': gptTrain,
+  'gpt sample': gptSample,
 };
 
 export function main(argv: string[]): number {

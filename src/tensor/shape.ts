@@ -68,3 +68,34 @@ export function inferShape(op: string, from: readonly number[], requested: reado
   }
   return shape;
 }
+
+/**
+ * Strides that let a tensor of `shape`/`strides` be viewed as `target` without copying, or null when
+ * impossible (PyTorch's rule: each run of target dims must cover whole chunks of dims that are
+ * contiguous with each other). Splitting the last dim of a column slice works; merging a transpose does not.
+ */
+export function viewStrides(shape: readonly number[], strides: readonly number[], target: readonly number[]): number[] | null {
+  if (shape.length === 0 || numel(shape) === 0) return contiguousStrides(target);
+  const out = new Array<number>(target.length);
+  let viewDim = target.length - 1;
+  let chunkBaseStride = strides[strides.length - 1];
+  let tensorNumel = 1;
+  let viewNumel = 1;
+  for (let dim = shape.length - 1; dim >= 0; dim--) {
+    tensorNumel *= shape[dim];
+    const chunkEnds = dim === 0 || (shape[dim - 1] !== 1 && strides[dim - 1] !== tensorNumel * chunkBaseStride);
+    if (!chunkEnds) continue;
+    while (viewDim >= 0 && (viewNumel < tensorNumel || target[viewDim] === 1)) {
+      out[viewDim] = viewNumel * chunkBaseStride;
+      viewNumel *= target[viewDim];
+      viewDim--;
+    }
+    if (viewNumel !== tensorNumel) return null;
+    if (dim > 0) {
+      chunkBaseStride = strides[dim - 1];
+      tensorNumel = 1;
+      viewNumel = 1;
+    }
+  }
+  return viewDim === -1 ? out : null;
+}

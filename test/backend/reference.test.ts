@@ -24,7 +24,7 @@ describe('reference kernels', () => {
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
         const out = new Float64Array(M * N);
-        referenceBackend.matmul({ batch: 1, M, N, K, aOffsets: [0], bOffsets: [0], transA, transB },
+        referenceBackend.matmul({ batch: 1, M, N, K, aOffsets: [0], bOffsets: [0], transA, transB, lda: transA ? M : K, ldb: transB ? K : N },
           transA ? transpose(A, M, K) : A, transB ? transpose(B, K, N) : B, out);
         assertClose(out, naive, { rtol: 1e-12, what: `transA=${transA} transB=${transB}` });
       }

@@ -21,7 +21,7 @@ const cases: [string, () => unknown, RegExp][] = [
   ['backward on a non-scalar', () => ones([2, 3], { requiresGrad: true }).mul(2).backward(), /^backward: grad can be implicitly created only for scalar outputs, got shape \[2, 3\]/],
   ['backward gradient shape', () => ones([2], { requiresGrad: true }).mul(2).backward(ones([3])), /^backward: gradient shape \[3\] does not match output shape \[2\]/],
   ['backward without grad', () => ones([1]).backward(), /^backward: the tensor does not require grad/],
-  ['view of a non-contiguous tensor', () => ones([2, 3]).T.view(6), /^view: input of shape \[3, 2\] with strides \[1, 3\] is not contiguous; use reshape\(\)/],
+  ['view of a non-contiguous tensor', () => ones([2, 3]).T.view(6), /^view: input of shape \[3, 2\] with strides \[1, 3\] cannot be viewed as \[6\] without a copy; use reshape\(\)/],
   ['reshape element count', () => ones([2, 3]).reshape(4, 4), /^reshape: shape \[4, 4\] is invalid for input of shape \[2, 3\] \(6 elements\)/],
   ['two -1 in a shape', () => ones([2, 3]).view(-1, -1), /^view: only one dimension can be -1/],
   ['permute not a permutation', () => ones([2, 3]).permute(0, 0), /^permute: dims \[0,0\] are not a permutation of the 2 dims of shape \[2, 3\]/],

@@ -73,7 +73,10 @@ const cases: Record<string, Case[]> = {
   min: [one('all', () => [rnd([3, 4], 1)], (x) => x.min()), one('dim', () => [rnd([3, 4], 2)], (x) => x.min(0))],
   sumToShape: [one('to broadcast source', () => [rnd([2, 3, 4], 1)], (x) => sumToShape(x, [3, 1]))],
   contiguous: [one('of transpose', () => [rnd([3, 4], 1)], (x) => x.T.contiguous().mul(rnd([4, 3], 9)))],
-  view: [one('split dims', () => [rnd([6, 4], 1)], (x) => x.view(2, 3, -1).mul(rnd([2, 3, 4], 9)))],
+  view: [
+    one('split dims', () => [rnd([6, 4], 1)], (x) => x.view(2, 3, -1).mul(rnd([2, 3, 4], 9))),
+    one('split the last dim of a column slice', () => [rnd([3, 8], 2)], (x) => x.slice(1, 2, 6).view(3, 2, 2).mul(rnd([3, 2, 2], 9))),
+  ],
   reshape: [one('of non-contiguous', () => [rnd([4, 6], 1)], (x) => x.T.reshape(-1).mul(rnd([24], 9)))],
   flatten: [one('middle dims', () => [rnd([2, 3, 4], 1)], (x) => x.flatten(1).mul(rnd([2, 12], 9)))],
   permute: [one('3-d', () => [rnd([2, 3, 4], 1)], (x) => x.permute(2, 0, 1).mul(rnd([4, 2, 3], 9)))],
@@ -95,6 +98,11 @@ const cases: Record<string, Case[]> = {
     one('1-d @ 2-d and 2-d @ 1-d', () => [rnd([4], 7), rnd([4, 3], 8)], (v, m) => v.matmul(m).add(m.T.matmul(v))),
     one('vector dot', () => [rnd([5], 9), rnd([5], 10)], (a, b) => a.matmul(b)),
     one('4-d attention shapes', () => [rnd([2, 2, 3, 4], 11), rnd([2, 2, 3, 4], 12)], (q, k) => q.matmul(k.transpose(-2, -1))),
+    one('heads sliced from a fused projection (leading dimension > width)', () => [rnd([2, 3, 12], 13)], (qkv) => {
+      const [q, k] = qkv.split(4, 2).map((t) => t.view(2, 3, 2, 2).transpose(1, 2));
+      return q.matmul(k.transpose(-2, -1));
+    }),
+    one('broadcast (stride 0) operand', () => [rnd([1, 4], 14), rnd([4, 2], 15)], (a, b) => a.expand(3, 4).matmul(b)),
   ],
   index: [
     one('embedding lookup with repeats', () => [rnd([5, 3], 1)], (c) => c.index(ints([0, 4, 4, 2, 0, 1], [2, 3]))),

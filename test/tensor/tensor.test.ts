@@ -63,6 +63,14 @@ describe('views share storage', () => {
     assert.equal(x.contiguous(), x);
   });
 
+  test('view re-strides without copying where PyTorch can, and refuses where it cannot', () => {
+    const qkv = arange(0, 24).float().reshape(2, 12);
+    const q = qkv.slice(1, 4, 8).view(2, 2, 2);
+    assert.equal(q.data, qkv.data);
+    assert.deepEqual(q.tolist(), [[[4, 5], [6, 7]], [[16, 17], [18, 19]]]);
+    assert.throws(() => qkv.T.view(24), /view: input of shape \[12, 2\] with strides \[1, 12\] cannot be viewed as \[24\] without a copy/);
+  });
+
   test('T transposes the last two dims', () => {
     assert.deepEqual(tensor([[1, 2, 3]]).T.shape, [3, 1]);
   });

@@ -8,16 +8,18 @@ import { Tensor } from '../tensor.js';
 import { contiguous, squeeze, transpose, unsqueeze } from './view.js';
 
 /**
- * How the kernel should read the trailing (rows, cols) matrix of x: as stored, as a stored transpose
- * (the layout `transpose(-2, -1)` produces, which is exactly what backward needs), or not at all
- * (any other layout, which is copied first).
+ * How the kernel should read the trailing (rows, cols) matrix of x: rows stored with unit column
+ * stride ('normal'), columns stored with unit row stride ('transposed': what `transpose(-2, -1)`
+ * produces, exactly what backward needs), or neither ('copy', made dense first). Either stored form
+ * may have any leading dimension, so slices of wider matrices are read in place.
  */
-function matrixLayout(x: Tensor): 'normal' | 'transposed' | 'copy' {
+function matrixLayout(x: Tensor): { layout: 'normal' | 'transposed' | 'copy'; leading: number } {
   const [rows, cols] = x.shape.slice(-2);
   const [rowStride, colStride] = x.strides.slice(-2);
-  if ((cols === 1 || colStride === 1) && (rows === 1 || rowStride === cols)) return 'normal';
-  if ((rows === 1 || rowStride === 1) && (cols === 1 || colStride === rows)) return 'transposed';
-  return 'copy';
+  // Rows must not overlap (a broadcast operand has row stride 0), so the leading dim is at least the row length.
+  if ((cols === 1 || colStride === 1) && (rows === 1 || rowStride >= cols)) return { layout: 'normal', leading: rows === 1 ? cols : rowStride };
+  if ((rows === 1 || rowStride === 1) && (cols === 1 || colStride >= rows)) return { layout: 'transposed', leading: cols === 1 ? rows : colStride };
+  return { layout: 'copy', leading: 0 };
 }
 
 /** Element offset of each matrix of x when its batch dims are broadcast to `batchShape`. */
@@ -46,19 +48,23 @@ function batchedMatmul(aIn: Tensor, bIn: Tensor): Tensor {
   const dtype = promote(aIn.dtype, bIn.dtype);
   const prepare = (x: Tensor) => {
     const cast = x.dtype === dtype ? x : x.to(dtype);
-    return matrixLayout(cast) === 'copy' ? contiguous(cast) : cast;
+    return matrixLayout(cast).layout === 'copy' ? contiguous(cast) : cast;
   };
   const a = prepare(aIn);
   const b = prepare(bIn);
   const batchShape = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = numel(batchShape);
   const out = backend().alloc(dtype, batch * M * N);
+  const aLayout = matrixLayout(a);
+  const bLayout = matrixLayout(b);
   backend().matmul({
     batch, M, N, K,
     aOffsets: batchOffsets(a, batchShape),
     bOffsets: batchOffsets(b, batchShape),
-    transA: matrixLayout(a) === 'transposed',
-    transB: matrixLayout(b) === 'transposed',
+    transA: aLayout.layout === 'transposed',
+    transB: bLayout.layout === 'transposed',
+    lda: aLayout.leading,
+    ldb: bLayout.leading,
   }, a.data, b.data, out);
   const result = Tensor.fromStorage(out, [...batchShape, M, N]);
   return record(result, 'matmul', [aIn, bIn], (g) => [

@@ -3,7 +3,7 @@ import { record } from '../autograd.js';
 import { type DType, isFloat } from '../dtype.js';
 import { ZerogradError, fmtShape } from '../errors.js';
 import { defineOp } from '../registry.js';
-import { contiguousStrides, inferShape, normalizeDim, numel } from '../shape.js';
+import { contiguousStrides, inferShape, normalizeDim, numel, viewStrides } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 /** A tensor sharing x's storage with another shape/stride layout; no data moves. */
@@ -34,17 +34,21 @@ export const contiguous = defineOp('contiguous', true, (x: Tensor): Tensor => {
   return record(Tensor.fromStorage(out, x.shape), 'contiguous', [x], (g) => [g]);
 });
 
+/** The same elements under another shape, sharing storage; fails when the layout cannot be re-strided. */
 export const view = defineOp('view', true, (x: Tensor, shape: readonly number[]): Tensor => {
   const target = inferShape('view', x.shape, shape);
-  if (!x.isContiguous()) {
-    throw new ZerogradError('view', `input of shape ${fmtShape(x.shape)} with strides ${fmtShape(x.strides)} is not contiguous; use reshape() (which copies) or call contiguous() first`);
+  const strides = viewStrides(x.shape, x.strides, target);
+  if (!strides) {
+    throw new ZerogradError('view', `input of shape ${fmtShape(x.shape)} with strides ${fmtShape(x.strides)} cannot be viewed as ${fmtShape(target)} without a copy; use reshape() (which copies) or call contiguous() first`);
   }
-  return record(alias(x, target, contiguousStrides(target)), 'view', [x], (g) => [reshape(g, x.shape)]);
+  return record(alias(x, target, strides), 'view', [x], (g) => [reshape(g, x.shape)]);
 });
 
 /** view() when the layout allows it, otherwise a contiguous copy reshaped: always succeeds for a valid shape. */
-export const reshape = defineOp('reshape', true, (x: Tensor, shape: readonly number[]): Tensor =>
-  view(contiguous(x), inferShape('reshape', x.shape, shape)));
+export const reshape = defineOp('reshape', true, (x: Tensor, shape: readonly number[]): Tensor => {
+  const target = inferShape('reshape', x.shape, shape);
+  return view(viewStrides(x.shape, x.strides, target) ? x : contiguous(x), target);
+});
 
 export const flatten = defineOp('flatten', true, (x: Tensor, startDim = 0, endDim = -1): Tensor => {
   if (x.ndim === 0) return reshape(x, [1]);

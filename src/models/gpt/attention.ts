@@ -1,0 +1,127 @@
+import { Dropout } from '../../nn/dropout.js';
+import { Linear } from '../../nn/linear.js';
+import { Module } from '../../nn/module.js';
+import { cat } from '../../tensor/ops/join.js';
+import { triangleMask } from '../../tensor/ops/indexing.js';
+import { ZerogradError } from '../../tensor/errors.js';
+import type { Generator } from '../../tensor/random.js';
+import type { Tensor } from '../../tensor/tensor.js';
+
+/** Masks of shape (T, T), 1 above the diagonal: the future positions a token may not attend to. */
+const futureMasks = new Map<number, Tensor>();
+export function futureMask(T: number): Tensor {
+  let mask = futureMasks.get(T);
+  if (!mask) futureMasks.set(T, (mask = triangleMask(T, T, 1, false)));
+  return mask;
+}
+
+export interface AttentionMasking {
+  /** Hide future positions (decoder); off for a bidirectional encoder. */
+  causal?: boolean;
+  /** Extra positions to hide, broadcastable to (..., T, T): 1 where attention is not allowed (padding). */
+  mask?: Tensor;
+  dropout?: Dropout;
+}
+
+/**
+ * softmax(q k^T / sqrt(head size)) v, with masked positions set to -inf before the softmax: the heart
+ * of attention. Works on (..., T, hs) for any leading dims (one head, or all heads batched).
+ */
+export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, { causal = true, mask, dropout }: AttentionMasking = {}): Tensor {
+  const T = q.shape[q.ndim - 2];
+  let wei = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(k.shape[k.ndim - 1]));
+  if (causal) wei = wei.maskedFill(futureMask(T), -Infinity);
+  if (mask) wei = wei.maskedFill(mask, -Infinity);
+  wei = wei.softmax(-1);
+  if (dropout) wei = dropout.forward(wei);
+  return wei.matmul(v);
+}
+
+/** One head of causal self-attention, as built in the lecture: key, query, value projections without bias. */
+export class Head extends Module {
+  readonly key: Linear;
+  readonly query: Linear;
+  readonly value: Linear;
+  readonly dropout: Dropout;
+
+  constructor(nEmbd: number, readonly headSize: number, { dropout = 0, generator }: { dropout?: number; generator?: Generator } = {}) {
+    super();
+    this.key = new Linear(nEmbd, headSize, { bias: false, generator });
+    this.query = new Linear(nEmbd, headSize, { bias: false, generator });
+    this.value = new Linear(nEmbd, headSize, { bias: false, generator });
+    this.dropout = new Dropout(dropout, generator);
+  }
+
+  forward(x: Tensor): Tensor {
+    return scaledDotProductAttention(this.query.forward(x), this.key.forward(x), this.value.forward(x), { dropout: this.dropout });
+  }
+}
+
+/** Several heads in parallel, concatenated and projected back: the lecture's MultiHeadAttention. */
+export class MultiHeadAttention extends Module {
+  readonly heads: Head[];
+  readonly proj: Linear;
+  readonly dropout: Dropout;
+
+  constructor(nEmbd: number, numHeads: number, { dropout = 0, generator }: { dropout?: number; generator?: Generator } = {}) {
+    super();
+    checkHeads(nEmbd, numHeads);
+    this.heads = Array.from({ length: numHeads }, () => new Head(nEmbd, nEmbd / numHeads, { dropout, generator }));
+    this.proj = new Linear(nEmbd, nEmbd, { generator });
+    this.dropout = new Dropout(dropout, generator);
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.dropout.forward(this.proj.forward(cat(this.heads.map((h) => h.forward(x)), -1)));
+  }
+}
+
+export function checkHeads(nEmbd: number, numHeads: number): void {
+  if (!Number.isInteger(numHeads) || numHeads < 1 || nEmbd % numHeads !== 0) {
+    throw new ZerogradError('attention', `embedding size ${nEmbd} must be divisible by the number of heads ${numHeads}`);
+  }
+}
+
+export interface AttentionOptions {
+  dropout?: number;
+  bias?: boolean;
+  generator?: Generator;
+  /** Standard deviation of the projection weights (nanoGPT: 0.02, and 0.02/sqrt(2 n_layer) for c_proj). */
+  std?: number;
+  projStd?: number;
+  causal?: boolean;
+}
+
+/**
+ * All heads at once, as nanoGPT computes them: one projection to q, k, v for every head (c_attn),
+ * heads as a batch dim, one output projection (c_proj). Equal to MultiHeadAttention with the
+ * per-head weights stacked, and named like nanoGPT so checkpoints load in PyTorch.
+ */
+export class CausalSelfAttention extends Module {
+  readonly c_attn: Linear;
+  readonly c_proj: Linear;
+  readonly attn_dropout: Dropout;
+  readonly resid_dropout: Dropout;
+  readonly causal: boolean;
+
+  constructor(readonly nEmbd: number, readonly numHeads: number, options: AttentionOptions = {}) {
+    super();
+    checkHeads(nEmbd, numHeads);
+    const { dropout = 0, bias = true, generator, std, projStd = std, causal = true } = options;
+    this.c_attn = new Linear(nEmbd, 3 * nEmbd, { bias, generator, std });
+    this.c_proj = new Linear(nEmbd, nEmbd, { bias, generator, std: projStd });
+    this.attn_dropout = new Dropout(dropout, generator);
+    this.resid_dropout = new Dropout(dropout, generator);
+    this.causal = causal;
+  }
+
+  forward(x: Tensor, keyPaddingMask?: Tensor): Tensor {
+    const [B, T, C] = x.shape;
+    const hs = C / this.numHeads;
+    // (B, T, 3C) -> three (B, nh, T, hs) views of the same buffer: no copies until the matmuls.
+    const [q, k, v] = this.c_attn.forward(x).split(C, 2).map((t) => t.view(B, T, this.numHeads, hs).transpose(1, 2));
+    // keyPaddingMask (B, T): 1 at padding positions, which no query may attend to.
+    const y = scaledDotProductAttention(q, k, v, { causal: this.causal, mask: keyPaddingMask?.view(B, 1, 1, T), dropout: this.attn_dropout });
+    return this.resid_dropout.forward(this.c_proj.forward(y.transpose(1, 2).reshape(B, T, C)));
+  }
+}

@@ -1,0 +1,56 @@
+import { noGrad } from '../../tensor/autograd.js';
+import { tensor } from '../../tensor/creation.js';
+import { cat } from '../../tensor/ops/join.js';
+import { multinomial } from '../../tensor/ops/sampling.js';
+import { type Generator, defaultGenerator } from '../../tensor/random.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { LMOutput } from './gpt.js';
+
+export interface LanguageModel {
+  readonly config: { blockSize: number };
+  training: boolean;
+  train(mode?: boolean): unknown;
+  forward(idx: Tensor): LMOutput;
+}
+
+export interface GenerateOptions {
+  /** Divides the logits: below 1 sharpens the distribution, above 1 flattens it. */
+  temperature?: number;
+  /** Sample only among the k most likely tokens. */
+  topK?: number;
+  generator?: Generator;
+}
+
+/**
+ * Extends each row of idx (B, T) by maxNewTokens sampled tokens, feeding back at most blockSize of
+ * the latest tokens as context.
+ */
+export function generate(model: LanguageModel, idx: Tensor, maxNewTokens: number, options: GenerateOptions = {}): Tensor {
+  const { temperature = 1, topK, generator = defaultGenerator } = options;
+  if (!(temperature > 0)) throw new Error(`generate: temperature must be positive, got ${temperature}`);
+  const wasTraining = model.training;
+  model.train(false);
+  let out = idx;
+  noGrad(() => {
+    for (let i = 0; i < maxNewTokens; i++) {
+      const T = out.shape[1];
+      const context = T > model.config.blockSize ? out.slice(1, T - model.config.blockSize) : out;
+      const { logits } = model.forward(context);
+      let last = logits.slice(1, -1).squeeze(1).div(temperature);
+      if (topK !== undefined && topK < last.shape[1]) {
+        const kth = kthLargest(last, topK);
+        last = last.maskedFill(last.lt(kth), -Infinity);
+      }
+      const next = multinomial(last.softmax(-1), 1, { replacement: true, generator });
+      out = cat([out, next], 1);
+    }
+  });
+  model.train(wasTraining);
+  return out;
+}
+
+/** The k-th largest value of each row, shaped (B, 1) for broadcasting. */
+function kthLargest(logits: Tensor, k: number): Tensor {
+  const rows = logits.tolist() as number[][];
+  return tensor(rows.map((row) => [[...row].sort((a, b) => b - a)[k - 1]]), { dtype: logits.dtype });
+}

@@ -1,0 +1,103 @@
+import { Dropout } from '../../nn/dropout.js';
+import { Embedding } from '../../nn/embedding.js';
+import { LayerNorm } from '../../nn/layernorm.js';
+import { Linear } from '../../nn/linear.js';
+import { Module } from '../../nn/module.js';
+import { arange } from '../../tensor/creation.js';
+import { ZerogradError } from '../../tensor/errors.js';
+import { crossEntropy } from '../../tensor/ops/softmax.js';
+import { type Generator, defaultGenerator } from '../../tensor/random.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { Block, type BlockOptions } from './block.js';
+
+export interface GPTConfig {
+  vocabSize: number;
+  blockSize: number;
+  nEmbd: number;
+  nHead: number;
+  nLayer: number;
+  dropout: number;
+  /** Biases in Linear and LayerNorm layers (GPT-2 has them). */
+  bias: boolean;
+  /** Share the token embedding with the output layer (GPT-2 does). */
+  tieWeights: boolean;
+  activation: 'gelu' | 'relu';
+  attention: 'fused' | 'heads';
+}
+
+export interface LMOutput {
+  /** (B, T, vocab) */
+  logits: Tensor;
+  loss: Tensor | null;
+}
+
+/** The token and position embeddings and the stack of blocks; its name makes checkpoint keys match nanoGPT's. */
+export class Transformer extends Module {
+  readonly wte: Embedding;
+  readonly wpe: Embedding;
+  readonly drop: Dropout;
+  readonly h: Block[];
+  readonly ln_f: LayerNorm;
+
+  constructor(config: GPTConfig, blockOptions: BlockOptions, generator: Generator) {
+    super();
+    this.wte = new Embedding(config.vocabSize, config.nEmbd, { generator, std: 0.02 });
+    this.wpe = new Embedding(config.blockSize, config.nEmbd, { generator, std: 0.02 });
+    this.drop = new Dropout(config.dropout, generator);
+    this.h = Array.from({ length: config.nLayer }, () => new Block(config.nEmbd, config.nHead, blockOptions));
+    this.ln_f = new LayerNorm(config.nEmbd, { bias: config.bias });
+  }
+}
+
+/**
+ * A decoder-only transformer (GPT-2 / nanoGPT): token + position embeddings, pre-norm blocks, final
+ * LayerNorm, language-model head. Parameter names are nanoGPT's (transformer.h.0.attn.c_attn.weight, ...),
+ * and initialisation follows nanoGPT: N(0, 0.02), residual projections scaled by 1/sqrt(2 n_layer).
+ */
+export class GPT extends Module {
+  readonly transformer: Transformer;
+  readonly lm_head: Linear;
+
+  constructor(readonly config: GPTConfig, generator: Generator = defaultGenerator) {
+    super();
+    const blockOptions: BlockOptions = {
+      dropout: config.dropout, bias: config.bias, activation: config.activation, attention: config.attention,
+      std: 0.02, projStd: 0.02 / Math.sqrt(2 * config.nLayer), generator,
+    };
+    this.transformer = new Transformer(config, blockOptions, generator);
+    this.lm_head = new Linear(config.nEmbd, config.vocabSize, { bias: false, generator, std: 0.02 });
+    if (config.tieWeights) (this.lm_head as { weight: Tensor }).weight = this.transformer.wte.weight;
+  }
+
+  forward(idx: Tensor, targets?: Tensor): LMOutput {
+    const [B, T] = idx.shape;
+    if (idx.ndim !== 2) throw new ZerogradError('GPT', `expected token ids of shape (B, T), got [${idx.shape.join(', ')}]`);
+    if (T > this.config.blockSize) throw new ZerogradError('GPT', `sequence length ${T} exceeds the block size ${this.config.blockSize}`);
+    const { wte, wpe, drop, h, ln_f } = this.transformer;
+    let x = drop.forward(wte.forward(idx).add(wpe.forward(arange(T))));
+    for (const block of h) x = block.forward(x);
+    const logits = this.lm_head.forward(ln_f.forward(x));
+    const loss = targets ? crossEntropy(logits.view(B * T, -1), targets.reshape(B * T)) : null;
+    return { logits, loss };
+  }
+}
+
+/** The lecture's starting point: each token's logits for the next token read straight from a table. */
+export class BigramLanguageModel extends Module {
+  readonly token_embedding_table: Embedding;
+
+  constructor(readonly vocabSize: number, generator: Generator = defaultGenerator) {
+    super();
+    this.token_embedding_table = new Embedding(vocabSize, vocabSize, { generator });
+  }
+
+  get config(): { blockSize: number } {
+    return { blockSize: Infinity };
+  }
+
+  forward(idx: Tensor, targets?: Tensor): LMOutput {
+    const logits = this.token_embedding_table.forward(idx);
+    const [B, T, C] = logits.shape;
+    return { logits, loss: targets ? crossEntropy(logits.view(B * T, C), targets.reshape(B * T)) : null };
+  }
+}

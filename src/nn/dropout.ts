@@ -1,0 +1,18 @@
+import { rand } from '../tensor/creation.js';
+import { type Generator, defaultGenerator } from '../tensor/random.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Module } from './module.js';
+
+/** Zeroes each element with probability p during training and rescales the rest by 1/(1-p); identity in eval. */
+export class Dropout extends Module {
+  constructor(readonly p: number, private readonly generator: Generator = defaultGenerator) {
+    super();
+    if (!(p >= 0 && p < 1)) throw new Error(`Dropout: p must be in [0, 1), got ${p}`);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!this.training || this.p === 0) return x;
+    const keep = rand(x.shape, { generator: this.generator, dtype: x.dtype }).ge(this.p);
+    return x.mul(keep).mul(1 / (1 - this.p));
+  }
+}
