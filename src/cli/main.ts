@@ -1,19 +1,20 @@
-import { UsageError } from './args.js';
+import { join } from 'node:path';
+import { UsageError, parseOptions } from './args.js';
 import { DIAGNOSE_USAGE, makemoreDiagnose } from './diagnose.js';
 import { GPT_USAGE, gptSample, gptTrain } from './gpt.js';
 import { MAKEMORE_USAGE, makemoreEval, makemoreSample, makemoreTrain } from './makemore.js';
 
 const USAGE = `zerograd: autograd, tensors and language models from zero.
 
-zerograd demo [--steps N]          train a names model on the embedded corpus and sample from it
+zerograd demo [--steps N]          train a small GPT on the embedded names corpus and sample from it
 ${MAKEMORE_USAGE}
 ${DIAGNOSE_USAGE}
 ${GPT_USAGE}`;
 
-/** The README's main job: a names MLP (with the init fixes) on the embedded corpus, then samples. */
+/** The README's main job: a small GPT trained on the embedded names corpus, then a sample of new names. */
 function demo(argv: string[]): void {
-  const steps = argv.includes('--steps') ? argv[argv.indexOf('--steps') + 1] : '20000';
-  makemoreTrain(['--model', 'mlp', '--init-fixes', '--steps', steps, '--out', 'runs/demo', '--samples', '15']);
+  const o = parseOptions('demo', argv, { steps: { type: 'string' } });
+  gptTrain(['--config', 'tiny', '--steps', o.steps ?? '1500', '--lr', '3e-3', '--eval-iters', '20', '--out', join('runs', 'demo'), '--sample-tokens', '300']);
 }
 
 const commands: Record<string, (argv: string[]) => unknown> = {

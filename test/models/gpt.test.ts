@@ -8,6 +8,7 @@ import { parseSafetensors, serializeSafetensors } from '../../src/io/safetensors
 import { CausalSelfAttention, MultiHeadAttention } from '../../src/models/gpt/attention.js';
 import { generate } from '../../src/models/gpt/generate.js';
 import { BigramLanguageModel, GPT } from '../../src/models/gpt/gpt.js';
+import { startGPTRun } from '../../src/models/gpt/recipe.js';
 import { assertClose, ints, projectRoot } from '../helpers.js';
 import { FIXTURE_GPT_CONFIG, zerogradFixtureModel } from './gptFixtureModel.js';
 
@@ -112,6 +113,19 @@ describe('GPT training pieces', () => {
     assert.equal(greedy[2], expectedNext);
     assert.deepEqual(greedy, generate(model, ints([1, 2], [1, 2]), 3, { topK: 1, generator: new Generator(99) }).toFlatArray());
     assert.throws(() => generate(model, ints([1], [1, 1]), 1, { temperature: 0 }), /temperature must be positive/);
+  });
+
+  test('weight decay applies to Linear matrices only, not to embeddings, biases or LayerNorm', () => {
+    const run = startGPTRun({ ...FIXTURE_GPT_CONFIG }, { steps: 1, batchSize: 1, lr: 0.1, warmupSteps: 0, weightDecay: 0.5, clipNorm: 1, evalEvery: 1, evalIters: 1, seed: 0 });
+    const before = new Map(run.model.namedParameters().map(([n, p]) => [n, p.toFlatArray()]));
+    for (const p of run.model.parameters()) p.grad = p.zerosLike();
+    run.optimizer.step();
+    const changed = run.model.namedParameters().filter(([n, p]) => p.toFlatArray().some((v, i) => v !== before.get(n)![i])).map(([n]) => n);
+    assert.deepEqual(changed, [
+      'transformer.h.0.attn.c_attn.weight', 'transformer.h.0.attn.c_proj.weight', 'transformer.h.0.mlp.c_fc.weight', 'transformer.h.0.mlp.c_proj.weight',
+      'transformer.h.1.attn.c_attn.weight', 'transformer.h.1.attn.c_proj.weight', 'transformer.h.1.mlp.c_fc.weight', 'transformer.h.1.mlp.c_proj.weight',
+      'lm_head.weight',
+    ]);
   });
 
   test('the lecture bigram language model', () => {

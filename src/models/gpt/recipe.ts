@@ -42,7 +42,10 @@ export interface GPTRun {
 export function startGPTRun(config: GPTConfig, train: GPTTrainConfig, resume?: Checkpoint): GPTRun {
   const generator = new Generator(train.seed);
   const model = new GPT(config, generator);
-  const optimizer = new AdamW(model.parameters(), train.lr, { betas: [0.9, 0.99], weightDecay: train.weightDecay });
+  // nanoGPT's grouping: decay the matrices of Linear layers only; biases, LayerNorm gains and embeddings keep their scale.
+  const embeddings = new Set([model.transformer.wte.weight, model.transformer.wpe.weight]);
+  const optimizer = new AdamW(model.parameters(), train.lr, { betas: [0.9, 0.99], weightDecay: train.weightDecay },
+    (p) => p.ndim >= 2 && !embeddings.has(p));
   const run: GPTRun = { model, optimizer, generator, losses: [], evals: [] };
   if (resume) {
     model.loadStateDict(resume.model);
