@@ -35,3 +35,11 @@ export function choiceOption<T extends string>(name: string, raw: unknown, choic
   if (!choices.includes(raw as T)) throw new UsageError(`--${name}: expected one of ${choices.join(', ')}, got '${raw}'`);
   return raw as T;
 }
+
+/** Where a command writes: result lines, and the progress bar (null for none, as in tests). */
+export interface CliIO {
+  log: (line: string) => void;
+  progress: NodeJS.WriteStream | null;
+}
+
+export const consoleIO: CliIO = { log: (line) => console.log(line), progress: process.stderr };

@@ -16,7 +16,7 @@ import { crossEntropy } from '../tensor/ops/softmax.js';
 import { Generator } from '../tensor/random.js';
 import { lineChart } from '../viz/lineChart.js';
 import { labelledScatter } from '../viz/scatter.js';
-import { intOption, parseOptions } from './args.js';
+import { type CliIO, consoleIO, intOption, parseOptions } from './args.js';
 
 export const DIAGNOSE_USAGE = 'zerograd makemore diagnose [--data FILE] [--steps N] [--seed N] [--out DIR]';
 
@@ -25,7 +25,7 @@ export const DIAGNOSE_USAGE = 'zerograd makemore diagnose [--data FILE] [--steps
  * activation and gradient histograms, weight-gradient histograms, the update:data ratio over time,
  * the 2-D character embedding and a learning-rate sweep.
  */
-export function makemoreDiagnose(argv: string[], log: (line: string) => void = console.log): string[] {
+export function makemoreDiagnose(argv: string[], io: CliIO = consoleIO): string[] {
   const o = parseOptions('makemore diagnose', argv, { data: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } });
   const items = o.data ? readLines(o.data, { minLines: 3 }) : defaultNames();
   const steps = intOption('steps', o.steps, 1000, { min: 1 });
@@ -54,9 +54,9 @@ export function makemoreDiagnose(argv: string[], log: (line: string) => void = c
   const histogramSeries = (stats: { layer?: string; name?: string; histogram: { centers: number[]; counts: number[] } }[]) =>
     stats.map((s) => ({ name: s.layer ?? s.name ?? '', points: s.histogram.centers.map((c, i) => [c, s.histogram.counts[i]] as const) }));
   const activations = activationStats(model);
-  activations.forEach((s) => log(`${s.layer} (Tanh): mean ${s.mean.toFixed(2)}, std ${s.std.toFixed(2)}, saturated ${(100 * s.saturated).toFixed(2)}%`));
+  activations.forEach((s) => io.log(`${s.layer} (Tanh): mean ${s.mean.toFixed(2)}, std ${s.std.toFixed(2)}, saturated ${(100 * s.saturated).toFixed(2)}%`));
   const weights = weightGradStats(model);
-  weights.forEach((w) => log(`weight ${w.name} [${w.shape}] | grad std ${w.gradStd.toExponential(3)} | grad:data ratio ${w.gradToData.toExponential(3)}`));
+  weights.forEach((w) => io.log(`weight ${w.name} [${w.shape}] | grad std ${w.gradStd.toExponential(3)} | grad:data ratio ${w.gradToData.toExponential(3)}`));
   const embedding = model.layers[0] as Embedding;
   const sweep = lrFinder(batchNormMlp(shape, new Generator(1)), data.train, { steps: 1000, generator: new Generator(2) });
   const files = [
@@ -69,6 +69,6 @@ export function makemoreDiagnose(argv: string[], log: (line: string) => void = c
     write('lr-finder.svg', lineChart([{ name: 'batch loss', points: sweep.map((p) => [Math.log10(p.lr), p.loss] as const) }],
       { title: 'learning-rate sweep', xLabel: 'log10 learning rate', yLabel: 'loss' })),
   ];
-  log(`wrote ${files.join(', ')}`);
+  io.log(`wrote ${files.join(', ')}`);
   return files;
 }

@@ -10,7 +10,7 @@ import { GPT_PRESETS, type GPTTrainConfig, gptCheckpoint, startGPTRun, trainGPT 
 import { tensor } from '../tensor/creation.js';
 import { Generator } from '../tensor/random.js';
 import { lineChart } from '../viz/lineChart.js';
-import { UsageError, choiceOption, intOption, numberOption, parseOptions } from './args.js';
+import { type CliIO, UsageError, choiceOption, consoleIO, intOption, numberOption, parseOptions } from './args.js';
 import { ProgressBar } from './progress.js';
 
 export const GPT_USAGE = `zerograd gpt train [--data FILE] [--config ${Object.keys(GPT_PRESETS).join('|')}] [--steps N] [--batch-size N]
@@ -30,7 +30,7 @@ function loadText(file: string | undefined): { text: string; source: string } {
   return { text, source: file };
 }
 
-export function gptTrain(argv: string[], log: (line: string) => void = console.log): { val: number; sample: string } {
+export function gptTrain(argv: string[], io: CliIO = consoleIO): { val: number; sample: string } {
   const o = parseOptions('gpt train', argv, {
     data: { type: 'string' }, config: { type: 'string' }, steps: { type: 'string' }, 'batch-size': { type: 'string' },
     'block-size': { type: 'string' }, lr: { type: 'string' }, dropout: { type: 'string' }, 'eval-every': { type: 'string' },
@@ -66,11 +66,11 @@ export function gptTrain(argv: string[], log: (line: string) => void = console.l
   if (splits.val.length <= config.blockSize) {
     throw new UsageError(`${source}: the validation split (last 10%) has ${splits.val.length} tokens, fewer than block size ${config.blockSize} + 1; use a smaller --block-size or more text`);
   }
-  log(`data: ${text.length} characters, vocabulary ${tokenizer.vocabSize}, from ${source}`);
+  io.log(`data: ${text.length} characters, vocabulary ${tokenizer.vocabSize}, from ${source}`);
   const run = startGPTRun(config, train, resume);
-  log(`model: GPT ${presetName} (n_embd ${config.nEmbd}, ${config.nHead} heads, ${config.nLayer} layers, block ${config.blockSize}), ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step}` : ''}`);
+  io.log(`model: GPT ${presetName} (n_embd ${config.nEmbd}, ${config.nHead} heads, ${config.nLayer} layers, block ${config.blockSize}), ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step}` : ''}`);
   const checkpointEvery = intOption('checkpoint-every', o['checkpoint-every'], train.evalEvery, { min: 1 });
-  const bar = new ProgressBar(steps, 'train', run.optimizer.stepCount);
+  const bar = new ProgressBar(steps, 'train', run.optimizer.stepCount, io.progress);
   let val = NaN;
   trainGPT(run, splits, train, {
     onStep: ({ step, loss }) => {
@@ -79,14 +79,14 @@ export function gptTrain(argv: string[], log: (line: string) => void = console.l
     },
     onEval: (step, losses) => {
       val = losses.val;
-      log(`step ${step}: train loss ${losses.train.toFixed(4)}, val loss ${losses.val.toFixed(4)}`);
+      io.log(`step ${step}: train loss ${losses.train.toFixed(4)}, val loss ${losses.val.toFixed(4)}`);
     },
   });
   const dir = saveCheckpoint(out, gptCheckpoint(run, tokenizer, train));
   writeCurves(out, run.evals);
-  log(`checkpoint: ${dir} (loss curve: ${join(out, 'loss.svg')})`);
+  io.log(`checkpoint: ${dir} (loss curve: ${join(out, 'loss.svg')})`);
   const sample = sampleText(run.model, tokenizer, '\n', intOption('sample-tokens', o['sample-tokens'], 300), { generator: new Generator(train.seed + 2) });
-  log(sample);
+  io.log(sample);
   return { val, sample };
 }
 
@@ -104,7 +104,7 @@ function sampleText(model: GPT, tokenizer: CharTokenizer, prompt: string, tokens
   return tokenizer.decode(out.toFlatArray());
 }
 
-export function gptSample(argv: string[], log: (line: string) => void = console.log): string {
+export function gptSample(argv: string[], io: CliIO = consoleIO): string {
   const o = parseOptions('gpt sample', argv, {
     checkpoint: { type: 'string' }, prompt: { type: 'string' }, 'max-new-tokens': { type: 'string' },
     temperature: { type: 'string' }, 'top-k': { type: 'string' }, seed: { type: 'string' },
@@ -119,6 +119,6 @@ export function gptSample(argv: string[], log: (line: string) => void = console.
   const text = sampleText(model, tokenizer, o.prompt ?? '\n', intOption('max-new-tokens', o['max-new-tokens'], 500, { min: 1 }), {
     temperature: numberOption('temperature', o.temperature, 1), topK, generator: new Generator(intOption('seed', o.seed, 1)),
   });
-  log(text);
+  io.log(text);
   return text;
 }

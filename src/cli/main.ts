@@ -1,4 +1,7 @@
 import { join } from 'node:path';
+import { setBackend } from '../backend/registry.js';
+import { referenceBackend } from '../backend/reference/index.js';
+import { createWasmBackend } from '../backend/wasm/index.js';
 import { UsageError, parseOptions } from './args.js';
 import { DIAGNOSE_USAGE, makemoreDiagnose } from './diagnose.js';
 import { GPT_USAGE, gptSample, gptTrain } from './gpt.js';
@@ -27,6 +30,14 @@ const commands: Record<string, (argv: string[]) => unknown> = {
   'gpt sample': gptSample,
 };
 
+/** The fast backend unless ZEROGRAD_BACKEND=reference asks for the plain TypeScript kernels. */
+function selectBackend(): void {
+  const choice = process.env.ZEROGRAD_BACKEND ?? 'wasm';
+  if (choice === 'wasm') setBackend(createWasmBackend());
+  else if (choice === 'reference') setBackend(referenceBackend);
+  else throw new UsageError(`ZEROGRAD_BACKEND must be 'wasm' or 'reference', got '${choice}'`);
+}
+
 export function main(argv: string[]): number {
   const [first = 'help', second = ''] = argv;
   const two = `${first} ${second}`;
@@ -37,6 +48,7 @@ export function main(argv: string[]): number {
     return first === 'help' || first === '--help' ? 0 : 2;
   }
   try {
+    selectBackend();
     command(rest);
     return 0;
   } catch (error) {

@@ -13,7 +13,7 @@ import {
 import { splitItems } from '../data/split.js';
 import { Generator } from '../tensor/random.js';
 import { lineChart, windowMeans } from '../viz/lineChart.js';
-import { UsageError, choiceOption, intOption, numberOption, parseOptions } from './args.js';
+import { type CliIO, UsageError, choiceOption, consoleIO, intOption, numberOption, parseOptions } from './args.js';
 import { ProgressBar } from './progress.js';
 
 const KINDS = ['bigram', 'bigram-nn', 'mlp', 'bnmlp', 'wavenet'] as const;
@@ -29,7 +29,7 @@ function loadItems(file: string | undefined): { items: string[]; source: string 
   return { items: readLines(file, { minLines: 3 }), source: file };
 }
 
-export function makemoreTrain(argv: string[], log: (line: string) => void = console.log): { val: number; samples: string[] } {
+export function makemoreTrain(argv: string[], io: CliIO = consoleIO): { val: number; samples: string[] } {
   const o = parseOptions('makemore train', argv, {
     model: { type: 'string' }, data: { type: 'string' }, steps: { type: 'string' }, 'batch-size': { type: 'string' },
     lr: { type: 'string' }, 'decay-at': { type: 'string' }, 'decay-factor': { type: 'string' }, 'block-size': { type: 'string' },
@@ -41,8 +41,8 @@ export function makemoreTrain(argv: string[], log: (line: string) => void = cons
   const seed = intOption('seed', o.seed, 2147483647);
   const out = o.out ?? join('runs', `makemore-${kind}`);
   const numSamples = intOption('samples', o.samples, 10);
-  log(`data: ${items.length} items from ${source}`);
-  if (kind === 'bigram') return trainBigramCounts(items, out, seed, numSamples, log);
+  io.log(`data: ${items.length} items from ${source}`);
+  if (kind === 'bigram') return trainBigramCounts(items, out, seed, numSamples, io.log);
 
   const defaults = MAKEMORE_DEFAULTS[kind];
   const steps = intOption('steps', o.steps, 200_000, { min: 1 });
@@ -70,9 +70,9 @@ export function makemoreTrain(argv: string[], log: (line: string) => void = cons
     };
   const data = prepareMakemoreData(items, modelConfig.blockSize, 42, modelConfig.vocab);
   const run = startMakemoreRun(modelConfig, train, resume);
-  log(`model: ${kind}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step}` : ''}`);
+  io.log(`model: ${kind}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step}` : ''}`);
   const checkpointEvery = intOption('checkpoint-every', o['checkpoint-every'], Math.max(1000, Math.ceil(steps / 10)), { min: 1 });
-  const bar = new ProgressBar(steps, 'train', run.optimizer.stepCount);
+  const bar = new ProgressBar(steps, 'train', run.optimizer.stepCount, io.progress);
   const tokensPerStep = train.batchSize > 0 ? train.batchSize : data.train.X.shape[0];
   trainMakemore(run, data, train, ({ step, loss }) => {
     bar.update(step, loss, tokensPerStep);
@@ -80,12 +80,12 @@ export function makemoreTrain(argv: string[], log: (line: string) => void = cons
   });
   const dir = saveCheckpoint(out, makemoreCheckpoint(run, train));
   const losses = { train: splitLoss(run.model, data.train), val: splitLoss(run.model, data.val) };
-  log(`train loss ${losses.train.toFixed(4)} | val loss ${losses.val.toFixed(4)}`);
+  io.log(`train loss ${losses.train.toFixed(4)} | val loss ${losses.val.toFixed(4)}`);
   writeLossCurve(out, run.losses);
-  log(`checkpoint: ${dir} (loss curve: ${join(out, 'loss.svg')})`);
+  io.log(`checkpoint: ${dir} (loss curve: ${join(out, 'loss.svg')})`);
   const generator = new Generator(seed + 10);
   const samples = Array.from({ length: numSamples }, () => sampleItem(run.model, data.tokenizer, modelConfig.blockSize, generator));
-  samples.forEach((s) => log(s));
+  samples.forEach((s) => io.log(s));
   return { val: losses.val, samples };
 }
 
@@ -117,7 +117,7 @@ function writeLossCurve(out: string, losses: number[]): void {
   }));
 }
 
-export function makemoreSample(argv: string[], log: (line: string) => void = console.log): string[] {
+export function makemoreSample(argv: string[], io: CliIO = consoleIO): string[] {
   const o = parseOptions('makemore sample', argv, { checkpoint: { type: 'string' }, num: { type: 'string' }, prefix: { type: 'string' }, seed: { type: 'string' } });
   if (!o.checkpoint) throw new UsageError('makemore sample: --checkpoint DIR is required');
   const checkpoint = loadCheckpoint(o.checkpoint);
@@ -138,11 +138,11 @@ export function makemoreSample(argv: string[], log: (line: string) => void = con
     model.eval();
     samples = Array.from({ length: num }, () => prefix + sampleItem(model, tokenizer, config.blockSize, generator, 50, prefixIds));
   }
-  samples.forEach((s) => log(s));
+  samples.forEach((s) => io.log(s));
   return samples;
 }
 
-export function makemoreEval(argv: string[], log: (line: string) => void = console.log): Record<string, number> {
+export function makemoreEval(argv: string[], io: CliIO = consoleIO): Record<string, number> {
   const o = parseOptions('makemore eval', argv, { checkpoint: { type: 'string' }, data: { type: 'string' } });
   if (!o.checkpoint) throw new UsageError('makemore eval: --checkpoint DIR is required');
   const checkpoint = loadCheckpoint(o.checkpoint);
@@ -153,7 +153,7 @@ export function makemoreEval(argv: string[], log: (line: string) => void = conso
   const model = buildMakemoreModel(config, new Generator(0));
   model.loadStateDict(checkpoint.model);
   const result = { train: splitLoss(model, data.train), val: splitLoss(model, data.val), test: splitLoss(model, data.test) };
-  log(`train ${result.train.toFixed(4)} | val ${result.val.toFixed(4)} | test ${result.test.toFixed(4)}`);
+  io.log(`train ${result.train.toFixed(4)} | val ${result.val.toFixed(4)} | test ${result.test.toFixed(4)}`);
   return result;
 }
 

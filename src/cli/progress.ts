@@ -10,11 +10,12 @@ export class ProgressBar {
   private readonly firstStep: number;
 
   constructor(private readonly total: number, private readonly label: string, startStep = 0,
-    private readonly stream: NodeJS.WriteStream = process.stderr) {
+    private readonly stream: NodeJS.WriteStream | null = process.stderr) {
     this.firstStep = startStep;
   }
 
   update(step: number, loss: number, tokensThisStep: number): void {
+    if (!this.stream) return;
     this.tokens += tokensThisStep;
     const now = performance.now();
     const done = step + 1;

@@ -9,7 +9,7 @@ import { gptSample, gptTrain } from '../../src/cli/gpt.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { projectRoot, sharedData } from '../helpers.js';
 
-const quiet = () => {};
+const quiet = { log: () => {}, progress: null };
 const shakespeare = sharedData('tinyshakespeare.txt');
 const bin = join(projectRoot(), 'dist', 'src', 'cli', 'bin.js');
 

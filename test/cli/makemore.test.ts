@@ -9,7 +9,7 @@ import { makemoreEval, makemoreSample, makemoreTrain } from '../../src/cli/makem
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { projectRoot, sharedData } from '../helpers.js';
 
-const quiet = () => {};
+const quiet = { log: () => {}, progress: null };
 const bin = join(projectRoot(), 'dist', 'src', 'cli', 'bin.js');
 const runCli = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: mkdtempSync(join(tmpdir(), 'zerograd-cwd-')) });
 
@@ -57,7 +57,7 @@ describe('zerograd makemore CLI', () => {
   test('diagnose writes the six lecture plots as SVG', () => {
     const out = mkdtempSync(join(tmpdir(), 'zerograd-diagnose-'));
     const lines: string[] = [];
-    const files = makemoreDiagnose(['--steps', '20', '--out', out], (l) => lines.push(l));
+    const files = makemoreDiagnose(['--steps', '20', '--out', out], { log: (l) => lines.push(l), progress: null });
     assert.equal(files.length, 6);
     for (const file of files) assert.match(readFileSync(file, 'utf8'), /^<svg[\s\S]*<\/svg>$/);
     assert.ok(lines.some((l) => /layers\.4 \(Tanh\): mean .* saturated .*%/.test(l)));

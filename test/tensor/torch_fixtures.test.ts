@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import {
-  Tensor, arange, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
+  type Backend, Tensor, arange, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
 } from '../../src/index.js';
 import { assertClose, ints, projectRoot } from '../helpers.js';
 
@@ -118,10 +119,15 @@ function tolerance(expected: number[]) {
   return { rtol: 1e-5, atol: 1e-6 * scale };
 }
 
-describe(`golden values from PyTorch ${fixtures.torch_version}`, () => {
-  test('fixtures and implementations name the same cases', () => {
-    assert.deepEqual(Object.keys(implementations).sort(), Object.keys(fixtures.cases).sort());
-  });
+test('fixtures and implementations name the same cases', () => {
+  assert.deepEqual(Object.keys(implementations).sort(), Object.keys(fixtures.cases).sort());
+});
+
+/** The same golden suite runs on every backend, so a fast kernel is held to PyTorch's numbers too. */
+for (const kernels of [referenceBackend, createWasmBackend()]) describe(`golden values from PyTorch ${fixtures.torch_version} on the ${kernels.name} backend`, () => {
+  let previous: Backend;
+  before(() => { previous = setBackend(kernels); });
+  after(() => { setBackend(previous); });
 
   for (const [name, fixture] of Object.entries(fixtures.cases)) {
     test(name, () => {

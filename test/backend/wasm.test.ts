@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createWasmBackend } from '../../src/backend/wasm/index.js';
+import { Generator, randn, referenceBackend, setBackend } from '../../src/index.js';
+import { assertClose } from '../helpers.js';
+
+const wasm = createWasmBackend();
+
+/** Runs fn on the WASM backend and on the reference, returning both results as flat arrays. */
+function onBoth(fn: () => { toFlatArray(): number[] }): [number[], number[]] {
+  const previous = setBackend(wasm);
+  try {
+    const fast = fn().toFlatArray();
+    setBackend(referenceBackend);
+    return [fast, fn().toFlatArray()];
+  } finally {
+    setBackend(previous);
+  }
+}
+
+describe('WebAssembly SIMD backend', () => {
+  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 16], [13, 9, 21], [64, 65, 33], [100, 27, 200]];
+  for (const [M, K, N] of shapes) {
+    test(`matmul ${M}x${K} @ ${K}x${N} agrees with the reference in every layout`, () => {
+      const g = new Generator(M * 1000 + N);
+      const a = randn([M, K], { generator: g });
+      const b = randn([K, N], { generator: g });
+      const aT = a.T.contiguous();
+      const bT = b.T.contiguous();
+      // Accumulation order differs (float32 SIMD lanes vs float64), so allow K-scaled rounding error.
+      const tolerance = { rtol: 1e-5, atol: 1e-6 * Math.sqrt(K) * 4 };
+      for (const [label, fn] of [
+        ['A @ B', () => a.matmul(b)], ['A @ (B^T)^T', () => a.matmul(bT.T)],
+        ['(A^T)^T @ B', () => aT.T.matmul(b)], ['(A^T)^T @ (B^T)^T', () => aT.T.matmul(bT.T)],
+      ] as const) {
+        const [fast, slow] = onBoth(fn);
+        assertClose(fast, slow, { ...tolerance, what: label });
+      }
+    });
+  }
+
+  test('batched matmul with a broadcast right operand and head slices with a leading dimension', () => {
+    const g = new Generator(3);
+    const x = randn([2, 5, 12], { generator: g });
+    const w = randn([12, 7], { generator: g });
+    const [fast, slow] = onBoth(() => x.matmul(w));
+    assertClose(fast, slow, { rtol: 1e-5, atol: 1e-5 });
+    const [q, k] = randn([2, 5, 24], { generator: g }).split(12, 2).map((t) => t.view(2, 5, 3, 4).transpose(1, 2));
+    const [fastAtt, slowAtt] = onBoth(() => q.matmul(k.transpose(-2, -1)));
+    assertClose(fastAtt, slowAtt, { rtol: 1e-5, atol: 1e-5 });
+  });
+
+  test('gradients through matmul agree with the reference', () => {
+    const run = () => {
+      const g = new Generator(5);
+      const a = randn([6, 10], { generator: g, requiresGrad: true });
+      const b = randn([10, 4], { generator: g, requiresGrad: true });
+      a.matmul(b).tanh().sum().backward();
+      return { toFlatArray: () => [...a.grad!.toFlatArray(), ...b.grad!.toFlatArray()] };
+    };
+    const [fast, slow] = onBoth(run);
+    assertClose(fast, slow, { rtol: 1e-5, atol: 1e-5 });
+  });
+
+  test('float64 products fall back to the reference kernel (bit-identical)', () => {
+    const g = new Generator(6);
+    const a = randn([5, 5], { generator: g, dtype: 'float64' });
+    const [fast, slow] = onBoth(() => a.matmul(a));
+    assert.deepEqual(fast, slow);
+  });
+
+  test('the backend names itself and keeps the reference kernels it does not replace', () => {
+    assert.equal(wasm.name, 'wasm-simd');
+    assert.equal(wasm.softmax, referenceBackend.softmax);
+  });
+});
