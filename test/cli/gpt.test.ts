@@ -5,6 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { createWasmBackend } from '../../src/backend/wasm/index.js';
+import { setBackend } from '../../src/index.js';
 import { gptSample, gptTrain } from '../../src/cli/gpt.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { projectRoot, sharedData } from '../helpers.js';
@@ -40,9 +42,15 @@ describe('zerograd gpt CLI', () => {
     child.kill('SIGKILL');
     await once(child, 'exit');
     const killedAt = loadCheckpoint(crashed).trainer.step;
-    gptTrain([...common, '--out', crashed, '--resume'], quiet);
+    // Finish on the backend the command line used, so both runs round identically.
+    const previous = setBackend(createWasmBackend());
     const reference = join(dir, 'reference');
-    gptTrain([...common, '--out', reference], quiet);
+    try {
+      gptTrain([...common, '--out', crashed, '--resume'], quiet);
+      gptTrain([...common, '--out', reference], quiet);
+    } finally {
+      setBackend(previous);
+    }
     const a = loadCheckpoint(reference);
     const b = loadCheckpoint(crashed);
     assert.ok(killedAt < 200, `the run was interrupted at step ${killedAt}`);
