@@ -1,0 +1,139 @@
+// `npm run bench`: sgemm GFLOP/s and training-step times on zerograd's backends and on PyTorch (CPU,
+// same thread count), run side by side on this machine, with ratios. Not a test: numbers, not verdicts.
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createWasmBackend } from '../src/backend/wasm/index.js';
+import {
+  type Backend, Generator, crossEntropy, randint, randn, referenceBackend, setBackend,
+} from '../src/index.js';
+import { MLP } from '../src/models/makemore/mlp.js';
+import { hierarchicalModel } from '../src/models/makemore/hierarchical.js';
+import { GPT } from '../src/models/gpt/gpt.js';
+import { AdamW } from '../src/optim/adamw.js';
+import { SGD } from '../src/optim/sgd.js';
+import type { Module } from '../src/nn/module.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+
+const THREADS = 1;
+const SGEMM_SIZES = [64, 128, 256, 512, 1024];
+const quick = process.argv.includes('--quick');
+
+interface StepCase {
+  label: string;
+  kind: 'names' | 'gpt';
+  model?: 'mlp' | 'wavenet';
+  nEmbd?: number; nHead?: number; nLayer?: number; blockSize?: number;
+  batch: number;
+  repeats: number;
+  tokens: number;
+  /** Minutes per step on the reference backend: left out of that column. */
+  referenceTooSlow?: boolean;
+}
+
+const STEPS: StepCase[] = [
+  { label: 'MLP names (batch 32)', kind: 'names', model: 'mlp', batch: 32, repeats: 200, tokens: 32 },
+  { label: 'WaveNet names (batch 32)', kind: 'names', model: 'wavenet', batch: 32, repeats: 50, tokens: 32 },
+  { label: 'GPT n_embd 32, 3 layers, block 8 (batch 32)', kind: 'gpt', nEmbd: 32, nHead: 4, nLayer: 3, blockSize: 8, batch: 32, repeats: 20, tokens: 256 },
+  { label: 'GPT n_embd 128, 4 layers, block 64 (batch 32)', kind: 'gpt', nEmbd: 128, nHead: 4, nLayer: 4, blockSize: 64, batch: 32, repeats: 2, tokens: 2048 },
+  ...(quick ? [] : [{ label: 'GPT 10.8M: n_embd 384, 6 layers, block 256 (batch 8)', kind: 'gpt' as const, nEmbd: 384, nHead: 6, nLayer: 6, blockSize: 256, batch: 8, repeats: 1, tokens: 2048, referenceTooSlow: true }]),
+];
+
+function seconds(fn: () => void, repeats: number): number {
+  fn();
+  const start = performance.now();
+  for (let i = 0; i < repeats; i++) fn();
+  return (performance.now() - start) / 1000 / repeats;
+}
+
+function sgemm(n: number): number {
+  const g = new Generator(n);
+  const a = randn([n, n], { generator: g });
+  const b = randn([n, n], { generator: g });
+  const repeats = Math.max(1, Math.min(50, Math.floor(2e8 / n ** 3)));
+  return (2 * n ** 3) / seconds(() => a.matmul(b), repeats) / 1e9;
+}
+
+function stepFunction(c: StepCase): () => void {
+  const g = new Generator(0);
+  if (c.kind === 'names') {
+    const model: Module & { forward(x: Tensor): Tensor } = c.model === 'mlp'
+      ? new MLP({ vocabSize: 27, blockSize: 3, nEmbd: 10, nHidden: 200, initFixes: true }, g)
+      : hierarchicalModel({ vocabSize: 27, blockSize: 8, nEmbd: 24, nHidden: 128 }, g);
+    const block = c.model === 'mlp' ? 3 : 8;
+    const opt = new SGD(model.parameters(), 0.1);
+    const x = randint(0, 27, [c.batch, block], { generator: g });
+    const y = randint(0, 27, [c.batch], { generator: g });
+    return () => {
+      const loss = crossEntropy(model.forward(x), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+    };
+  }
+  const model = new GPT({ vocabSize: 65, blockSize: c.blockSize!, nEmbd: c.nEmbd!, nHead: c.nHead!, nLayer: c.nLayer!,
+    dropout: 0, bias: true, tieWeights: false, activation: 'gelu', attention: 'fused' }, g);
+  const opt = new AdamW(model.parameters(), 1e-3);
+  const x = randint(0, 65, [c.batch, c.blockSize!], { generator: g });
+  const y = randint(0, 65, [c.batch, c.blockSize!], { generator: g });
+  return () => {
+    const { loss } = model.forward(x, y);
+    opt.zeroGrad();
+    loss!.backward();
+    opt.step();
+  };
+}
+
+function torchResults(): { version: string; sgemm: Record<string, number>; steps: Record<string, number> } | null {
+  const script = fileURLToPath(new URL('../../bench/torch_bench.py', import.meta.url));
+  const request = { threads: THREADS, sgemm: SGEMM_SIZES, steps: STEPS.map((s) => ({ ...s, repeats: Math.max(1, s.repeats) })) };
+  const result = spawnSync('/usr/bin/python3', [script, JSON.stringify(request)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (result.status !== 0) {
+    console.log(`PyTorch: not available (${(result.stderr || result.error?.message || '').trim().split('\n').pop()}); install python3-torch to compare`);
+    return null;
+  }
+  return JSON.parse(result.stdout);
+}
+
+const backends: Backend[] = [referenceBackend, createWasmBackend()];
+const fmt = (v: number | undefined, digits = 2) => (v === undefined ? 'n/a' : v.toFixed(digits));
+
+console.log(`# zerograd benchmarks\n\nmachine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, threads ${THREADS}\n`);
+const torch = torchResults();
+if (torch) console.log(`PyTorch ${torch.version} (CPU, ${THREADS} thread)\n`);
+
+console.log('## sgemm (C = A @ B, square, float32), GFLOP/s\n');
+console.log(`| n | ${backends.map((b) => b.name).join(' | ')} | PyTorch | wasm / PyTorch |`);
+console.log(`|---|${backends.map(() => '---').join('|')}|---|---|`);
+for (const n of SGEMM_SIZES) {
+  const rates = backends.map((b) => {
+    const previous = setBackend(b);
+    try {
+      return b.name === 'reference' && n > 512 && quick ? undefined : sgemm(n);
+    } finally {
+      setBackend(previous);
+    }
+  });
+  const torchRate = torch?.sgemm[String(n)];
+  const last = rates[rates.length - 1];
+  console.log(`| ${n} | ${rates.map((r) => fmt(r)).join(' | ')} | ${fmt(torchRate)} | ${torchRate && last ? fmt(last / torchRate) : 'n/a'} |`);
+}
+
+console.log('\n## training step (forward + backward + optimizer), ms per step; tokens/s in brackets\n');
+console.log(`| model | ${backends.map((b) => b.name).join(' | ')} | PyTorch | wasm speed / PyTorch |`);
+console.log(`|---|${backends.map(() => '---').join('|')}|---|---|`);
+for (const c of STEPS) {
+  const times = backends.map((b) => {
+    if (c.referenceTooSlow && b.name === 'reference') return undefined;
+    const previous = setBackend(b);
+    try {
+      return seconds(stepFunction(c), Math.max(1, Math.ceil(c.repeats / (b.name === 'reference' ? 2 : 1))));
+    } finally {
+      setBackend(previous);
+    }
+  });
+  const torchTime = torch?.steps[c.label];
+  const cell = (t: number | undefined) => (t === undefined ? 'n/a' : `${(t * 1000).toFixed(1)} (${(c.tokens / t).toFixed(0)})`);
+  const last = times[times.length - 1]!;
+  console.log(`| ${c.label} | ${times.map(cell).join(' | ')} | ${cell(torchTime)} | ${torchTime ? fmt(torchTime / last) : 'n/a'} |`);
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""PyTorch side of `npm run bench`: the same sgemm sizes and training steps, timed the same way.
+
+Reads a JSON request on argv[1]; prints JSON results. Threads are pinned to the count zerograd uses.
+"""
+import json
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def timed(fn, repeats):
+    fn()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        fn()
+    return (time.perf_counter() - start) / repeats
+
+
+def sgemm(n, repeats):
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    return 2 * n ** 3 / timed(lambda: a @ b, repeats) / 1e9
+
+
+class FlattenConsecutive(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.n = n
+
+    def forward(self, x):
+        B, T, C = x.shape
+        x = x.reshape(B, T // self.n, C * self.n)
+        return x.squeeze(1) if x.shape[1] == 1 else x
+
+
+class BatchNorm3d(nn.Module):
+    """The lecture's BatchNorm1d over (B, T, C) inputs (reduces over dims 0 and 1)."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.bn = nn.BatchNorm1d(c)
+
+    def forward(self, x):
+        return self.bn(x.transpose(1, 2)).transpose(1, 2) if x.dim() == 3 else self.bn(x)
+
+
+def model_for(name):
+    if name == "mlp":
+        return nn.Sequential(nn.Embedding(27, 10), nn.Flatten(), nn.Linear(30, 200), nn.Tanh(), nn.Linear(200, 27)), 3
+    if name == "wavenet":
+        layers = [nn.Embedding(27, 24)]
+        width = 24
+        for _ in range(3):
+            layers += [FlattenConsecutive(2), nn.Linear(width * 2, 128, bias=False), BatchNorm3d(128), nn.Tanh()]
+            width = 128
+        return nn.Sequential(*layers, nn.Linear(128, 27)), 8
+    raise ValueError(name)
+
+
+def names_step(name, batch, repeats):
+    model, block = model_for(name)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    x, y = torch.randint(0, 27, (batch, block)), torch.randint(0, 27, (batch,))
+
+    def step():
+        loss = F.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return timed(step, repeats)
+
+
+class Block(nn.Module):
+    def __init__(self, c, h):
+        super().__init__()
+        self.ln_1, self.ln_2 = nn.LayerNorm(c), nn.LayerNorm(c)
+        self.c_attn, self.c_proj = nn.Linear(c, 3 * c), nn.Linear(c, c)
+        self.mlp = nn.Sequential(nn.Linear(c, 4 * c), nn.GELU(), nn.Linear(4 * c, c))
+        self.h = h
+
+    def forward(self, x):
+        B, T, C = x.shape
+        q, k, v = self.c_attn(self.ln_1(x)).split(C, 2)
+        q, k, v = (t.view(B, T, self.h, C // self.h).transpose(1, 2) for t in (q, k, v))
+        att = (q @ k.transpose(-2, -1)) * (C // self.h) ** -0.5
+        att = att.masked_fill(torch.tril(torch.ones(T, T)) == 0, float("-inf")).softmax(-1)
+        x = x + self.c_proj((att @ v).transpose(1, 2).reshape(B, T, C))
+        return x + self.mlp(self.ln_2(x))
+
+
+def gpt_step(cfg, repeats):
+    c, h, layers, block, batch = cfg["nEmbd"], cfg["nHead"], cfg["nLayer"], cfg["blockSize"], cfg["batch"]
+    wte, wpe = nn.Embedding(65, c), nn.Embedding(block, c)
+    blocks = nn.ModuleList([Block(c, h) for _ in range(layers)])
+    ln_f, head = nn.LayerNorm(c), nn.Linear(c, 65, bias=False)
+    params = [p for m in (wte, wpe, blocks, ln_f, head) for p in m.parameters()]
+    opt = torch.optim.AdamW(params, lr=1e-3)
+    x, y = torch.randint(0, 65, (batch, block)), torch.randint(0, 65, (batch, block))
+
+    def step():
+        hdn = wte(x) + wpe(torch.arange(block))
+        for b in blocks:
+            hdn = b(hdn)
+        loss = F.cross_entropy(head(ln_f(hdn)).view(-1, 65), y.view(-1))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return timed(step, repeats)
+
+
+def main():
+    request = json.loads(sys.argv[1])
+    torch.set_num_threads(request["threads"])
+    torch.manual_seed(0)
+    out = {"version": torch.__version__, "sgemm": {}, "steps": {}}
+    for n in request["sgemm"]:
+        out["sgemm"][str(n)] = sgemm(n, max(3, int(2e9 / (2 * n ** 3))))
+    for case in request["steps"]:
+        if case["kind"] == "names":
+            out["steps"][case["label"]] = names_step(case["model"], case["batch"], case["repeats"])
+        else:
+            out["steps"][case["label"]] = gpt_step(case, case["repeats"])
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
