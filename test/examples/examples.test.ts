@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { projectRoot } from '../helpers.js';
+
+/** What each lesson must print, checked on its --fast run. */
+const expectations: Record<string, RegExp[]> = {
+  '01-micrograd': [/neuron: o=0\.7071 \| grads x1=-1\.5000 w1=1\.0000 x2=0\.5000 w2=0\.0000/, /MLP\(3, \[4, 4, 1\]\): 41 parameters/],
+  '02-bigram': [/vocabulary of 27/, /counting model: average negative log-likelihood 2\.45/, /neural bigram: loss/],
+  '03-mlp': [/learning-rate sweep: lowest batch loss/, /after 500 steps: train \d\.\d+, val \d\.\d+/],
+  '04-batchnorm-diagnostics': [/layers\.4 \(Tanh\): mean .* saturated/, /update-ratio\.svg/],
+  '05-backprop-ninja': [/logprobs\s+\| exact: true/, /^C\s+\| exact: \w+\s*\| approximate: true/m],
+  '06-wavenet': [/76579 parameters/, /layers\.3\.running_mean|layers\.2\.weight/],
+  '07-gpt': [/GPT with \d+ parameters/, /step 60: train \d\.\d+, val \d\.\d+/],
+  '08-devg-problems': [/gradient descent on x\^2: 4\.08536/, /multivariate gradient descent: 0\.00002, 0\.00002/,
+    /linear regression weights: 0\.50678, 0\.59057, 1\.27435/, /talk-back: hello/],
+};
+
+const examplesDir = join(projectRoot(), 'dist', 'examples');
+
+describe('lesson scripts (examples/) run in fast mode', () => {
+  test('every example has expectations and every expectation an example', () => {
+    const scripts = readdirSync(examplesDir).filter((f) => /^\d\d-.*\.js$/.test(f)).map((f) => f.replace(/\.js$/, ''));
+    assert.deepEqual(scripts.sort(), Object.keys(expectations).sort());
+  });
+
+  for (const [name, patterns] of Object.entries(expectations)) {
+    test(name, () => {
+      const result = spawnSync(process.execPath, [join(examplesDir, `${name}.js`), '--fast'], { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      for (const pattern of patterns) assert.match(result.stdout, pattern);
+    });
+  }
+});
