@@ -59,6 +59,16 @@ describe('zerograd gpt CLI', () => {
     for (const [name, t] of a.model) assert.deepEqual(b.model.get(name)!.toFlatArray(), t.toFlatArray(), name);
   });
 
+  test('the main job (npm start = zerograd demo) trains on the embedded names and prints a sample', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'zerograd-demo-'));
+    const result = spawnSync(process.execPath, [bin, 'demo', '--steps', '30'], { encoding: 'utf8', cwd });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /from embedded names \(@stdlib first names\)/);
+    assert.match(result.stdout, /step 30: train loss \d\.\d+, val loss \d\.\d+/);
+    assert.ok(existsSync(join(cwd, 'runs', 'demo', 'latest.json')));
+    assert.ok(result.stdout.trim().split('\n').length > 5, 'prints the sampled names');
+  });
+
   test('bad input is reported with the file and the numbers at fault', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zerograd-gpt-bad-'));
     writeFileSync(join(dir, 'short.txt'), 'to be or not to be, that is the question');
