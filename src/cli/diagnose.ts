@@ -8,7 +8,7 @@ import { randomBatch } from '../models/makemore/charModel.js';
 import {
   UpdateRatioTracker, activationStats, embeddingPoints, gradientStats, retainActivationGrads, weightGradStats,
 } from '../models/makemore/diagnostics.js';
-import { batchNormMlp } from '../models/makemore/hierarchical.js';
+import { batchNormMlp } from '../models/makemore/batchNormMlp.js';
 import { lrFinder } from '../models/makemore/charModel.js';
 import { prepareMakemoreData } from '../models/makemore/recipe.js';
 import { trainLoop } from '../models/trainer.js';

@@ -7,7 +7,7 @@ import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.
 import { BigramCounts } from '../models/makemore/bigramCounts.js';
 import { sampleItem, splitLoss } from '../models/makemore/charModel.js';
 import {
-  MAKEMORE_DEFAULTS, type MakemoreModelConfig, type MakemoreModelKind, type MakemoreTrainConfig,
+  MAKEMORE_DEFAULTS, type MakemoreModelConfig, type MakemoreTrainConfig,
   buildMakemoreModel, makemoreCheckpoint, prepareMakemoreData, startMakemoreRun, trainMakemore,
 } from '../models/makemore/recipe.js';
 import { splitItems } from '../data/split.js';
@@ -157,4 +157,3 @@ export function makemoreEval(argv: string[], io: CliIO = consoleIO): Record<stri
   return result;
 }
 
-export type { MakemoreModelKind };

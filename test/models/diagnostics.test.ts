@@ -5,7 +5,7 @@ import { CharTokenizer } from '../../src/data/charTokenizer.js';
 import {
   UpdateRatioTracker, activationStats, embeddingPoints, gradientStats, histogram, retainActivationGrads, weightGradStats,
 } from '../../src/models/makemore/diagnostics.js';
-import { batchNormMlp } from '../../src/models/makemore/hierarchical.js';
+import { batchNormMlp } from '../../src/models/makemore/batchNormMlp.js';
 import {
   type NinjaParams, forwardAtoms, fusedBatchNormBackward, fusedCrossEntropyBackward, manualBackward,
 } from '../../src/models/makemore/manualBackprop.js';

@@ -6,7 +6,6 @@ import { Embedding } from '../../nn/embedding.js';
 import { Linear } from '../../nn/linear.js';
 import type { Layer, Module } from '../../nn/module.js';
 import { FlattenConsecutive, Sequential } from '../../nn/sequential.js';
-import { Flatten } from '../../nn/flatten.js';
 
 export interface HierarchicalConfig {
   vocabSize: number;
@@ -33,22 +32,8 @@ export function hierarchicalModel(config: HierarchicalConfig, generator: Generat
   return shrinkLastLayer(new Sequential(layers));
 }
 
-/**
- * Lecture 4's deep MLP: flattened embeddings through `depth` Linear -> BatchNorm1d -> Tanh blocks,
- * the model its activation and gradient diagnostics are drawn from.
- */
-export function batchNormMlp(config: HierarchicalConfig & { depth?: number }, generator: Generator = defaultGenerator): Sequential {
-  const { vocabSize, blockSize, nEmbd, nHidden, depth = 5 } = config;
-  const layers: (Module & Layer)[] = [new Embedding(vocabSize, nEmbd, { generator }), new Flatten()];
-  for (let i = 0; i < depth; i++) {
-    layers.push(new Linear(i === 0 ? nEmbd * blockSize : nHidden, nHidden, { bias: false, generator, gain: 5 / 3 }), new BatchNorm1d(nHidden), new Tanh());
-  }
-  layers.push(new Linear(nHidden, vocabSize, { generator }));
-  return shrinkLastLayer(new Sequential(layers));
-}
-
 /** Scales the output layer by 0.1 so the initial predictions are close to uniform ("less confident"). */
-function shrinkLastLayer(model: Sequential): Sequential {
+export function shrinkLastLayer(model: Sequential): Sequential {
   const last = model.layers[model.layers.length - 1] as Linear;
   noGrad(() => last.weight.copy_(last.weight.mul(0.1)));
   return model;

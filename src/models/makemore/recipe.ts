@@ -9,8 +9,9 @@ import { Generator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type StepInfo, trainLoop } from '../trainer.js';
 import { BigramNeural } from './bigramNeural.js';
-import { type Batch, type CharModel, randomBatch, splitLoss } from './charModel.js';
-import { batchNormMlp, hierarchicalModel } from './hierarchical.js';
+import { type Batch, type CharModel, randomBatch } from './charModel.js';
+import { batchNormMlp } from './batchNormMlp.js';
+import { hierarchicalModel } from './hierarchical.js';
 import { MLP } from './mlp.js';
 
 export type MakemoreModelKind = 'bigram-nn' | 'mlp' | 'bnmlp' | 'wavenet';
@@ -133,8 +134,3 @@ export function makemoreCheckpoint(run: MakemoreRun, train: MakemoreTrainConfig)
     trainer: { step: run.optimizer.stepCount, rng: run.generator.getState(), losses: run.losses },
   };
 }
-
-export const evaluateSplits = (model: CharModel, data: MakemoreData) => ({
-  train: splitLoss(model, data.train),
-  val: splitLoss(model, data.val),
-});
