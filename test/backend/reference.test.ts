@@ -3,14 +3,22 @@ import { describe, test } from 'node:test';
 import {
   type Backend, Generator, crossEntropy, randn, referenceBackend, setBackend, tensor,
 } from '../../src/index.js';
-import { erf } from '../../src/backend/reference/erf.js';
+import { erf, erfExact } from '../../src/backend/reference/erf.js';
 import { assertClose, ints } from '../helpers.js';
 
 describe('reference kernels', () => {
   test('erf matches tabulated values across both branches', () => {
     const table: [number, number][] = [[0, 0], [0.5, 0.5204998778130465], [1, 0.8427007929497149], [-2, -0.9953222650189527],
       [2.9, 0.9999589021219005], [3.5, 0.9999992569016276], [-5, -0.9999999999984626]];
-    for (const [x, expected] of table) assertClose(erf(x), expected, { rtol: 1e-13, atol: 1e-15, what: `erf(${x})` });
+    for (const [x, expected] of table) assertClose(erfExact(x), expected, { rtol: 1e-13, atol: 1e-15, what: `erf(${x})` });
+  });
+
+  test('the interpolated erf stays within 1e-9 of the exact one everywhere', () => {
+    let worst = 0;
+    for (let z = -7; z <= 7; z += 0.0007) worst = Math.max(worst, Math.abs(erf(z) - erfExact(z)));
+    assert.ok(worst < 1e-9, `max error ${worst}`);
+    assert.equal(erf(0), 0);
+    assert.equal(erf(-8), -1);
   });
 
   test('matmul agrees with a naive triple loop for every transpose combination', () => {
