@@ -16,6 +16,7 @@ export * from './tensor/ops/matmul.js';
 export * from './tensor/ops/indexing.js';
 export * from './tensor/ops/join.js';
 export * from './tensor/ops/softmax.js';
+export * from './tensor/ops/normalization.js';
 export * from './tensor/ops/sampling.js';
 export { backend, setBackend } from './backend/registry.js';
 export type { Backend, StridedView, UnaryOp, BinaryOp, ReduceOp, MatmulSpec } from './backend/backend.js';

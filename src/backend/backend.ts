@@ -87,6 +87,19 @@ export interface Backend {
   crossEntropyBackward(logits: Storage, targets: Int32Array, lse: Storage, rows: number, cols: number,
     ignoreIndex: number, scale: number, out: Storage): void;
 
+  /**
+   * LayerNorm over the last axis of dense x (rows, cols): out = (x - mean) * rstd * weight + bias, with
+   * weight/bias optional (null). Writes each row's mean and 1/sqrt(var + eps) for the backward pass.
+   */
+  layerNorm(x: Storage, rows: number, cols: number, weight: Storage | null, bias: Storage | null, eps: number,
+    out: Storage, mean: Float64Array, rstd: Float64Array): void;
+  /**
+   * Gradients of layerNorm from upstream g: dx (dense, overwritten), and dweight/dbias summed over rows
+   * into arrays the caller pre-zeroed (null when the op had no weight/bias).
+   */
+  layerNormBackward(x: Storage, g: Storage, rows: number, cols: number, weight: Storage | null, mean: Float64Array,
+    rstd: Float64Array, dx: Storage, dweight: Storage | null, dbias: Storage | null): void;
+
   /** out[i, :] = src[indices[i], :] for rows of length rowSize (embedding lookup). */
   indexSelect(src: Storage, rowSize: number, indices: Int32Array, out: Storage): void;
   /** out[indices[i], :] += g[i, :] (embedding backward); `out` must be pre-zeroed by the caller. */

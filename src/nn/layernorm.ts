@@ -1,5 +1,6 @@
 import { ones, zeros } from '../tensor/creation.js';
 import { ZerogradError } from '../tensor/errors.js';
+import { layerNorm } from '../tensor/ops/normalization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, parameter } from './module.js';
 
@@ -21,10 +22,6 @@ export class LayerNorm extends Module {
     if (x.shape[x.ndim - 1] !== this.normalizedShape) {
       throw new ZerogradError('LayerNorm', `expected the last dim to be ${this.normalizedShape}, got shape [${x.shape.join(', ')}]`);
     }
-    const mean = x.mean(-1, true);
-    const centered = x.sub(mean);
-    const variance = centered.square().mean(-1, true);
-    const out = centered.mul(variance.add(this.eps).rsqrt()).mul(this.weight);
-    return this.bias ? out.add(this.bias) : out;
+    return layerNorm(x, this.weight, this.bias, this.eps);
   }
 }

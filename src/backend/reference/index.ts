@@ -2,6 +2,7 @@ import type { Backend } from '../backend.js';
 import { allocStorage } from '../../tensor/dtype.js';
 import { binary, copy, unary, unaryBackward, where } from './elementwise.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
+import { layerNorm, layerNormBackward } from './layerNorm.js';
 import { matmul } from './matmul.js';
 import { reduce } from './reduce.js';
 import { crossEntropy, crossEntropyBackward, softmax, softmaxBackward } from './softmax.js';
@@ -21,6 +22,8 @@ export const referenceBackend: Backend = {
   softmaxBackward,
   crossEntropy,
   crossEntropyBackward,
+  layerNorm,
+  layerNormBackward,
   indexSelect,
   indexAdd,
   gather,
