@@ -19,7 +19,7 @@ function onBoth(fn: () => { toFlatArray(): number[] }): [number[], number[]] {
 }
 
 describe('WebAssembly SIMD backend', () => {
-  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 16], [13, 9, 21], [64, 65, 33], [100, 27, 200]];
+  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 16], [13, 9, 21], [64, 65, 33], [100, 27, 200], [17, 300, 29], [6, 520, 8]];
   for (const [M, K, N] of shapes) {
     test(`matmul ${M}x${K} @ ${K}x${N} agrees with the reference in every layout`, () => {
       const g = new Generator(M * 1000 + N);
