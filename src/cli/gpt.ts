@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CharTokenizer } from '../data/charTokenizer.js';
 import { defaultNames } from '../data/defaultNames.js';
+import { shuffled } from '../data/split.js';
 import { splitTokens } from '../data/textDataset.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { generate } from '../models/gpt/generate.js';
@@ -19,7 +20,10 @@ export const GPT_USAGE = `zerograd gpt train [--data FILE] [--config ${Object.ke
 zerograd gpt sample --checkpoint DIR [--prompt TEXT] [--max-new-tokens N] [--temperature X] [--top-k N] [--seed N]`;
 
 function loadText(file: string | undefined): { text: string; source: string } {
-  if (!file) return { text: `${defaultNames().join('\n')}\n`, source: 'embedded names (@stdlib first names), one per line' };
+  if (!file) {
+    // The name lists are alphabetical; shuffled, the last 10% (validation) is not just names from S to Z.
+    return { text: `${shuffled(defaultNames()).join('\n')}\n`, source: 'embedded names (@stdlib first names), shuffled, one per line' };
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
