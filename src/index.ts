@@ -22,5 +22,44 @@ export { backend, setBackend } from './backend/registry.js';
 export type { Backend, StridedView, UnaryOp, BinaryOp, ReduceOp, MatmulSpec } from './backend/backend.js';
 export { referenceBackend } from './backend/reference/index.js';
 export { Value } from './scalar/value.js';
-export { ScalarModule, Neuron, Layer, MLP as ScalarMLP, type Nonlinearity } from './scalar/nn.js';
+export { ScalarModule, Neuron, Layer as ScalarLayer, MLP as ScalarMLP, type Nonlinearity } from './scalar/nn.js';
 export { toDot, toSvg } from './scalar/graph.js';
+export { gradcheck, type GradcheckOptions } from './testing/gradcheck.js';
+
+// Neural-network modules and optimizers.
+export { Module, parameter, type Layer } from './nn/module.js';
+export { Linear, type LinearOptions } from './nn/linear.js';
+export { Embedding } from './nn/embedding.js';
+export { BatchNorm1d } from './nn/batchnorm.js';
+export { LayerNorm } from './nn/layernorm.js';
+export { Dropout } from './nn/dropout.js';
+export { Tanh, ReLU, GELU } from './nn/activations.js';
+export { Sequential, FlattenConsecutive } from './nn/sequential.js';
+export { Flatten } from './nn/flatten.js';
+export { Optimizer } from './optim/optimizer.js';
+export { SGD } from './optim/sgd.js';
+export { AdamW } from './optim/adamw.js';
+export { constantLr, stepDecay, cosineWithWarmup, type Schedule } from './optim/schedule.js';
+export { clipGradNorm } from './optim/clip.js';
+
+// Data, models and checkpoints (Node: these read files).
+export { CharTokenizer } from './data/charTokenizer.js';
+export { buildContextDataset } from './data/contextDataset.js';
+export { splitItems, shuffled } from './data/split.js';
+export { readLines } from './data/lines.js';
+export { defaultNames } from './data/defaultNames.js';
+export { getBatch, splitTokens } from './data/textDataset.js';
+export { BigramCounts } from './models/makemore/bigramCounts.js';
+export { BigramNeural } from './models/makemore/bigramNeural.js';
+export { MLP } from './models/makemore/mlp.js';
+export { hierarchicalModel } from './models/makemore/hierarchical.js';
+export { batchNormMlp } from './models/makemore/batchNormMlp.js';
+export { GPT, BigramLanguageModel, type GPTConfig } from './models/gpt/gpt.js';
+export { CausalSelfAttention, MultiHeadAttention, Head, scaledDotProductAttention } from './models/gpt/attention.js';
+export { Block, FeedForward } from './models/gpt/block.js';
+export { generate } from './models/gpt/generate.js';
+export { trainLoop } from './models/trainer.js';
+export { parseSafetensors, serializeSafetensors } from './io/safetensors.js';
+export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
+export { fromHuggingFaceGPT2, gpt2Config } from './io/gpt2.js';
+export { createWasmBackend } from './backend/wasm/index.js';
