@@ -133,6 +133,8 @@ case("attention_head_forward_backward", [randn(2, 5, 8), randn(8, 4), randn(8, 4
 # New cases go below: inputs come from one seeded stream in definition order, so appending keeps
 # the existing fixtures byte-identical.
 case("layer_norm_fused", [randn(2, 3, 8) * 2 + 1, randn(8), randn(8)], lambda x, w, b: F.layer_norm(x, (8,), w, b))
+case("attention_softmax_fused", [randn(2, 3, 5, 5)],
+     lambda x: (x * 0.7).masked_fill(torch.tril(torch.ones(5, 5)) == 0, float("-inf")).softmax(-1))
 
 
 def encode(t):

@@ -77,6 +77,14 @@ export interface Backend {
   softmaxBackward(y: Storage, g: Storage, rows: number, cols: number, out: Storage, log: boolean): void;
 
   /**
+   * Attention weights in one pass: softmax(scale * x) over each row of dense x (rows, cols), where, if
+   * `causal`, row r is query position r % cols of a square (T, T) block and columns after it get weight 0.
+   */
+  attentionSoftmax(x: Storage, rows: number, cols: number, scale: number, causal: boolean, out: Storage): void;
+  /** Its gradient: scale * y * (g - sum(g * y)) per row (masked entries have y = 0, so get 0). */
+  attentionSoftmaxBackward(y: Storage, g: Storage, rows: number, cols: number, scale: number, out: Storage): void;
+
+  /**
    * Cross-entropy of dense logits (rows, cols) against integer targets; rows whose target equals
    * `ignoreIndex` contribute nothing. Writes each row's log-sum-exp into `lse` and returns the
    * summed loss and the number of counted rows.

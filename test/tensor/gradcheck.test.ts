@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  Tensor, cat, clamp, crossEntropy, layerNorm, registeredOps, split, stack, sumToShape, tensor, where,
+  Tensor, attentionSoftmax, cat, clamp, crossEntropy, layerNorm, registeredOps, split, stack, sumToShape, tensor, where,
 } from '../../src/index.js';
 import { type GradcheckOptions, gradcheck } from '../../src/testing/gradcheck.js';
 import { ints, rnd } from '../helpers.js';
@@ -118,6 +118,10 @@ const cases: Record<string, Case[]> = {
   split: [one('uneven pieces recombined', () => [rnd([5, 2], 1)], (x) => { const [p, q, r] = split(x, 2, 0); return cat([r, p.mul(2), q.exp()], 0); })],
   softmax: [one('last dim', () => [rnd([3, 5], 1)], (x) => x.softmax()), one('dim 0 of 3-d', () => [rnd([3, 2, 4], 2)], (x) => x.softmax(0))],
   logSoftmax: [one('last dim', () => [rnd([3, 5], 1)], (x) => x.logSoftmax()), one('middle dim', () => [rnd([2, 3, 4], 2)], (x) => x.logSoftmax(1))],
+  attentionSoftmax: [
+    one('causal with scale, batched heads', () => [rnd([2, 2, 4, 4], 1)], (x) => attentionSoftmax(x, 0.5, true)),
+    one('bidirectional on a transposed view', () => [rnd([3, 3], 2)], (x) => attentionSoftmax(x.T, 2, false)),
+  ],
   layerNorm: [
     one('with weight and bias', () => [rnd([2, 3, 5], 1), rnd([5], 2), rnd([5], 3)], (x, w, b) => layerNorm(x, w, b)),
     one('without affine, non-contiguous input', () => [rnd([5, 4], 4)], (x) => layerNorm(x.T)),

@@ -5,7 +5,9 @@ import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
 import { layerNorm, layerNormBackward } from './layerNorm.js';
 import { matmul } from './matmul.js';
 import { reduce } from './reduce.js';
-import { crossEntropy, crossEntropyBackward, softmax, softmaxBackward } from './softmax.js';
+import {
+  attentionSoftmax, attentionSoftmaxBackward, crossEntropy, crossEntropyBackward, softmax, softmaxBackward,
+} from './softmax.js';
 
 /** The plain TypeScript backend: every kernel written to be read, the yardstick other backends are tested against. */
 export const referenceBackend: Backend = {
@@ -20,6 +22,8 @@ export const referenceBackend: Backend = {
   matmul,
   softmax,
   softmaxBackward,
+  attentionSoftmax,
+  attentionSoftmaxBackward,
   crossEntropy,
   crossEntropyBackward,
   layerNorm,

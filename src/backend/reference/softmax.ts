@@ -24,6 +24,28 @@ export function softmaxBackward(y: Storage, g: Storage, rows: number, cols: numb
   }
 }
 
+export function attentionSoftmax(x: Storage, rows: number, cols: number, scale: number, causal: boolean, out: Storage): void {
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    const visible = causal ? (r % cols) + 1 : cols;
+    let max = -Infinity;
+    for (let c = 0; c < visible; c++) max = Math.max(max, x[base + c]);
+    let sum = 0;
+    for (let c = 0; c < visible; c++) sum += Math.exp(scale * (x[base + c] - max));
+    for (let c = 0; c < visible; c++) out[base + c] = Math.exp(scale * (x[base + c] - max)) / sum;
+    for (let c = visible; c < cols; c++) out[base + c] = 0;
+  }
+}
+
+export function attentionSoftmaxBackward(y: Storage, g: Storage, rows: number, cols: number, scale: number, out: Storage): void {
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    let dot = 0;
+    for (let c = 0; c < cols; c++) dot += g[base + c] * y[base + c];
+    for (let c = 0; c < cols; c++) out[base + c] = scale * y[base + c] * (g[base + c] - dot);
+  }
+}
+
 /** log(sum(exp(row))) computed after subtracting the row max, so logits of +100 do not overflow. */
 export function logSumExpRow(x: Storage, base: number, cols: number): number {
   let max = -Infinity;

@@ -2,6 +2,7 @@ import { Dropout } from '../../nn/dropout.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import { cat } from '../../tensor/ops/join.js';
+import { attentionSoftmax } from '../../tensor/ops/softmax.js';
 import { triangleMask } from '../../tensor/ops/indexing.js';
 import { ZerogradError } from '../../tensor/errors.js';
 import type { Generator } from '../../tensor/random.js';
@@ -29,10 +30,17 @@ export interface AttentionMasking {
  */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, { causal = true, mask, dropout }: AttentionMasking = {}): Tensor {
   const T = q.shape[q.ndim - 2];
-  let wei = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(k.shape[k.ndim - 1]));
-  if (causal) wei = wei.maskedFill(futureMask(T), -Infinity);
-  if (mask) wei = wei.maskedFill(mask, -Infinity);
-  wei = wei.softmax(-1);
+  const scale = 1 / Math.sqrt(k.shape[k.ndim - 1]);
+  const scores = q.matmul(k.transpose(-2, -1));
+  let wei: Tensor;
+  if (mask) {
+    // A padding mask varies per sequence, so this path masks explicitly before the softmax.
+    wei = scores.mul(scale);
+    if (causal) wei = wei.maskedFill(futureMask(T), -Infinity);
+    wei = wei.maskedFill(mask, -Infinity).softmax(-1);
+  } else {
+    wei = attentionSoftmax(scores, scale, causal);
+  }
   if (dropout) wei = dropout.forward(wei);
   return wei.matmul(v);
 }

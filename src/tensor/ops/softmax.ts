@@ -30,6 +30,26 @@ function alongDim(op: string, x: Tensor, dim: number, log: boolean): Tensor {
 export const softmax = defineOp('softmax', true, (x: Tensor, dim = -1): Tensor => alongDim('softmax', x, dim, false));
 export const logSoftmax = defineOp('logSoftmax', true, (x: Tensor, dim = -1): Tensor => alongDim('logSoftmax', x, dim, true));
 
+/**
+ * Attention weights softmax(scale * scores) over the last dim, with future positions masked when `causal`
+ * (scores are (..., T, T)): the scale, mask and softmax of attention fused into one kernel each way.
+ */
+export const attentionSoftmax = defineOp('attentionSoftmax', true, (scores: Tensor, scale: number, causal: boolean): Tensor => {
+  const T = scores.shape[scores.ndim - 1];
+  if (scores.ndim < 2 || (causal && scores.shape[scores.ndim - 2] !== T)) {
+    throw new ZerogradError('attentionSoftmax', `expected scores of shape (..., T, T), got ${fmtShape(scores.shape)}`);
+  }
+  if (!isFloat(scores.dtype)) throw new ZerogradError('attentionSoftmax', `expected a floating-point tensor, got ${scores.dtype}`);
+  const rows = scores.size / Math.max(T, 1);
+  const out = backend().alloc(scores.dtype, scores.size);
+  backend().attentionSoftmax(scores.denseData(), rows, T, scale, causal, out);
+  return record(Tensor.fromStorage(out, scores.shape), 'attentionSoftmax', [scores], (g) => {
+    const dx = backend().alloc(g.dtype, scores.size);
+    backend().attentionSoftmaxBackward(out, g.denseData(), rows, T, scale, dx);
+    return [Tensor.fromStorage(dx, scores.shape)];
+  });
+});
+
 export interface CrossEntropyOptions {
   /** Target value whose rows are skipped (padding, unmasked tokens in masked-LM); PyTorch's default -100. */
   ignoreIndex?: number;
