@@ -79,7 +79,10 @@ export function gptTrain(argv: string[], io: CliIO = consoleIO): { val: number; 
   trainGPT(run, splits, train, {
     onStep: ({ step, loss }) => {
       bar.update(step, loss, train.batchSize * config.blockSize);
-      if ((step + 1) % checkpointEvery === 0 && step + 1 < steps) saveCheckpoint(out, gptCheckpoint(run, tokenizer, train));
+      if ((step + 1) % checkpointEvery === 0 && step + 1 < steps) {
+        saveCheckpoint(out, gptCheckpoint(run, tokenizer, train));
+        writeCurves(out, run.evals);
+      }
     },
     onEval: (step, losses) => {
       val = losses.val;

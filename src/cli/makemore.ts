@@ -76,7 +76,10 @@ export function makemoreTrain(argv: string[], io: CliIO = consoleIO): { val: num
   const tokensPerStep = train.batchSize > 0 ? train.batchSize : data.train.X.shape[0];
   trainMakemore(run, data, train, ({ step, loss }) => {
     bar.update(step, loss, tokensPerStep);
-    if ((step + 1) % checkpointEvery === 0 && step + 1 < steps) saveCheckpoint(out, makemoreCheckpoint(run, train));
+    if ((step + 1) % checkpointEvery === 0 && step + 1 < steps) {
+      saveCheckpoint(out, makemoreCheckpoint(run, train));
+      writeLossCurve(out, run.losses);
+    }
   });
   const dir = saveCheckpoint(out, makemoreCheckpoint(run, train));
   const losses = { train: splitLoss(run.model, data.train), val: splitLoss(run.model, data.val) };
