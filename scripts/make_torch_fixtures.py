@@ -135,6 +135,8 @@ case("attention_head_forward_backward", [randn(2, 5, 8), randn(8, 4), randn(8, 4
 case("layer_norm_fused", [randn(2, 3, 8) * 2 + 1, randn(8), randn(8)], lambda x, w, b: F.layer_norm(x, (8,), w, b))
 case("attention_softmax_fused", [randn(2, 3, 5, 5)],
      lambda x: (x * 0.7).masked_fill(torch.tril(torch.ones(5, 5)) == 0, float("-inf")).softmax(-1))
+case("binary_cross_entropy", [randn(4, 3)],
+     lambda x: F.binary_cross_entropy(torch.sigmoid(x), torch.tensor([[1., 0, 1], [0, 0, 1], [1, 1, 0], [0, 1, 0]])))
 
 
 def encode(t):

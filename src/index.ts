@@ -17,6 +17,7 @@ export * from './tensor/ops/indexing.js';
 export * from './tensor/ops/join.js';
 export * from './tensor/ops/softmax.js';
 export * from './tensor/ops/normalization.js';
+export * from './tensor/ops/binaryCrossEntropy.js';
 export * from './tensor/ops/sampling.js';
 export { backend, setBackend } from './backend/registry.js';
 export type { Backend, StridedView, UnaryOp, BinaryOp, ReduceOp, MatmulSpec } from './backend/backend.js';
@@ -44,6 +45,7 @@ export { clipGradNorm } from './optim/clip.js';
 
 // Data, models and checkpoints (Node: these read files).
 export { CharTokenizer } from './data/charTokenizer.js';
+export { WordTokenizer, padSequence } from './data/wordTokenizer.js';
 export { buildContextDataset } from './data/contextDataset.js';
 export { splitItems, shuffled } from './data/split.js';
 export { readLines } from './data/lines.js';
@@ -55,6 +57,7 @@ export { MLP } from './models/makemore/mlp.js';
 export { hierarchicalModel } from './models/makemore/hierarchical.js';
 export { batchNormMlp } from './models/makemore/batchNormMlp.js';
 export { GPT, BigramLanguageModel, type GPTConfig } from './models/gpt/gpt.js';
+export { SentimentModel, MaskedSentimentModel } from './models/classify/sentiment.js';
 export { CausalSelfAttention, MultiHeadAttention, Head, scaledDotProductAttention } from './models/gpt/attention.js';
 export { Block, FeedForward } from './models/gpt/block.js';
 export { generate } from './models/gpt/generate.js';

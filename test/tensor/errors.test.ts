@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  ZerogradError, arange, cat, crossEntropy, layerNorm, multinomial, ones, randint, randn, stack, tensor, zeros,
+  ZerogradError, arange, binaryCrossEntropy, cat, crossEntropy, layerNorm, multinomial, ones, randint, randn, stack, tensor, zeros,
 } from '../../src/index.js';
 import { ints } from '../helpers.js';
 
@@ -39,6 +39,7 @@ const cases: [string, () => unknown, RegExp][] = [
   ['randint empty range', () => randint(3, 3, [2]), /^randint: high \(3\) must be greater than low \(3\)/],
   ['max of an empty tensor', () => randn([0]).max(), /^max: cannot reduce an empty tensor of shape \[0\]/],
   ['tril of a vector', () => ones([3]).tril(), /^tril: needs at least 2 dims, got shape \[3\]/],
+  ['binary cross-entropy target shape', () => binaryCrossEntropy(ones([2, 1]), ones([2])), /^binaryCrossEntropy: targets of shape \[2\] must match probabilities of shape \[2, 1\]/],
   ['layerNorm weight shape', () => layerNorm(ones([2, 4]), ones([3])), /^layerNorm: weight of shape \[3\] must be \[4\] to match the last dim of \[2, 4\]/],
 ];
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  Tensor, attentionSoftmax, cat, clamp, crossEntropy, layerNorm, registeredOps, split, stack, sumToShape, tensor, where,
+  Tensor, attentionSoftmax, binaryCrossEntropy, cat, clamp, crossEntropy, layerNorm, registeredOps, split, stack, sumToShape, tensor, where,
 } from '../../src/index.js';
 import { type GradcheckOptions, gradcheck } from '../../src/testing/gradcheck.js';
 import { ints, rnd } from '../helpers.js';
@@ -121,6 +121,9 @@ const cases: Record<string, Case[]> = {
   attentionSoftmax: [
     one('causal with scale, batched heads', () => [rnd([2, 2, 4, 4], 1)], (x) => attentionSoftmax(x, 0.5, true)),
     one('bidirectional on a transposed view', () => [rnd([3, 3], 2)], (x) => attentionSoftmax(x.T, 2, false)),
+  ],
+  binaryCrossEntropy: [
+    one('probabilities against 0/1 targets', () => [rnd([3, 2], 1)], (x) => binaryCrossEntropy(x.sigmoid(), tensor([[1, 0], [0, 1], [1, 1]], { dtype: 'float64' }))),
   ],
   layerNorm: [
     one('with weight and bias', () => [rnd([2, 3, 5], 1), rnd([5], 2), rnd([5], 3)], (x, w, b) => layerNorm(x, w, b)),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import {
-  type Backend, Tensor, arange, attentionSoftmax, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
+  type Backend, Tensor, arange, attentionSoftmax, binaryCrossEntropy, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
 } from '../../src/index.js';
 import { assertClose, ints, projectRoot } from '../helpers.js';
 
@@ -106,6 +106,7 @@ const implementations: Record<string, (...xs: Tensor[]) => Tensor> = {
   layer_norm_composite: layerNorm,
   layer_norm_fused: (x, w, b) => fusedLayerNorm(x, w, b),
   attention_softmax_fused: (x) => attentionSoftmax(x, 0.7, true),
+  binary_cross_entropy: (x) => binaryCrossEntropy(x.sigmoid(), tensor([[1, 0, 1], [0, 0, 1], [1, 1, 0], [0, 1, 0]])),
   batch_norm_composite: batchNormTrain,
   mlp_forward_backward: makemoreMlp,
   attention_head_forward_backward: causalAttention,
