@@ -46,6 +46,7 @@ export { clipGradNorm } from './optim/clip.js';
 // Data, models and checkpoints (Node: these read files).
 export { CharTokenizer } from './data/charTokenizer.js';
 export { WordTokenizer, padSequence } from './data/wordTokenizer.js';
+export { readLabelledFile, readConll, type LabelledText, type TaggedSentence } from './data/labelled.js';
 export { buildContextDataset } from './data/contextDataset.js';
 export { splitItems, shuffled } from './data/split.js';
 export { readLines } from './data/lines.js';
@@ -58,6 +59,7 @@ export { hierarchicalModel } from './models/makemore/hierarchical.js';
 export { batchNormMlp } from './models/makemore/batchNormMlp.js';
 export { GPT, BigramLanguageModel, type GPTConfig } from './models/gpt/gpt.js';
 export { SentimentModel, MaskedSentimentModel } from './models/classify/sentiment.js';
+export { classificationReport, taggingAccuracy, type ClassificationReport } from './models/classify/metrics.js';
 export { CausalSelfAttention, MultiHeadAttention, Head, scaledDotProductAttention } from './models/gpt/attention.js';
 export { Block, FeedForward } from './models/gpt/block.js';
 export { generate } from './models/gpt/generate.js';
