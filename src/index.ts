@@ -59,6 +59,9 @@ export { hierarchicalModel } from './models/makemore/hierarchical.js';
 export { batchNormMlp } from './models/makemore/batchNormMlp.js';
 export { GPT, BigramLanguageModel, type GPTConfig } from './models/gpt/gpt.js';
 export { SentimentModel, MaskedSentimentModel } from './models/classify/sentiment.js';
+export {
+  TransformerEncoder, SequenceClassifier, TokenTagger, MaskedLanguageModel, maskTokens, type EncoderConfig,
+} from './models/classify/encoder.js';
 export { classificationReport, taggingAccuracy, type ClassificationReport } from './models/classify/metrics.js';
 export { CausalSelfAttention, MultiHeadAttention, Head, scaledDotProductAttention } from './models/gpt/attention.js';
 export { Block, FeedForward } from './models/gpt/block.js';

@@ -1,0 +1,117 @@
+import { Embedding } from '../../nn/embedding.js';
+import { LayerNorm } from '../../nn/layernorm.js';
+import { Linear } from '../../nn/linear.js';
+import { Module } from '../../nn/module.js';
+import { arange, rand } from '../../tensor/creation.js';
+import { ZerogradError } from '../../tensor/errors.js';
+import { where } from '../../tensor/ops/elementwise.js';
+import { type Generator, defaultGenerator } from '../../tensor/random.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { Block } from '../gpt/block.js';
+
+export interface EncoderConfig {
+  vocabSize: number;
+  maxLength: number;
+  nEmbd: number;
+  nHead: number;
+  nLayer: number;
+  dropout: number;
+  /** Post-norm blocks (the original Transformer, BERT) instead of pre-norm (GPT-2). */
+  postNorm: boolean;
+  /** The id of padding tokens, which no position attends to. */
+  padId: number;
+}
+
+/**
+ * A bidirectional transformer encoder: token + learned position embeddings, blocks whose attention
+ * sees the whole sequence except padding, and a final LayerNorm in the pre-norm arrangement.
+ */
+export class TransformerEncoder extends Module {
+  readonly wte: Embedding;
+  readonly wpe: Embedding;
+  readonly h: Block[];
+  readonly ln_f: LayerNorm | null;
+
+  constructor(readonly config: EncoderConfig, generator: Generator = defaultGenerator) {
+    super();
+    this.wte = new Embedding(config.vocabSize, config.nEmbd, { generator, std: 0.02 });
+    this.wpe = new Embedding(config.maxLength, config.nEmbd, { generator, std: 0.02 });
+    this.h = Array.from({ length: config.nLayer }, () => new Block(config.nEmbd, config.nHead, {
+      causal: false, postNorm: config.postNorm, dropout: config.dropout, std: 0.02, generator,
+    }));
+    this.ln_f = config.postNorm ? null : new LayerNorm(config.nEmbd);
+  }
+
+  /** (B, T) ids -> (B, T, nEmbd) contextual vectors. */
+  forward(ids: Tensor): Tensor {
+    const T = ids.shape[1];
+    if (ids.ndim !== 2) throw new ZerogradError('TransformerEncoder', `expected ids of shape (B, T), got [${ids.shape.join(', ')}]`);
+    if (T > this.config.maxLength) throw new ZerogradError('TransformerEncoder', `sequence length ${T} exceeds the maximum length ${this.config.maxLength}`);
+    const padding = ids.eq(this.config.padId);
+    let x = this.wte.forward(ids).add(this.wpe.forward(arange(T)));
+    for (const block of this.h) x = block.forward(x, padding);
+    return this.ln_f ? this.ln_f.forward(x) : x;
+  }
+}
+
+/** Sequence classification from the vector at position 0, where a CLS token is placed. */
+export class SequenceClassifier extends Module {
+  readonly encoder: TransformerEncoder;
+  readonly classifier: Linear;
+
+  constructor(config: EncoderConfig, numClasses: number, generator: Generator = defaultGenerator) {
+    super();
+    this.encoder = new TransformerEncoder(config, generator);
+    this.classifier = new Linear(config.nEmbd, numClasses, { generator });
+  }
+
+  /** (B, T) ids with CLS at position 0 -> (B, numClasses) logits. */
+  forward(ids: Tensor): Tensor {
+    return this.classifier.forward(this.encoder.forward(ids).slice(1, 0, 1).squeeze(1));
+  }
+}
+
+/** Per-token labels (slot filling): a ReLU dense layer on each position, then logits over the tags. */
+export class TokenTagger extends Module {
+  readonly encoder: TransformerEncoder;
+  readonly dense: Linear;
+  readonly classifier: Linear;
+
+  constructor(config: EncoderConfig, numTags: number, generator: Generator = defaultGenerator) {
+    super();
+    this.encoder = new TransformerEncoder(config, generator);
+    this.dense = new Linear(config.nEmbd, config.nEmbd, { generator });
+    this.classifier = new Linear(config.nEmbd, numTags, { generator });
+  }
+
+  /** (B, T) ids -> (B, T, numTags) logits. */
+  forward(ids: Tensor): Tensor {
+    return this.classifier.forward(this.dense.forward(this.encoder.forward(ids)).relu());
+  }
+}
+
+/** Masked-token pretraining (BERT): predict the original token at masked positions only. */
+export class MaskedLanguageModel extends Module {
+  readonly encoder: TransformerEncoder;
+  readonly lm_head: Linear;
+
+  constructor(config: EncoderConfig, generator: Generator = defaultGenerator) {
+    super();
+    this.encoder = new TransformerEncoder(config, generator);
+    this.lm_head = new Linear(config.nEmbd, config.vocabSize, { generator });
+  }
+
+  /** (B, T) ids -> (B, T, vocab) logits. */
+  forward(ids: Tensor): Tensor {
+    return this.lm_head.forward(this.encoder.forward(ids));
+  }
+}
+
+/**
+ * Replaces each non-padding token by `maskId` with probability `p`; targets hold the original token at
+ * masked positions and -100 (crossEntropy's ignoreIndex) elsewhere, so the loss counts masked tokens only.
+ */
+export function maskTokens(ids: Tensor, maskId: number, { p = 0.15, padId = 0, generator = defaultGenerator } = {}): { inputs: Tensor; targets: Tensor } {
+  const chosen = rand(ids.shape, { generator }).lt(p).mul(ids.ne(padId));
+  return { inputs: where(chosen, maskId, ids), targets: where(chosen, ids, -100) };
+}
