@@ -46,6 +46,7 @@ export { clipGradNorm } from './optim/clip.js';
 // Data, models and checkpoints (Node: these read files).
 export { CharTokenizer } from './data/charTokenizer.js';
 export { WordTokenizer, padSequence } from './data/wordTokenizer.js';
+export { BPETokenizer } from './data/bpeTokenizer.js';
 export { readLabelledFile, readConll, type LabelledText, type TaggedSentence } from './data/labelled.js';
 export { buildContextDataset } from './data/contextDataset.js';
 export { splitItems, shuffled } from './data/split.js';
