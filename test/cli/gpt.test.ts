@@ -56,6 +56,7 @@ describe('zerograd gpt CLI', () => {
     assert.ok(killedAt < 200, `the run was interrupted at step ${killedAt}`);
     assert.equal(b.trainer.step, 200);
     assert.deepEqual(b.trainer.losses, a.trainer.losses);
+    assert.deepEqual((b.config.evals as number[][]).map(([step]) => step), [50, 100, 150, 200], 'every evaluation is in the checkpoint');
     for (const [name, t] of a.model) assert.deepEqual(b.model.get(name)!.toFlatArray(), t.toFlatArray(), name);
   });
 

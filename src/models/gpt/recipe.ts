@@ -90,13 +90,14 @@ export function trainGPT(run: GPTRun, splits: TokenSplits, train: GPTTrainConfig
     },
     onStep: (info) => {
       run.losses.push(info.loss);
-      hooks.onStep?.(info);
       const done = info.step + 1;
+      // Evaluate before the step hook, so a checkpoint written there already holds this evaluation.
       if (done % train.evalEvery === 0 || done === train.steps) {
         const losses = estimateLoss(run.model, splits, train.batchSize, train.evalIters, evalGenerator);
         run.evals.push([done, losses.train, losses.val]);
         hooks.onEval?.(done, losses);
       }
+      hooks.onStep?.(info);
     },
   });
 }
