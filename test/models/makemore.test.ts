@@ -20,6 +20,16 @@ const words = readLines(sharedData('names.txt'));
 const tokenizer = CharTokenizer.forItems(words);
 const vocab = [...tokenizer.itos];
 
+/** Trains a lecture model briefly on names.txt and returns it with its losses and validation loss. */
+function shortRun(kind: 'mlp' | 'wavenet', blockSize: number, nEmbd: number, nHidden: number, steps: number, decayAt: number) {
+  const data = prepareMakemoreData(words, blockSize, 42, vocab);
+  const modelConfig: MakemoreModelConfig = { kind, vocab, blockSize, nEmbd, nHidden, initFixes: true };
+  const train: MakemoreTrainConfig = { steps, batchSize: 32, lr: 0.1, decayAt, decayFactor: 0.1, seed: 2147483647 };
+  const run = startMakemoreRun(modelConfig, train);
+  const losses = trainMakemore(run, data, train);
+  return { run, losses, val: splitLoss(run.model, data.val) };
+}
+
 /** Short versions of the lecture runs: each asserts a loss the full recipe passes on its way down. */
 describe('makemore recipes on names.txt (shortened)', () => {
   test('bigram counts: NLL 2.45 over all names (lecture: 2.4544)', () => {
@@ -44,14 +54,9 @@ describe('makemore recipes on names.txt (shortened)', () => {
   });
 
   test('MLP with the init fixes starts near ln 27 and reaches val < 2.40 in 3000 steps', () => {
-    const data = prepareMakemoreData(words, 3, 42, vocab);
-    const modelConfig: MakemoreModelConfig = { kind: 'mlp', vocab, blockSize: 3, nEmbd: 10, nHidden: 200, initFixes: true };
-    const train: MakemoreTrainConfig = { steps: 3000, batchSize: 32, lr: 0.1, decayAt: 2500, decayFactor: 0.1, seed: 2147483647 };
-    const run = startMakemoreRun(modelConfig, train);
+    const { run, losses, val } = shortRun('mlp', 3, 10, 200, 3000, 2500);
     assert.equal(run.model.numParameters(), 11897);
-    const losses = trainMakemore(run, data, train);
     assert.ok(Math.abs(losses[0] - Math.log(27)) < 0.2, `initial loss ${losses[0]} should be near ln 27 = 3.30`);
-    const val = splitLoss(run.model, data.val);
     assert.ok(val < 2.4, `val ${val}`);
   });
 
@@ -62,13 +67,8 @@ describe('makemore recipes on names.txt (shortened)', () => {
   });
 
   test('hierarchical model: ~76k parameters as in the lecture, val < 2.45 after 500 steps', () => {
-    const data = prepareMakemoreData(words, 8, 42, vocab);
-    const modelConfig: MakemoreModelConfig = { kind: 'wavenet', vocab, blockSize: 8, nEmbd: 24, nHidden: 128, initFixes: true };
-    const train: MakemoreTrainConfig = { steps: 500, batchSize: 32, lr: 0.1, decayAt: 500, decayFactor: 0.1, seed: 2147483647 };
-    const run = startMakemoreRun(modelConfig, train);
+    const { run, val } = shortRun('wavenet', 8, 24, 128, 500, 500);
     assert.equal(run.model.numParameters(), 76579);
-    trainMakemore(run, data, train);
-    const val = splitLoss(run.model, data.val);
     assert.ok(val < 2.45, `val ${val}`);
     assert.throws(() => hierarchicalModel({ vocabSize: 27, blockSize: 6, nEmbd: 4, nHidden: 8 }), /blockSize must be a power of two >= 2, got 6/);
   });
