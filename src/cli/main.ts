@@ -43,6 +43,10 @@ export function main(argv: string[]): number {
   const two = `${first} ${second}`;
   const [name, rest] = two in commands ? [two, argv.slice(2)] : [first, argv.slice(1)];
   const command = commands[name];
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   if (!command) {
     console.log(USAGE);
     return first === 'help' || first === '--help' ? 0 : 2;

@@ -77,6 +77,7 @@ describe('zerograd makemore CLI', () => {
       [['makemore', 'sample'], 2, /--checkpoint DIR is required/],
       [['makemore', 'sample', '--checkpoint', dir], 1, /no checkpoint here/],
       [['nonsense'], 2, /zerograd demo/],
+      [['makemore', 'train', '--help'], 0, /zerograd makemore train \[--model/],
     ];
     for (const [args, code, message] of cases) {
       const result = runCli(args);
