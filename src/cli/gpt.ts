@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CharTokenizer } from '../data/charTokenizer.js';
 import { defaultNames } from '../data/defaultNames.js';
+import { readTextFile } from '../data/lines.js';
 import { shuffled } from '../data/split.js';
 import { splitTokens } from '../data/textDataset.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
@@ -24,12 +25,7 @@ function loadText(file: string | undefined): { text: string; source: string } {
     // The name lists are alphabetical; shuffled, the last 10% (validation) is not just names from S to Z.
     return { text: `${shuffled(defaultNames()).join('\n')}\n`, source: 'embedded names (@stdlib first names), shuffled, one per line' };
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
+  const text = readTextFile(file);
   if (text.length === 0) throw new Error(`${file}: the file is empty`);
   return { text, source: file };
 }

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { readTextFile } from './lines.js';
 
 export interface LabelledText {
   text: string;
@@ -11,17 +11,9 @@ export interface TaggedSentence {
   tags: string[];
 }
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new Error(`${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-}
-
 /** `text,label` rows from a .csv, .tsv or .jsonl file (chosen by extension), with errors naming file and line. */
 export function readLabelledFile(path: string): LabelledText[] {
-  const content = readText(path);
+  const content = readTextFile(path);
   const ext = extname(path).toLowerCase();
   const rows = ext === '.jsonl' ? parseJsonl(content, path)
     : ext === '.csv' || ext === '.tsv' ? parseDelimited(content, path, ext === '.csv' ? ',' : '\t')
@@ -119,7 +111,7 @@ export function readConll(path: string): TaggedSentence[] {
     if (current.tokens.length) sentences.push(current);
     current = { tokens: [], tags: [] };
   };
-  readText(path).split(/\r?\n/).forEach((raw, i) => {
+  readTextFile(path).split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === '') return flush();
     if (line.startsWith('-DOCSTART-')) return undefined;
