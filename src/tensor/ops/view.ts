@@ -10,28 +10,27 @@ import { Tensor } from '../tensor.js';
 const alias = (x: Tensor, shape: readonly number[], strides: readonly number[], offset = x.offset) =>
   Tensor.fromStorage(x.data, shape, strides, offset);
 
-/** A dense copy that stays in the graph. */
-export const clone = defineOp('clone', true, (x: Tensor): Tensor => {
-  const out = backend().alloc(x.dtype, x.size);
+/** x's elements copied into fresh row-major storage of `dtype`, outside the graph. */
+function denseCopy(x: Tensor, dtype: DType = x.dtype): Tensor {
+  const out = backend().alloc(dtype, x.size);
   backend().copy(x.shape, x, { data: out, offset: 0, strides: contiguousStrides(x.shape) });
-  return record(Tensor.fromStorage(out, x.shape), 'clone', [x], (g) => [g]);
-});
+  return Tensor.fromStorage(out, x.shape);
+}
+
+/** A dense copy that stays in the graph. */
+export const clone = defineOp('clone', true, (x: Tensor): Tensor => record(denseCopy(x), 'clone', [x], (g) => [g]));
 
 /** Converts to another dtype; gradients flow through float casts, casting to int32 ends the graph as in PyTorch. */
 export const cast = defineOp('to', true, (x: Tensor, dtype: DType): Tensor => {
   if (dtype === x.dtype) return x;
-  const out = backend().alloc(dtype, x.size);
-  backend().copy(x.shape, x, { data: out, offset: 0, strides: contiguousStrides(x.shape) });
-  const result = Tensor.fromStorage(out, x.shape);
+  const result = denseCopy(x, dtype);
   return isFloat(dtype) ? record(result, 'to', [x], (g) => [cast(g, x.dtype)]) : result;
 });
 
 /** A dense copy of x when it is not already laid out contiguously; identity for autograd. */
 export const contiguous = defineOp('contiguous', true, (x: Tensor): Tensor => {
   if (x.isContiguous()) return x;
-  const out = backend().alloc(x.dtype, x.size);
-  backend().copy(x.shape, x, { data: out, offset: 0, strides: contiguousStrides(x.shape) });
-  return record(Tensor.fromStorage(out, x.shape), 'contiguous', [x], (g) => [g]);
+  return record(denseCopy(x), 'contiguous', [x], (g) => [g]);
 });
 
 /** The same elements under another shape, sharing storage; fails when the layout cannot be re-strided. */
