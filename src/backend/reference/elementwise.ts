@@ -1,7 +1,7 @@
 import type { BinaryOp, StridedView, UnaryOp } from '../backend.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { erf } from './erf.js';
-import { forEachRow, isDense } from './strided.js';
+import { forEachRow, isDense, lastAxis } from './strided.js';
 
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -73,12 +73,9 @@ const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
 };
 
 export function binary(op: BinaryOp, shape: readonly number[], a: StridedView, b: StridedView, out: Storage): void {
-  const last = shape.length - 1;
   const dense = isDense(shape, a.strides, a.offset) && isDense(shape, b.strides, b.offset);
   // Dense operands are one long row; otherwise walk rows of the last axis with per-operand strides.
-  const cols = dense ? out.length : last >= 0 ? shape[last] : 1;
-  const as = dense ? 1 : last >= 0 ? a.strides[last] : 0;
-  const bs = dense ? 1 : last >= 0 ? b.strides[last] : 0;
+  const { cols, strides: [as, bs] } = dense ? { cols: out.length, strides: [1, 1] } : lastAxis(shape, [a, b]);
   const rowShape = dense ? [] : shape;
   forEachRow(rowShape, [a, b], ([ao, bo], row) => binaryRow(op, a.data, ao, as, b.data, bo, bs, out, row * cols, cols));
 }
@@ -110,9 +107,7 @@ function binaryRow(op: BinaryOp, ad: Storage, ao: number, as: number, bd: Storag
 }
 
 export function where(shape: readonly number[], cond: StridedView, a: StridedView, b: StridedView, out: Storage): void {
-  const last = shape.length - 1;
-  const cols = last >= 0 ? shape[last] : 1;
-  const [cs, as, bs] = [cond, a, b].map((v) => (last >= 0 ? v.strides[last] : 0));
+  const { cols, strides: [cs, as, bs] } = lastAxis(shape, [cond, a, b]);
   const cd = cond.data;
   const ad = a.data;
   const bd = b.data;
@@ -123,10 +118,7 @@ export function where(shape: readonly number[], cond: StridedView, a: StridedVie
 }
 
 export function copy(shape: readonly number[], src: StridedView, dst: StridedView): void {
-  const last = shape.length - 1;
-  const cols = last >= 0 ? shape[last] : 1;
-  const ss = last >= 0 ? src.strides[last] : 0;
-  const ds = last >= 0 ? dst.strides[last] : 0;
+  const { cols, strides: [ss, ds] } = lastAxis(shape, [src, dst]);
   const sd = src.data;
   const dd = dst.data;
   forEachRow(shape, [src, dst], ([so, doff]) => {

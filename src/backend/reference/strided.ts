@@ -31,6 +31,15 @@ export function forEachRow(
   }
 }
 
+/** The length of a row (the last axis; 1 for a 0-d shape) and each view's stride along it. */
+export function lastAxis(shape: readonly number[], views: readonly { strides: readonly number[] }[]): { cols: number; strides: number[] } {
+  const last = shape.length - 1;
+  return {
+    cols: last >= 0 ? shape[last] : 1,
+    strides: views.map((v) => (last >= 0 ? v.strides[last] : 0)),
+  };
+}
+
 export function isDense(shape: readonly number[], strides: readonly number[], offset: number): boolean {
   if (offset !== 0) return false;
   let expected = 1;
