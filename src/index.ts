@@ -47,7 +47,12 @@ export { clipGradNorm } from './optim/clip.js';
 export { CharTokenizer } from './data/charTokenizer.js';
 export { WordTokenizer, padSequence } from './data/wordTokenizer.js';
 export { BPETokenizer } from './data/bpeTokenizer.js';
-export { readLabelledFile, readConll, type LabelledText, type TaggedSentence } from './data/labelled.js';
+export { parseLabelled, parseConll, formatConll, type LabelledText, type TaggedSentence } from './data/labelled.js';
+export { readLabelledFile, readConll } from './data/labelledFiles.js';
+export { Vocabulary, normalizedWords, PAD_ID, UNK_ID, CLS_ID, MASK_ID } from './data/vocabulary.js';
+export { spamAssassinCorpus } from './data/spamAssassin.js';
+export { emailText } from './data/emailText.js';
+export { slotFillingCorpus } from './data/slotFilling.js';
 export { buildContextDataset } from './data/contextDataset.js';
 export { splitItems, shuffled } from './data/split.js';
 export { readLines } from './data/lines.js';
@@ -63,6 +68,10 @@ export { SentimentModel, MaskedSentimentModel } from './models/classify/sentimen
 export {
   TransformerEncoder, SequenceClassifier, TokenTagger, MaskedLanguageModel, maskTokens, type EncoderConfig,
 } from './models/classify/encoder.js';
+export { BagOfEmbeddings } from './models/classify/bagOfEmbeddings.js';
+export { buildTextClassifier, encodeTexts, predictLabels, type TextClassifierConfig } from './models/classify/textClassifier.js';
+export { buildTagger, encodeTokens, predictTags, mostFrequentTagBaseline, type TaggerConfig } from './models/classify/tagging.js';
+export { startSupervisedRun, trainSupervised, type SupervisedTrainConfig } from './models/classify/supervised.js';
 export { classificationReport, taggingAccuracy, type ClassificationReport } from './models/classify/metrics.js';
 export { CausalSelfAttention, MultiHeadAttention, Head, scaledDotProductAttention } from './models/gpt/attention.js';
 export { Block, FeedForward } from './models/gpt/block.js';

@@ -6,8 +6,12 @@ import { Generator, Tensor, randn, tensor } from '../src/index.js';
 
 /** The repository root, found from the compiled test's location (dist/test/...). */
 export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  const start = dirname(fileURLToPath(import.meta.url));
+  let dir = start;
+  while (!existsSync(join(dir, 'package.json'))) {
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${start}: run the compiled tests from inside the project`);
+    dir = dirname(dir);
+  }
   return dir;
 }
 

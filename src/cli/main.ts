@@ -3,16 +3,20 @@ import { setBackend } from '../backend/registry.js';
 import { referenceBackend } from '../backend/reference/index.js';
 import { createWasmBackend } from '../backend/wasm/index.js';
 import { UsageError, parseOptions } from './args.js';
+import { CLASSIFY_USAGE, classifyEval, classifyPredict, classifyTrain } from './classify.js';
 import { DIAGNOSE_USAGE, makemoreDiagnose } from './diagnose.js';
 import { GPT_USAGE, gptSample, gptTrain } from './gpt.js';
 import { MAKEMORE_USAGE, makemoreEval, makemoreSample, makemoreTrain } from './makemore.js';
+import { TAG_USAGE, tagCorpus, tagEval, tagPredict, tagTrain } from './tag.js';
 
 const USAGE = `zerograd: autograd, tensors and language models from zero.
 
 zerograd demo [--steps N]          train a small GPT on the embedded names corpus and sample from it
 ${MAKEMORE_USAGE}
 ${DIAGNOSE_USAGE}
-${GPT_USAGE}`;
+${GPT_USAGE}
+${CLASSIFY_USAGE}
+${TAG_USAGE}`;
 
 /** The README's main job: a small GPT trained on the embedded names corpus, then a sample of new names. */
 function demo(argv: string[]): void {
@@ -28,6 +32,13 @@ const commands: Record<string, (argv: string[]) => unknown> = {
   'makemore diagnose': makemoreDiagnose,
   'gpt train': gptTrain,
   'gpt sample': gptSample,
+  'classify train': classifyTrain,
+  'classify eval': classifyEval,
+  'classify predict': classifyPredict,
+  'tag train': tagTrain,
+  'tag eval': tagEval,
+  'tag predict': tagPredict,
+  'tag corpus': tagCorpus,
 };
 
 /** The fast backend unless ZEROGRAD_BACKEND=reference asks for the plain TypeScript kernels. */

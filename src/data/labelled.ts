@@ -1,5 +1,3 @@
-import { extname } from 'node:path';
-import { readTextFile } from './lines.js';
 
 export interface LabelledText {
   text: string;
@@ -11,10 +9,12 @@ export interface TaggedSentence {
   tags: string[];
 }
 
-/** `text,label` rows from a .csv, .tsv or .jsonl file (chosen by extension), with errors naming file and line. */
-export function readLabelledFile(path: string): LabelledText[] {
-  const content = readTextFile(path);
-  const ext = extname(path).toLowerCase();
+/**
+ * `text,label` rows of a .csv, .tsv or .jsonl file's content (the format chosen by the name's extension),
+ * with errors naming the file and line. Reading is apart (labelledFiles.ts) so a browser can parse too.
+ */
+export function parseLabelled(content: string, path: string): LabelledText[] {
+  const ext = /\.[^./\\]*$/.exec(path)?.[0].toLowerCase() ?? '';
   const rows = ext === '.jsonl' ? parseJsonl(content, path)
     : ext === '.csv' || ext === '.tsv' ? parseDelimited(content, path, ext === '.csv' ? ',' : '\t')
       : fail(path, 0, `unsupported extension '${ext}': use .csv, .tsv or .jsonl`);
@@ -104,14 +104,14 @@ function parseDelimited(content: string, path: string, delimiter: string): Label
  * CoNLL-style tagging data: one `token tag` pair per line (extra middle columns ignored, tag last),
  * sentences separated by blank lines, `-DOCSTART-` lines skipped.
  */
-export function readConll(path: string): TaggedSentence[] {
+export function parseConll(content: string, path: string): TaggedSentence[] {
   const sentences: TaggedSentence[] = [];
   let current: TaggedSentence = { tokens: [], tags: [] };
   const flush = () => {
     if (current.tokens.length) sentences.push(current);
     current = { tokens: [], tags: [] };
   };
-  readTextFile(path).split(/\r?\n/).forEach((raw, i) => {
+  content.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === '') return flush();
     if (line.startsWith('-DOCSTART-')) return undefined;
@@ -124,4 +124,9 @@ export function readConll(path: string): TaggedSentence[] {
   flush();
   if (sentences.length === 0) fail(path, 0, 'no sentences');
   return sentences;
+}
+
+/** The CoNLL text readConll reads back: `token tag` lines, a blank line after each sentence. */
+export function formatConll(sentences: readonly TaggedSentence[]): string {
+  return sentences.map((s) => s.tokens.map((token, i) => `${token} ${s.tags[i]}\n`).join('')).join('\n');
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { readConll, readLabelledFile } from '../../src/data/labelled.js';
+import { readConll, readLabelledFile } from '../../src/data/labelledFiles.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zerograd-labelled-'));
 const file = (name: string, content: string) => {

@@ -31,7 +31,12 @@ export class SentimentModel extends Module {
 /** The same model averaging only over real words (id != 0), so padding length does not dilute the mean. */
 export class MaskedSentimentModel extends SentimentModel {
   protected override pool(embedded: Tensor, ids: Tensor): Tensor {
-    const real = ids.ne(0).float().unsqueeze(-1);
-    return embedded.mul(real).sum(1).div(real.sum(1).clamp(1));
+    return maskedMean(embedded, ids);
   }
+}
+
+/** (B, T, C) embeddings -> (B, C): the mean over positions whose id is not padding (0). */
+export function maskedMean(embedded: Tensor, ids: Tensor): Tensor {
+  const real = ids.ne(0).float().unsqueeze(-1);
+  return embedded.mul(real).sum(1).div(real.sum(1).clamp(1));
 }

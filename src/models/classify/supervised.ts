@@ -1,0 +1,83 @@
+import type { Checkpoint } from '../../io/checkpoint.js';
+import type { Module } from '../../nn/module.js';
+import { AdamW } from '../../optim/adamw.js';
+import { cosineWithWarmup } from '../../optim/schedule.js';
+import { Generator } from '../../tensor/random.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { type StepInfo, trainLoop } from '../trainer.js';
+
+/** How the models that read text (classifiers, taggers) are trained: AdamW on random minibatches. */
+export interface SupervisedTrainConfig {
+  steps: number;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  evalEvery: number;
+  seed: number;
+}
+
+export interface SupervisedRun<M extends Module> {
+  model: M;
+  optimizer: AdamW;
+  generator: Generator;
+  losses: number[];
+  /** (step, validation score) at each evaluation. */
+  evals: [number, number][];
+}
+
+export function startSupervisedRun<M extends Module>(model: M, train: SupervisedTrainConfig, resume?: Checkpoint): SupervisedRun<M> {
+  const optimizer = new AdamW(model.parameters(), train.lr, { weightDecay: train.weightDecay });
+  const run: SupervisedRun<M> = { model, optimizer, generator: new Generator(train.seed), losses: [], evals: [] };
+  if (resume) {
+    model.loadStateDict(resume.model);
+    optimizer.loadStateTensors(resume.optimizer, resume.trainer.step);
+    run.generator.setState(resume.trainer.rng);
+    run.losses = [...resume.trainer.losses];
+    run.evals = (resume.config.evals as [number, number][] | undefined) ?? [];
+  }
+  return run;
+}
+
+/** `batchSize` example indices drawn uniformly with replacement from `count` examples. */
+export function sampleIndices(count: number, batchSize: number, generator: Generator): number[] {
+  return Array.from({ length: batchSize }, () => generator.randint(0, count));
+}
+
+/**
+ * Trains with a warmup + cosine schedule; `batchLoss` turns example indices into a loss. Every `evalEvery`
+ * steps (and at the end) the model goes to eval mode for `evaluate`, whose score is recorded.
+ */
+export function trainSupervised<M extends Module>(run: SupervisedRun<M>, train: SupervisedTrainConfig, trainCount: number,
+  batchLoss: (indices: number[]) => Tensor,
+  hooks: { evaluate: () => number; onStep?: (info: StepInfo) => void; onEval?: (step: number, score: number) => void }): void {
+  trainLoop({
+    optimizer: run.optimizer,
+    schedule: cosineWithWarmup(train.lr, Math.min(100, Math.floor(train.steps / 10)), train.steps),
+    startStep: run.optimizer.stepCount,
+    steps: train.steps,
+    clipNorm: 1,
+    batchLoss: () => batchLoss(sampleIndices(trainCount, train.batchSize, run.generator)),
+    onStep: (info) => {
+      run.losses.push(info.loss);
+      const done = info.step + 1;
+      if (done % train.evalEvery === 0 || done === train.steps) {
+        run.model.eval();
+        const score = hooks.evaluate();
+        run.model.train();
+        run.evals.push([done, score]);
+        hooks.onEval?.(done, score);
+      }
+      hooks.onStep?.(info);
+    },
+  });
+}
+
+/** The checkpoint of a supervised run: `config` rebuilds model and vocabulary; evals travel with it. */
+export function supervisedCheckpoint<M extends Module>(run: SupervisedRun<M>, config: Record<string, unknown>): Checkpoint {
+  return {
+    config: { ...config, evals: run.evals },
+    model: run.model.stateDict(),
+    optimizer: run.optimizer.stateTensors(),
+    trainer: { step: run.optimizer.stepCount, rng: run.generator.getState(), losses: run.losses },
+  };
+}

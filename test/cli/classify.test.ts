@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { classifyEval, classifyPredict, classifyTrain } from '../../src/cli/classify.js';
+import { loadCheckpoint } from '../../src/io/checkpoint.js';
+
+const quiet = { log: () => {}, progress: null };
+const dir = mkdtempSync(join(tmpdir(), 'zerograd-classify-'));
+
+/** Reviews whose label shows in their words: 100 rows, each with neutral filler. */
+function writeReviews(): string {
+  const good = ['great', 'lovely', 'excellent', 'superb', 'enjoyed'];
+  const bad = ['awful', 'boring', 'terrible', 'dull', 'hated'];
+  const filler = ['the', 'film', 'was', 'plot', 'actors', 'and', 'it'];
+  const rows = ['text,label'];
+  for (let i = 0; i < 100; i++) {
+    const positive = i % 2 === 0;
+    const words = [filler[i % 7], (positive ? good : bad)[i % 5], filler[(i + 3) % 7], (positive ? good : bad)[(i + 2) % 5]];
+    rows.push(`"${words.join(' ')}",${positive ? 'pos' : 'neg'}`);
+  }
+  const path = join(dir, 'reviews.csv');
+  writeFileSync(path, `${rows.join('\n')}\n`);
+  return path;
+}
+
+describe('zerograd classify CLI', () => {
+  const data = writeReviews();
+
+  for (const model of ['bag', 'encoder']) {
+    test(`${model}: train on a CSV file, then eval and predict from the checkpoint`, () => {
+      const out = join(dir, model);
+      const lines: string[] = [];
+      const report = classifyTrain(['--data', data, '--model', model, '--steps', '120', '--lr', '1e-2', '--n-embd', '16',
+        '--n-layer', '1', '--eval-every', '60', '--out', out], { log: (l) => lines.push(l), progress: null });
+      assert.equal(report.accuracy, 1);
+      assert.ok(lines.some((l) => /^step 60: train loss [\d.]+, val accuracy [\d.]+$/.test(l)), lines.join('\n'));
+      assert.ok(lines.some((l) => /^pos\s+1\.0000\s+1\.0000\s+1\.0000\s+\d+$/.test(l)), lines.join('\n'));
+      assert.match(readFileSync(join(out, 'loss.svg'), 'utf8'), /<svg/);
+      assert.deepEqual(loadCheckpoint(out).config.evals, [[60, 1], [120, 1]]);
+
+      assert.equal(classifyEval(['--checkpoint', out], quiet).accuracy, 1);
+      assert.equal(classifyEval(['--checkpoint', out, '--data', data], quiet).perClass[0].support, 50);
+      const printed = classifyPredict(['--checkpoint', out], quiet, () => ['what a superb and lovely film', 'dull and boring']);
+      assert.equal(printed.length, 2);
+      assert.match(printed[0], /^pos\t(0\.\d{4}|1\.0000)$/);
+      assert.match(printed[1], /^neg\t/);
+    });
+  }
+
+  test('--resume continues from the last checkpoint to the new step count', () => {
+    const out = join(dir, 'resumed');
+    classifyTrain(['--data', data, '--steps', '40', '--eval-every', '20', '--out', out], quiet);
+    classifyTrain(['--data', data, '--steps', '60', '--eval-every', '20', '--out', out, '--resume'], quiet);
+    const checkpoint = loadCheckpoint(out);
+    assert.equal(checkpoint.trainer.step, 60);
+    assert.equal(checkpoint.trainer.losses.length, 60);
+  });
+
+  test('bad input: one label only, unknown labels at eval, no checkpoint given', () => {
+    const single = join(dir, 'single.csv');
+    writeFileSync(single, `text,label\n${Array.from({ length: 30 }, (_, i) => `word${i},same`).join('\n')}\n`);
+    assert.throws(() => classifyTrain(['--data', single, '--out', join(dir, 'single')], quiet), /single\.csv: every row has the label 'same'/);
+    const other = join(dir, 'other.csv');
+    writeFileSync(other, 'text,label\ngreat,pos\nawful,meh\n');
+    assert.throws(() => classifyEval(['--checkpoint', join(dir, 'bag'), '--data', other], quiet), /other\.csv: row 2 has label 'meh'/);
+    assert.throws(() => classifyPredict([], quiet, () => []), /--checkpoint DIR is required/);
+  });
+});
