@@ -30,7 +30,7 @@ export function lineChart(series: readonly Series[], options: LineChartOptions =
   const sx = (x: number) => margin.left + ((x - x0) / (x1 - x0)) * plotW;
   const sy = (y: number) => margin.top + (1 - (y - y0) / (y1 - y0)) * plotH;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(title)}</text>`,
   ];

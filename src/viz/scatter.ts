@@ -17,7 +17,7 @@ export function labelledScatter(points: readonly LabelledPoint[], { title = '', 
   const escape = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const marks = points.map((p) => `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="11" fill="#6baed6"/>`
     + `<text x="${sx(p.x).toFixed(1)}" y="${(sy(p.y) + 4).toFixed(1)}" text-anchor="middle" fill="white">${escape(p.label)}</text>`);
-  return [`<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" font-family="sans-serif" font-size="12">`,
+  return [`<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}" font-family="sans-serif" font-size="12">`,
     '<rect width="100%" height="100%" fill="white"/>',
     `<text x="${size / 2}" y="20" text-anchor="middle" font-size="14">${escape(title)}</text>`, ...marks, '</svg>'].join('\n');
 }

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+import { projectRoot } from '../helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// .ci/run installs chromium and sets this, so there a missing browser fails instead of skipping.
+const required = process.env.ZEROGRAD_REQUIRE_BROWSER === '1';
+const skip = !existsSync(CHROMIUM) && !required ? `no browser at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)` : false;
+
+describe('browser playground (Vite build, Playwright driving headless Chromium)', { skip }, () => {
+  const root = projectRoot();
+  const config = join(root, 'web', 'vite.config.ts');
+  let server: PreviewServer;
+  let browser: Browser;
+
+  before(async () => {
+    await build({ configFile: config, logLevel: 'warn' });
+    server = await preview({ configFile: config, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--headless', '--disable-background-networking', '--disable-component-update',
+        '--disable-default-apps', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+  });
+
+  test('trains 50 steps of the names MLP: the loss goes down and sampled names appear', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(server.resolvedUrls!.local[0]);
+    await page.waitForSelector('#train:not([disabled])', { timeout: 60_000 });
+    assert.match(await page.textContent('#status') ?? '', /ready: WebAssembly SIMD backend in a Web Worker, cross-origin isolated/);
+    await page.waitForSelector('#graph svg', { timeout: 60_000 });
+    assert.match(await page.innerHTML('#graph'), /tanh/);
+
+    await page.selectOption('#recipe', 'names-mlp');
+    await page.fill('#steps', '50');
+    await page.click('#train');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done at step 50', undefined, { timeout: 120_000 });
+
+    const loss = await page.$eval('#loss', (el) => ({ ...(el as HTMLElement).dataset }));
+    assert.equal(loss.steps, '50');
+    assert.ok(Number(loss.first) > 3, `first loss ${loss.first}`);
+    assert.ok(Number(loss.last) < Number(loss.first) - 0.3, `loss ${loss.first} -> ${loss.last}`);
+    assert.match(await page.innerHTML('#loss'), /<svg/);
+    const samples = (await page.textContent('#samples') ?? '').split('\n');
+    assert.equal(samples.length, 12);
+    assert.ok(samples.every((s) => /^[a-z]*$/.test(s)) && samples.some((s) => s.length > 2), samples.join(', '));
+    assert.match(await page.innerHTML('#embedding'), /<circle/);
+    assert.match(await page.textContent('#description') ?? '', /names mlp: \d+ parameters/);
+
+    const shots = join(root, 'dist', 'screenshots');
+    mkdirSync(shots, { recursive: true });
+    const shot = join(shots, 'playground-names-mlp.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    assert.ok(statSync(shot).size > 10_000);
+    assert.deepEqual(errors, []);
+  });
+
+  test('a GPT trains, shows every head of a layer as a heatmap, and its checkpoint reopens in the page', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.resolvedUrls!.local[0]);
+    await page.waitForSelector('#train:not([disabled])', { timeout: 60_000 });
+    await page.selectOption('#recipe', 'gpt-tiny');
+    await page.fill('#steps', '20');
+    await page.click('#train');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done at step 20', undefined, { timeout: 120_000 });
+    await page.fill('#prompt', 'anna');
+    await page.click('#show-attention');
+    await page.waitForSelector('#attention svg');
+    assert.equal(await page.locator('#attention svg').count(), 4);
+    assert.equal(await page.locator('#layer option').count(), 3);
+
+    const download = page.waitForEvent('download');
+    await page.click('#save');
+    const file = await (await download).path();
+    await page.setInputFiles('#open', { name: 'gpt.safetensors', mimeType: 'application/octet-stream', buffer: (await import('node:fs')).readFileSync(file) });
+    await page.waitForFunction(() => /opened gpt\.safetensors \(gpt-tiny, trained 20 steps\)/.test(document.getElementById('description')?.textContent ?? ''));
+  });
+});

@@ -1,0 +1,134 @@
+// The page: controls, charts and the messages to and from the training worker.
+import { attentionHeatmap } from '../src/viz/heatmap.js';
+import { lineChart, windowMeans } from '../src/viz/lineChart.js';
+import { labelledScatter } from '../src/viz/scatter.js';
+import { neuronGraph, trainTinyMlp } from './micrograd.js';
+import type { FromWorker, RecipeName, ToWorker } from './protocol.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const status = $('status');
+const recipe = $<HTMLSelectElement>('recipe');
+const dataInput = $<HTMLInputElement>('data');
+const stepsInput = $<HTMLInputElement>('steps');
+const trainButton = $<HTMLButtonElement>('train');
+const stopButton = $<HTMLButtonElement>('stop');
+const saveButton = $<HTMLButtonElement>('save');
+const attentionButton = $<HTMLButtonElement>('show-attention');
+const layerSelect = $<HTMLSelectElement>('layer');
+
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+const send = (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
+
+let losses: number[] = [];
+let lastChart = 0;
+
+function drawLoss(force = false): void {
+  if (!force && performance.now() - lastChart < 300) return;
+  lastChart = performance.now();
+  const window = Math.max(1, Math.floor(losses.length / 200));
+  $('loss').innerHTML = lineChart([{ name: window > 1 ? `mean of ${window} steps` : 'loss', points: windowMeans(losses, window) }],
+    { title: 'training loss', xLabel: 'step', yLabel: 'loss' });
+  $('loss').dataset.steps = String(losses.length);
+  $('loss').dataset.first = String(losses[0] ?? '');
+  $('loss').dataset.last = String(mean(losses.slice(-Math.min(20, losses.length))));
+}
+
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+
+function setRunning(running: boolean): void {
+  trainButton.disabled = running;
+  stopButton.disabled = !running;
+  recipe.disabled = running;
+}
+
+function showError(message: string): void {
+  status.textContent = message;
+  status.className = 'error';
+  setRunning(false);
+}
+
+worker.onmessage = (event: MessageEvent<FromWorker>) => {
+  const m = event.data;
+  switch (m.type) {
+    case 'ready':
+      status.textContent = `ready: ${m.backend} backend in a Web Worker${crossOriginIsolated ? ', cross-origin isolated' : ''}`;
+      trainButton.disabled = false;
+      break;
+    case 'started':
+      $('description').textContent = m.description;
+      saveButton.disabled = false;
+      break;
+    case 'progress':
+      losses.push(m.loss);
+      $('progress').textContent = `step ${m.step}/${m.steps} | loss ${m.loss.toFixed(4)} | ${m.stepsPerSecond.toFixed(1)} steps/s`;
+      drawLoss();
+      break;
+    case 'samples':
+      $('samples-title').textContent = m.title;
+      $('samples').textContent = m.lines.join('\n');
+      break;
+    case 'embedding':
+      $('embedding-title').textContent = m.title;
+      $('embedding').innerHTML = labelledScatter(m.points, { size: 420 });
+      break;
+    case 'attention':
+      layerSelect.innerHTML = Array.from({ length: m.layers }, (_, i) => `<option value="${i}"${i === Number(layerSelect.value) ? ' selected' : ''}>layer ${i}</option>`).join('');
+      $('attention').innerHTML = `<div class="heads">${m.weights.map((head, h) => attentionHeatmap(m.tokens, head, { title: `head ${h}` })).join('')}</div>`;
+      break;
+    case 'checkpoint': {
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([m.bytes], { type: 'application/octet-stream' }));
+      link.download = m.fileName;
+      link.click();
+      break;
+    }
+    case 'done':
+      drawLoss(true);
+      setRunning(false);
+      attentionButton.disabled = !String(recipe.value).startsWith('gpt');
+      status.textContent = `done at step ${m.step}`;
+      status.className = '';
+      break;
+    case 'error':
+      showError(m.message);
+      break;
+  }
+};
+
+async function trainMicrograd(steps: number): Promise<void> {
+  setRunning(true);
+  $('description').textContent = 'micrograd: MLP(3, [4, 4, 1]) on four points, on scalar Values';
+  const predictions = trainTinyMlp(Math.min(steps, 500), (step, loss) => {
+    losses.push(loss);
+    $('progress').textContent = `step ${step} | loss ${loss.toFixed(6)}`;
+  });
+  drawLoss(true);
+  $('samples-title').textContent = 'predictions';
+  $('samples').textContent = predictions.join('\n');
+  setRunning(false);
+}
+
+trainButton.onclick = async () => {
+  losses = [];
+  status.className = '';
+  const steps = Math.max(1, Number(stepsInput.value) || 1);
+  const name = recipe.value as RecipeName | 'micrograd';
+  if (name === 'micrograd') return trainMicrograd(steps);
+  const file = dataInput.files?.[0];
+  setRunning(true);
+  status.textContent = `training ${name}…`;
+  send({ type: 'start', recipe: name, steps, text: file ? await file.text() : undefined, fileName: file?.name });
+};
+stopButton.onclick = () => send({ type: 'stop' });
+saveButton.onclick = () => send({ type: 'save' });
+attentionButton.onclick = () => send({ type: 'attention', prompt: $<HTMLInputElement>('prompt').value, layer: Number(layerSelect.value) });
+$<HTMLInputElement>('open').onchange = async (event) => {
+  const file = (event.target as HTMLInputElement).files?.[0];
+  if (!file) return;
+  const bytes = await file.arrayBuffer();
+  losses = [];
+  send({ type: 'load', bytes, fileName: file.name }, [bytes]);
+};
+worker.onerror = (event) => showError(`worker: ${event.message}`);
+
+neuronGraph().then((svg) => { $('graph').innerHTML = svg; }, (error: Error) => { $('graph').textContent = error.message; });

