@@ -73,4 +73,32 @@ describe('WebAssembly SIMD backend', () => {
     assert.equal(wasm.name, 'wasm-simd');
     assert.equal(wasm.softmax, referenceBackend.softmax);
   });
+
+  test('threads split large products by column panels: 1, 2 and 3 threads give bit-identical results', () => {
+    const g = new Generator(11);
+    const a = randn([150, 96], { generator: g });
+    const b = randn([96, 230], { generator: g });
+    const heads = randn([2, 3, 70, 64], { generator: g });
+    const results = [1, 2, 3].map((threads) => {
+      const previous = setBackend(createWasmBackend({ threads }));
+      try {
+        return [a.matmul(b), a.matmul(b.T.contiguous().T), heads.matmul(heads.transpose(-2, -1))].map((t) => t.toFlatArray());
+      } finally {
+        setBackend(previous);
+      }
+    });
+    assert.deepEqual(results[1], results[0]);
+    assert.deepEqual(results[2], results[0]);
+  });
+
+  test('ZEROGRAD_THREADS must be a positive integer', () => {
+    const saved = process.env.ZEROGRAD_THREADS;
+    process.env.ZEROGRAD_THREADS = 'two';
+    try {
+      assert.throws(() => createWasmBackend(), /ZEROGRAD_THREADS must be a positive integer, got 'two'/);
+    } finally {
+      if (saved === undefined) delete process.env.ZEROGRAD_THREADS;
+      else process.env.ZEROGRAD_THREADS = saved;
+    }
+  });
 });
