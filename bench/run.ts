@@ -92,16 +92,28 @@ function stepFunction(c: StepCase): () => void {
   };
 }
 
-function torchResults(): { version: string; sgemm: Record<string, number>; steps: Record<string, number> } | null {
-  const script = fileURLToPath(new URL('../../bench/torch_bench.py', import.meta.url));
-  const request = { threads: THREADS, sgemm: SGEMM_SIZES, steps: STEPS.map((s) => ({ ...s, repeats: Math.max(1, s.repeats) })) };
-  const result = spawnSync('/usr/bin/python3', [script, JSON.stringify(request)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (result.status !== 0) {
-    console.log(`PyTorch: not available (${(result.stderr || result.error?.message || '').trim().split('\n').pop()}); install python3-torch to compare`);
+interface PeerResults {
+  label: string;
+  version: string;
+  sgemm: Record<string, number | undefined>;
+  steps: Record<string, number | undefined>;
+}
+
+/** Runs a peer library's side of the benchmark in its own process; null (with the reason printed) if it cannot. */
+function peerResults(label: string, command: string, script: string, request: object): PeerResults | null {
+  const path = fileURLToPath(new URL(script, import.meta.url));
+  const result = spawnSync(command, [path, JSON.stringify(request)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const json = result.status === 0 ? result.stdout.trim().split('\n').pop() : undefined;
+  if (!json) {
+    console.log(`${label}: not available (${(result.stderr || result.error?.message || '').trim().split('\n').pop()})`);
     return null;
   }
-  return JSON.parse(result.stdout);
+  return { label, ...JSON.parse(json) };
 }
+
+const stepRequests = STEPS.map((s) => ({ ...s, repeats: Math.max(1, s.repeats) }));
+/** TensorFlow.js on its plain-JS cpu backend needs minutes per 10.8M step: that row is left out there. */
+const cpuSteps = stepRequests.filter((s) => !s.referenceTooSlow);
 
 /** Each column: a label and its kernels (the wasm backend once on one thread, once on THREADS). */
 const columns: { label: string; backend: Backend }[] = [
@@ -112,14 +124,22 @@ const columns: { label: string; backend: Backend }[] = [
 const fmt = (v: number | undefined, digits = 2) => (v === undefined ? 'n/a' : v.toFixed(digits));
 
 console.log(`# zerograd benchmarks\n\nmachine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, threads ${THREADS}\n`);
-const torch = torchResults();
-if (torch) console.log(`PyTorch ${torch.version} (CPU, ${THREADS} thread${THREADS > 1 ? 's' : ''})\n`);
+const torch = peerResults('PyTorch', '/usr/bin/python3', '../../bench/torch_bench.py', { threads: THREADS, sgemm: SGEMM_SIZES, steps: stepRequests });
+const tfjsWasm = peerResults('tfjs-wasm', process.execPath, './tfjs_bench.js', { backend: 'wasm', sgemm: SGEMM_SIZES, steps: stepRequests });
+const tfjsCpu = peerResults('tfjs-cpu', process.execPath, './tfjs_bench.js', { backend: 'cpu', sgemm: SGEMM_SIZES.filter((n) => n <= 1024), steps: cpuSteps });
+const peers = [tfjsWasm, tfjsCpu, torch].filter((p): p is PeerResults => p !== null);
+if (torch) console.log(`PyTorch ${torch.version} (CPU, ${THREADS} thread${THREADS > 1 ? 's' : ''}); TensorFlow.js ${tfjsWasm?.version ?? tfjsCpu?.version ?? 'n/a'} (one thread)\n`);
+/** The ratios printed: zerograd's last (threaded) column against PyTorch and against tfjs-wasm. */
+const compared = [torch, tfjsWasm].filter((p): p is PeerResults => p !== null);
 
 console.log('## sgemm (C = A @ B, square, float32), GFLOP/s\n');
 const header = `${columns.map((c) => c.label).join(' | ')}`;
 const rule = columns.map(() => '---').join('|');
-console.log(`| n | ${header} | PyTorch | wasm / PyTorch |`);
-console.log(`|---|${rule}|---|---|`);
+const peerHeader = peers.map((p) => ` ${p.label} |`).join('');
+const peerRule = peers.map(() => '---|').join('');
+const ratioRule = compared.map(() => '---|').join('');
+console.log(`| n | ${header} |${peerHeader}${compared.map((p) => ` wasm / ${p.label} |`).join('')}`);
+console.log(`|---|${rule}|${peerRule}${ratioRule}`);
 for (const n of SGEMM_SIZES) {
   const rates = columns.map(({ label, backend }) => {
     // The reference needs seconds per product past 1024: it is the yardstick for correctness, not speed.
@@ -131,14 +151,14 @@ for (const n of SGEMM_SIZES) {
       setBackend(previous);
     }
   });
-  const torchRate = torch?.sgemm[String(n)];
   const last = rates[rates.length - 1];
-  console.log(`| ${n} | ${rates.map((r) => fmt(r)).join(' | ')} | ${fmt(torchRate)} | ${torchRate && last ? fmt(last / torchRate) : 'n/a'} |`);
+  const ratio = (p: PeerResults) => { const r = p.sgemm[String(n)]; return r && last ? fmt(last / r) : 'n/a'; };
+  console.log(`| ${n} | ${rates.map((r) => fmt(r)).join(' | ')} |${peers.map((p) => ` ${fmt(p.sgemm[String(n)])} |`).join('')}${compared.map((p) => ` ${ratio(p)} |`).join('')}`);
 }
 
 console.log('\n## training step (forward + backward + optimizer), ms per step; tokens/s in brackets\n');
-console.log(`| model | ${header} | PyTorch | wasm speed / PyTorch |`);
-console.log(`|---|${rule}|---|---|`);
+console.log(`| model | ${header} |${peerHeader}${compared.map((p) => ` speed / ${p.label} |`).join('')}`);
+console.log(`|---|${rule}|${peerRule}${ratioRule}`);
 for (const c of STEPS) {
   const times = columns.map(({ label, backend }) => {
     if (c.referenceTooSlow && label === 'reference') return undefined;
@@ -149,10 +169,10 @@ for (const c of STEPS) {
       setBackend(previous);
     }
   });
-  const torchTime = torch?.steps[c.label];
   const cell = (t: number | undefined) => (t === undefined ? 'n/a' : `${(t * 1000).toFixed(1)} (${(c.tokens / t).toFixed(0)})`);
   const last = times[times.length - 1]!;
-  console.log(`| ${c.label} | ${times.map(cell).join(' | ')} | ${cell(torchTime)} | ${torchTime ? fmt(torchTime / last) : 'n/a'} |`);
+  const ratio = (p: PeerResults) => { const t = p.steps[c.label]; return t ? fmt(t / last) : 'n/a'; };
+  console.log(`| ${c.label} | ${times.map(cell).join(' | ')} |${peers.map((p) => ` ${cell(p.steps[c.label])} |`).join('')}${compared.map((p) => ` ${ratio(p)} |`).join('')}`);
 }
 
 console.log(`\npeak resident memory of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

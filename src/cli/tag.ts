@@ -52,6 +52,7 @@ export interface TaggingResult {
 }
 
 function evaluate(model: TokenTagger, config: TaggerConfig, sentences: readonly TaggedSentence[], source: string, title: string, io?: CliIO): TaggingResult {
+  // Fails on a tag the model never saw, naming the sentence, before any prediction is made.
   encodeTags(config, sentences, source);
   const predicted = predictTags(model, config, encodeTokens(config, sentences.map((s) => s.tokens), source)).map((tags) => tags.map((t) => t.tag));
   const accuracy = taggingAccuracy(sentences.map((s) => s.tags), predicted);

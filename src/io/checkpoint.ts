@@ -32,9 +32,9 @@ export function saveCheckpoint(runDir: string, checkpoint: Checkpoint): string {
   const dir = join(runDir, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  const metadata = { format: 'pt', step: String(step) };
   // The config rides in the weights file too, so model.safetensors alone reopens the model (the playground reads it).
-  const metadata = { format: 'pt', step: String(step), zerograd_config: JSON.stringify(checkpoint.config) };
-  writeFileAtomic(join(dir, 'model.safetensors'), serializeSafetensors(checkpoint.model, metadata));
+  writeFileAtomic(join(dir, 'model.safetensors'), serializeSafetensors(checkpoint.model, { ...metadata, zerograd_config: JSON.stringify(checkpoint.config) }));
   const optimizerTensors = new Map([...checkpoint.optimizer].map(([k, v]) => [k, Tensor.fromStorage(v, [v.length])]));
   writeFileAtomic(join(dir, 'optimizer.safetensors'), serializeSafetensors(optimizerTensors, metadata));
   writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(checkpoint.config, null, 2)}\n`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { randn } from '../../src/index.js';
 import { writeFileAtomic } from '../../src/io/atomicWrite.js';
+import { parseSafetensors } from '../../src/io/safetensors.js';
 import { type Checkpoint, hasCheckpoint, loadCheckpoint, resolveCheckpointDir, saveCheckpoint } from '../../src/io/checkpoint.js';
 
 const checkpointAt = (step: number): Checkpoint => ({
@@ -26,6 +27,10 @@ describe('checkpoints', () => {
     assert.equal(loaded.trainer.step, 7);
     assert.deepEqual(loaded.trainer.rng.slice(0, 4), [1, 2, 3, 4]);
     assert.ok(Number.isNaN(loaded.trainer.rng[4]));
+    // The weights file alone carries the config, for tools (the playground) that open only that file.
+    const { metadata } = parseSafetensors(readFileSync(join(resolveCheckpointDir(dir), 'model.safetensors')));
+    assert.deepEqual(JSON.parse(metadata.zerograd_config), original.config);
+    assert.equal(metadata.step, '7');
   });
 
   test('a newer checkpoint replaces the older one only once it is complete', () => {
