@@ -127,10 +127,11 @@ console.log(`# zerograd benchmarks\n\nmachine: ${cpus().length} x ${cpus()[0]?.m
 const torch = peerResults('PyTorch', '/usr/bin/python3', '../../bench/torch_bench.py', { threads: THREADS, sgemm: SGEMM_SIZES, steps: stepRequests });
 const tfjsWasm = peerResults('tfjs-wasm', process.execPath, './tfjs_bench.js', { backend: 'wasm', sgemm: SGEMM_SIZES, steps: stepRequests });
 const tfjsCpu = peerResults('tfjs-cpu', process.execPath, './tfjs_bench.js', { backend: 'cpu', sgemm: SGEMM_SIZES.filter((n) => n <= 1024), steps: cpuSteps });
-const peers = [tfjsWasm, tfjsCpu, torch].filter((p): p is PeerResults => p !== null);
-if (torch) console.log(`PyTorch ${torch.version} (CPU, ${THREADS} thread${THREADS > 1 ? 's' : ''}); TensorFlow.js ${tfjsWasm?.version ?? tfjsCpu?.version ?? 'n/a'} (one thread)\n`);
-/** The ratios printed: zerograd's last (threaded) column against PyTorch and against tfjs-wasm. */
-const compared = [torch, tfjsWasm].filter((p): p is PeerResults => p !== null);
+const jaxjs = peerResults('jax-js', process.execPath, './jaxjs_bench.js', { sgemm: SGEMM_SIZES, steps: stepRequests });
+const peers = [tfjsWasm, tfjsCpu, jaxjs, torch].filter((p): p is PeerResults => p !== null);
+if (torch) console.log(`PyTorch ${torch.version} (CPU, ${THREADS} thread${THREADS > 1 ? 's' : ''}); TensorFlow.js ${tfjsWasm?.version ?? tfjsCpu?.version ?? 'n/a'} (one thread); jax-js ${jaxjs?.version ?? 'n/a'} (wasm device)\n`);
+/** The ratios printed: zerograd's last (threaded) column against PyTorch, tfjs-wasm and jax-js. */
+const compared = [torch, tfjsWasm, jaxjs].filter((p): p is PeerResults => p !== null);
 
 console.log('## sgemm (C = A @ B, square, float32), GFLOP/s\n');
 const header = `${columns.map((c) => c.label).join(' | ')}`;
