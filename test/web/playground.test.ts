@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
+import { makemoreTrain } from '../../src/cli/makemore.js';
+import { resolveCheckpointDir } from '../../src/io/checkpoint.js';
 import { projectRoot } from '../helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -85,5 +88,30 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
     const file = await (await download).path();
     await page.setInputFiles('#open', { name: 'gpt.safetensors', mimeType: 'application/octet-stream', buffer: (await import('node:fs')).readFileSync(file) });
     await page.waitForFunction(() => /opened gpt\.safetensors \(gpt-tiny, trained 20 steps\)/.test(document.getElementById('description')?.textContent ?? ''));
+  });
+
+  test('a checkpoint written by the CLI opens in the page, which then samples from it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'zerograd-cli-to-page-'));
+    makemoreTrain(['--model', 'mlp', '--steps', '30', '--out', out, '--samples', '0'], { log: () => {}, progress: null });
+    const page = await browser.newPage();
+    await page.goto(server.resolvedUrls!.local[0]);
+    await page.waitForSelector('#train:not([disabled])', { timeout: 60_000 });
+    await page.setInputFiles('#open', join(resolveCheckpointDir(out), 'model.safetensors'));
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done at step 30');
+    assert.match(await page.textContent('#description') ?? '', /opened model\.safetensors \(names-mlp, trained 30 steps\)/);
+    assert.equal((await page.textContent('#samples') ?? '').split('\n').length, 12);
+    assert.match(await page.innerHTML('#embedding'), /<circle/);
+  });
+
+  test('sentiment on the embedded SpamAssassin corpus: held-out predictions appear', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.resolvedUrls!.local[0]);
+    await page.waitForSelector('#train:not([disabled])', { timeout: 60_000 });
+    await page.selectOption('#recipe', 'sentiment');
+    await page.fill('#steps', '30');
+    await page.click('#train');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done at step 30', undefined, { timeout: 180_000 });
+    assert.match(await page.textContent('#samples-title') ?? '', /^held-out predictions \(accuracy [\d.]+% on 200\)$/);
+    assert.match(await page.textContent('#description') ?? '', /6046 texts from SpamAssassin corpus; labels ham, spam/);
   });
 });
