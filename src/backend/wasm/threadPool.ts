@@ -27,8 +27,9 @@ export function threadCount(): number {
 }
 
 /**
- * `threads - 1` workers (the caller is the last thread). They block in Atomics.wait between jobs and are
- * unref'd, so an idle pool neither burns a core nor keeps the process alive.
+ * `threads - 1` workers; the calling thread computes the first share itself. Workers block in
+ * Atomics.wait between jobs and are unref'd, so an idle pool neither burns a core nor keeps the process
+ * alive.
  */
 export function createSgemmPool(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number): SgemmPool {
   const control = new SharedArrayBuffer(4 * slotOf(threads));
