@@ -51,7 +51,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const m = event.data;
   switch (m.type) {
     case 'ready':
-      status.textContent = `ready: ${m.backend} backend in a Web Worker${crossOriginIsolated ? ', cross-origin isolated' : ''}`;
+      status.textContent = `ready: ${m.backend} in a Web Worker${crossOriginIsolated ? ', cross-origin isolated' : ''}`;
       trainButton.disabled = false;
       break;
     case 'started':

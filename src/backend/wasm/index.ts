@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Backend } from '../backend.js';
 import { instantiateWasmBackend } from './backend.js';
+import { createSharedMemory } from './sgemmPool.js';
 import { createSgemmPool, threadCount } from './threadPool.js';
 
 /** Where `npm run build:wasm` puts the kernels compiled from assembly/ (dist/wasm/), for one thread... */
 export const KERNELS_URL = new URL('../../../wasm/kernels.wasm', import.meta.url);
 /** ...and built on an imported shared memory, which worker threads instantiate too. */
 export const SHARED_KERNELS_URL = new URL('../../../wasm/kernels-shared.wasm', import.meta.url);
-/** The shared build's --maximumMemory (2 GiB in 64 KiB pages): shared memories must declare a maximum. */
-const MAX_PAGES = 32768;
 
 /**
  * The WebAssembly backend in Node, from the compiled kernels on disk (a browser fetches them instead).
@@ -18,6 +17,6 @@ const MAX_PAGES = 32768;
 export function createWasmBackend({ threads = threadCount() }: { threads?: number } = {}): Backend {
   if (threads === 1) return instantiateWasmBackend(new Uint8Array(readFileSync(KERNELS_URL)));
   const module = new WebAssembly.Module(readFileSync(SHARED_KERNELS_URL));
-  const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
+  const memory = createSharedMemory();
   return instantiateWasmBackend(module, { memory, pool: createSgemmPool(module, memory, threads) });
 }
