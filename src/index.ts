@@ -76,8 +76,16 @@ export { classificationReport, taggingAccuracy, type ClassificationReport } from
 export { CausalSelfAttention, MultiHeadAttention, Head, scaledDotProductAttention } from './models/gpt/attention.js';
 export { Block, FeedForward } from './models/gpt/block.js';
 export { generate } from './models/gpt/generate.js';
+export { attentionWeights } from './models/gpt/inspect.js';
 export { trainLoop } from './models/trainer.js';
 export { parseSafetensors, serializeSafetensors } from './io/safetensors.js';
 export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
 export { fromHuggingFaceGPT2, gpt2Config } from './io/gpt2.js';
 export { createWasmBackend } from './backend/wasm/index.js';
+export { instantiateWasmBackend, type WasmBackendOptions } from './backend/wasm/backend.js';
+
+// SVG figures (strings, usable in Node and the browser).
+export { lineChart, windowMeans } from './viz/lineChart.js';
+export { labelledScatter } from './viz/scatter.js';
+export { attentionHeatmap } from './viz/heatmap.js';
+export { project2d } from './viz/project2d.js';
