@@ -2,25 +2,14 @@
 // models as bench/run.ts, each training step one jit-compiled value-and-gradient plus an Adam/SGD update.
 import { readFileSync } from 'node:fs';
 import type { numpy as npTypes } from '@jax-js/jax';
+import type { StepCase } from './cases.js';
+import { seconds } from './timing.js';
 
 type JaxArray = npTypes.Array;
-interface StepCase { label: string; kind: 'names' | 'gpt'; model?: string; nEmbd?: number; nHead?: number; nLayer?: number; blockSize?: number; batch: number; repeats: number }
 
 // jax-js probes navigator.gpu while starting, and Node 20 has no navigator.
 (globalThis as { navigator?: object }).navigator ??= {};
 const { numpy: np, nn, init, defaultDevice, jit, valueAndGrad } = await import('@jax-js/jax');
-
-function seconds(fn: () => void, repeats: number): number {
-  fn();
-  fn();
-  const start = performance.now();
-  let calls = 0;
-  while (calls < repeats || performance.now() - start < 300) {
-    fn();
-    calls++;
-  }
-  return (performance.now() - start) / 1000 / calls;
-}
 
 function gaussian(shape: number[], std: number): JaxArray {
   const size = shape.reduce((a, b) => a * b, 1);

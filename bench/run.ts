@@ -5,54 +5,15 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { threadCount } from '../src/backend/wasm/threadPool.js';
-import {
-  type Backend, Generator, crossEntropy, randint, randn, referenceBackend, setBackend,
-} from '../src/index.js';
-import { MLP } from '../src/models/makemore/mlp.js';
-import { hierarchicalModel } from '../src/models/makemore/hierarchical.js';
-import { GPT } from '../src/models/gpt/gpt.js';
-import { AdamW } from '../src/optim/adamw.js';
-import { SGD } from '../src/optim/sgd.js';
-import type { Module } from '../src/nn/module.js';
-import type { Tensor } from '../src/tensor/tensor.js';
+import { type Backend, Generator, randn, referenceBackend, setBackend } from '../src/index.js';
+import { stepCases, stepFunction } from './cases.js';
+import { seconds } from './timing.js';
 
 /** ZEROGRAD_THREADS, else every core: PyTorch gets the same count. */
 const THREADS = threadCount();
 const SGEMM_SIZES = [64, 128, 256, 512, 1024, 2048];
 const quick = process.argv.includes('--quick');
-
-interface StepCase {
-  label: string;
-  kind: 'names' | 'gpt';
-  model?: 'mlp' | 'wavenet';
-  nEmbd?: number; nHead?: number; nLayer?: number; blockSize?: number;
-  batch: number;
-  repeats: number;
-  tokens: number;
-  /** Minutes per step on the reference backend: left out of that column. */
-  referenceTooSlow?: boolean;
-}
-
-const STEPS: StepCase[] = [
-  { label: 'MLP names (batch 32)', kind: 'names', model: 'mlp', batch: 32, repeats: 200, tokens: 32 },
-  { label: 'WaveNet names (batch 32)', kind: 'names', model: 'wavenet', batch: 32, repeats: 50, tokens: 32 },
-  { label: 'GPT n_embd 32, 3 layers, block 8 (batch 32)', kind: 'gpt', nEmbd: 32, nHead: 4, nLayer: 3, blockSize: 8, batch: 32, repeats: 20, tokens: 256 },
-  { label: 'GPT n_embd 128, 4 layers, block 64 (batch 32)', kind: 'gpt', nEmbd: 128, nHead: 4, nLayer: 4, blockSize: 64, batch: 32, repeats: 2, tokens: 2048 },
-  ...(quick ? [] : [{ label: 'GPT 10.8M: n_embd 384, 6 layers, block 256 (batch 8)', kind: 'gpt' as const, nEmbd: 384, nHead: 6, nLayer: 6, blockSize: 256, batch: 8, repeats: 1, tokens: 2048, referenceTooSlow: true }]),
-];
-
-/** Mean seconds per call after two warm-up calls (V8 tiers hot code up), over >= `repeats` calls and >= 0.3 s. */
-function seconds(fn: () => void, repeats: number): number {
-  fn();
-  fn();
-  const start = performance.now();
-  let calls = 0;
-  while (calls < repeats || performance.now() - start < 300) {
-    fn();
-    calls++;
-  }
-  return (performance.now() - start) / 1000 / calls;
-}
+const STEPS = stepCases(quick);
 
 function sgemm(n: number): number {
   const g = new Generator(n);
@@ -60,36 +21,6 @@ function sgemm(n: number): number {
   const b = randn([n, n], { generator: g });
   const repeats = Math.max(1, Math.min(50, Math.floor(2e8 / n ** 3)));
   return (2 * n ** 3) / seconds(() => a.matmul(b), repeats) / 1e9;
-}
-
-function stepFunction(c: StepCase): () => void {
-  const g = new Generator(0);
-  if (c.kind === 'names') {
-    const model: Module & { forward(x: Tensor): Tensor } = c.model === 'mlp'
-      ? new MLP({ vocabSize: 27, blockSize: 3, nEmbd: 10, nHidden: 200, initFixes: true }, g)
-      : hierarchicalModel({ vocabSize: 27, blockSize: 8, nEmbd: 24, nHidden: 128 }, g);
-    const block = c.model === 'mlp' ? 3 : 8;
-    const opt = new SGD(model.parameters(), 0.1);
-    const x = randint(0, 27, [c.batch, block], { generator: g });
-    const y = randint(0, 27, [c.batch], { generator: g });
-    return () => {
-      const loss = crossEntropy(model.forward(x), y);
-      opt.zeroGrad();
-      loss.backward();
-      opt.step();
-    };
-  }
-  const model = new GPT({ vocabSize: 65, blockSize: c.blockSize!, nEmbd: c.nEmbd!, nHead: c.nHead!, nLayer: c.nLayer!,
-    dropout: 0, bias: true, tieWeights: false, activation: 'gelu', attention: 'fused' }, g);
-  const opt = new AdamW(model.parameters(), 1e-3);
-  const x = randint(0, 65, [c.batch, c.blockSize!], { generator: g });
-  const y = randint(0, 65, [c.batch, c.blockSize!], { generator: g });
-  return () => {
-    const { loss } = model.forward(x, y);
-    opt.zeroGrad();
-    loss!.backward();
-    opt.step();
-  };
 }
 
 interface PeerResults {

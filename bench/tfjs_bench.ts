@@ -2,23 +2,13 @@
 // libraries never share a heap: the same sgemm sizes and the same models as bench/run.ts, timed the same way.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import type { StepCase } from './cases.js';
+import { seconds } from './timing.js';
 
 interface Request {
   backend: 'wasm' | 'cpu';
   sgemm: number[];
-  steps: { label: string; kind: 'names' | 'gpt'; model?: 'mlp' | 'wavenet'; nEmbd?: number; nHead?: number; nLayer?: number; blockSize?: number; batch: number; repeats: number }[];
-}
-
-function seconds(fn: () => void, repeats: number): number {
-  fn();
-  fn();
-  const start = performance.now();
-  let calls = 0;
-  while (calls < repeats || performance.now() - start < 300) {
-    fn();
-    calls++;
-  }
-  return (performance.now() - start) / 1000 / calls;
+  steps: StepCase[];
 }
 
 function sgemm(n: number): number {
@@ -52,7 +42,7 @@ const embed = (table: tf.Variable, ids: tf.Tensor) => tf.oneHot(ids.flatten(), t
 
 const gelu = (x: tf.Tensor) => x.mul(tf.tanh(x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI))).add(1)).mul(0.5);
 
-function gptStep(c: Request['steps'][number]): () => void {
+function gptStep(c: StepCase): () => void {
   const { nEmbd: C = 0, nHead: H = 0, nLayer: L = 0, blockSize: T = 0, batch: B } = c;
   const V = 65;
   const wte = param([V, C]);
@@ -91,7 +81,7 @@ function gptStep(c: Request['steps'][number]): () => void {
   };
 }
 
-function mlpStep(c: Request['steps'][number]): () => void {
+function mlpStep(c: StepCase): () => void {
   const emb = param([27, 10], 1);
   const w1 = param([30, 200], 0.1);
   const b1 = zeros([200]);
