@@ -94,3 +94,39 @@ export function sgemm(packedA: usize, packedB: usize, c: usize, M: i32, N: i32, 
     }
   }
 }
+
+/**
+ * Lays A (M x K) out as the 6-row micro-panels sgemm reads; element (r, k) is read from
+ * src + 4 * (r * rowStep + k * colStep), so row-major, transposed and strided operands need no copy first.
+ */
+export function packA(src: usize, dst: usize, M: i32, K: i32, rowStep: i32, colStep: i32): void {
+  let out = dst;
+  for (let m = 0; m < M; m += MR) {
+    const rows = min(MR, M - m);
+    for (let k = 0; k < K; k++) {
+      const base = src + (<usize>(m * rowStep + k * colStep) << 2);
+      for (let i = 0; i < MR; i++) {
+        store<f32>(out, i < rows ? load<f32>(base + (<usize>(i * rowStep) << 2)) : 0);
+        out += 4;
+      }
+    }
+  }
+}
+
+/** Lays B (K x N) out as sgemm's 8-column panels, zero past N; element (k, n) at src + 4 * (k * rowStep + n * colStep). */
+export function packB(src: usize, dst: usize, K: i32, N: i32, rowStep: i32, colStep: i32): void {
+  let out = dst;
+  for (let n0 = 0; n0 < N; n0 += 8) {
+    const cols = min(8, N - n0);
+    for (let k = 0; k < K; k++) {
+      const base = src + (<usize>(k * rowStep + n0 * colStep) << 2);
+      if (cols === 8 && colStep === 1) {
+        v128.store(out, v128.load(base));
+        v128.store(out, v128.load(base, 16), 16);
+      } else {
+        for (let c = 0; c < 8; c++) store<f32>(out + (<usize>c << 2), c < cols ? load<f32>(base + (<usize>(c * colStep) << 2)) : 0);
+      }
+      out += 32;
+    }
+  }
+}

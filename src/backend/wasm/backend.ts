@@ -18,6 +18,8 @@ export interface WasmBackendOptions {
 interface KernelExports {
   memory: WebAssembly.Memory;
   sgemm(a: number, b: number, c: number, M: number, N: number, K: number, panelStart: number, panelEnd: number): void;
+  packA(src: number, dst: number, M: number, K: number, rowStep: number, colStep: number): void;
+  packB(src: number, dst: number, K: number, N: number, rowStep: number, colStep: number): void;
 }
 
 /** Bytes below this are left to the AssemblyScript module's own static data. */
@@ -48,41 +50,13 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssemb
     if (heap.buffer !== kernels.memory.buffer) heap = new Float32Array(kernels.memory.buffer);
   }
 
-  /** Copies A (M x K) into heap[at..] as the kernel's 6-row micro-panels, zero-padded past M. */
-  function packA(src: Float32Array, offset: number, M: number, K: number, transposed: boolean, ld: number, at: number): void {
-    // Element (r, k) of A sits at src[offset + r * rowStep + k * colStep].
-    const rowStep = transposed ? 1 : ld;
-    const colStep = transposed ? ld : 1;
-    for (let m = 0; m < M; m += MR) {
-      const rows = Math.min(MR, M - m);
-      let dst = at + m * K;
-      for (let k = 0; k < K; k++) {
-        const base = offset + m * rowStep + k * colStep;
-        for (let i = 0; i < rows; i++) heap[dst + i] = src[base + i * rowStep];
-        for (let i = rows; i < MR; i++) heap[dst + i] = 0;
-        dst += MR;
-      }
-    }
-  }
-
-  /** Copies B (K x N) into heap[at..] as the kernel's 8-column panels, zero-padded past N. */
-  function packB(src: Float32Array, offset: number, K: number, N: number, transposed: boolean, ld: number, at: number): void {
-    const panelSize = K * 8;
-    const panels = Math.ceil(N / 8);
-    if (N % 8 !== 0) heap.fill(0, at + (panels - 1) * panelSize, at + panels * panelSize);
-    if (transposed) {
-      // B^T is stored: column n of B is a contiguous row of the source.
-      for (let n = 0; n < N; n++) {
-        const dst = at + (n >> 3) * panelSize + (n & 7);
-        const row = offset + n * ld;
-        for (let k = 0; k < K; k++) heap[dst + k * 8] = src[row + k];
-      }
-      return;
-    }
-    for (let k = 0; k < K; k++) {
-      const row = offset + k * ld;
-      for (let n = 0; n < N; n++) heap[at + (n >> 3) * panelSize + k * 8 + (n & 7)] = src[row + n];
-    }
+  /**
+   * Copies the stored elements of an operand (a rows x cols matrix, or its transpose when `transposed`,
+   * with leading dimension `ld`) into heap[at..] unchanged; the kernels' pack functions lay it out.
+   */
+  function copyIn(src: Float32Array, offset: number, rows: number, cols: number, transposed: boolean, ld: number, at: number): void {
+    const [outer, inner] = transposed ? [cols, rows] : [rows, cols];
+    heap.set(src.subarray(offset, offset + Math.max(0, (outer - 1) * ld + inner)), at);
   }
 
   function matmul(spec: MatmulSpec, a: Storage, b: Storage, out: Storage): void {
@@ -93,19 +67,26 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssemb
     const { batch, M, N, K } = spec;
     const packedBSize = K * Math.ceil(N / 8) * 8;
     const packedASize = K * Math.ceil(M / MR) * MR;
-    reserve(packedASize + packedBSize + M * N);
+    // The raw operands (with their strides) go above the packed ones: at most (rows - 1) * ld + cols each.
+    const rawA = Math.max(0, spec.transA ? (K - 1) * spec.lda + M : (M - 1) * spec.lda + K);
+    const rawB = Math.max(0, spec.transB ? (N - 1) * spec.ldb + K : (K - 1) * spec.ldb + N);
+    reserve(packedASize + packedBSize + M * N + rawA + rawB);
     const aAt = HEAP_START / 4;
     const bAt = aAt + packedASize;
     const cAt = bAt + packedBSize;
+    const rawAAt = cAt + M * N;
+    const rawBAt = rawAAt + rawA;
+    const panels = Math.ceil(N / 8);
     let packedB = -1;
     for (let p = 0; p < batch; p++) {
-      packA(a, spec.aOffsets[p], M, K, spec.transA, spec.lda, aAt);
+      copyIn(a, spec.aOffsets[p], M, K, spec.transA, spec.lda, rawAAt);
+      kernels.packA(rawAAt * 4, aAt * 4, M, K, spec.transA ? 1 : spec.lda, spec.transA ? spec.lda : 1);
       // A weight matrix shared by every batch entry (broadcast) is packed once.
       if (spec.bOffsets[p] !== packedB) {
-        packB(b, spec.bOffsets[p], K, N, spec.transB, spec.ldb, bAt);
+        copyIn(b, spec.bOffsets[p], K, N, spec.transB, spec.ldb, rawBAt);
+        kernels.packB(rawBAt * 4, bAt * 4, K, N, spec.transB ? 1 : spec.ldb, spec.transB ? spec.ldb : 1);
         packedB = spec.bOffsets[p];
       }
-      const panels = Math.ceil(N / 8);
       if (pool && panels >= 2 * pool.threads && M * N * K >= PARALLEL_WORK) {
         pool.sgemm(aAt * 4, bAt * 4, cAt * 4, M, N, K, (start, end) => kernels.sgemm(aAt * 4, bAt * 4, cAt * 4, M, N, K, start, end));
       } else {
