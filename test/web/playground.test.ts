@@ -21,8 +21,8 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
   let browser: Browser;
 
   before(async () => {
-    await build({ configFile: config, logLevel: 'warn' });
-    server = await preview({ configFile: config, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
+    await build({ configFile: config, logLevel: 'error' });
+    server = await preview({ configFile: config, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--headless', '--disable-background-networking', '--disable-component-update',
