@@ -2,7 +2,6 @@ import { CharTokenizer } from '../src/data/charTokenizer.js';
 import type { LabelledText } from '../src/data/labelled.js';
 import { splitItems } from '../src/data/split.js';
 import { splitTokens, getBatch } from '../src/data/textDataset.js';
-import { Vocabulary, normalizedWords } from '../src/data/vocabulary.js';
 import type { Checkpoint } from '../src/io/checkpoint.js';
 import type { Module } from '../src/nn/module.js';
 import type { Optimizer } from '../src/optim/optimizer.js';
@@ -10,7 +9,7 @@ import { type Schedule, cosineWithWarmup, stepDecay } from '../src/optim/schedul
 import { classificationReport } from '../src/models/classify/metrics.js';
 import { sampleIndices, startSupervisedRun, supervisedCheckpoint } from '../src/models/classify/supervised.js';
 import {
-  type TextClassifierConfig, buildTextClassifier, classifierLoss, encodeTexts, labelIds, predictLabels,
+  type TextClassifierConfig, buildTextClassifier, classifierLoss, encodeTexts, labelIds, newTextClassifierConfig, predictLabels,
 } from '../src/models/classify/textClassifier.js';
 import { randomBatch, sampleItem } from '../src/models/makemore/charModel.js';
 import {
@@ -122,11 +121,8 @@ export function gptSession(text: string, preset: 'tiny' | 'small', steps: number
 
 export function sentimentSession(rows: readonly LabelledText[], source: string, steps: number, saved?: SavedModel): Session {
   const splits = splitItems(rows, { seed: 42 });
-  const config: TextClassifierConfig = saved ? (saved.config.model as TextClassifierConfig) : {
-    kind: 'bag', maxLength: 256, nEmbd: 16, nHead: 1, nLayer: 0, dropout: 0,
-    vocab: [...Vocabulary.build(splits.train.map((r) => normalizedWords(r.text)), { minCount: 2, maxSize: 20_000 }).tokens],
-    labels: [...new Set(rows.map((r) => r.label))].sort(),
-  };
+  const config: TextClassifierConfig = saved ? (saved.config.model as TextClassifierConfig)
+    : newTextClassifierConfig({ kind: 'bag', maxLength: 256, nEmbd: 16, nHead: 1, nLayer: 0, dropout: 0 }, splits.train, rows, { maxSize: 20_000 });
   const train = { steps, batchSize: 32, lr: 3e-3, weightDecay: 0.01, evalEvery: steps, seed: 1337 };
   const encoded = encodeTexts(config, splits.train.map((r) => r.text));
   const targets = labelIds(splits.train, config.labels, source);

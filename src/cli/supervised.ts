@@ -1,14 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveCheckpoint } from '../io/checkpoint.js';
+import { splitItems } from '../data/split.js';
+import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import type { ClassificationReport } from '../models/classify/metrics.js';
 import {
   type SupervisedRun, type SupervisedTrainConfig, supervisedCheckpoint, trainSupervised,
 } from '../models/classify/supervised.js';
 import type { Module } from '../nn/module.js';
+import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { lineChart, windowMeans } from '../viz/lineChart.js';
-import { type CliIO, type OptionValues, intOption, numberOption } from './args.js';
+import { type CliIO, type OptionValues, UsageError, intOption, numberOption } from './args.js';
 import { ProgressBar } from './progress.js';
 
 /** Options shared by `classify train` and `tag train`. */
@@ -56,6 +58,31 @@ export function shapeFrom(o: Options, defaults: ModelDefaults): Pick<ModelDefaul
     nLayer: intOption('n-layer', o['n-layer'], defaults.nLayer, { min: 1 }),
     dropout: numberOption('dropout', o.dropout, defaults.dropout, { positive: false }),
   };
+}
+
+/** 80/10/10 with a fixed seed (not --seed), so `eval` finds the same held-out examples `train` left out. */
+export const heldOutSplits = <T>(items: readonly T[]) => splitItems(items, { seed: 42 });
+
+/** What `eval` reads: a file named on its command line whole, else the test split of the training data. */
+export function evaluationSet<T>(items: readonly T[], source: string, named: boolean, unit: string): { items: T[]; title: string } {
+  const chosen = named ? [...items] : heldOutSplits(items).test;
+  return { items: chosen, title: `${named ? source : `test split of ${source}`} (${chosen.length} ${unit})` };
+}
+
+/**
+ * The model a `recipe` checkpoint at `path` holds, rebuilt by `build` and put in eval mode, with its
+ * config and the data file it was trained on (null: the embedded default).
+ */
+export function loadTrainedModel<C, M extends Module>(path: string | undefined, command: string, recipe: string, what: string,
+  build: (config: C, generator: Generator) => M): { model: M; config: C; data: string | null } {
+  if (!path) throw new UsageError(`${command}: --checkpoint DIR is required`);
+  const checkpoint = loadCheckpoint(path);
+  if (checkpoint.config.recipe !== recipe) throw new UsageError(`${command}: ${path} holds a '${String(checkpoint.config.recipe)}' checkpoint, not ${what}`);
+  const config = checkpoint.config.model as C;
+  const model = build(config, new Generator(0));
+  model.loadStateDict(checkpoint.model);
+  model.eval();
+  return { model, config, data: checkpoint.config.data as string | null };
 }
 
 export interface SupervisedJob<M extends Module> {

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { type TaggedSentence, formatConll } from '../data/labelled.js';
 import { readConll } from '../data/labelledFiles.js';
 import { slotFillingCorpus } from '../data/slotFilling.js';
-import { splitItems } from '../data/split.js';
 import { Vocabulary } from '../data/vocabulary.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { hasCheckpoint, loadCheckpoint } from '../io/checkpoint.js';
@@ -15,8 +14,8 @@ import type { TokenTagger } from '../models/classify/encoder.js';
 import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, consoleIO, intOption, parseOptions } from './args.js';
 import {
-  type ModelDefaults, SUPERVISED_OPTIONS, SUPERVISED_USAGE_OPTIONS, formatReport, readStdinLines, runSupervised, shapeFrom,
-  trainConfigFrom,
+  type ModelDefaults, SUPERVISED_OPTIONS, SUPERVISED_USAGE_OPTIONS, evaluationSet, formatReport, heldOutSplits, loadTrainedModel,
+  readStdinLines, runSupervised, shapeFrom, trainConfigFrom,
 } from './supervised.js';
 
 export const TAG_USAGE = `zerograd tag train [--data FILE.conll] ${SUPERVISED_USAGE_OPTIONS}
@@ -25,7 +24,6 @@ zerograd tag predict --checkpoint DIR            sentences on stdin, one a line;
 zerograd tag corpus --out FILE.conll [--sentences N] [--seed N]   writes the generated slot-filling corpus`;
 
 const DEFAULTS: ModelDefaults = { steps: 1500, batchSize: 32, lr: 1e-3, maxLength: 64, nEmbd: 64, nHead: 4, nLayer: 2, dropout: 0.1 };
-const SPLIT_SEED = 42;
 const GENERATED_SIZE = 4000;
 const GENERATED = `generated slot-filling corpus (${GENERATED_SIZE} travel requests)`;
 
@@ -33,16 +31,8 @@ function loadSentences(file: string | undefined): { sentences: TaggedSentence[];
   return file ? { sentences: readConll(file), source: file } : { sentences: slotFillingCorpus(GENERATED_SIZE), source: GENERATED };
 }
 
-function loadTagger(path: string | undefined, command: string) {
-  if (!path) throw new UsageError(`${command}: --checkpoint DIR is required`);
-  const checkpoint = loadCheckpoint(path);
-  if (checkpoint.config.recipe !== 'tag') throw new UsageError(`${command}: ${path} holds a '${String(checkpoint.config.recipe)}' checkpoint, not a tagger`);
-  const config = checkpoint.config.model as TaggerConfig;
-  const model = buildTagger(config, new Generator(0));
-  model.loadStateDict(checkpoint.model);
-  model.eval();
-  return { model, config, data: checkpoint.config.data as string | null };
-}
+const loadTagger = (path: string | undefined, command: string) =>
+  loadTrainedModel(path, command, 'tag', 'a tagger', (config: TaggerConfig, g) => buildTagger(config, g));
 
 export interface TaggingResult {
   /** Accuracy over all tokens, and over tokens whose true tag is not "O". */
@@ -69,7 +59,7 @@ export function tagTrain(argv: string[], io: CliIO = consoleIO): TaggingResult {
   const { sentences, source } = loadSentences(o.data);
   const out = o.out ?? join('runs', 'tag');
   const resume = o.resume && hasCheckpoint(out) ? loadCheckpoint(out) : undefined;
-  const splits = splitItems(sentences, { seed: SPLIT_SEED });
+  const splits = heldOutSplits(sentences);
   if (splits.val.length === 0 || splits.test.length === 0) throw new UsageError(`${source}: ${sentences.length} sentences are too few to hold out validation and test sentences (10% each)`);
   const train = trainConfigFrom(o, DEFAULTS);
   const shape = shapeFrom(o, DEFAULTS);
@@ -105,8 +95,8 @@ export function tagEval(argv: string[], io: CliIO = consoleIO): TaggingResult {
   const o = parseOptions('tag eval', argv, { checkpoint: { type: 'string' }, data: { type: 'string' } });
   const { model, config, data } = loadTagger(o.checkpoint, 'tag eval');
   const { sentences, source } = loadSentences(o.data ?? data ?? undefined);
-  const evaluated = o.data ? sentences : splitItems(sentences, { seed: SPLIT_SEED }).test;
-  return evaluate(model, config, evaluated, source, `${o.data ? source : `test split of ${source}`} (${evaluated.length} sentences)`, io);
+  const evaluated = evaluationSet(sentences, source, o.data !== undefined, 'sentences');
+  return evaluate(model, config, evaluated.items, source, evaluated.title, io);
 }
 
 export function tagPredict(argv: string[], io: CliIO = consoleIO, lines: () => string[] = readStdinLines): string[] {

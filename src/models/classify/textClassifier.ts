@@ -1,4 +1,4 @@
-import { type LabelledText } from '../../data/labelled.js';
+import type { LabelledText } from '../../data/labelled.js';
 import { CLS_ID, PAD_ID, UNK_ID, Vocabulary, normalizedWords } from '../../data/vocabulary.js';
 import { padSequence } from '../../data/wordTokenizer.js';
 import type { Module } from '../../nn/module.js';
@@ -33,6 +33,16 @@ export function buildTextClassifier(config: TextClassifierConfig, generator: Gen
     vocabSize: config.vocab.length, maxLength: config.maxLength, nEmbd: config.nEmbd, nHead: config.nHead,
     nLayer: config.nLayer, dropout: config.dropout, postNorm: false, padId: PAD_ID,
   }, config.labels.length, generator);
+}
+
+/**
+ * A new classifier's config: the vocabulary of the words it will read (each training text's first
+ * maxLength) seen at least `minCount` times, at most `maxSize` ids; the labels of all rows, sorted.
+ */
+export function newTextClassifierConfig(shape: Omit<TextClassifierConfig, 'vocab' | 'labels'>, training: readonly LabelledText[],
+  all: readonly LabelledText[], { minCount = 2, maxSize = 30_000 } = {}): TextClassifierConfig {
+  const vocabulary = Vocabulary.build(training.map((r) => normalizedWords(r.text).slice(0, shape.maxLength)), { minCount, maxSize });
+  return { ...shape, vocab: [...vocabulary.tokens], labels: [...new Set(all.map((r) => r.label))].sort() };
 }
 
 /** Word ids of each text, cut to maxLength; the encoder's sequences start with CLS, whose vector it classifies. */
