@@ -6,7 +6,7 @@ import { parseLabelled } from '../src/data/labelled.js';
 import { normalizeNames } from '../src/data/names.js';
 import { shuffled } from '../src/data/split.js';
 import { labelSpamAssassin } from '../src/data/emailText.js';
-import { parseSafetensors, serializeSafetensors } from '../src/io/safetensors.js';
+import { parseWeights, serializeWeights } from '../src/io/weightsFile.js';
 import { trainLoop } from '../src/models/trainer.js';
 import { createPageBackend } from './backend.js';
 import type { FromWorker, RecipeName, ToWorker } from './protocol.js';
@@ -80,8 +80,7 @@ async function train(steps: number): Promise<void> {
 
 function checkpointFile(): { bytes: ArrayBuffer; fileName: string } {
   const checkpoint = session!.checkpoint();
-  const metadata = { format: 'pt', step: String(checkpoint.trainer.step), zerograd_config: JSON.stringify(checkpoint.config) };
-  const bytes = serializeSafetensors(checkpoint.model, metadata);
+  const bytes = serializeWeights(checkpoint.model, checkpoint.config, checkpoint.trainer.step);
   return { bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, fileName: `${recipeName}-step${checkpoint.trainer.step}.safetensors` };
 }
 
@@ -106,12 +105,9 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     }
     case 'load': {
-      const { tensors, metadata } = parseSafetensors(new Uint8Array(message.bytes), message.fileName);
-      if (!metadata.zerograd_config) throw new Error(`${message.fileName}: no zerograd_config in its metadata; open a model.safetensors written by zerograd`);
-      const config = JSON.parse(metadata.zerograd_config) as Record<string, unknown>;
+      const { model, config, step } = parseWeights(new Uint8Array(message.bytes), message.fileName);
       recipeName = recipeOf(config);
-      const step = Number(metadata.step ?? 0);
-      session = await createSession(recipeName, undefined, undefined, Math.max(step, 1), { config, model: tensors });
+      session = await createSession(recipeName, undefined, undefined, Math.max(step, 1), { config, model });
       post({ type: 'started', description: `opened ${message.fileName} (${recipeName}, trained ${step} steps): ${session.description}` });
       post({ type: 'samples', ...session.samples() });
       post({ type: 'embedding', ...session.embedding() });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
+import { serializeWeights } from './weightsFile.js';
 
 export interface TrainerState {
   step: number;
@@ -33,8 +34,7 @@ export function saveCheckpoint(runDir: string, checkpoint: Checkpoint): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const metadata = { format: 'pt', step: String(step) };
-  // The config rides in the weights file too, so model.safetensors alone reopens the model (the playground reads it).
-  writeFileAtomic(join(dir, 'model.safetensors'), serializeSafetensors(checkpoint.model, { ...metadata, zerograd_config: JSON.stringify(checkpoint.config) }));
+  writeFileAtomic(join(dir, 'model.safetensors'), serializeWeights(checkpoint.model, checkpoint.config, step));
   const optimizerTensors = new Map([...checkpoint.optimizer].map(([k, v]) => [k, Tensor.fromStorage(v, [v.length])]));
   writeFileAtomic(join(dir, 'optimizer.safetensors'), serializeSafetensors(optimizerTensors, metadata));
   writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(checkpoint.config, null, 2)}\n`);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { randn } from '../../src/index.js';
 import { writeFileAtomic } from '../../src/io/atomicWrite.js';
-import { parseSafetensors } from '../../src/io/safetensors.js';
+import { parseSafetensors, serializeSafetensors } from '../../src/io/safetensors.js';
+import { parseWeights } from '../../src/io/weightsFile.js';
 import { type Checkpoint, hasCheckpoint, loadCheckpoint, resolveCheckpointDir, saveCheckpoint } from '../../src/io/checkpoint.js';
 
 const checkpointAt = (step: number): Checkpoint => ({
@@ -31,6 +32,11 @@ describe('checkpoints', () => {
     const { metadata } = parseSafetensors(readFileSync(join(resolveCheckpointDir(dir), 'model.safetensors')));
     assert.deepEqual(JSON.parse(metadata.zerograd_config), original.config);
     assert.equal(metadata.step, '7');
+    const weights = parseWeights(readFileSync(join(resolveCheckpointDir(dir), 'model.safetensors')), 'model.safetensors');
+    assert.deepEqual([weights.config, weights.step], [original.config, 7]);
+    assert.deepEqual(weights.model.get('w')!.toFlatArray(), original.model.get('w')!.toFlatArray());
+    assert.throws(() => parseWeights(serializeSafetensors(original.model), 'other.safetensors'),
+      /other\.safetensors: no zerograd_config in its metadata/);
   });
 
   test('a newer checkpoint replaces the older one only once it is complete', () => {
