@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { makemoreTrain } from '../../src/cli/makemore.js';
 import { resolveCheckpointDir } from '../../src/io/checkpoint.js';
@@ -35,22 +35,36 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
     await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
   });
 
-  test('trains 50 steps of the names MLP: the loss goes down and sampled names appear', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  /** A fresh page whose worker has its kernels ready; `errors` collects uncaught page errors. */
+  async function openPage(options: Parameters<Browser['newPage']>[0] = {}) {
+    const page = await browser.newPage(options);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(server.resolvedUrls!.local[0]);
     await page.waitForSelector('#train:not([disabled])', { timeout: 60_000 });
+    return { page, errors };
+  }
+
+  const doneAt = (page: Page, step: number, timeout = 120_000) =>
+    page.waitForFunction((s) => document.getElementById('status')?.textContent === `done at step ${s}`, step, { timeout });
+
+  /** Trains `recipe` for `steps` through the page's controls and waits until the worker reports done. */
+  async function train(page: Page, recipe: string, steps: number, timeout?: number): Promise<void> {
+    await page.selectOption('#recipe', recipe);
+    await page.fill('#steps', String(steps));
+    await page.click('#train');
+    await doneAt(page, steps, timeout);
+  }
+
+  test('trains 50 steps of the names MLP: the loss goes down and sampled names appear', async () => {
+    const { page, errors } = await openPage({ viewport: { width: 1400, height: 1000 } });
     // The page is cross-origin isolated, so the kernels get one thread per core (this machine has two or more).
     const threads = Math.min(4, availableParallelism());
     assert.match(await page.textContent('#status') ?? '', new RegExp(`ready: WebAssembly SIMD backend \\(${threads} threads?\\) in a Web Worker, cross-origin isolated`));
     await page.waitForSelector('#graph svg', { timeout: 60_000 });
     assert.match(await page.innerHTML('#graph'), /tanh/);
 
-    await page.selectOption('#recipe', 'names-mlp');
-    await page.fill('#steps', '50');
-    await page.click('#train');
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done at step 50', undefined, { timeout: 120_000 });
+    await train(page, 'names-mlp', 50);
 
     const loss = await page.$eval('#loss', (el) => ({ ...(el as HTMLElement).dataset }));
     assert.equal(loss.steps, '50');
@@ -72,13 +86,8 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
   });
 
   test('a GPT (products large enough to be split across threads) trains, shows every head of a layer as a heatmap, and its checkpoint reopens', async () => {
-    const page = await browser.newPage();
-    await page.goto(server.resolvedUrls!.local[0]);
-    await page.waitForSelector('#train:not([disabled])', { timeout: 60_000 });
-    await page.selectOption('#recipe', 'gpt-small');
-    await page.fill('#steps', '10');
-    await page.click('#train');
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done at step 10', undefined, { timeout: 120_000 });
+    const { page } = await openPage();
+    await train(page, 'gpt-small', 10);
     await page.fill('#prompt', 'anna');
     await page.click('#show-attention');
     await page.waitForSelector('#attention svg');
@@ -96,24 +105,17 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
   test('a checkpoint written by the CLI opens in the page, which then samples from it', async () => {
     const out = mkdtempSync(join(tmpdir(), 'zerograd-cli-to-page-'));
     makemoreTrain(['--model', 'mlp', '--steps', '30', '--out', out, '--samples', '0'], { log: () => {}, progress: null });
-    const page = await browser.newPage();
-    await page.goto(server.resolvedUrls!.local[0]);
-    await page.waitForSelector('#train:not([disabled])', { timeout: 60_000 });
+    const { page } = await openPage();
     await page.setInputFiles('#open', join(resolveCheckpointDir(out), 'model.safetensors'));
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done at step 30');
+    await doneAt(page, 30, 30_000);
     assert.match(await page.textContent('#description') ?? '', /opened model\.safetensors \(names-mlp, trained 30 steps\)/);
     assert.equal((await page.textContent('#samples') ?? '').split('\n').length, 12);
     assert.match(await page.innerHTML('#embedding'), /<circle/);
   });
 
   test('sentiment on the embedded SpamAssassin corpus: held-out predictions appear', async () => {
-    const page = await browser.newPage();
-    await page.goto(server.resolvedUrls!.local[0]);
-    await page.waitForSelector('#train:not([disabled])', { timeout: 60_000 });
-    await page.selectOption('#recipe', 'sentiment');
-    await page.fill('#steps', '30');
-    await page.click('#train');
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done at step 30', undefined, { timeout: 180_000 });
+    const { page } = await openPage();
+    await train(page, 'sentiment', 30, 180_000);
     assert.match(await page.textContent('#samples-title') ?? '', /^held-out predictions \(accuracy [\d.]+% on 200\)$/);
     assert.match(await page.textContent('#description') ?? '', /6046 texts from SpamAssassin corpus; labels ham, spam/);
   });
