@@ -96,37 +96,25 @@ export function sgemm(packedA: usize, packedB: usize, c: usize, M: i32, N: i32, 
 }
 
 /**
- * Lays A (M x K) out as the 6-row micro-panels sgemm reads; element (r, k) is read from
- * src + 4 * (r * rowStep + k * colStep), so row-major, transposed and strided operands need no copy first.
+ * Lays a matrix out in the panels sgemm reads: `count` rows (of A) or columns (of B) in groups of
+ * `width` (6 for A, 8 for B), each group stored depth-major, `width` values per step along the shared
+ * dimension, zero past `count`. Element (i, d) is read from src + 4 * (i * countStep + d * depthStep), so
+ * row-major, transposed and strided operands need no copy first.
  */
-export function packA(src: usize, dst: usize, M: i32, K: i32, rowStep: i32, colStep: i32): void {
+export function packPanels(src: usize, dst: usize, count: i32, depth: i32, countStep: i32, depthStep: i32, width: i32): void {
   let out = dst;
-  for (let m = 0; m < M; m += MR) {
-    const rows = min(MR, M - m);
-    for (let k = 0; k < K; k++) {
-      const base = src + (<usize>(m * rowStep + k * colStep) << 2);
-      for (let i = 0; i < MR; i++) {
-        store<f32>(out, i < rows ? load<f32>(base + (<usize>(i * rowStep) << 2)) : 0);
-        out += 4;
-      }
-    }
-  }
-}
-
-/** Lays B (K x N) out as sgemm's 8-column panels, zero past N; element (k, n) at src + 4 * (k * rowStep + n * colStep). */
-export function packB(src: usize, dst: usize, K: i32, N: i32, rowStep: i32, colStep: i32): void {
-  let out = dst;
-  for (let n0 = 0; n0 < N; n0 += 8) {
-    const cols = min(8, N - n0);
-    for (let k = 0; k < K; k++) {
-      const base = src + (<usize>(k * rowStep + n0 * colStep) << 2);
-      if (cols === 8 && colStep === 1) {
+  for (let i0 = 0; i0 < count; i0 += width) {
+    const filled = min(width, count - i0);
+    for (let d = 0; d < depth; d++) {
+      const base = src + (<usize>(i0 * countStep + d * depthStep) << 2);
+      if (width === 8 && filled === 8 && countStep === 1) {
+        // A full group of B's columns in a row-major B: eight consecutive floats.
         v128.store(out, v128.load(base));
         v128.store(out, v128.load(base, 16), 16);
       } else {
-        for (let c = 0; c < 8; c++) store<f32>(out + (<usize>c << 2), c < cols ? load<f32>(base + (<usize>(c * colStep) << 2)) : 0);
+        for (let i = 0; i < width; i++) store<f32>(out + (<usize>i << 2), i < filled ? load<f32>(base + (<usize>(i * countStep) << 2)) : 0);
       }
-      out += 32;
+      out += <usize>width << 2;
     }
   }
 }

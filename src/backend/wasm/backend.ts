@@ -18,8 +18,7 @@ export interface WasmBackendOptions {
 interface KernelExports {
   memory: WebAssembly.Memory;
   sgemm(a: number, b: number, c: number, M: number, N: number, K: number, panelStart: number, panelEnd: number): void;
-  packA(src: number, dst: number, M: number, K: number, rowStep: number, colStep: number): void;
-  packB(src: number, dst: number, K: number, N: number, rowStep: number, colStep: number): void;
+  packPanels(src: number, dst: number, count: number, depth: number, countStep: number, depthStep: number, width: number): void;
 }
 
 /** Bytes below this are left to the AssemblyScript module's own static data. */
@@ -30,11 +29,18 @@ const PARALLEL_WORK = 1 << 21;
 const MR = 6;
 const PAGE = 65536;
 
+/** Elements a rows x cols operand spans in its storage (its transpose's when `transposed`), leading dimension `ld`. */
+function storedExtent(rows: number, cols: number, transposed: boolean, ld: number): number {
+  const [outer, inner] = transposed ? [cols, rows] : [rows, cols];
+  return Math.max(0, (outer - 1) * ld + inner);
+}
+
 /**
  * The WebAssembly SIMD backend: float32 matrix products run in the sgemm kernel compiled from
  * assembly/sgemm.ts (6x8 register tiles of f32x4 multiply-adds over 6-row panels of A and 8-column
- * panels of B, blocked over K and M); every other kernel, and float64 matmul, is the reference backend's. Operands are copied
- * into the module's memory in the kernel's layout, which also resolves transposed and strided views.
+ * panels of B, blocked over K and M); every other kernel, and float64 matmul, is the reference backend's.
+ * Operands are copied into the module's memory as stored and laid out there by the packPanels kernel,
+ * which also resolves transposed and strided views.
  */
 export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssembly.Module, { memory, pool }: WasmBackendOptions = {}): Backend {
   const module = wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm);
@@ -50,15 +56,6 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssemb
     if (heap.buffer !== kernels.memory.buffer) heap = new Float32Array(kernels.memory.buffer);
   }
 
-  /**
-   * Copies the stored elements of an operand (a rows x cols matrix, or its transpose when `transposed`,
-   * with leading dimension `ld`) into heap[at..] unchanged; the kernels' pack functions lay it out.
-   */
-  function copyIn(src: Float32Array, offset: number, rows: number, cols: number, transposed: boolean, ld: number, at: number): void {
-    const [outer, inner] = transposed ? [cols, rows] : [rows, cols];
-    heap.set(src.subarray(offset, offset + Math.max(0, (outer - 1) * ld + inner)), at);
-  }
-
   function matmul(spec: MatmulSpec, a: Storage, b: Storage, out: Storage): void {
     if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
       referenceBackend.matmul(spec, a, b, out);
@@ -67,9 +64,9 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssemb
     const { batch, M, N, K } = spec;
     const packedBSize = K * Math.ceil(N / 8) * 8;
     const packedASize = K * Math.ceil(M / MR) * MR;
-    // The raw operands (with their strides) go above the packed ones: at most (rows - 1) * ld + cols each.
-    const rawA = Math.max(0, spec.transA ? (K - 1) * spec.lda + M : (M - 1) * spec.lda + K);
-    const rawB = Math.max(0, spec.transB ? (N - 1) * spec.ldb + K : (K - 1) * spec.ldb + N);
+    // The raw operands (as stored, strides and all) go above the packed ones.
+    const rawA = storedExtent(M, K, spec.transA, spec.lda);
+    const rawB = storedExtent(K, N, spec.transB, spec.ldb);
     reserve(packedASize + packedBSize + M * N + rawA + rawB);
     const aAt = HEAP_START / 4;
     const bAt = aAt + packedASize;
@@ -77,14 +74,18 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssemb
     const rawAAt = cAt + M * N;
     const rawBAt = rawAAt + rawA;
     const panels = Math.ceil(N / 8);
+    // Element (r, c) of a stored operand sits at r * rowStep + c * colStep from its offset.
+    const [aRowStep, aColStep] = spec.transA ? [1, spec.lda] : [spec.lda, 1];
+    const [bRowStep, bColStep] = spec.transB ? [1, spec.ldb] : [spec.ldb, 1];
     let packedB = -1;
     for (let p = 0; p < batch; p++) {
-      copyIn(a, spec.aOffsets[p], M, K, spec.transA, spec.lda, rawAAt);
-      kernels.packA(rawAAt * 4, aAt * 4, M, K, spec.transA ? 1 : spec.lda, spec.transA ? spec.lda : 1);
+      heap.set(a.subarray(spec.aOffsets[p], spec.aOffsets[p] + rawA), rawAAt);
+      // A's rows in groups of MR; B's columns in groups of 8.
+      kernels.packPanels(rawAAt * 4, aAt * 4, M, K, aRowStep, aColStep, MR);
       // A weight matrix shared by every batch entry (broadcast) is packed once.
       if (spec.bOffsets[p] !== packedB) {
-        copyIn(b, spec.bOffsets[p], K, N, spec.transB, spec.ldb, rawBAt);
-        kernels.packB(rawBAt * 4, bAt * 4, K, N, spec.transB ? 1 : spec.ldb, spec.transB ? spec.ldb : 1);
+        heap.set(b.subarray(spec.bOffsets[p], spec.bOffsets[p] + rawB), rawBAt);
+        kernels.packPanels(rawBAt * 4, bAt * 4, N, K, bColStep, bRowStep, 8);
         packedB = spec.bOffsets[p];
       }
       if (pool && panels >= 2 * pool.threads && M * N * K >= PARALLEL_WORK) {
