@@ -2,7 +2,7 @@
 import { Generator, crossEntropy, randint } from '../src/index.js';
 import { MLP } from '../src/models/makemore/mlp.js';
 import { hierarchicalModel } from '../src/models/makemore/hierarchical.js';
-import { GPT } from '../src/models/gpt/gpt.js';
+import { GPT, lectureGPTConfig } from '../src/models/gpt/gpt.js';
 import { AdamW } from '../src/optim/adamw.js';
 import { SGD } from '../src/optim/sgd.js';
 import type { Module } from '../src/nn/module.js';
@@ -47,8 +47,7 @@ export function stepFunction(c: StepCase): () => void {
       opt.step();
     };
   }
-  const model = new GPT({ vocabSize: 65, blockSize: c.blockSize!, nEmbd: c.nEmbd!, nHead: c.nHead!, nLayer: c.nLayer!,
-    dropout: 0, bias: true, tieWeights: false, activation: 'gelu', attention: 'fused' }, g);
+  const model = new GPT(lectureGPTConfig({ vocabSize: 65, blockSize: c.blockSize!, nEmbd: c.nEmbd!, nHead: c.nHead!, nLayer: c.nLayer!, dropout: 0 }), g);
   const opt = new AdamW(model.parameters(), 1e-3);
   const x = randint(0, 65, [c.batch, c.blockSize!], { generator: g });
   const y = randint(0, 65, [c.batch, c.blockSize!], { generator: g });

@@ -4,6 +4,7 @@ import { Generator, tensor } from '../src/index.js';
 import { CharTokenizer } from '../src/data/charTokenizer.js';
 import { splitTokens } from '../src/data/textDataset.js';
 import { generate } from '../src/models/gpt/generate.js';
+import { lectureGPTConfig } from '../src/models/gpt/gpt.js';
 import { type GPTTrainConfig, startGPTRun, trainGPT } from '../src/models/gpt/recipe.js';
 import { courseData, fast, names } from './common.js';
 
@@ -14,7 +15,7 @@ const splits = splitTokens(tokenizer.encode(text));
 console.log(`${text.length} characters, vocabulary ${tokenizer.vocabSize}: ${JSON.stringify(tokenizer.itos.join(''))}`);
 const steps = fast ? 60 : 3000;
 const train: GPTTrainConfig = { steps, batchSize: 32, lr: fast ? 1e-2 : 1e-3, warmupSteps: 10, weightDecay: 0.1, clipNorm: 1, evalEvery: steps / 3, evalIters: 10, seed: 1337 };
-const run = startGPTRun({ vocabSize: tokenizer.vocabSize, blockSize: 8, nEmbd: 32, nHead: 4, nLayer: 3, dropout: 0, bias: true, tieWeights: false, activation: 'gelu', attention: 'fused' }, train);
+const run = startGPTRun(lectureGPTConfig({ vocabSize: tokenizer.vocabSize, blockSize: 8, nEmbd: 32, nHead: 4, nLayer: 3, dropout: 0 }), train);
 console.log(`GPT with ${run.model.numParameters()} parameters`);
 trainGPT(run, splits, train, {
   onEval: (step, l) => console.log(`step ${step}: train ${l.train.toFixed(4)}, val ${l.val.toFixed(4)}`),

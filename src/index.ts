@@ -63,7 +63,7 @@ export { BigramNeural } from './models/makemore/bigramNeural.js';
 export { MLP } from './models/makemore/mlp.js';
 export { hierarchicalModel } from './models/makemore/hierarchical.js';
 export { batchNormMlp } from './models/makemore/batchNormMlp.js';
-export { GPT, BigramLanguageModel, type GPTConfig } from './models/gpt/gpt.js';
+export { GPT, BigramLanguageModel, type GPTConfig, lectureGPTConfig } from './models/gpt/gpt.js';
 export { SentimentModel, MaskedSentimentModel } from './models/classify/sentiment.js';
 export {
   TransformerEncoder, SequenceClassifier, TokenTagger, MaskedLanguageModel, maskTokens, type EncoderConfig,

@@ -16,7 +16,7 @@ import {
   MAKEMORE_DEFAULTS, type MakemoreModelConfig, type MakemoreTrainConfig, makemoreCheckpoint, prepareMakemoreData, startMakemoreRun,
 } from '../src/models/makemore/recipe.js';
 import { generate } from '../src/models/gpt/generate.js';
-import type { GPTConfig } from '../src/models/gpt/gpt.js';
+import { type GPTConfig, lectureGPTConfig } from '../src/models/gpt/gpt.js';
 import { attentionWeights } from '../src/models/gpt/inspect.js';
 import { GPT_PRESETS, type GPTTrainConfig, gptCheckpoint, startGPTRun } from '../src/models/gpt/recipe.js';
 import { tensor } from '../src/tensor/creation.js';
@@ -83,10 +83,8 @@ export function makemoreSession(items: readonly string[], kind: 'mlp' | 'wavenet
 export function gptSession(text: string, preset: 'tiny' | 'small', steps: number, saved?: SavedModel): Session {
   const p = GPT_PRESETS[preset];
   const tokenizer = saved ? new CharTokenizer(saved.config.vocab as string[]) : CharTokenizer.forText(text);
-  const config: GPTConfig = saved ? (saved.config.model as GPTConfig) : {
-    vocabSize: tokenizer.vocabSize, blockSize: p.blockSize, nEmbd: p.nEmbd, nHead: p.nHead, nLayer: p.nLayer,
-    dropout: 0, bias: true, tieWeights: false, activation: 'gelu', attention: 'fused',
-  };
+  const config: GPTConfig = saved ? (saved.config.model as GPTConfig)
+    : lectureGPTConfig({ vocabSize: tokenizer.vocabSize, blockSize: p.blockSize, nEmbd: p.nEmbd, nHead: p.nHead, nLayer: p.nLayer, dropout: 0 });
   const train: GPTTrainConfig = {
     steps, batchSize: p.batchSize, lr: 3e-3, warmupSteps: Math.min(100, Math.floor(steps / 10)), weightDecay: 0.1, clipNorm: 1,
     evalEvery: steps, evalIters: 10, seed: 1337,

@@ -7,7 +7,7 @@ import { shuffled } from '../data/split.js';
 import { splitTokens } from '../data/textDataset.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { generate } from '../models/gpt/generate.js';
-import { GPT, type GPTConfig } from '../models/gpt/gpt.js';
+import { GPT, type GPTConfig, lectureGPTConfig } from '../models/gpt/gpt.js';
 import { GPT_PRESETS, type GPTTrainConfig, gptCheckpoint, startGPTRun, trainGPT } from '../models/gpt/recipe.js';
 import { tensor } from '../tensor/creation.js';
 import { Generator } from '../tensor/random.js';
@@ -56,13 +56,12 @@ export function gptTrain(argv: string[], io: CliIO = consoleIO): { val: number; 
     evalIters: intOption('eval-iters', o['eval-iters'], 50, { min: 1 }),
     seed: intOption('seed', o.seed, 1337),
   };
-  const config: GPTConfig = resume ? (resume.config.model as GPTConfig) : {
+  const config: GPTConfig = resume ? (resume.config.model as GPTConfig) : lectureGPTConfig({
     vocabSize: tokenizer.vocabSize,
     blockSize: intOption('block-size', o['block-size'], preset.blockSize, { min: 1 }),
     nEmbd: preset.nEmbd, nHead: preset.nHead, nLayer: preset.nLayer,
     dropout: numberOption('dropout', o.dropout, preset.dropout, { positive: false }),
-    bias: true, tieWeights: false, activation: 'gelu', attention: 'fused',
-  };
+  });
   if (splits.val.length <= config.blockSize) {
     throw new UsageError(`${source}: the validation split (last 10%) has ${splits.val.length} tokens, fewer than block size ${config.blockSize} + 1; use a smaller --block-size or more text`);
   }

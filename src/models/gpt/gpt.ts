@@ -25,6 +25,11 @@ export interface GPTConfig {
   attention: 'fused' | 'heads';
 }
 
+/** A model of the given size with the lecture's (and nanoGPT's) choices: biases, untied head, GELU, fused attention. */
+export function lectureGPTConfig(size: Pick<GPTConfig, 'vocabSize' | 'blockSize' | 'nEmbd' | 'nHead' | 'nLayer' | 'dropout'>): GPTConfig {
+  return { ...size, bias: true, tieWeights: false, activation: 'gelu', attention: 'fused' };
+}
+
 export interface LMOutput {
   /** (B, T, vocab) */
   logits: Tensor;
