@@ -1,6 +1,9 @@
+import type { Checkpoint } from '../io/checkpoint.js';
+import type { Module } from '../nn/module.js';
 import { clipGradNorm } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Schedule } from '../optim/schedule.js';
+import type { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export interface StepInfo {
@@ -39,4 +42,30 @@ export function trainLoop(options: TrainLoopOptions): number[] {
     onStep?.({ step, loss: value, lr: optimizer.lr });
   }
   return losses;
+}
+
+/** What every recipe's run holds, and what its checkpoint saves and restores. */
+export interface TrainingState {
+  model: Module;
+  optimizer: Optimizer;
+  generator: Generator;
+  losses: number[];
+}
+
+/** A run's checkpoint: its weights, optimizer state, step, random stream and losses; `config` rebuilds it. */
+export function checkpointOf(run: TrainingState, config: Record<string, unknown>): Checkpoint {
+  return {
+    config,
+    model: run.model.stateDict(),
+    optimizer: run.optimizer.stateTensors(),
+    trainer: { step: run.optimizer.stepCount, rng: run.generator.getState(), losses: run.losses },
+  };
+}
+
+/** Puts a checkpoint's weights, optimizer state, random stream and losses back into a freshly built run. */
+export function restoreRun(run: TrainingState, resume: Checkpoint): void {
+  run.model.loadStateDict(resume.model);
+  run.optimizer.loadStateTensors(resume.optimizer, resume.trainer.step);
+  run.generator.setState(resume.trainer.rng);
+  run.losses = [...resume.trainer.losses];
 }

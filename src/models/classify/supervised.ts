@@ -4,7 +4,7 @@ import { AdamW } from '../../optim/adamw.js';
 import { cosineWithWarmup } from '../../optim/schedule.js';
 import { Generator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type StepInfo, trainLoop } from '../trainer.js';
+import { type StepInfo, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
 
 /** How the models that read text (classifiers, taggers) are trained: AdamW on random minibatches. */
 export interface SupervisedTrainConfig {
@@ -29,10 +29,7 @@ export function startSupervisedRun<M extends Module>(model: M, train: Supervised
   const optimizer = new AdamW(model.parameters(), train.lr, { weightDecay: train.weightDecay });
   const run: SupervisedRun<M> = { model, optimizer, generator: new Generator(train.seed), losses: [], evals: [] };
   if (resume) {
-    model.loadStateDict(resume.model);
-    optimizer.loadStateTensors(resume.optimizer, resume.trainer.step);
-    run.generator.setState(resume.trainer.rng);
-    run.losses = [...resume.trainer.losses];
+    restoreRun(run, resume);
     run.evals = (resume.config.evals as [number, number][] | undefined) ?? [];
   }
   return run;
@@ -74,10 +71,5 @@ export function trainSupervised<M extends Module>(run: SupervisedRun<M>, train: 
 
 /** The checkpoint of a supervised run: `config` rebuilds model and vocabulary; evals travel with it. */
 export function supervisedCheckpoint<M extends Module>(run: SupervisedRun<M>, config: Record<string, unknown>): Checkpoint {
-  return {
-    config: { ...config, evals: run.evals },
-    model: run.model.stateDict(),
-    optimizer: run.optimizer.stateTensors(),
-    trainer: { step: run.optimizer.stepCount, rng: run.generator.getState(), losses: run.losses },
-  };
+  return checkpointOf(run, { ...config, evals: run.evals });
 }

@@ -5,7 +5,7 @@ import { AdamW } from '../../optim/adamw.js';
 import { cosineWithWarmup } from '../../optim/schedule.js';
 import { noGrad } from '../../tensor/autograd.js';
 import { Generator } from '../../tensor/random.js';
-import { type StepInfo, trainLoop } from '../trainer.js';
+import { type StepInfo, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
 import { GPT, type GPTConfig } from './gpt.js';
 
 export interface GPTTrainConfig {
@@ -48,10 +48,7 @@ export function startGPTRun(config: GPTConfig, train: GPTTrainConfig, resume?: C
     (p) => p.ndim >= 2 && !embeddings.has(p));
   const run: GPTRun = { model, optimizer, generator, losses: [], evals: [] };
   if (resume) {
-    model.loadStateDict(resume.model);
-    optimizer.loadStateTensors(resume.optimizer, resume.trainer.step);
-    generator.setState(resume.trainer.rng);
-    run.losses = [...resume.trainer.losses];
+    restoreRun(run, resume);
     run.evals = (resume.config.evals as [number, number, number][] | undefined) ?? [];
   }
   return run;
@@ -103,10 +100,5 @@ export function trainGPT(run: GPTRun, splits: TokenSplits, train: GPTTrainConfig
 }
 
 export function gptCheckpoint(run: GPTRun, tokenizer: CharTokenizer, train: GPTTrainConfig): Checkpoint {
-  return {
-    config: { recipe: 'gpt', model: run.model.config, vocab: [...tokenizer.itos], train, evals: run.evals },
-    model: run.model.stateDict(),
-    optimizer: run.optimizer.stateTensors(),
-    trainer: { step: run.optimizer.stepCount, rng: run.generator.getState(), losses: run.losses },
-  };
+  return checkpointOf(run, { recipe: 'gpt', model: run.model.config, vocab: [...tokenizer.itos], train, evals: run.evals });
 }

@@ -7,7 +7,7 @@ import { stepDecay } from '../../optim/schedule.js';
 import { crossEntropy } from '../../tensor/ops/softmax.js';
 import { Generator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type StepInfo, trainLoop } from '../trainer.js';
+import { type StepInfo, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
 import { BigramNeural } from './bigramNeural.js';
 import { type Batch, type CharModel, randomBatch } from './charModel.js';
 import { batchNormMlp } from './batchNormMlp.js';
@@ -91,14 +91,9 @@ export function startMakemoreRun(modelConfig: MakemoreModelConfig, train: Makemo
   const generator = new Generator(train.seed);
   const model = buildMakemoreModel(modelConfig, generator);
   const optimizer = new SGD(model.parameters(), train.lr);
-  let losses: number[] = [];
-  if (resume) {
-    model.loadStateDict(resume.model);
-    optimizer.loadStateTensors(resume.optimizer, resume.trainer.step);
-    generator.setState(resume.trainer.rng);
-    losses = [...resume.trainer.losses];
-  }
-  return { model, modelConfig, generator, optimizer, losses };
+  const run: MakemoreRun = { model, modelConfig, generator, optimizer, losses: [] };
+  if (resume) restoreRun(run, resume);
+  return run;
 }
 
 /** Loss of one batch, with the neural bigram's L2 regularisation where it applies. */
@@ -127,10 +122,5 @@ export function trainMakemore(run: MakemoreRun, data: MakemoreData, train: Makem
 }
 
 export function makemoreCheckpoint(run: MakemoreRun, train: MakemoreTrainConfig): Checkpoint {
-  return {
-    config: { recipe: 'makemore', model: run.modelConfig, train },
-    model: run.model.stateDict(),
-    optimizer: run.optimizer.stateTensors(),
-    trainer: { step: run.optimizer.stepCount, rng: run.generator.getState(), losses: run.losses },
-  };
+  return checkpointOf(run, { recipe: 'makemore', model: run.modelConfig, train });
 }
