@@ -1,5 +1,5 @@
 // The models whose training step `npm run bench` times, as zerograd builds them.
-import { Generator, crossEntropy, randint } from '../src/index.js';
+import { Generator, arenaStep, crossEntropy, randint } from '../src/index.js';
 import { MLP } from '../src/models/makemore/mlp.js';
 import { hierarchicalModel } from '../src/models/makemore/hierarchical.js';
 import { GPT, lectureGPTConfig } from '../src/models/gpt/gpt.js';
@@ -40,21 +40,21 @@ export function stepFunction(c: StepCase): () => void {
     const opt = new SGD(model.parameters(), 0.1);
     const x = randint(0, 27, [c.batch, block], { generator: g });
     const y = randint(0, 27, [c.batch], { generator: g });
-    return () => {
+    return () => arenaStep(() => {
       const loss = crossEntropy(model.forward(x), y);
       opt.zeroGrad();
       loss.backward();
       opt.step();
-    };
+    });
   }
   const model = new GPT(lectureGPTConfig({ vocabSize: 65, blockSize: c.blockSize!, nEmbd: c.nEmbd!, nHead: c.nHead!, nLayer: c.nLayer!, dropout: 0 }), g);
   const opt = new AdamW(model.parameters(), 1e-3);
   const x = randint(0, 65, [c.batch, c.blockSize!], { generator: g });
   const y = randint(0, 65, [c.batch, c.blockSize!], { generator: g });
-  return () => {
+  return () => arenaStep(() => {
     const { loss } = model.forward(x, y);
     opt.zeroGrad();
     loss!.backward();
     opt.step();
-  };
+  });
 }

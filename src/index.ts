@@ -1,6 +1,7 @@
 // zerograd's public API: the tensor first (so its op modules load in dependency order), then the rest.
 export { Tensor, type NestedArray } from './tensor/tensor.js';
 export { noGrad, isGradEnabled, type GradFn } from './tensor/autograd.js';
+export { arenaStep } from './tensor/arena.js';
 export { type DType, type Storage } from './tensor/dtype.js';
 export { ZerogradError } from './tensor/errors.js';
 export { registeredOps, type OpInfo } from './tensor/registry.js';

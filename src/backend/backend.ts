@@ -45,9 +45,22 @@ export interface MatmulSpec {
   readonly ldb: number;
 }
 
+/** Tensor storage that a backend may reuse once the region closes (a training step's temporaries). */
+export interface ScratchRegion {
+  /** True when `storage` lives in the backend's reusable memory, so a tensor on it must not outlive the region. */
+  holds(storage: Storage): boolean;
+  /** Returns the region's storage to the backend; tensors on it must not be read again. */
+  close(): void;
+}
+
 export interface Backend {
   readonly name: string;
+  /** Zeroed storage for `size` elements. */
   alloc(dtype: DType, size: number): Storage;
+  /** Opens a scratch region; backends that keep no memory of their own return one that holds nothing. */
+  scratch(): ScratchRegion;
+  /** Bytes of its own memory the backend has handed out for tensors (a high-water mark); absent when it keeps none. */
+  memoryInUse?(): number;
 
   /** Copies a strided view of `shape` into another strided view (contiguous() and slice backward use it). */
   copy(shape: readonly number[], src: StridedView, dst: StridedView): void;

@@ -45,6 +45,8 @@ export function makemoreDiagnose(argv: string[], io: CliIO = consoleIO): string[
       return crossEntropy(logits, batch.Y);
     },
     onStep: () => tracker.record(model, optimizer.lr),
+    // The activation and gradient histograms below read the last step's tensors.
+    reuseMemory: false,
   });
   mkdirSync(out, { recursive: true });
   const write = (name: string, svg: string) => {

@@ -1,6 +1,7 @@
 import type { Checkpoint } from '../io/checkpoint.js';
 import type { Module } from '../nn/module.js';
 import { clipGradNorm } from '../optim/clip.js';
+import { arenaStep } from '../tensor/arena.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Schedule } from '../optim/schedule.js';
 import type { Generator } from '../tensor/random.js';
@@ -23,20 +24,28 @@ export interface TrainLoopOptions {
   clipNorm?: number;
   /** After every step, with its loss (progress bars, diagnostics, periodic checkpoints). */
   onStep?: (info: StepInfo) => void;
+  /**
+   * Run each step in arenaStep, so its tensors reuse the last step's memory (the default). False keeps
+   * the step's tensors readable afterwards, for diagnostics that inspect activations after training.
+   */
+  reuseMemory?: boolean;
 }
 
 /** The loop every recipe shares: lr from the schedule, forward, zero grads, backward, clip, update. */
 export function trainLoop(options: TrainLoopOptions): number[] {
-  const { optimizer, schedule, startStep = 0, steps, batchLoss, clipNorm, onStep } = options;
+  const { optimizer, schedule, startStep = 0, steps, batchLoss, clipNorm, onStep, reuseMemory = true } = options;
   const losses: number[] = [];
-  for (let step = startStep; step < steps; step++) {
-    optimizer.lr = schedule(step);
+  const oneStep = (step: number): number => {
     const loss = batchLoss(step);
     optimizer.zeroGrad();
     loss.backward();
     if (clipNorm !== undefined) clipGradNorm(optimizer.params, clipNorm);
     optimizer.step();
-    const value = loss.item();
+    return loss.item();
+  };
+  for (let step = startStep; step < steps; step++) {
+    optimizer.lr = schedule(step);
+    const value = reuseMemory ? arenaStep(() => oneStep(step)) : oneStep(step);
     if (!Number.isFinite(value)) throw new Error(`training diverged: loss is ${value} at step ${step} (lr ${optimizer.lr}); lower the learning rate`);
     losses.push(value);
     onStep?.({ step, loss: value, lr: optimizer.lr });

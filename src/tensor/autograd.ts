@@ -1,5 +1,7 @@
 import { ZerogradError, fmtShape } from './errors.js';
-import type { Tensor } from './tensor.js';
+import { backend } from '../backend/registry.js';
+import { allocStorage } from './dtype.js';
+import { Tensor } from './tensor.js';
 
 /**
  * How one op's output gradient flows back to its inputs. `backward` receives d(loss)/d(output) and
@@ -80,6 +82,12 @@ export function backward(root: Tensor, gradient?: Tensor): void {
   noGradBackward(order, grads);
 }
 
+function ownedCopy(source: Tensor): Tensor {
+  const copy = Tensor.fromStorage(allocStorage(source.dtype, source.size), source.shape);
+  backend().copy(source.shape, source, copy);
+  return copy;
+}
+
 function noGradBackward(order: Tensor[], grads: Map<Tensor, Tensor>): void {
   noGrad(() => {
     for (let i = order.length - 1; i >= 0; i--) {
@@ -89,8 +97,9 @@ function noGradBackward(order: Tensor[], grads: Map<Tensor, Tensor>): void {
       grads.delete(tensor);
       if (tensor.gradFn === null || tensor.retainsGrad) {
         // A fresh dense tensor the leaf owns: the same gradient object can reach several inputs (add's
-        // backward returns it twice), and optimizers or clipping may scale .grad in place.
-        tensor.grad = tensor.grad ? tensor.grad.add(grad) : grad.clone();
+        // backward returns it twice), and optimizers or clipping may scale .grad in place. It is
+        // ordinary memory, not a training step's scratch (see arenaStep): it outlives the step.
+        tensor.grad = ownedCopy(tensor.grad ? tensor.grad.add(grad) : grad);
       }
       const fn = tensor.gradFn;
       if (!fn) continue;

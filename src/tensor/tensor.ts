@@ -1,4 +1,5 @@
 import { backend } from '../backend/registry.js';
+import { track } from './arena.js';
 import { type GradFn, backward as runBackward } from './autograd.js';
 import { type DType, type Storage, dtypeOf } from './dtype.js';
 import { ZerogradError } from './errors.js';
@@ -29,7 +30,7 @@ export class Tensor {
   retainsGrad = false;
 
   private constructor(
-    readonly data: Storage,
+    private storage: Storage | null,
     readonly shape: readonly number[],
     readonly strides: readonly number[],
     readonly offset: number,
@@ -37,7 +38,22 @@ export class Tensor {
 
   /** Wraps storage without copying; strides default to a contiguous row-major layout. */
   static fromStorage(data: Storage, shape: readonly number[], strides?: readonly number[], offset = 0): Tensor {
-    return new Tensor(data, [...shape], strides ? [...strides] : contiguousStrides(shape), offset);
+    const tensor = new Tensor(data, [...shape], strides ? [...strides] : contiguousStrides(shape), offset);
+    track(tensor, data);
+    return tensor;
+  }
+
+  /** The elements this tensor views (shared with its views). */
+  get data(): Storage {
+    if (this.storage === null) {
+      throw new ZerogradError('tensor', `a tensor of shape [${this.shape.join(', ')}] was made inside arenaStep and released when it returned; return plain values from the step, or copy what you keep with .clone() outside it`);
+    }
+    return this.storage;
+  }
+
+  /** Drops the storage (arenaStep does this when scratch memory goes back to the backend). */
+  release(): void {
+    this.storage = null;
   }
 
   static zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {

@@ -69,9 +69,10 @@ describe('WebAssembly SIMD backend', () => {
     assert.deepEqual(fast, slow);
   });
 
-  test('the backend names itself and keeps the reference kernels it does not replace', () => {
+  test('the backend names itself, replaces the row kernels and keeps the reference kernels it does not replace', () => {
     assert.equal(wasm.name, 'wasm-simd');
-    assert.equal(wasm.softmax, referenceBackend.softmax);
+    assert.notEqual(wasm.softmax, referenceBackend.softmax);
+    assert.equal(wasm.gather, referenceBackend.gather);
   });
 
   test('threads split large products by column panels: 1, 2 and 3 threads give bit-identical results', () => {

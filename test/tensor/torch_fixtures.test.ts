@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import {
-  type Backend, Tensor, arange, attentionSoftmax, binaryCrossEntropy, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
+  type Backend, Tensor, arange, arenaStep, attentionSoftmax, binaryCrossEntropy, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
 } from '../../src/index.js';
 import { assertClose, ints, projectRoot } from '../helpers.js';
 
@@ -126,14 +126,24 @@ test('fixtures and implementations name the same cases', () => {
   assert.deepEqual(Object.keys(implementations).sort(), Object.keys(fixtures.cases).sort());
 });
 
-/** The same golden suite runs on every backend, so a fast kernel is held to PyTorch's numbers too. */
-for (const kernels of [referenceBackend, createWasmBackend()]) describe(`golden values from PyTorch ${fixtures.torch_version} on the ${kernels.name} backend`, () => {
+/**
+ * The same golden suite runs on every backend, so a fast kernel is held to PyTorch's numbers too: the
+ * WebAssembly backend twice, since its own kernels run on tensors made inside arenaStep (in its memory)
+ * and the reference kernels on ordinary arrays.
+ */
+const wasm = createWasmBackend();
+const runs: { label: string; kernels: Backend; wrap: (body: () => void) => void }[] = [
+  { label: 'reference backend', kernels: referenceBackend, wrap: (body) => body() },
+  { label: 'wasm-simd backend on JavaScript arrays', kernels: wasm, wrap: (body) => body() },
+  { label: 'wasm-simd backend inside arenaStep', kernels: wasm, wrap: (body) => arenaStep(body) },
+];
+for (const { label, kernels, wrap } of runs) describe(`golden values from PyTorch ${fixtures.torch_version} on the ${label}`, () => {
   let previous: Backend;
   before(() => { previous = setBackend(kernels); });
   after(() => { setBackend(previous); });
 
   for (const [name, fixture] of Object.entries(fixtures.cases)) {
-    test(name, () => {
+    test(name, () => wrap(() => {
       const inputs = fixture.inputs.map((e) => load(e).requiresGrad_());
       const out = implementations[name](...inputs);
       assert.deepEqual(out.shape, fixture.output.shape, 'output shape');
@@ -147,6 +157,6 @@ for (const kernels of [referenceBackend, createWasmBackend()]) describe(`golden 
         const expectedGrad = decode(expected);
         assertClose(inputs[k].grad!.toFlatArray(), expectedGrad, { ...tolerance(expectedGrad), what: `${name} grad of input ${k}` });
       });
-    });
+    }));
   }
 });

@@ -30,6 +30,8 @@ const LIMIT = 6;
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const values = Float64Array.from({ length: LIMIT / STEP + 1 }, (_, i) => erfExact(i * STEP));
 const slopes = values.map((_, i) => TWO_OVER_SQRT_PI * Math.exp(-((i * STEP) ** 2)));
+/** The values then the slopes, for the WebAssembly kernels' copy of this interpolation. */
+export const ERF_TABLE = Float64Array.from([...values, ...slopes]);
 
 /**
  * erf by cubic Hermite interpolation between tabulated exact values and exact slopes: within 1e-9 of

@@ -1,4 +1,4 @@
-import type { Backend } from '../backend.js';
+import type { Backend, ScratchRegion } from '../backend.js';
 import { allocStorage } from '../../tensor/dtype.js';
 import { binary, copy, unary, unaryBackward, where } from './elementwise.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
@@ -9,10 +9,14 @@ import {
   attentionSoftmax, attentionSoftmaxBackward, crossEntropy, crossEntropyBackward, softmax, softmaxBackward,
 } from './softmax.js';
 
+/** JavaScript arrays are collected by the garbage collector, so a scratch region has nothing to do. */
+export const noScratch: ScratchRegion = { holds: () => false, close: () => {} };
+
 /** The plain TypeScript backend: every kernel written to be read, the yardstick other backends are tested against. */
 export const referenceBackend: Backend = {
   name: 'reference',
   alloc: allocStorage,
+  scratch: () => noScratch,
   copy,
   unary,
   unaryBackward,

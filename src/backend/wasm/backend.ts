@@ -1,6 +1,8 @@
 import type { Backend, MatmulSpec } from '../backend.js';
 import type { Storage } from '../../tensor/dtype.js';
-import { referenceBackend } from '../reference/index.js';
+import { noScratch, referenceBackend } from '../reference/index.js';
+import { WasmArena } from './arena.js';
+import { type RowKernelExports, rowKernels } from './kernels.js';
 
 /** Splits one sgemm's column panels between the calling thread and worker threads on the same memory. */
 export interface SgemmPool {
@@ -15,7 +17,7 @@ export interface WasmBackendOptions {
   pool?: SgemmPool;
 }
 
-interface KernelExports {
+interface KernelExports extends RowKernelExports {
   memory: WebAssembly.Memory;
   sgemm(a: number, b: number, c: number, M: number, N: number, K: number, panelStart: number, panelEnd: number): void;
   packPanels(src: number, dst: number, count: number, depth: number, countStep: number, depthStep: number, width: number): void;
@@ -27,7 +29,6 @@ const HEAP_START = 65536;
 const PARALLEL_WORK = 1 << 21;
 /** Rows of A per micro-panel, as assembly/sgemm.ts's MR. */
 const MR = 6;
-const PAGE = 65536;
 
 /** Elements a rows x cols operand spans in its storage (its transpose's when `transposed`), leading dimension `ld`. */
 function storedExtent(rows: number, cols: number, transposed: boolean, ld: number): number {
@@ -36,24 +37,26 @@ function storedExtent(rows: number, cols: number, transposed: boolean, ld: numbe
 }
 
 /**
- * The WebAssembly SIMD backend: float32 matrix products run in the sgemm kernel compiled from
+ * The WebAssembly SIMD backend. Float32 matrix products run in the sgemm kernel compiled from
  * assembly/sgemm.ts (6x8 register tiles of f32x4 multiply-adds over 6-row panels of A and 8-column
- * panels of B, blocked over K and M); every other kernel, and float64 matmul, is the reference backend's.
- * Operands are copied into the module's memory as stored and laid out there by the packPanels kernel,
- * which also resolves transposed and strided views.
+ * panels of B, blocked over K and M), laid out by the packPanels kernel, which also resolves transposed
+ * and strided views. On a shared memory, tensors made inside arenaStep live in the kernels' memory
+ * (src/backend/wasm/arena.ts): products read and write them in place, and the elementwise, softmax,
+ * cross-entropy, LayerNorm, reduction and embedding kernels of assembly/ run on them
+ * (src/backend/wasm/kernels.ts). Everything else is the reference backend's.
  */
 export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssembly.Module, { memory, pool }: WasmBackendOptions = {}): Backend {
   const module = wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm);
   const instance = new WebAssembly.Instance(module, { env: memory ? { memory } : {} });
   const kernels = instance.exports as unknown as KernelExports;
-  let heap = new Float32Array(kernels.memory.buffer);
+  const arena = new WasmArena(kernels.memory, HEAP_START, kernels.zero);
+  const shared = typeof SharedArrayBuffer !== 'undefined' && kernels.memory.buffer instanceof SharedArrayBuffer;
 
-  /** A float32 view of at least `floats` elements from HEAP_START, growing the memory when needed. */
-  function reserve(floats: number): void {
-    const needed = HEAP_START + floats * 4;
-    const have = kernels.memory.buffer.byteLength;
-    if (needed > have) kernels.memory.grow(Math.ceil((needed - have) / PAGE));
-    if (heap.buffer !== kernels.memory.buffer) heap = new Float32Array(kernels.memory.buffer);
+  /** The byte address of a float32 operand's element 0: in place when the arena holds it, else copied into `staging`. */
+  function operandAt(storage: Float32Array, first: number, count: number, staging: number): number {
+    if (arena.holds(storage)) return storage.byteOffset + 4 * first;
+    new Float32Array(arena.view().buffer, staging, count).set(storage.subarray(first, first + count));
+    return staging;
   }
 
   function matmul(spec: MatmulSpec, a: Storage, b: Storage, out: Storage): void {
@@ -62,40 +65,51 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssemb
       return;
     }
     const { batch, M, N, K } = spec;
-    const packedBSize = K * Math.ceil(N / 8) * 8;
-    const packedASize = K * Math.ceil(M / MR) * MR;
-    // The raw operands (as stored, strides and all) go above the packed ones.
+    const panels = Math.ceil(N / 8);
     const rawA = storedExtent(M, K, spec.transA, spec.lda);
     const rawB = storedExtent(K, N, spec.transB, spec.ldb);
-    reserve(packedASize + packedBSize + M * N + rawA + rawB);
-    const aAt = HEAP_START / 4;
-    const bAt = aAt + packedASize;
-    const cAt = bAt + packedBSize;
-    const rawAAt = cAt + M * N;
-    const rawBAt = rawAAt + rawA;
-    const panels = Math.ceil(N / 8);
+    const direct = arena.holds(out);
+    // Packed operands, then (for operands and results outside the arena) room to copy them in and out.
+    const bytes = 4 * (K * Math.ceil(M / MR) * MR + K * panels * 8 + (arena.holds(a) ? 0 : rawA) + (arena.holds(b) ? 0 : rawB) + (direct ? 0 : M * N));
+    const aAt = arena.block(bytes);
+    let next = aAt;
+    const take = (floats: number) => (next += 4 * floats) - 4 * floats;
+    take(K * Math.ceil(M / MR) * MR);
+    const bAt = take(K * panels * 8);
+    const rawAAt = take(arena.holds(a) ? 0 : rawA);
+    const rawBAt = take(arena.holds(b) ? 0 : rawB);
+    const cStaging = next;
     // Element (r, c) of a stored operand sits at r * rowStep + c * colStep from its offset.
     const [aRowStep, aColStep] = spec.transA ? [1, spec.lda] : [spec.lda, 1];
     const [bRowStep, bColStep] = spec.transB ? [1, spec.ldb] : [spec.ldb, 1];
     let packedB = -1;
     for (let p = 0; p < batch; p++) {
-      heap.set(a.subarray(spec.aOffsets[p], spec.aOffsets[p] + rawA), rawAAt);
       // A's rows in groups of MR; B's columns in groups of 8.
-      kernels.packPanels(rawAAt * 4, aAt * 4, M, K, aRowStep, aColStep, MR);
+      kernels.packPanels(operandAt(a, spec.aOffsets[p], rawA, rawAAt), aAt, M, K, aRowStep, aColStep, MR);
       // A weight matrix shared by every batch entry (broadcast) is packed once.
       if (spec.bOffsets[p] !== packedB) {
-        heap.set(b.subarray(spec.bOffsets[p], spec.bOffsets[p] + rawB), rawBAt);
-        kernels.packPanels(rawBAt * 4, bAt * 4, N, K, bColStep, bRowStep, 8);
+        kernels.packPanels(operandAt(b, spec.bOffsets[p], rawB, rawBAt), bAt, N, K, bColStep, bRowStep, 8);
         packedB = spec.bOffsets[p];
       }
+      const cAt = direct ? out.byteOffset + 4 * p * M * N : cStaging;
       if (pool && panels >= 2 * pool.threads && M * N * K >= PARALLEL_WORK) {
-        pool.sgemm(aAt * 4, bAt * 4, cAt * 4, M, N, K, (start, end) => kernels.sgemm(aAt * 4, bAt * 4, cAt * 4, M, N, K, start, end));
+        pool.sgemm(aAt, bAt, cAt, M, N, K, (start, end) => kernels.sgemm(aAt, bAt, cAt, M, N, K, start, end));
       } else {
-        kernels.sgemm(aAt * 4, bAt * 4, cAt * 4, M, N, K, 0, panels);
+        kernels.sgemm(aAt, bAt, cAt, M, N, K, 0, panels);
       }
-      out.set(heap.subarray(cAt, cAt + M * N), p * M * N);
+      if (!direct) out.set(new Float32Array(arena.view().buffer, cAt, M * N), p * M * N);
     }
+    arena.release(aAt, bytes);
   }
 
-  return { ...referenceBackend, name: 'wasm-simd', matmul };
+  return {
+    ...referenceBackend,
+    ...rowKernels(arena, kernels),
+    name: 'wasm-simd',
+    matmul,
+    // Outside a scratch region (and on an unshared memory, where none opens) the arena allocates JS arrays.
+    alloc: (dtype, size) => arena.alloc(dtype, size),
+    memoryInUse: () => arena.used,
+    scratch: () => (shared ? { holds: (storage) => arena.holds(storage), close: arena.open() } : noScratch),
+  };
 }

@@ -4,9 +4,11 @@ import { instantiateWasmBackend } from './backend.js';
 import { createSharedMemory } from './sgemmPool.js';
 import { createSgemmPool, threadCount } from './threadPool.js';
 
-/** Where `npm run build:wasm` puts the kernels compiled from assembly/ (dist/wasm/), for one thread... */
-export const KERNELS_URL = new URL('../../../wasm/kernels.wasm', import.meta.url);
-/** ...and built on an imported shared memory, which worker threads instantiate too. */
+/**
+ * Where `npm run build:wasm` puts the kernels compiled from assembly/ built on an imported shared memory,
+ * which worker threads instantiate too (dist/wasm/kernels.wasm, on a memory of its own, is the browser's
+ * fallback for pages that are not cross-origin isolated).
+ */
 export const SHARED_KERNELS_URL = new URL('../../../wasm/kernels-shared.wasm', import.meta.url);
 
 /**
@@ -15,8 +17,8 @@ export const SHARED_KERNELS_URL = new URL('../../../wasm/kernels-shared.wasm', i
  * split across a worker_threads pool sharing the kernels' memory; results do not depend on the count.
  */
 export function createWasmBackend({ threads = threadCount() }: { threads?: number } = {}): Backend {
-  if (threads === 1) return instantiateWasmBackend(new Uint8Array(readFileSync(KERNELS_URL)));
+  // Always the shared build: only a shared memory can grow under the tensors arenaStep keeps in it.
   const module = new WebAssembly.Module(readFileSync(SHARED_KERNELS_URL));
   const memory = createSharedMemory();
-  return instantiateWasmBackend(module, { memory, pool: createSgemmPool(module, memory, threads) });
+  return instantiateWasmBackend(module, { memory, pool: threads > 1 ? createSgemmPool(module, memory, threads) : undefined });
 }

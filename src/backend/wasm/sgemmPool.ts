@@ -18,8 +18,8 @@ export interface SgemmWorkerData {
   index: number;
 }
 
-/** The shared memory's maximum in 64 KiB pages (2 GiB), as `--maximumMemory` of kernels-shared.wasm. */
-export const SHARED_MEMORY_PAGES = 32768;
+/** The shared memory's maximum in 64 KiB pages (4 GiB, all that 32-bit addresses reach), as `--maximumMemory` of kernels-shared.wasm. */
+export const SHARED_MEMORY_PAGES = 65536;
 
 /** The memory the shared kernels import: shared memories must declare a maximum. */
 export const createSharedMemory = () => new WebAssembly.Memory({ initial: 2, maximum: SHARED_MEMORY_PAGES, shared: true });

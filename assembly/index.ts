@@ -1,0 +1,4 @@
+// The kernels module `npm run build:wasm` compiles: every kernel file's exports.
+export * from './sgemm';
+export * from './elementwise';
+export * from './rows';

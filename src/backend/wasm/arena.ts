@@ -1,0 +1,94 @@
+import { type DType, type Storage, allocStorage } from '../../tensor/dtype.js';
+
+const PAGE = 65536;
+/** Blocks start on 16-byte boundaries so SIMD kernels can load whole lanes. */
+const ALIGN = 16;
+
+/**
+ * Storage inside a WebAssembly memory, handed out by size and reused. A training step allocates the same
+ * sizes in the same order every time, so blocks freed at the end of one step serve the next and memory
+ * stops growing after the first. Only a shared memory can hold tensors: growing it leaves existing views
+ * valid, where growing an unshared one detaches them.
+ */
+export class WasmArena {
+  private top: number;
+  /** Freed blocks by byte size. */
+  private readonly free = new Map<number, number[]>();
+  /** Blocks allocated in each open scratch region, innermost last. */
+  private readonly regions: { at: number; bytes: number }[][] = [];
+  /** Every buffer object the memory has had (one per growth): storages on them live in this arena. */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  private bytes: Uint8Array;
+
+  /** `zero` clears bytes of the memory (a kernel: filling shared memory from JavaScript is several times slower). */
+  constructor(readonly memory: WebAssembly.Memory, start: number, private readonly zero: (at: number, bytes: number) => void) {
+    this.top = start;
+    this.bytes = this.refresh();
+  }
+
+  /** Bytes of memory the arena has handed out so far (its high-water mark). */
+  get used(): number { return this.top; }
+
+  /** True when `storage` is a view into this arena's memory, so kernels can use it in place. */
+  holds(storage: Storage): boolean {
+    return this.buffers.has(storage.buffer);
+  }
+
+  /** A block of at least `bytes`, from one freed at that size or from the top (growing the memory). */
+  block(bytes: number): number {
+    const size = Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
+    const reused = this.free.get(size)?.pop();
+    const at = reused ?? this.top;
+    if (reused === undefined) {
+      this.top += size;
+      const have = this.memory.buffer.byteLength;
+      if (this.top > have) this.memory.grow(Math.ceil((this.top - have) / PAGE));
+    }
+    return at;
+  }
+
+  /** Gives a block back for reuse. */
+  release(at: number, bytes: number): void {
+    const size = Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
+    const list = this.free.get(size);
+    if (list) list.push(at);
+    else this.free.set(size, [at]);
+  }
+
+  /** The memory's current bytes (a fresh view after growth). */
+  view(): Uint8Array {
+    return this.bytes.buffer === this.memory.buffer ? this.bytes : (this.bytes = this.refresh());
+  }
+
+  /** Opens a scratch region: tensor storage allocated until `close` is called returns to the arena then. */
+  open(): () => void {
+    const region: { at: number; bytes: number }[] = [];
+    this.regions.push(region);
+    return () => {
+      if (this.regions.at(-1) !== region) throw new Error('scratch regions must close innermost first');
+      this.regions.pop();
+      for (const { at, bytes } of region) this.release(at, bytes);
+    };
+  }
+
+  /**
+   * Tensor storage: zeroed float32 or int32 elements in this memory inside a scratch region, an ordinary
+   * JavaScript array otherwise (a tensor made outside one may live for ever; the arena cannot know when
+   * it dies).
+   */
+  alloc(dtype: DType, size: number): Storage {
+    if (this.regions.length === 0 || dtype === 'float64') return allocStorage(dtype, size);
+    const at = this.block(size * 4);
+    this.regions.at(-1)!.push({ at, bytes: size * 4 });
+    const buffer = this.view().buffer;
+    const storage = dtype === 'float32' ? new Float32Array(buffer, at, size) : new Int32Array(buffer, at, size);
+    this.zero(at, size * 4);
+    return storage;
+  }
+
+  private refresh(): Uint8Array {
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    return new Uint8Array(buffer);
+  }
+}
