@@ -9,27 +9,28 @@ const fetchBytes = async (url: string) => new Uint8Array(await (await fetch(url)
 
 /** Starts `count` pool workers and resolves once each has its share of the setup. */
 function startWorkers(count: number, module: WebAssembly.Module, memory: WebAssembly.Memory, control: SharedArrayBuffer): Promise<unknown[]> {
-  return Promise.all(Array.from({ length: count }, (_, index) => new Promise((resolve, reject) => {
+  return Promise.all(Array.from({ length: count }, () => new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./sgemmWorker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = resolve;
     worker.onerror = (event) => reject(new Error(`sgemm worker: ${event.message}`));
-    worker.postMessage({ module, memory, control, index });
+    worker.postMessage({ module, memory, control });
   })));
 }
 
 /**
- * One thread per core (at most four) when SharedArrayBuffer is allowed, i.e. the page is cross-origin
- * isolated; otherwise, or if starting the pool fails, the single-threaded kernels.
+ * When SharedArrayBuffer is allowed (the page is cross-origin isolated): the kernels on a shared memory,
+ * which keeps arenaStep's tensors, and one thread per core (at most four). Otherwise, or if that fails,
+ * the single-threaded kernels on a memory of their own.
  */
 export async function createPageBackend(): Promise<{ backend: Backend; threads: number }> {
-  const threads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-  if (threads > 1) {
+  if (globalThis.crossOriginIsolated) {
+    const threads = Math.min(4, navigator.hardwareConcurrency || 1);
     try {
       const module = await WebAssembly.compile(await fetchBytes(sharedKernelsUrl));
       const memory = createSharedMemory();
-      const control = createControl(threads);
+      const control = createControl();
       await startWorkers(threads - 1, module, memory, control);
-      return { backend: instantiateWasmBackend(module, { memory, pool: sgemmPool(control, threads) }), threads };
+      return { backend: instantiateWasmBackend(module, { memory, pool: threads > 1 ? sgemmPool(control, threads) : undefined }), threads };
     } catch (error) {
       console.warn(`zerograd: one thread (${(error as Error).message})`);
     }

@@ -17,9 +17,9 @@ export function threadCount(): number {
  * unref'd, so an idle pool neither burns a core nor keeps the process alive.
  */
 export function createSgemmPool(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number): SgemmPool {
-  const control = createControl(threads);
+  const control = createControl();
   for (let index = 0; index < threads - 1; index++) {
-    const data: SgemmWorkerData = { module, memory, control, index };
+    const data: SgemmWorkerData = { module, memory, control };
     new Worker(new URL('./sgemmWorker.js', import.meta.url), { workerData: data }).unref();
   }
   return sgemmPool(control, threads);
