@@ -1,8 +1,8 @@
 // AssemblyScript: elementwise kernels over float32 arrays in this module's memory. Op codes are listed in
-// src/backend/wasm/kernels.ts. GELU and exp, the costly ones in a transformer, run four lanes at a time
+// src/backend/wasm/kernels.ts. GELU, exp and tanh, the costly ones in these models, run four lanes at a time
 // with float32 approximations within a few ulp (simdMath.ts); the other transcendental functions are
 // evaluated in float64, as the reference backend's JavaScript does, and rounded once.
-import { EXP_MAX, EXP_MIN, exp4, normalCdf4 } from './simdMath';
+import { EXP_MAX, EXP_MIN, exp4, normalCdf4, tanh4 } from './simdMath';
 
 const NEG: i32 = 0, EXP: i32 = 1, LOG: i32 = 2, SQRT: i32 = 3, RSQRT: i32 = 4, TANH: i32 = 5, SIGMOID: i32 = 6;
 const RELU: i32 = 7, GELU: i32 = 8, ABS: i32 = 9, SQUARE: i32 = 10, RECIPROCAL: i32 = 11, POW: i32 = 12;
@@ -105,6 +105,16 @@ function expVector(x: usize, out: usize, n: i32): i32 {
   return i;
 }
 
+/** tanh four lanes at a time (NaN stays NaN: both branches propagate it). */
+function tanhVector(x: usize, out: usize, n: i32): i32 {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(out + at, tanh4(v128.load(x + at)));
+  }
+  return i;
+}
+
 /** GELU(x) = x Phi(x) four lanes at a time; returns how many elements it did (the rest go scalar). */
 function geluVector(x: usize, out: usize, n: i32): i32 {
   let i = 0;
@@ -131,11 +141,12 @@ function geluBackwardVector(x: usize, g: usize, out: usize, n: i32): i32 {
 
 /** out[i] = op(x[i]) for n floats. */
 export function unary(op: i32, x: usize, out: usize, n: i32, p: f64, table: usize): void {
-  if (op === GELU || op === EXP) {
-    const done = op === GELU ? geluVector(x, out, n) : expVector(x, out, n);
+  if (op === GELU || op === EXP || op === TANH) {
+    const done = op === GELU ? geluVector(x, out, n) : op === EXP ? expVector(x, out, n) : tanhVector(x, out, n);
     const at = <usize>done << 2;
     if (op === GELU) unaryLoop(GELU, x + at, out + at, n - done, p, table);
-    else unaryLoop(EXP, x + at, out + at, n - done, p, table);
+    else if (op === EXP) unaryLoop(EXP, x + at, out + at, n - done, p, table);
+    else unaryLoop(TANH, x + at, out + at, n - done, p, table);
     return;
   }
   switch (op) {
@@ -143,7 +154,6 @@ export function unary(op: i32, x: usize, out: usize, n: i32, p: f64, table: usiz
     case LOG: unaryLoop(LOG, x, out, n, p, table); break;
     case SQRT: unaryLoop(SQRT, x, out, n, p, table); break;
     case RSQRT: unaryLoop(RSQRT, x, out, n, p, table); break;
-    case TANH: unaryLoop(TANH, x, out, n, p, table); break;
     case SIGMOID: unaryLoop(SIGMOID, x, out, n, p, table); break;
     case RELU: unaryLoop(RELU, x, out, n, p, table); break;
     case ABS: unaryLoop(ABS, x, out, n, p, table); break;

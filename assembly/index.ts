@@ -2,3 +2,4 @@
 export * from './sgemm';
 export * from './elementwise';
 export * from './rows';
+export * from './optim';

@@ -53,6 +53,19 @@ export interface ScratchRegion {
   close(): void;
 }
 
+/** The numbers of one AdamW update (torch.optim.AdamW), bias corrections folded in by the optimizer. */
+export interface AdamWStep {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** 1 - lr * weight decay for decayed parameters, else 1. */
+  decayFactor: number;
+  /** lr / (1 - beta1^t). */
+  stepSize: number;
+  /** 1 - beta2^t. */
+  correction2: number;
+}
+
 export interface Backend {
   readonly name: string;
   /** Zeroed storage for `size` elements. */
@@ -131,6 +144,12 @@ export interface Backend {
    * out[o, j, i] = x[o, index[o, j, i], i].
    */
   gather(x: Storage, index: Int32Array, outer: number, n: number, m: number, inner: number, out: Storage): void;
+  /**
+   * One AdamW update in place: the moments m, v move towards the gradient and its square, then
+   * param = param * decayFactor - stepSize * m / (sqrt(v / correction2) + eps). All four arrays are dense and of one length.
+   */
+  adamw(param: Storage, grad: Storage, m: Float32Array, v: Float32Array, step: AdamWStep): void;
+
   /** The adjoint of gather: out[o, index[o, j, i], i] += g[o, j, i]; `out` must be pre-zeroed. */
   scatterAdd(g: Storage, index: Int32Array, outer: number, n: number, m: number, inner: number, out: Storage): void;
 }

@@ -1,3 +1,4 @@
+import { backend } from '../backend/registry.js';
 import type { Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer } from './optimizer.js';
@@ -29,18 +30,12 @@ export class AdamW extends Optimizer {
 
   protected update(index: number, param: Storage, grad: Storage): void {
     const { betas: [beta1, beta2] = [0.9, 0.999], eps = 1e-8, weightDecay = 0.01 } = this.options;
-    const m = this.m[index];
-    const v = this.v[index];
-    const decayFactor = this.decays[index] ? 1 - this.lr * weightDecay : 1;
-    const correction1 = 1 - beta1 ** this.stepCount;
-    const correction2 = 1 - beta2 ** this.stepCount;
-    const stepSize = this.lr / correction1;
-    for (let i = 0; i < param.length; i++) {
-      const g = grad[i];
-      m[i] = beta1 * m[i] + (1 - beta1) * g;
-      v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-      param[i] = param[i] * decayFactor - (stepSize * m[i]) / (Math.sqrt(v[i] / correction2) + eps);
-    }
+    backend().adamw(param, grad, this.m[index], this.v[index], {
+      beta1, beta2, eps,
+      decayFactor: this.decays[index] ? 1 - this.lr * weightDecay : 1,
+      stepSize: this.lr / (1 - beta1 ** this.stepCount),
+      correction2: 1 - beta2 ** this.stepCount,
+    });
   }
 
   stateTensors(): Map<string, Float32Array> {

@@ -1,5 +1,6 @@
 import type { Backend, ScratchRegion } from '../backend.js';
 import { allocStorage } from '../../tensor/dtype.js';
+import { adamw } from './adamw.js';
 import { binary, copy, unary, unaryBackward, where } from './elementwise.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
 import { layerNorm, layerNormBackward } from './layerNorm.js';
@@ -36,4 +37,5 @@ export const referenceBackend: Backend = {
   indexAdd,
   gather,
   scatterAdd,
+  adamw,
 };

@@ -22,6 +22,8 @@ export interface RowKernelExports {
   indexSelect(src: number, rowSize: number, indices: number, count: number, out: number): void;
   indexAdd(g: number, rowSize: number, indices: number, count: number, out: number): void;
   zero(at: number, bytes: number): void;
+  adamw(param: number, grad: number, m: number, v: number, n: number, beta1: number, beta2: number, eps: number,
+    decayFactor: number, stepSize: number, correction2: number): void;
 }
 
 /** Op codes of assembly/elementwise.ts; ops missing here (sin, cos, comparisons...) stay in JavaScript. */
@@ -66,6 +68,11 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports): Partial
     const at = borrow(storage.byteLength);
     arena.view().set(new Uint8Array(storage.buffer, storage.byteOffset, storage.byteLength), at);
     return at;
+  }
+
+  /** Copies a staged array back out of the arena after a kernel updated it in place there. */
+  function copyBack(storage: Float32Array, at: number): void {
+    if (!arena.holds(storage)) storage.set(new Float32Array(arena.view().buffer, at, storage.length));
   }
 
   function float64Block(values: Float64Array, copyIn: boolean): number {
@@ -189,6 +196,17 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports): Partial
       }
       kernels.layerNormBackward(x.byteOffset, g.byteOffset, rows, cols, address(weight as Float32Array | null),
         float64Block(mean, true), float64Block(rstd, true), dx.byteOffset, dweight?.byteOffset ?? 0, dbias?.byteOffset ?? 0);
+      giveBack();
+    },
+    // Parameters, gradients and moments live in JavaScript arrays (they outlive every step), so they are
+    // copied in and out: seven memcpys still cost less than the update as a JavaScript loop.
+    adamw(param, grad, m, v, step) {
+      if (!isF32(param) || !isF32(grad)) return referenceBackend.adamw(param, grad, m, v, step);
+      const [p, g, mAt, vAt] = [param, grad, m, v].map(address);
+      kernels.adamw(p, g, mAt, vAt, param.length, step.beta1, step.beta2, step.eps, step.decayFactor, step.stepSize, step.correction2);
+      copyBack(param, p);
+      copyBack(m, mAt);
+      copyBack(v, vAt);
       giveBack();
     },
     indexSelect(src, rowSize, indices, out) {

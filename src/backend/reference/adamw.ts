@@ -1,0 +1,12 @@
+import type { AdamWStep } from '../backend.js';
+import type { Storage } from '../../tensor/dtype.js';
+
+export function adamw(param: Storage, grad: Storage, m: Float32Array, v: Float32Array,
+  { beta1, beta2, eps, decayFactor, stepSize, correction2 }: AdamWStep): void {
+  for (let i = 0; i < param.length; i++) {
+    const g = grad[i];
+    m[i] = beta1 * m[i] + (1 - beta1) * g;
+    v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+    param[i] = param[i] * decayFactor - (stepSize * m[i]) / (Math.sqrt(v[i] / correction2) + eps);
+  }
+}
