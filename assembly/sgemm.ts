@@ -105,16 +105,51 @@ export function packPanels(src: usize, dst: usize, count: i32, depth: i32, count
   let out = dst;
   for (let i0 = 0; i0 < count; i0 += width) {
     const filled = min(width, count - i0);
-    for (let d = 0; d < depth; d++) {
+    let d = 0;
+    if (depthStep === 1 && filled === width) d = packAlongDepth(src + (<usize>(i0 * countStep) << 2), out, depth, countStep, width);
+    for (; d < depth; d++) {
       const base = src + (<usize>(i0 * countStep + d * depthStep) << 2);
+      const to = out + (<usize>(d * width) << 2);
       if (width === 8 && filled === 8 && countStep === 1) {
         // A full group of B's columns in a row-major B: eight consecutive floats.
-        v128.store(out, v128.load(base));
-        v128.store(out, v128.load(base, 16), 16);
+        v128.store(to, v128.load(base));
+        v128.store(to, v128.load(base, 16), 16);
       } else {
-        for (let i = 0; i < width; i++) store<f32>(out + (<usize>i << 2), i < filled ? load<f32>(base + (<usize>(i * countStep) << 2)) : 0);
+        for (let i = 0; i < width; i++) store<f32>(to + (<usize>i << 2), i < filled ? load<f32>(base + (<usize>(i * countStep) << 2)) : 0);
       }
-      out += <usize>width << 2;
+    }
+    out += <usize>(depth * width) << 2;
+  }
+}
+
+/**
+ * A full group whose rows run along the depth (A row-major, B transposed): four depths of four rows at a
+ * time, read as four vectors and transposed in registers, instead of `width` strided loads per depth.
+ * Returns the depths done; the caller does the remaining (fewer than four) one by one.
+ */
+function packAlongDepth(src: usize, dst: usize, depth: i32, countStep: i32, width: i32): i32 {
+  const rowBytes = <usize>countStep << 2;
+  const stepBytes = <usize>width << 2;
+  let d = 0;
+  for (; d + 4 <= depth; d += 4) {
+    const to = dst + (<usize>(d * width) << 2);
+    let i = 0;
+    for (; i + 4 <= width; i += 4) {
+      const row = src + <usize>i * rowBytes + (<usize>d << 2);
+      const r0 = v128.load(row), r1 = v128.load(row + rowBytes), r2 = v128.load(row + rowBytes * 2), r3 = v128.load(row + rowBytes * 3);
+      const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+      const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      const at = to + (<usize>i << 2);
+      v128.store(at, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
+      v128.store(at + stepBytes, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7));
+      v128.store(at + stepBytes * 2, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5));
+      v128.store(at + stepBytes * 3, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
+    }
+    // Rows left over in a group of six (A's micro-panels).
+    for (; i < width; i++) {
+      const row = src + <usize>i * rowBytes + (<usize>d << 2);
+      for (let j = 0; j < 4; j++) store<f32>(to + <usize>j * stepBytes + (<usize>i << 2), load<f32>(row + (<usize>j << 2)));
     }
   }
+  return d;
 }
