@@ -51,6 +51,14 @@ export interface ScratchRegion {
   holds(storage: Storage): boolean;
   /** Returns the region's storage to the backend; tensors on it must not be read again. */
   close(): void;
+  /** How many allocations the region has made so far: storage made after this mark can be recycled. */
+  mark(): number;
+  /**
+   * Returns `storage` to the backend before the region closes, if it is a whole block the region allocated
+   * after `since` (the backward pass gives back gradients it has consumed); says whether it did. The
+   * caller guarantees that nothing reads the storage again.
+   */
+  recycle(storage: Storage, since: number): boolean;
 }
 
 /** The numbers of one AdamW update (torch.optim.AdamW), bias corrections folded in by the optimizer. */

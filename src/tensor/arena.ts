@@ -35,6 +35,11 @@ export function arenaStep<T>(fn: () => T): T {
   }
 }
 
+/** The innermost open step's scratch region, or null outside arenaStep. */
+export function currentRegion(): ScratchRegion | null {
+  return current?.region ?? null;
+}
+
 /** Called for every new tensor: one on the current step's scratch memory is released with it. */
 export function track(tensor: Releasable, storage: Storage): void {
   if (current?.region.holds(storage)) current.made.push(tensor);

@@ -1,5 +1,7 @@
 import { ZerogradError, fmtShape } from './errors.js';
+import type { ScratchRegion } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
+import { currentRegion } from './arena.js';
 import { allocStorage } from './dtype.js';
 import { Tensor } from './tensor.js';
 
@@ -68,6 +70,8 @@ export function backward(root: Tensor, gradient?: Tensor): void {
   if (!root.requiresGrad) {
     throw new ZerogradError('backward', 'the tensor does not require grad and has no grad_fn; mark an input with requiresGrad');
   }
+  const region = currentRegion();
+  const scratch = region && { region, since: region.mark() };
   let seed = gradient;
   if (!seed) {
     if (root.size !== 1) {
@@ -79,7 +83,7 @@ export function backward(root: Tensor, gradient?: Tensor): void {
   }
   const order = topologicalOrder(root);
   const grads = new Map<Tensor, Tensor>([[root, seed.detach()]]);
-  noGradBackward(order, grads);
+  noGradBackward(order, grads, scratch);
 }
 
 function ownedCopy(source: Tensor): Tensor {
@@ -88,29 +92,67 @@ function ownedCopy(source: Tensor): Tensor {
   return copy;
 }
 
-function noGradBackward(order: Tensor[], grads: Map<Tensor, Tensor>): void {
+/** The step's scratch region while backward runs inside arenaStep, and its mark when backward began. */
+interface Scratch {
+  region: ScratchRegion;
+  since: number;
+}
+
+/**
+ * Gives consumed gradients' memory back to the step's scratch region, so that a step's peak is its
+ * activations plus the gradients still pending, not every gradient it made. Only storage made during this
+ * backward pass qualifies (never an activation a later closure still reads), and only when no pending
+ * gradient shares any of its bytes (add's backward hands one gradient to both inputs; views share storage).
+ */
+function recycle(scratch: Scratch | null, dead: Set<Tensor>, pending: Map<Tensor, Tensor>): void {
+  if (!scratch) return;
+  for (const tensor of dead) {
+    const data = tensor.data;
+    if (!scratch.region.holds(data)) continue;
+    const start = data.byteOffset;
+    const end = start + data.byteLength;
+    let shared = false;
+    for (const other of pending.values()) {
+      const d = other.data;
+      if (d.buffer === data.buffer && d.byteOffset < end && start < d.byteOffset + d.byteLength) {
+        shared = true;
+        break;
+      }
+    }
+    if (!shared && scratch.region.recycle(data, scratch.since)) tensor.release();
+  }
+}
+
+function noGradBackward(order: Tensor[], grads: Map<Tensor, Tensor>, scratch: Scratch | null): void {
   noGrad(() => {
     for (let i = order.length - 1; i >= 0; i--) {
       const tensor = order[i];
       const grad = grads.get(tensor);
       if (!grad) continue;
       grads.delete(tensor);
+      const dead = new Set([grad]);
       if (tensor.gradFn === null || tensor.retainsGrad) {
         // A fresh dense tensor the leaf owns: the same gradient object can reach several inputs (add's
         // backward returns it twice), and optimizers or clipping may scale .grad in place. It is
         // ordinary memory, not a training step's scratch (see arenaStep): it outlives the step.
-        tensor.grad = ownedCopy(tensor.grad ? tensor.grad.add(grad) : grad);
+        const total = tensor.grad ? tensor.grad.add(grad) : grad;
+        tensor.grad = ownedCopy(total);
+        dead.add(total);
       }
       const fn = tensor.gradFn;
-      if (!fn) continue;
-      const inputGrads = fn.backward(grad);
-      fn.inputs.forEach((input, k) => {
-        const g = inputGrads[k];
-        if (!g || !input.requiresGrad) return;
-        const shaped = g.sumToShape(input.shape);
-        const existing = grads.get(input);
-        grads.set(input, existing ? existing.add(shaped) : shaped);
-      });
+      if (fn) {
+        const inputGrads = fn.backward(grad);
+        fn.inputs.forEach((input, k) => {
+          const g = inputGrads[k];
+          if (!g || !input.requiresGrad) return;
+          const shaped = g.sumToShape(input.shape);
+          const existing = grads.get(input);
+          grads.set(input, existing ? existing.add(shaped) : shaped);
+          dead.add(g).add(shaped);
+          if (existing) dead.add(existing);
+        });
+      }
+      recycle(scratch, dead, grads);
     }
   });
 }

@@ -63,6 +63,24 @@ describe('arenaStep on the WebAssembly backend', () => {
     }
   });
 
+  test('backward gives consumed gradients back: a chain of 50 ops needs memory for its activations, not also 50 gradients', () => {
+    const fresh = createWasmBackend({ threads: 1 });
+    const input = randn([1000], { generator: new Generator(3) });
+    const chain = () => {
+      const x = input.detach().requiresGrad_();
+      let y = x;
+      for (let i = 0; i < 50; i++) y = y.tanh();
+      y.sum().backward();
+      return x.grad!.toFlatArray();
+    };
+    const baseline = fresh.memoryInUse!();
+    const fast = withBackend(fresh, () => arenaStep(chain));
+    const used = fresh.memoryInUse!() - baseline;
+    const activations = 50 * 4000;
+    assert.ok(used < 1.25 * activations, `the step used ${used} bytes for ${activations} bytes of activations`);
+    assertClose(fast, withBackend(referenceBackend, chain), { rtol: 1e-5, atol: 1e-7, what: 'x.grad' });
+  });
+
   test('a tensor made inside the step is released when it returns, and reading it names its shape', () => {
     withBackend(wasm, () => {
       const kept = arenaStep(() => randn([3, 5]).mul(2));

@@ -11,7 +11,7 @@ import {
 } from './softmax.js';
 
 /** JavaScript arrays are collected by the garbage collector, so a scratch region has nothing to do. */
-export const noScratch: ScratchRegion = { holds: () => false, close: () => {} };
+export const noScratch: ScratchRegion = { holds: () => false, close: () => {}, mark: () => 0, recycle: () => false };
 
 /** The plain TypeScript backend: every kernel written to be read, the yardstick other backends are tested against. */
 export const referenceBackend: Backend = {

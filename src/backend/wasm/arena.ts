@@ -4,6 +4,19 @@ const PAGE = 65536;
 /** Blocks start on 16-byte boundaries so SIMD kernels can load whole lanes. */
 const ALIGN = 16;
 
+/** A scratch region's blocks by address, each with its allocation's serial number in the region. */
+interface Region {
+  blocks: Map<number, { bytes: number; serial: number }>;
+  allocations: number;
+}
+
+/** What the backend's scratch regions are made of (see ScratchRegion). */
+export interface ArenaRegion {
+  mark(): number;
+  recycle(storage: Storage, since: number): boolean;
+  close(): void;
+}
+
 /**
  * Storage inside a WebAssembly memory, handed out by size and reused. A training step allocates the same
  * sizes in the same order every time, so blocks freed at the end of one step serve the next and memory
@@ -14,8 +27,8 @@ export class WasmArena {
   private top: number;
   /** Freed blocks by byte size. */
   private readonly free = new Map<number, number[]>();
-  /** Blocks allocated in each open scratch region, innermost last. */
-  private readonly regions: { at: number; bytes: number }[][] = [];
+  /** The open scratch regions, innermost last. */
+  private readonly regions: Region[] = [];
   /** Every buffer object the memory has had (one per growth): storages on them live in this arena. */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   private bytes: Uint8Array;
@@ -60,14 +73,24 @@ export class WasmArena {
     return this.bytes.buffer === this.memory.buffer ? this.bytes : (this.bytes = this.refresh());
   }
 
-  /** Opens a scratch region: tensor storage allocated until `close` is called returns to the arena then. */
-  open(): () => void {
-    const region: { at: number; bytes: number }[] = [];
+  /** Opens a scratch region: tensor storage allocated in it returns to the arena when it closes. */
+  open(): ArenaRegion {
+    const region: Region = { blocks: new Map(), allocations: 0 };
     this.regions.push(region);
-    return () => {
-      if (this.regions.at(-1) !== region) throw new Error('scratch regions must close innermost first');
-      this.regions.pop();
-      for (const { at, bytes } of region) this.release(at, bytes);
+    return {
+      mark: () => region.allocations,
+      recycle: (storage, since) => {
+        const block = region.blocks.get(storage.byteOffset);
+        if (!block || block.serial < since || !this.holds(storage) || storage.byteLength !== block.bytes) return false;
+        region.blocks.delete(storage.byteOffset);
+        this.release(storage.byteOffset, block.bytes);
+        return true;
+      },
+      close: () => {
+        if (this.regions.at(-1) !== region) throw new Error('scratch regions must close innermost first');
+        this.regions.pop();
+        for (const [at, { bytes }] of region.blocks) this.release(at, bytes);
+      },
     };
   }
 
@@ -77,9 +100,10 @@ export class WasmArena {
    * it dies).
    */
   alloc(dtype: DType, size: number): Storage {
-    if (this.regions.length === 0 || dtype === 'float64') return allocStorage(dtype, size);
+    const region = this.regions.at(-1);
+    if (!region || dtype === 'float64') return allocStorage(dtype, size);
     const at = this.block(size * 4);
-    this.regions.at(-1)!.push({ at, bytes: size * 4 });
+    region.blocks.set(at, { bytes: size * 4, serial: region.allocations++ });
     const buffer = this.view().buffer;
     const storage = dtype === 'float32' ? new Float32Array(buffer, at, size) : new Int32Array(buffer, at, size);
     this.zero(at, size * 4);

@@ -110,6 +110,6 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssemb
     // Outside a scratch region (and on an unshared memory, where none opens) the arena allocates JS arrays.
     alloc: (dtype, size) => arena.alloc(dtype, size),
     memoryInUse: () => arena.used,
-    scratch: () => (shared ? { holds: (storage) => arena.holds(storage), close: arena.open() } : noScratch),
+    scratch: () => (shared ? { holds: (storage) => arena.holds(storage), ...arena.open() } : noScratch),
   };
 }
