@@ -1,4 +1,4 @@
-// AssemblyScript: the AdamW update, four parameters at a time.
+// AssemblyScript: the optimizers' updates (AdamW, SGD), four parameters at a time.
 
 /** m, v <- moments of the gradient; param <- param * decayFactor - stepSize * m / (sqrt(v / correction2) + eps). */
 export function adamw(param: usize, grad: usize, m: usize, v: usize, n: i32, beta1: f32, beta2: f32, eps: f32,
@@ -26,5 +26,31 @@ export function adamw(param: usize, grad: usize, m: usize, v: usize, n: i32, bet
     store<f32>(m + at, mi);
     store<f32>(v + at, vi);
     store<f32>(param + at, load<f32>(param + at) * decayFactor - (stepSize * mi) / (Mathf.sqrt(vi / correction2) + eps));
+  }
+}
+
+/** g = grad + weightDecay * param; with velocity (0 = none) v = momentum * v + g, g = v; param -= lr * g. */
+export function sgd(param: usize, grad: usize, velocity: usize, n: i32, lr: f32, momentum: f32, weightDecay: f32): void {
+  const lrV = f32x4.splat(lr), momentumV = f32x4.splat(momentum), decayV = f32x4.splat(weightDecay);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    const p = v128.load(param + at);
+    let g = f32x4.add(v128.load(grad + at), f32x4.mul(decayV, p));
+    if (velocity) {
+      g = f32x4.add(f32x4.mul(momentumV, v128.load(velocity + at)), g);
+      v128.store(velocity + at, g);
+    }
+    v128.store(param + at, f32x4.sub(p, f32x4.mul(lrV, g)));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    const p = load<f32>(param + at);
+    let g = load<f32>(grad + at) + weightDecay * p;
+    if (velocity) {
+      g = momentum * load<f32>(velocity + at) + g;
+      store<f32>(velocity + at, g);
+    }
+    store<f32>(param + at, p - lr * g);
   }
 }

@@ -1,3 +1,4 @@
+import { backend } from '../backend/registry.js';
 import type { Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer } from './optimizer.js';
@@ -19,12 +20,7 @@ export class SGD extends Optimizer {
 
   protected update(index: number, param: Storage, grad: Storage): void {
     const { momentum = 0, weightDecay = 0 } = this.options;
-    const v = this.velocity[index];
-    for (let i = 0; i < param.length; i++) {
-      let g = grad[i] + weightDecay * param[i];
-      if (v) g = v[i] = momentum * v[i] + g;
-      param[i] -= this.lr * g;
-    }
+    backend().sgd(param, grad, this.velocity[index] ?? null, this.lr, momentum, weightDecay);
   }
 
   stateTensors(): Map<string, Float32Array> {

@@ -1,7 +1,7 @@
 import type { BinaryOp, StridedView, UnaryOp } from '../backend.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { erf } from './erf.js';
-import { forEachRow, isDense, lastAxis } from './strided.js';
+import { forEachRow, isContiguousRun, isDense, lastAxis } from './strided.js';
 
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -118,6 +118,12 @@ export function where(shape: readonly number[], cond: StridedView, a: StridedVie
 }
 
 export function copy(shape: readonly number[], src: StridedView, dst: StridedView): void {
+  // Two dense runs of one element type (a gradient copied out of a step, contiguous()): one memcpy.
+  if (src.data.constructor === dst.data.constructor && isContiguousRun(shape, src.strides) && isContiguousRun(shape, dst.strides)) {
+    const count = shape.reduce((p, s) => p * s, 1);
+    (dst.data as Float32Array).set((src.data as Float32Array).subarray(src.offset, src.offset + count), dst.offset);
+    return;
+  }
   const { cols, strides: [ss, ds] } = lastAxis(shape, [src, dst]);
   const sd = src.data;
   const dd = dst.data;

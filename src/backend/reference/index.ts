@@ -1,6 +1,6 @@
 import type { Backend, ScratchRegion } from '../backend.js';
 import { allocStorage } from '../../tensor/dtype.js';
-import { adamw } from './adamw.js';
+import { adamw, sgd } from './optim.js';
 import { binary, copy, unary, unaryBackward, where } from './elementwise.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
 import { layerNorm, layerNormBackward } from './layerNorm.js';
@@ -38,4 +38,5 @@ export const referenceBackend: Backend = {
   gather,
   scatterAdd,
   adamw,
+  sgd,
 };

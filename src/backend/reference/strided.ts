@@ -41,7 +41,11 @@ export function lastAxis(shape: readonly number[], views: readonly { strides: re
 }
 
 export function isDense(shape: readonly number[], strides: readonly number[], offset: number): boolean {
-  if (offset !== 0) return false;
+  return offset === 0 && isContiguousRun(shape, strides);
+}
+
+/** True when the elements are row-major without gaps from wherever they start. */
+export function isContiguousRun(shape: readonly number[], strides: readonly number[]): boolean {
   let expected = 1;
   for (let axis = shape.length - 1; axis >= 0; axis--) {
     if (shape[axis] !== 1 && strides[axis] !== expected) return false;

@@ -2,6 +2,7 @@ import type { Backend, BinaryOp, ReduceOp, StridedView, UnaryOp } from '../backe
 import type { Storage } from '../../tensor/dtype.js';
 import { ERF_TABLE } from '../reference/erf.js';
 import { referenceBackend } from '../reference/index.js';
+import { isContiguousRun } from '../reference/strided.js';
 import type { WasmArena } from './arena.js';
 
 /** The exports of assembly/elementwise.ts and assembly/rows.ts (addresses are byte offsets). */
@@ -24,6 +25,7 @@ export interface RowKernelExports {
   zero(at: number, bytes: number): void;
   adamw(param: number, grad: number, m: number, v: number, n: number, beta1: number, beta2: number, eps: number,
     decayFactor: number, stepSize: number, correction2: number): void;
+  sgd(param: number, grad: number, velocity: number, n: number, lr: number, momentum: number, weightDecay: number): void;
 }
 
 /** Op codes of assembly/elementwise.ts; ops missing here (sin, cos, comparisons...) stay in JavaScript. */
@@ -125,12 +127,20 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports): Partial
     copy(shape, src, dst) {
       const sameWidth = src.data.constructor === dst.data.constructor && src.data.BYTES_PER_ELEMENT === 4;
       const count = shape.reduce((p, s) => p * s, 1);
-      if (!sameWidth || !held(dst.data) || !stageable(count, src.data) || !positive(src) || !positive(dst)) {
+      // A strided view out of the arena into a dense JavaScript array (a weight's gradient, which matmul's
+      // backward makes as a transposed view, leaving the step) is gathered here and copied out in one go.
+      const gatherOut = !held(dst.data) && held(src.data) && isContiguousRun(shape, dst.strides);
+      if (!sameWidth || !(held(dst.data) || gatherOut) || !stageable(count, src.data) || !positive(src) || !positive(dst)) {
         referenceBackend.copy(shape, src, dst);
         return;
       }
       const { at, ndim } = layout(shape, src.strides, dst.strides);
-      kernels.copyStrided(ndim, at, address(src.data as FourByte) + 4 * src.offset, dst.data.byteOffset + 4 * dst.offset);
+      const staged = gatherOut ? borrow(4 * count) : 0;
+      kernels.copyStrided(ndim, at, address(src.data as FourByte) + 4 * src.offset, gatherOut ? staged : dst.data.byteOffset + 4 * dst.offset);
+      if (gatherOut) {
+        const out = dst.data as FourByte;
+        out.set(new (out.constructor as Float32ArrayConstructor)(arena.view().buffer, staged, count), dst.offset);
+      }
       giveBack();
     },
     reduce(op: ReduceOp, x, outer, n, inner, out, argOut) {
@@ -198,8 +208,8 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports): Partial
         float64Block(mean, true), float64Block(rstd, true), dx.byteOffset, dweight?.byteOffset ?? 0, dbias?.byteOffset ?? 0);
       giveBack();
     },
-    // Parameters, gradients and moments live in JavaScript arrays (they outlive every step), so they are
-    // copied in and out: seven memcpys still cost less than the update as a JavaScript loop.
+    // Parameters, gradients and optimizer state live in JavaScript arrays (they outlive every step), so they
+    // are copied in and out: the memcpys still cost less than the update as a JavaScript loop.
     adamw(param, grad, m, v, step) {
       if (!isF32(param) || !isF32(grad)) return referenceBackend.adamw(param, grad, m, v, step);
       const [p, g, mAt, vAt] = [param, grad, m, v].map(address);
@@ -207,6 +217,14 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports): Partial
       copyBack(param, p);
       copyBack(m, mAt);
       copyBack(v, vAt);
+      giveBack();
+    },
+    sgd(param, grad, velocity, lr, momentum, weightDecay) {
+      if (!isF32(param) || !isF32(grad)) return referenceBackend.sgd(param, grad, velocity, lr, momentum, weightDecay);
+      const [p, g, v] = [param, grad, velocity].map(address);
+      kernels.sgd(p, g, v, param.length, lr, momentum, weightDecay);
+      copyBack(param, p);
+      if (velocity) copyBack(velocity, v);
       giveBack();
     },
     indexSelect(src, rowSize, indices, out) {

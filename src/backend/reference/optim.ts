@@ -10,3 +10,11 @@ export function adamw(param: Storage, grad: Storage, m: Float32Array, v: Float32
     param[i] = param[i] * decayFactor - (stepSize * m[i]) / (Math.sqrt(v[i] / correction2) + eps);
   }
 }
+
+export function sgd(param: Storage, grad: Storage, velocity: Float32Array | null, lr: number, momentum: number, weightDecay: number): void {
+  for (let i = 0; i < param.length; i++) {
+    let g = grad[i] + weightDecay * param[i];
+    if (velocity) g = velocity[i] = momentum * velocity[i] + g;
+    param[i] -= lr * g;
+  }
+}
