@@ -78,6 +78,8 @@ export interface Backend {
   readonly name: string;
   /** Zeroed storage for `size` elements. */
   alloc(dtype: DType, size: number): Storage;
+  /** Storage for `size` elements that the caller overwrites entirely: it may hold anything (torch.empty). */
+  empty(dtype: DType, size: number): Storage;
   /** Opens a scratch region; backends that keep no memory of their own return one that holds nothing. */
   scratch(): ScratchRegion;
   /** Bytes of its own memory the backend has handed out for tensors (a high-water mark); absent when it keeps none. */

@@ -132,10 +132,16 @@ test('fixtures and implementations name the same cases', () => {
  * and the reference kernels on ordinary arrays.
  */
 const wasm = createWasmBackend();
+/** The same kernels with `empty` storage full of NaN (-1 for integers), so an op that leaves part of it unwritten fails. */
+const poisoned: Backend = {
+  ...wasm,
+  empty: (dtype, size) => wasm.empty(dtype, size).fill(dtype === 'int32' ? -1 : NaN),
+};
 const runs: { label: string; kernels: Backend; wrap: (body: () => void) => void }[] = [
   { label: 'reference backend', kernels: referenceBackend, wrap: (body) => body() },
   { label: 'wasm-simd backend on JavaScript arrays', kernels: wasm, wrap: (body) => body() },
   { label: 'wasm-simd backend inside arenaStep', kernels: wasm, wrap: (body) => arenaStep(body) },
+  { label: 'wasm-simd backend inside arenaStep, empty storage poisoned', kernels: poisoned, wrap: (body) => arenaStep(body) },
 ];
 for (const { label, kernels, wrap } of runs) describe(`golden values from PyTorch ${fixtures.torch_version} on the ${label}`, () => {
   let previous: Backend;

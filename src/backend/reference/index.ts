@@ -17,6 +17,7 @@ export const noScratch: ScratchRegion = { holds: () => false, close: () => {}, m
 export const referenceBackend: Backend = {
   name: 'reference',
   alloc: allocStorage,
+  empty: allocStorage,
   scratch: () => noScratch,
   copy,
   unary,

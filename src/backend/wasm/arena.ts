@@ -97,16 +97,16 @@ export class WasmArena {
   /**
    * Tensor storage: zeroed float32 or int32 elements in this memory inside a scratch region, an ordinary
    * JavaScript array otherwise (a tensor made outside one may live for ever; the arena cannot know when
-   * it dies).
+   * it dies). `zeroed: false` skips clearing a block for a caller that overwrites all of it.
    */
-  alloc(dtype: DType, size: number): Storage {
+  alloc(dtype: DType, size: number, zeroed = true): Storage {
     const region = this.regions.at(-1);
     if (!region || dtype === 'float64') return allocStorage(dtype, size);
     const at = this.block(size * 4);
     region.blocks.set(at, { bytes: size * 4, serial: region.allocations++ });
     const buffer = this.view().buffer;
     const storage = dtype === 'float32' ? new Float32Array(buffer, at, size) : new Int32Array(buffer, at, size);
-    this.zero(at, size * 4);
+    if (zeroed) this.zero(at, size * 4);
     return storage;
   }
 

@@ -109,6 +109,7 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssemb
     matmul,
     // Outside a scratch region (and on an unshared memory, where none opens) the arena allocates JS arrays.
     alloc: (dtype, size) => arena.alloc(dtype, size),
+    empty: (dtype, size) => arena.alloc(dtype, size, false),
     memoryInUse: () => arena.used,
     scratch: () => (shared ? { holds: (storage) => arena.holds(storage), ...arena.open() } : noScratch),
   };

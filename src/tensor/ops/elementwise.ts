@@ -25,11 +25,11 @@ function requireFloat(op: string, x: Tensor): void {
 function unaryForward(op: UnaryOp | 'powScalar', x: Tensor, scalar?: number): Tensor {
   requireFloat(op === 'powScalar' ? 'pow' : op, x);
   const input = x.denseData();
-  const out = backend().alloc(x.dtype, x.size);
+  const out = backend().empty(x.dtype, x.size);
   backend().unary(op, input, out, scalar);
   const y = Tensor.fromStorage(out, x.shape);
   return record(y, op, [x], (g) => {
-    const dx = backend().alloc(x.dtype, x.size);
+    const dx = backend().empty(x.dtype, x.size);
     backend().unaryBackward(op, input, out, g.denseData(), dx, scalar);
     return [Tensor.fromStorage(dx, x.shape)];
   });
@@ -59,7 +59,7 @@ export const powScalar = defineOp('powScalar', true, (x: Tensor, exponent: numbe
 /** Evaluates `op` over the broadcast shape of a and b without materialising the broadcast copies. */
 function broadcastBinary(op: BinaryOp, a: Tensor, b: Tensor, outDtype: DType): Tensor {
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const out = backend().alloc(outDtype, shape.reduce((p, s) => p * s, 1));
+  const out = backend().empty(outDtype, shape.reduce((p, s) => p * s, 1));
   const view = (t: Tensor) => {
     // Mixed dtypes are computed in the promoted type; a cast copy keeps every kernel single-typed.
     const cast = t.dtype === outDtype || outDtype === 'int32' ? t : t.to(outDtype);
@@ -135,7 +135,7 @@ export const where = defineOp('where', true, (cond: Tensor, aIn: Operand, bIn: O
   const dtype = promote(a.dtype, b.dtype);
   const [ca, cb] = [a, b].map((t) => (t.dtype === dtype ? t : t.to(dtype)));
   const view = (t: Tensor) => ({ data: t.data, offset: t.offset, strides: broadcastStrides(t.shape, t.strides, shape) });
-  const out = backend().alloc(dtype, shape.reduce((p, s) => p * s, 1));
+  const out = backend().empty(dtype, shape.reduce((p, s) => p * s, 1));
   backend().where(shape, view(cond), view(ca), view(cb), out);
   return record(Tensor.fromStorage(out, shape), 'where', [a, b], (g) => [where(cond, g, 0), where(cond, 0, g)]);
 });

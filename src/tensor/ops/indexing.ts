@@ -29,7 +29,7 @@ export const index = defineOp('index', true, (x: Tensor, indices: Tensor): Tenso
   if (x.ndim === 0) throw new ZerogradError('index', 'cannot index a 0-d tensor');
   const ids = checkedIndices('index', indices, x.shape[0], `dim 0 of shape ${fmtShape(x.shape)}`);
   const rowSize = numel(x.shape.slice(1));
-  const out = backend().alloc(x.dtype, ids.length * rowSize);
+  const out = backend().empty(x.dtype, ids.length * rowSize);
   backend().indexSelect(x.denseData(), rowSize, ids, out);
   const result = Tensor.fromStorage(out, [...indices.shape, ...x.shape.slice(1)]);
   return record(result, 'index', [x], (g) => {
@@ -51,7 +51,7 @@ export const gather = defineOp('gather', true, (x: Tensor, dim: number, indices:
   const inner = numel(x.shape.slice(axis + 1));
   const n = x.shape[axis];
   const m = indices.shape[axis];
-  const out = backend().alloc(x.dtype, ids.length);
+  const out = backend().empty(x.dtype, ids.length);
   backend().gather(x.denseData(), ids, outer, n, m, inner, out);
   return record(Tensor.fromStorage(out, indices.shape), 'gather', [x], (g) => {
     const dx = backend().alloc(g.dtype, x.size);

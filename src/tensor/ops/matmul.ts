@@ -54,7 +54,8 @@ function batchedMatmul(aIn: Tensor, bIn: Tensor): Tensor {
   const b = prepare(bIn);
   const batchShape = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = numel(batchShape);
-  const out = backend().alloc(dtype, batch * M * N);
+  // With K = 0 no product writes C, which must then be zeros.
+  const out = K === 0 ? backend().alloc(dtype, batch * M * N) : backend().empty(dtype, batch * M * N);
   const aLayout = matrixLayout(a);
   const bLayout = matrixLayout(b);
   backend().matmul({

@@ -21,13 +21,13 @@ export const layerNorm = defineOp('layerNorm', true, (x: Tensor, weight: Tensor 
   const data = x.denseData();
   const cast = (p: Tensor | null) => (p ? (p.dtype === x.dtype ? p : p.to(x.dtype)).denseData() : null);
   const w = cast(weight);
-  const out = backend().alloc(x.dtype, x.size);
+  const out = backend().empty(x.dtype, x.size);
   const mean = new Float64Array(rows);
   const rstd = new Float64Array(rows);
   backend().layerNorm(data, rows, cols, w, cast(bias), eps, out, mean, rstd);
   const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
   return record(Tensor.fromStorage(out, x.shape), 'layerNorm', inputs, (g) => {
-    const dx = backend().alloc(x.dtype, x.size);
+    const dx = backend().empty(x.dtype, x.size);
     const dweight = weight ? backend().alloc(x.dtype, cols) : null;
     const dbias = bias ? backend().alloc(x.dtype, cols) : null;
     backend().layerNormBackward(data, g.denseData(), rows, cols, w, mean, rstd, dx, dweight, dbias);

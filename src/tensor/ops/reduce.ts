@@ -30,7 +30,7 @@ function around(shape: readonly number[], axis: number): [number, number, number
 function reduceAxis(op: ReduceOp, data: ReturnType<Tensor['denseData']>, shape: number[], axis: number, dtype: Tensor['dtype'],
   argOut?: Int32Array) {
   const [outer, n, inner] = around(shape, axis);
-  const out = backend().alloc(dtype, outer * inner);
+  const out = backend().empty(dtype, outer * inner);
   backend().reduce(op, data, outer, n, inner, out, argOut);
   return out;
 }

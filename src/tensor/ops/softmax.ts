@@ -11,10 +11,10 @@ function softmaxLastDim(op: string, x: Tensor, log: boolean): Tensor {
   if (!isFloat(x.dtype)) throw new ZerogradError(op, `expected a floating-point tensor, got ${x.dtype}`);
   const cols = x.ndim === 0 ? 1 : x.shape[x.ndim - 1];
   const rows = cols === 0 ? 0 : x.size / cols;
-  const out = backend().alloc(x.dtype, x.size);
+  const out = backend().empty(x.dtype, x.size);
   backend().softmax(x.denseData(), rows, cols, out, log);
   return record(Tensor.fromStorage(out, x.shape), op, [x], (g) => {
-    const dx = backend().alloc(g.dtype, x.size);
+    const dx = backend().empty(g.dtype, x.size);
     backend().softmaxBackward(out, g.denseData(), rows, cols, dx, log);
     return [Tensor.fromStorage(dx, x.shape)];
   });
@@ -41,10 +41,10 @@ export const attentionSoftmax = defineOp('attentionSoftmax', true, (scores: Tens
   }
   if (!isFloat(scores.dtype)) throw new ZerogradError('attentionSoftmax', `expected a floating-point tensor, got ${scores.dtype}`);
   const rows = scores.size / Math.max(T, 1);
-  const out = backend().alloc(scores.dtype, scores.size);
+  const out = backend().empty(scores.dtype, scores.size);
   backend().attentionSoftmax(scores.denseData(), rows, T, scale, causal, out);
   return record(Tensor.fromStorage(out, scores.shape), 'attentionSoftmax', [scores], (g) => {
-    const dx = backend().alloc(g.dtype, scores.size);
+    const dx = backend().empty(g.dtype, scores.size);
     backend().attentionSoftmaxBackward(out, g.denseData(), rows, T, scale, dx);
     return [Tensor.fromStorage(dx, scores.shape)];
   });
@@ -82,7 +82,7 @@ export const crossEntropy = defineOp('crossEntropy', true, (logits: Tensor, targ
   const loss = backend().alloc(logits.dtype, 1);
   loss[0] = sum / divisor;
   return record(Tensor.fromStorage(loss, []), 'crossEntropy', [logits], (g) => {
-    const dx = backend().alloc(logits.dtype, logits.size);
+    const dx = backend().empty(logits.dtype, logits.size);
     backend().crossEntropyBackward(x, ids, lse, rows, cols, ignoreIndex, g.item() / divisor, dx);
     return [Tensor.fromStorage(dx, logits.shape)];
   });

@@ -12,7 +12,7 @@ const alias = (x: Tensor, shape: readonly number[], strides: readonly number[], 
 
 /** x's elements copied into fresh row-major storage of `dtype`, outside the graph. */
 function denseCopy(x: Tensor, dtype: DType = x.dtype): Tensor {
-  const out = backend().alloc(dtype, x.size);
+  const out = backend().empty(dtype, x.size);
   backend().copy(x.shape, x, { data: out, offset: 0, strides: contiguousStrides(x.shape) });
   return Tensor.fromStorage(out, x.shape);
 }
