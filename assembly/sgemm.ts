@@ -95,6 +95,9 @@ export function sgemm(packedA: usize, packedB: usize, c: usize, M: i32, N: i32, 
   }
 }
 
+/** Depths per block when packing across strided rows: 64 rows of 2048 floats are 512 KiB, this machine's L2. */
+const PACK_DEPTH_BLOCK: i32 = 64;
+
 /**
  * Lays a matrix out in the panels sgemm reads: `count` rows (of A) or columns (of B) in groups of
  * `width` (6 for A, 8 for B), each group stored depth-major, `width` values per step along the shared
@@ -102,23 +105,41 @@ export function sgemm(packedA: usize, packedB: usize, c: usize, M: i32, N: i32, 
  * row-major, transposed and strided operands need no copy first.
  */
 export function packPanels(src: usize, dst: usize, count: i32, depth: i32, countStep: i32, depthStep: i32, width: i32): void {
-  let out = dst;
-  for (let i0 = 0; i0 < count; i0 += width) {
-    const filled = min(width, count - i0);
-    let d = 0;
-    if (depthStep === 1 && filled === width) d = packAlongDepth(src + (<usize>(i0 * countStep) << 2), out, depth, countStep, width);
-    for (; d < depth; d++) {
-      const base = src + (<usize>(i0 * countStep + d * depthStep) << 2);
-      const to = out + (<usize>(d * width) << 2);
-      if (width === 8 && filled === 8 && countStep === 1) {
-        // A full group of B's columns in a row-major B: eight consecutive floats.
-        v128.store(to, v128.load(base));
-        v128.store(to, v128.load(base, 16), 16);
-      } else {
-        for (let i = 0; i < width; i++) store<f32>(to + (<usize>i << 2), i < filled ? load<f32>(base + (<usize>(i * countStep) << 2)) : 0);
-      }
+  const groupBytes = <usize>(depth * width) << 2;
+  if (depthStep === 1) {
+    // Each row runs along the depth: a group reads its rows start to end.
+    for (let i0 = 0; i0 < count; i0 += width) {
+      const filled = min(width, count - i0);
+      const from = src + (<usize>(i0 * countStep) << 2);
+      const to = dst + <usize>(i0 / width) * groupBytes;
+      const done = filled === width ? packAlongDepth(from, to, depth, countStep, width) : 0;
+      packDepths(from, to, done, depth, countStep, 1, width, filled);
     }
-    out += <usize>(depth * width) << 2;
+    return;
+  }
+  // The depth is the strided direction (A transposed, B row-major): every group reads a short run from each
+  // of `depth` rows, so the depths go in blocks whose rows stay in cache while every group takes its run.
+  for (let d0 = 0; d0 < depth; d0 += PACK_DEPTH_BLOCK) {
+    const d1 = min(depth, d0 + PACK_DEPTH_BLOCK);
+    for (let i0 = 0; i0 < count; i0 += width) {
+      packDepths(src + (<usize>(i0 * countStep) << 2), dst + <usize>(i0 / width) * groupBytes, d0, d1, countStep, depthStep, width, min(width, count - i0));
+    }
+  }
+}
+
+/** Depths [d0, d1) of one group of `filled` rows (zero up to `width`) into its panel at `to`. */
+@inline
+function packDepths(from: usize, to: usize, d0: i32, d1: i32, countStep: i32, depthStep: i32, width: i32, filled: i32): void {
+  for (let d = d0; d < d1; d++) {
+    const base = from + (<usize>(d * depthStep) << 2);
+    const out = to + (<usize>(d * width) << 2);
+    if (width === 8 && filled === 8 && countStep === 1) {
+      // A full group of B's columns in a row-major B: eight consecutive floats.
+      v128.store(out, v128.load(base));
+      v128.store(out, v128.load(base, 16), 16);
+    } else {
+      for (let i = 0; i < width; i++) store<f32>(out + (<usize>i << 2), i < filled ? load<f32>(base + (<usize>(i * countStep) << 2)) : 0);
+    }
   }
 }
 
