@@ -3,16 +3,16 @@ import kernelsUrl from '../dist/wasm/kernels.wasm?url';
 import sharedKernelsUrl from '../dist/wasm/kernels-shared.wasm?url';
 import type { Backend } from '../src/backend/backend.js';
 import { instantiateWasmBackend } from '../src/backend/wasm/backend.js';
-import { createControl, createSharedMemory, sgemmPool } from '../src/backend/wasm/sgemmPool.js';
+import { createControl, createSharedMemory, kernelPool } from '../src/backend/wasm/kernelPool.js';
 
 const fetchBytes = async (url: string) => new Uint8Array(await (await fetch(url)).arrayBuffer());
 
 /** Starts `count` pool workers and resolves once each has its share of the setup. */
 function startWorkers(count: number, module: WebAssembly.Module, memory: WebAssembly.Memory, control: SharedArrayBuffer): Promise<unknown[]> {
   return Promise.all(Array.from({ length: count }, () => new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./sgemmWorker.ts', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('./poolWorker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = resolve;
-    worker.onerror = (event) => reject(new Error(`sgemm worker: ${event.message}`));
+    worker.onerror = (event) => reject(new Error(`kernel pool worker: ${event.message}`));
     worker.postMessage({ module, memory, control });
   })));
 }
@@ -30,7 +30,7 @@ export async function createPageBackend(): Promise<{ backend: Backend; threads: 
       const memory = createSharedMemory();
       const control = createControl();
       await startWorkers(threads - 1, module, memory, control);
-      return { backend: instantiateWasmBackend(module, { memory, pool: threads > 1 ? sgemmPool(control, threads) : undefined }), threads };
+      return { backend: instantiateWasmBackend(module, { memory, pool: threads > 1 ? kernelPool(control, threads) : undefined }), threads };
     } catch (error) {
       console.warn(`zerograd: one thread (${(error as Error).message})`);
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
-import { Generator, randn, referenceBackend, setBackend } from '../../src/index.js';
+import { Generator, arenaStep, randn, referenceBackend, setBackend } from '../../src/index.js';
 import { assertClose } from '../helpers.js';
 
 const wasm = createWasmBackend();
@@ -75,15 +75,24 @@ describe('WebAssembly SIMD backend', () => {
     assert.equal(wasm.gather, referenceBackend.gather);
   });
 
-  test('threads split large products by column panels: 1, 2 and 3 threads give bit-identical results', () => {
+  test('threads split large products and elementwise functions: 1, 2 and 3 threads give bit-identical results', () => {
     const g = new Generator(11);
     const a = randn([150, 96], { generator: g });
     const b = randn([96, 230], { generator: g });
     const heads = randn([2, 3, 70, 64], { generator: g });
+    // Enough elements (and not a multiple of four) for GELU and its gradient to be split across threads.
+    const activations = randn([70_001], { generator: g });
     const results = [1, 2, 3].map((threads) => {
       const previous = setBackend(createWasmBackend({ threads }));
       try {
-        return [a.matmul(b), a.matmul(b.T.contiguous().T), heads.matmul(heads.transpose(-2, -1))].map((t) => t.toFlatArray());
+        const products = [a.matmul(b), a.matmul(b.T.contiguous().T), heads.matmul(heads.transpose(-2, -1))].map((t) => t.toFlatArray());
+        const gelu = arenaStep(() => {
+          const x = activations.detach().requiresGrad_();
+          const y = x.gelu().tanh();
+          y.backward(y.detach());
+          return [y.toFlatArray(), x.grad!.toFlatArray()];
+        });
+        return [...products, ...gelu];
       } finally {
         setBackend(previous);
       }

@@ -2,19 +2,14 @@ import type { Backend, MatmulSpec } from '../backend.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { noScratch, referenceBackend } from '../reference/index.js';
 import { WasmArena } from './arena.js';
+import type { KernelPool } from './kernelPool.js';
 import { type RowKernelExports, rowKernels } from './kernels.js';
-
-/** Splits one sgemm's column panels between the calling thread and worker threads on the same memory. */
-export interface SgemmPool {
-  threads: number;
-  sgemm(a: number, b: number, c: number, M: number, N: number, K: number, local: (panelStart: number, panelEnd: number) => void): void;
-}
 
 export interface WasmBackendOptions {
   /** A shared memory to instantiate on (the kernels built with --sharedMemory import one). */
   memory?: WebAssembly.Memory;
-  /** Threads that take part in large matrix products, on that same memory. */
-  pool?: SgemmPool;
+  /** Threads that take part in large kernels (matrix products, elementwise functions), on that same memory. */
+  pool?: KernelPool;
 }
 
 interface KernelExports extends RowKernelExports {
@@ -27,6 +22,8 @@ interface KernelExports extends RowKernelExports {
 const HEAP_START = 65536;
 /** Multiply-adds below which waking other threads costs more than it saves. */
 const PARALLEL_WORK = 1 << 21;
+/** Claims per thread a product is cut into: enough to even out a slow or late thread, few enough to keep A's block in cache. */
+const CLAIMS_PER_THREAD = 4;
 /** Rows of A per micro-panel, as assembly/sgemm.ts's MR. */
 const MR = 6;
 
@@ -93,7 +90,7 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssemb
       }
       const cAt = direct ? out.byteOffset + 4 * p * M * N : cStaging;
       if (pool && panels >= 2 * pool.threads && M * N * K >= PARALLEL_WORK) {
-        pool.sgemm(aAt, bAt, cAt, M, N, K, (start, end) => kernels.sgemm(aAt, bAt, cAt, M, N, K, start, end));
+        pool.run({ kind: 'sgemm', args: [aAt, bAt, cAt, M, N, K], items: panels, chunk: Math.ceil(panels / (pool.threads * CLAIMS_PER_THREAD)) }, kernels);
       } else {
         kernels.sgemm(aAt, bAt, cAt, M, N, K, 0, panels);
       }
@@ -104,7 +101,7 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssemb
 
   return {
     ...referenceBackend,
-    ...rowKernels(arena, kernels),
+    ...rowKernels(arena, kernels, pool),
     name: 'wasm-simd',
     matmul,
     // Outside a scratch region (and on an unshared memory, where none opens) the arena allocates JS arrays.

@@ -4,11 +4,10 @@ import { ERF_TABLE } from '../reference/erf.js';
 import { referenceBackend } from '../reference/index.js';
 import { isContiguousRun } from '../reference/strided.js';
 import type { WasmArena } from './arena.js';
+import type { KernelPool, PoolJob, PoolKernels } from './kernelPool.js';
 
 /** The exports of assembly/elementwise.ts and assembly/rows.ts (addresses are byte offsets). */
-export interface RowKernelExports {
-  unary(op: number, x: number, out: number, n: number, p: number, table: number): void;
-  unaryBackward(op: number, x: number, y: number, g: number, out: number, n: number, p: number, table: number): void;
+export interface RowKernelExports extends PoolKernels {
   binary(op: number, ndim: number, layout: number, a: number, b: number, out: number): void;
   copyStrided(ndim: number, layout: number, src: number, dst: number): void;
   softmax(x: number, rows: number, cols: number, out: number, log: boolean): void;
@@ -35,6 +34,10 @@ const UNARY_CODES: Partial<Record<UnaryOp | 'powScalar', number>> = {
 const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
 
 type FourByte = Float32Array | Int32Array;
+/** Elements below which an elementwise kernel stays on one thread (waking another costs tens of microseconds). */
+const PARALLEL_ELEMENTS = 1 << 16;
+/** Claims per thread, so that a late or slow thread takes less. */
+const CLAIMS_PER_THREAD = 4;
 const isF32 = (s: Storage | null): s is Float32Array => s instanceof Float32Array;
 
 /**
@@ -43,7 +46,7 @@ const isF32 = (s: Storage | null): s is Float32Array => s instanceof Float32Arra
  * when that costs less than the kernel (a bias, a LayerNorm gain), otherwise the reference kernel runs on
  * the same arrays. Outside arenaStep every kernel is the reference one.
  */
-export function rowKernels(arena: WasmArena, kernels: RowKernelExports): Partial<Backend> {
+export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: KernelPool): Partial<Backend> {
   const tableAt = arena.block(ERF_TABLE.byteLength);
   new Float64Array(arena.view().buffer, tableAt, ERF_TABLE.length).set(ERF_TABLE);
 
@@ -94,6 +97,13 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports): Partial
 
   const positive = (v: StridedView) => v.strides.every((s) => s >= 0);
 
+  /** An elementwise kernel over n elements: split across the pool when there is enough of it. */
+  function elementwise(job: Omit<PoolJob, 'items' | 'chunk'>, n: number, local: () => void): void {
+    if (!pool || n < PARALLEL_ELEMENTS) return local();
+    // Chunks of whole four-lane vectors, so the vector loops cover the same elements on any thread count.
+    pool.run({ ...job, items: n, chunk: 4 * Math.ceil(n / (4 * pool.threads * CLAIMS_PER_THREAD)) }, kernels);
+  }
+
   return {
     unary(op, x, out, scalar = 0) {
       const code = UNARY_CODES[op];
@@ -101,7 +111,9 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports): Partial
         referenceBackend.unary(op, x, out, scalar);
         return;
       }
-      kernels.unary(code, address(x), out.byteOffset, out.length, scalar, tableAt);
+      const xAt = address(x);
+      elementwise({ kind: 'unary', args: [code, xAt, out.byteOffset, tableAt], scalar }, out.length,
+        () => kernels.unary(code, xAt, out.byteOffset, out.length, scalar, tableAt));
       giveBack();
     },
     unaryBackward(op, x, y, g, out, scalar = 0) {
@@ -110,7 +122,9 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports): Partial
         referenceBackend.unaryBackward(op, x, y, g, out, scalar);
         return;
       }
-      kernels.unaryBackward(code, address(x as Float32Array), address(y as Float32Array), address(g as Float32Array), out.byteOffset, out.length, scalar, tableAt);
+      const [xAt, yAt, gAt] = [x, y, g].map((s) => address(s as Float32Array));
+      elementwise({ kind: 'unaryBackward', args: [code, xAt, yAt, gAt, out.byteOffset, tableAt], scalar }, out.length,
+        () => kernels.unaryBackward(code, xAt, yAt, gAt, out.byteOffset, out.length, scalar, tableAt));
       giveBack();
     },
     binary(op, shape, a, b, out) {

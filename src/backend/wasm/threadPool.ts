@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { SgemmPool } from './backend.js';
-import { type SgemmWorkerData, createControl, sgemmPool } from './sgemmPool.js';
+import { type KernelPool, type PoolWorkerData, createControl, kernelPool } from './kernelPool.js';
 
 /** Threads to use: ZEROGRAD_THREADS when set, else the machine's cores. */
 export function threadCount(): number {
@@ -16,11 +15,11 @@ export function threadCount(): number {
  * The pool in Node: `threads - 1` worker_threads. They block in Atomics.wait between jobs and are
  * unref'd, so an idle pool neither burns a core nor keeps the process alive.
  */
-export function createSgemmPool(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number): SgemmPool {
+export function createKernelPool(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number): KernelPool {
   const control = createControl();
   for (let index = 0; index < threads - 1; index++) {
-    const data: SgemmWorkerData = { module, memory, control };
-    new Worker(new URL('./sgemmWorker.js', import.meta.url), { workerData: data }).unref();
+    const data: PoolWorkerData = { module, memory, control };
+    new Worker(new URL('./poolWorker.js', import.meta.url), { workerData: data }).unref();
   }
-  return sgemmPool(control, threads);
+  return kernelPool(control, threads);
 }
