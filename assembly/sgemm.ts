@@ -137,6 +137,10 @@ function packDepths(from: usize, to: usize, d0: i32, d1: i32, countStep: i32, de
       // A full group of B's columns in a row-major B: eight consecutive floats.
       v128.store(out, v128.load(base));
       v128.store(out, v128.load(base, 16), 16);
+    } else if (width === 6 && filled === 6 && countStep === 1) {
+      // A full micro-panel of a transposed A: six consecutive floats, as four and two.
+      v128.store(out, v128.load(base));
+      store<u64>(out, load<u64>(base, 16), 16);
     } else {
       for (let i = 0; i < width; i++) store<f32>(out + (<usize>i << 2), i < filled ? load<f32>(base + (<usize>(i * countStep) << 2)) : 0);
     }
