@@ -107,4 +107,9 @@ for (const c of STEPS) {
   console.log(`| ${c.label} | ${times.map(cell).join(' | ')} |${peers.map((p) => ` ${cell(p.steps[c.label])} |`).join('')}${compared.map((p) => ` ${ratio(p)} |`).join('')}`);
 }
 
-console.log(`\npeak resident memory of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+const arenas = columns.filter((c) => c.backend.memoryInUse).map((c) => `${c.label} ${(c.backend.memoryInUse!() / 2 ** 20).toFixed(0)} MiB`);
+console.log(`\npeak resident memory of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (it holds every model; the WebAssembly arenas' high-water marks: ${arenas.join(', ')})`);
+// A training run is one model in one process: the largest step again, alone, as `zerograd gpt train` would run it.
+const largest = STEPS[STEPS.length - 1];
+const alone = spawnSync(process.execPath, [fileURLToPath(new URL('./step.js', import.meta.url)), largest.label], { encoding: 'utf8' });
+console.log(`in a fresh process: ${alone.status === 0 ? alone.stdout.trim() : `failed (${alone.stderr.trim().split('\n').pop()})`}`);

@@ -11,4 +11,5 @@ const chosen = stepCases(false).find((c) => c.label.includes(wanted));
 if (!chosen) throw new Error(`no benchmark case matches '${wanted}': ${stepCases(false).map((c) => c.label).join('; ')}`);
 setBackend(createWasmBackend());
 const s = seconds(stepFunction(chosen), chosen.repeats);
-console.log(`${chosen.label}: ${(s * 1000).toFixed(1)} ms/step (${(chosen.tokens / s).toFixed(0)} tokens/s)`);
+const rss = process.resourceUsage().maxRSS / 1024;
+console.log(`${chosen.label}: ${(s * 1000).toFixed(1)} ms/step (${(chosen.tokens / s).toFixed(0)} tokens/s), peak resident memory ${rss.toFixed(0)} MiB`);

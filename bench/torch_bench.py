@@ -13,11 +13,16 @@ import torch.nn.functional as F
 
 
 def timed(fn, repeats):
-    fn()
-    start = time.perf_counter()
-    for _ in range(repeats):
+    """As bench/timing.ts: warm up for two calls and 0.5 s, then time >= repeats calls and >= 1 s."""
+    warmup, calls = time.perf_counter(), 0
+    while calls < 2 or time.perf_counter() - warmup < 0.5:
         fn()
-    return (time.perf_counter() - start) / repeats
+        calls += 1
+    start, calls = time.perf_counter(), 0
+    while calls < repeats or time.perf_counter() - start < 1.0:
+        fn()
+        calls += 1
+    return (time.perf_counter() - start) / calls
 
 
 def sgemm(n, repeats):
