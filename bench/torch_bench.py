@@ -12,17 +12,21 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
-def timed(fn, repeats):
-    """As bench/timing.ts: warm up for two calls and 0.5 s, then time >= repeats calls and >= 1 s."""
+def timed(fn, repeats, rounds=3):
+    """As bench/timing.ts: warm up for two calls and 0.5 s, then the fastest of three rounds, each the mean
+    over >= repeats / 3 calls and >= 0.33 s."""
     warmup, calls = time.perf_counter(), 0
     while calls < 2 or time.perf_counter() - warmup < 0.5:
         fn()
         calls += 1
-    start, calls = time.perf_counter(), 0
-    while calls < repeats or time.perf_counter() - start < 1.0:
-        fn()
-        calls += 1
-    return (time.perf_counter() - start) / calls
+    best = float('inf')
+    for _ in range(rounds):
+        start, calls = time.perf_counter(), 0
+        while calls < -(-repeats // rounds) or time.perf_counter() - start < 1.0 / rounds:
+            fn()
+            calls += 1
+        best = min(best, (time.perf_counter() - start) / calls)
+    return best
 
 
 def sgemm(n, repeats):

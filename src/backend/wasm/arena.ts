@@ -1,3 +1,4 @@
+import type { ScratchRegion } from '../backend.js';
 import { type DType, type Storage, allocStorage } from '../../tensor/dtype.js';
 
 const PAGE = 65536;
@@ -10,12 +11,8 @@ interface Region {
   allocations: number;
 }
 
-/** What the backend's scratch regions are made of (see ScratchRegion). */
-export interface ArenaRegion {
-  mark(): number;
-  recycle(storage: Storage, since: number): boolean;
-  close(): void;
-}
+/** A scratch region as the arena serves it (the backend adds `holds`). */
+export type ArenaRegion = Omit<ScratchRegion, 'holds'>;
 
 /**
  * Storage inside a WebAssembly memory, handed out by size and reused. A training step allocates the same

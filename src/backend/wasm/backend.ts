@@ -2,7 +2,7 @@ import type { Backend, MatmulSpec } from '../backend.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { noScratch, referenceBackend } from '../reference/index.js';
 import { WasmArena } from './arena.js';
-import type { KernelPool } from './kernelPool.js';
+import { type KernelPool, claimSize } from './kernelPool.js';
 import { type RowKernelExports, rowKernels } from './kernels.js';
 
 export interface WasmBackendOptions {
@@ -22,8 +22,6 @@ interface KernelExports extends RowKernelExports {
 const HEAP_START = 65536;
 /** Multiply-adds below which waking other threads costs more than it saves. */
 const PARALLEL_WORK = 1 << 21;
-/** Claims per thread a product is cut into: enough to even out a slow or late thread, few enough to keep A's block in cache. */
-const CLAIMS_PER_THREAD = 4;
 /** Rows of A per micro-panel, as assembly/sgemm.ts's MR. */
 const MR = 6;
 
@@ -39,8 +37,9 @@ function storedExtent(rows: number, cols: number, transposed: boolean, ld: numbe
  * panels of B, blocked over K and M), laid out by the packPanels kernel, which also resolves transposed
  * and strided views. On a shared memory, tensors made inside arenaStep live in the kernels' memory
  * (src/backend/wasm/arena.ts): products read and write them in place, and the elementwise, softmax,
- * cross-entropy, LayerNorm, reduction and embedding kernels of assembly/ run on them
- * (src/backend/wasm/kernels.ts). Everything else is the reference backend's.
+ * cross-entropy, LayerNorm, reduction, embedding and optimizer kernels of assembly/ run on them
+ * (src/backend/wasm/kernels.ts). Large products and elementwise functions are split across `pool`.
+ * Everything else is the reference backend's.
  */
 export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssembly.Module, { memory, pool }: WasmBackendOptions = {}): Backend {
   const module = wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm);
@@ -89,8 +88,10 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssemb
         packedB = spec.bOffsets[p];
       }
       const cAt = direct ? out.byteOffset + 4 * p * M * N : cStaging;
+      // A small product calls the kernel directly: building a job for it costs microseconds, and a head's
+      // attention product is a few microseconds of work.
       if (pool && panels >= 2 * pool.threads && M * N * K >= PARALLEL_WORK) {
-        pool.run({ kind: 'sgemm', args: [aAt, bAt, cAt, M, N, K], items: panels, chunk: Math.ceil(panels / (pool.threads * CLAIMS_PER_THREAD)) }, kernels);
+        pool.run({ kind: 'sgemm', args: [aAt, bAt, cAt, M, N, K], items: panels, chunk: claimSize(panels, pool.threads) }, kernels);
       } else {
         kernels.sgemm(aAt, bAt, cAt, M, N, K, 0, panels);
       }

@@ -27,6 +27,13 @@ export interface KernelPool {
   run(job: PoolJob, kernels: PoolKernels): void;
 }
 
+/** Claims per thread a job is cut into: enough to even out a slow or late thread, few enough to keep caches warm. */
+const CLAIMS_PER_THREAD = 4;
+
+/** Items per claim for a job of `items` on `threads`, a multiple of `unit`. */
+export const claimSize = (items: number, threads: number, unit = 1): number =>
+  unit * Math.ceil(items / (unit * threads * CLAIMS_PER_THREAD));
+
 const KINDS = ['sgemm', 'unary', 'unaryBackward'] as const;
 const ARGS = 6;
 /**

@@ -4,7 +4,7 @@ import { ERF_TABLE } from '../reference/erf.js';
 import { referenceBackend } from '../reference/index.js';
 import { isContiguousRun } from '../reference/strided.js';
 import type { WasmArena } from './arena.js';
-import type { KernelPool, PoolJob, PoolKernels } from './kernelPool.js';
+import { type KernelPool, type PoolJob, type PoolKernels, claimSize } from './kernelPool.js';
 
 /** The exports of assembly/elementwise.ts and assembly/rows.ts (addresses are byte offsets). */
 export interface RowKernelExports extends PoolKernels {
@@ -36,8 +36,7 @@ const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2
 type FourByte = Float32Array | Int32Array;
 /** Elements below which an elementwise kernel stays on one thread (waking another costs tens of microseconds). */
 const PARALLEL_ELEMENTS = 1 << 16;
-/** Claims per thread, so that a late or slow thread takes less. */
-const CLAIMS_PER_THREAD = 4;
+
 const isF32 = (s: Storage | null): s is Float32Array => s instanceof Float32Array;
 
 /**
@@ -97,11 +96,14 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: K
 
   const positive = (v: StridedView) => v.strides.every((s) => s >= 0);
 
-  /** An elementwise kernel over n elements: split across the pool when there is enough of it. */
-  function elementwise(job: Omit<PoolJob, 'items' | 'chunk'>, n: number, local: () => void): void {
+  /**
+   * An elementwise kernel over n elements: split across the pool when there is enough of it, else `local`
+   * (the kernel called directly: building a job costs microseconds, more than a small kernel takes).
+   */
+  function elementwise(job: () => Omit<PoolJob, 'items' | 'chunk'>, n: number, local: () => void): void {
     if (!pool || n < PARALLEL_ELEMENTS) return local();
     // Chunks of whole four-lane vectors, so the vector loops cover the same elements on any thread count.
-    pool.run({ ...job, items: n, chunk: 4 * Math.ceil(n / (4 * pool.threads * CLAIMS_PER_THREAD)) }, kernels);
+    pool.run({ ...job(), items: n, chunk: claimSize(n, pool.threads, 4) }, kernels);
   }
 
   return {
@@ -112,7 +114,7 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: K
         return;
       }
       const xAt = address(x);
-      elementwise({ kind: 'unary', args: [code, xAt, out.byteOffset, tableAt], scalar }, out.length,
+      elementwise(() => ({ kind: 'unary', args: [code, xAt, out.byteOffset, tableAt], scalar }), out.length,
         () => kernels.unary(code, xAt, out.byteOffset, out.length, scalar, tableAt));
       giveBack();
     },
@@ -123,7 +125,7 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: K
         return;
       }
       const [xAt, yAt, gAt] = [x, y, g].map((s) => address(s as Float32Array));
-      elementwise({ kind: 'unaryBackward', args: [code, xAt, yAt, gAt, out.byteOffset, tableAt], scalar }, out.length,
+      elementwise(() => ({ kind: 'unaryBackward', args: [code, xAt, yAt, gAt, out.byteOffset, tableAt], scalar }), out.length,
         () => kernels.unaryBackward(code, xAt, yAt, gAt, out.byteOffset, out.length, scalar, tableAt));
       giveBack();
     },

@@ -7,8 +7,11 @@ import { Tensor } from '../tensor.js';
 import { type Operand, where } from './elementwise.js';
 import { squeeze, unsqueeze } from './view.js';
 
-/** Dense int32 indices with negatives wrapped, failing on the first value outside [-size, size). */
-function checkedIndices(op: string, indices: Tensor, size: number, what: string): Int32Array {
+/**
+ * Dense int32 indices with negatives wrapped, failing on the first value outside [-size, size); `what` names
+ * the indexed dim in that error and is only built then.
+ */
+function checkedIndices(op: string, indices: Tensor, size: number, what: () => string): Int32Array {
   if (indices.dtype !== 'int32') throw new ZerogradError(op, `indices must be an int32 tensor, got ${indices.dtype}`);
   const raw = indices.denseData() as Int32Array;
   let wrapped: Int32Array | null = null;
@@ -16,7 +19,7 @@ function checkedIndices(op: string, indices: Tensor, size: number, what: string)
     const v = raw[i];
     if (v >= 0 && v < size) continue;
     if (v < -size || v >= size) {
-      throw new ZerogradError(op, `index ${v} at position ${i} is out of range for ${what} of size ${size}`);
+      throw new ZerogradError(op, `index ${v} at position ${i} is out of range for ${what()} of size ${size}`);
     }
     wrapped ??= Int32Array.from(raw);
     wrapped[i] = v + size;
@@ -27,7 +30,7 @@ function checkedIndices(op: string, indices: Tensor, size: number, what: string)
 /** x[indices] along dim 0: the embedding lookup `C[X]`; the output shape is indices.shape + x.shape[1:]. */
 export const index = defineOp('index', true, (x: Tensor, indices: Tensor): Tensor => {
   if (x.ndim === 0) throw new ZerogradError('index', 'cannot index a 0-d tensor');
-  const ids = checkedIndices('index', indices, x.shape[0], `dim 0 of shape ${fmtShape(x.shape)}`);
+  const ids = checkedIndices('index', indices, x.shape[0], () => `dim 0 of shape ${fmtShape(x.shape)}`);
   const rowSize = numel(x.shape.slice(1));
   const out = backend().empty(x.dtype, ids.length * rowSize);
   backend().indexSelect(x.denseData(), rowSize, ids, out);
@@ -46,7 +49,7 @@ export const gather = defineOp('gather', true, (x: Tensor, dim: number, indices:
   if (!sameOtherDims) {
     throw new ZerogradError('gather', `index shape ${fmtShape(indices.shape)} must match input shape ${fmtShape(x.shape)} in every dim but ${axis}`);
   }
-  const ids = checkedIndices('gather', indices, x.shape[axis], `dim ${axis} of shape ${fmtShape(x.shape)}`);
+  const ids = checkedIndices('gather', indices, x.shape[axis], () => `dim ${axis} of shape ${fmtShape(x.shape)}`);
   const outer = numel(x.shape.slice(0, axis));
   const inner = numel(x.shape.slice(axis + 1));
   const n = x.shape[axis];
@@ -92,7 +95,7 @@ export const triu = defineOp('triu', true, (x: Tensor, diagonal = 0): Tensor => 
 
 /** float32 one-hot rows for integer class ids; the output shape is indices.shape + [numClasses]. */
 export const oneHot = defineOp('oneHot', false, (indices: Tensor, numClasses: number): Tensor => {
-  const ids = checkedIndices('oneHot', indices, numClasses, `${numClasses} classes`);
+  const ids = checkedIndices('oneHot', indices, numClasses, () => `${numClasses} classes`);
   const out = new Float32Array(ids.length * numClasses);
   ids.forEach((id, i) => (out[i * numClasses + id] = 1));
   return Tensor.fromStorage(out, [...indices.shape, numClasses]);
