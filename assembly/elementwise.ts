@@ -240,10 +240,10 @@ function binaryRow(op: i32, a: usize, as: i32, b: usize, bs: i32, out: usize, co
   }
 }
 
-/**
- * Layout of the i32 block strided kernels read: the shape, the first operand's strides, the second's
- * (elements; 0 on broadcast dims), then ndim counters and two byte addresses this walk keeps as it goes.
- */
+// The strided kernels read an i32 `layout` block: the shape, the first operand's strides, the second's
+// (elements; 0 on broadcast dims), then room for ndim counters and the two row starts the walk keeps.
+
+/** Starts a walk over the rows (last axis) of the layout's shape at `first` and `second`; returns the row count. */
 @inline
 function rowCount(ndim: i32, layout: usize, first: usize, second: usize): i32 {
   const counter = layout + (<usize>(3 * ndim) << 2);

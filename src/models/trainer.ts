@@ -1,9 +1,9 @@
 import type { Checkpoint } from '../io/checkpoint.js';
 import type { Module } from '../nn/module.js';
 import { clipGradNorm } from '../optim/clip.js';
-import { arenaStep } from '../tensor/arena.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Schedule } from '../optim/schedule.js';
+import { arenaStep } from '../tensor/arena.js';
 import type { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 
