@@ -99,3 +99,13 @@ export function viewStrides(shape: readonly number[], strides: readonly number[]
   }
   return viewDim === -1 ? out : null;
 }
+
+/** True when elements of `shape` laid out with `strides` are row-major without gaps from wherever they start. */
+export function isContiguousRun(shape: readonly number[], strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    if (shape[axis] !== 1 && strides[axis] !== expected) return false;
+    expected *= shape[axis];
+  }
+  return true;
+}

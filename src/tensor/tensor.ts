@@ -11,7 +11,7 @@ import { matmul } from './ops/matmul.js';
 import * as red from './ops/reduce.js';
 import * as sm from './ops/softmax.js';
 import * as vw from './ops/view.js';
-import { contiguousStrides, numel } from './shape.js';
+import { contiguousStrides, isContiguousRun, numel } from './shape.js';
 
 type Operand = Tensor | number;
 export type NestedArray = number | NestedArray[];
@@ -68,12 +68,7 @@ export class Tensor {
 
   /** True when the elements are laid out row-major without gaps (the offset may be non-zero). */
   isContiguous(): boolean {
-    let expected = 1;
-    for (let axis = this.ndim - 1; axis >= 0; axis--) {
-      if (this.shape[axis] !== 1 && this.strides[axis] !== expected) return false;
-      expected *= this.shape[axis];
-    }
-    return true;
+    return isContiguousRun(this.shape, this.strides);
   }
 
   /** The elements in row-major order as an array starting at 0: shared when possible, copied otherwise. */

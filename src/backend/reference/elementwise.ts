@@ -1,7 +1,8 @@
 import type { BinaryOp, StridedView, UnaryOp } from '../backend.js';
 import type { Storage } from '../../tensor/dtype.js';
+import { isContiguousRun } from '../../tensor/shape.js';
 import { erf } from './erf.js';
-import { forEachRow, isContiguousRun, isDense, lastAxis } from './strided.js';
+import { forEachRow, isDense, lastAxis } from './strided.js';
 
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);

@@ -1,3 +1,5 @@
+import { isContiguousRun } from '../../tensor/shape.js';
+
 /**
  * Walks every row (last axis) of `shape`, handing the callback each view's element offset at the
  * row's start. Strided kernels use this so their inner loop runs over a single axis with fixed strides.
@@ -42,14 +44,4 @@ export function lastAxis(shape: readonly number[], views: readonly { strides: re
 
 export function isDense(shape: readonly number[], strides: readonly number[], offset: number): boolean {
   return offset === 0 && isContiguousRun(shape, strides);
-}
-
-/** True when the elements are row-major without gaps from wherever they start. */
-export function isContiguousRun(shape: readonly number[], strides: readonly number[]): boolean {
-  let expected = 1;
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    if (shape[axis] !== 1 && strides[axis] !== expected) return false;
-    expected *= shape[axis];
-  }
-  return true;
 }

@@ -1,8 +1,8 @@
 import type { Backend, BinaryOp, ReduceOp, StridedView, UnaryOp } from '../backend.js';
 import type { Storage } from '../../tensor/dtype.js';
+import { isContiguousRun } from '../../tensor/shape.js';
 import { ERF_TABLE } from '../reference/erf.js';
 import { referenceBackend } from '../reference/index.js';
-import { isContiguousRun } from '../reference/strided.js';
 import type { WasmArena } from './arena.js';
 import { type KernelPool, type PoolJob, type PoolKernels, claimSize } from './kernelPool.js';
 
