@@ -4,6 +4,8 @@ import { type DType, type Storage, allocStorage } from '../../tensor/dtype.js';
 const PAGE = 65536;
 /** Blocks start on 16-byte boundaries so SIMD kernels can load whole lanes. */
 const ALIGN = 16;
+/** The size of the block that holds `bytes` (what the free lists are keyed by). */
+const blockSize = (bytes: number) => Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
 
 /** A scratch region's blocks by address, each with its allocation's serial number in the region. */
 interface Region {
@@ -46,7 +48,7 @@ export class WasmArena {
 
   /** A block of at least `bytes`, from one freed at that size or from the top (growing the memory). */
   block(bytes: number): number {
-    const size = Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
+    const size = blockSize(bytes);
     const reused = this.free.get(size)?.pop();
     const at = reused ?? this.top;
     if (reused === undefined) {
@@ -59,7 +61,7 @@ export class WasmArena {
 
   /** Gives a block back for reuse. */
   release(at: number, bytes: number): void {
-    const size = Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
+    const size = blockSize(bytes);
     const list = this.free.get(size);
     if (list) list.push(at);
     else this.free.set(size, [at]);
