@@ -1,9 +1,9 @@
-// Shared by the lesson scripts: a fast mode for the test that runs them, and where course data lives.
+// Shared by the lesson scripts: a fast mode for the test that runs them, and the course data they read.
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultNames } from '../src/data/defaultNames.js';
-import { readLines } from '../src/data/lines.js';
+import { corpusPath } from '../src/data/corpora.js';
+import { readLines, readTextFile } from '../src/data/lines.js';
 
 /** `--fast` shrinks every loop so the whole lesson runs in seconds (the example test uses it). */
 export const fast = process.argv.includes('--fast');
@@ -14,16 +14,10 @@ const repoRoot = (() => {
   return dir;
 })();
 
-/** A file from the course data beside the project (../shared/data), if it is there. */
-export function courseData(file: string): string | null {
-  const path = resolve(repoRoot, '..', 'shared', 'data', file);
-  return existsSync(path) ? path : null;
-}
+/** The lectures' 32,032 names (data/names.txt, shipped with the package). */
+export const names = (): string[] => readLines(corpusPath('names.txt'));
 
-/** names.txt when available, else the embedded names corpus. */
-export function names(): string[] {
-  const path = courseData('names.txt');
-  return path ? readLines(path) : defaultNames();
-}
+/** Tiny Shakespeare (data/tinyshakespeare.txt, shipped with the package). */
+export const shakespeare = (): string => readTextFile(corpusPath('tinyshakespeare.txt'));
 
 export const runsDir = join(repoRoot, 'runs', 'examples');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Generator, Tensor, randn, tensor } from '../src/index.js';
 
@@ -15,8 +15,8 @@ export function projectRoot(): string {
   return dir;
 }
 
-/** ../shared/data beside the project, where the course data sets live. */
-export const sharedData = (file: string): string => resolve(projectRoot(), '..', 'shared', 'data', file);
+/** A corpus shipped in data/ (names.txt, tinyshakespeare.txt). */
+export { corpusPath } from '../src/data/corpora.js';
 
 /** allclose: |actual - expected| <= atol + rtol * |expected| element by element, naming the first failure. */
 export function assertClose(actual: ArrayLike<number> | number, expected: ArrayLike<number> | number,

@@ -8,6 +8,7 @@ export default defineConfig({
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },
+  // Beside dist/, which `npm run build` empties, so rebuilding the library keeps the page.
   // The SpamAssassin corpus is one 34 MB chunk, loaded only when the sentiment recipe runs without a file.
-  build: { outDir: '../dist/web', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 40_000 },
+  build: { outDir: '../dist-web', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 40_000 },
 });

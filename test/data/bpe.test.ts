@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { BPETokenizer } from '../../src/data/bpeTokenizer.js';
-import { sharedData } from '../helpers.js';
+import { corpusPath } from '../helpers.js';
 
-const corpus = readFileSync(sharedData('tinyshakespeare.txt'), 'utf8').slice(0, 50_000);
+const corpus = readFileSync(corpusPath('tinyshakespeare.txt'), 'utf8').slice(0, 50_000);
 
 describe('byte-level BPE (GPT-2 compatible)', () => {
   const trained = BPETokenizer.train(corpus, 200);

@@ -8,13 +8,13 @@ import { buildContextDataset } from '../../src/data/contextDataset.js';
 import { defaultNames } from '../../src/data/defaultNames.js';
 import { readLines } from '../../src/data/lines.js';
 import { splitItems } from '../../src/data/split.js';
-import { sharedData } from '../helpers.js';
+import { corpusPath } from '../helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'zerograd-data-'));
 
 describe('data', () => {
   test('names.txt gives the lecture vocabulary: 27 symbols with "." at 0', () => {
-    const words = readLines(sharedData('names.txt'));
+    const words = readLines(corpusPath('names.txt'));
     assert.equal(words.length, 32033);
     const tokenizer = CharTokenizer.forItems(words);
     assert.equal(tokenizer.vocabSize, 27);

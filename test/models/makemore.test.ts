@@ -14,9 +14,9 @@ import {
 } from '../../src/models/makemore/recipe.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { trainLoop } from '../../src/models/trainer.js';
-import { sharedData } from '../helpers.js';
+import { corpusPath } from '../helpers.js';
 
-const words = readLines(sharedData('names.txt'));
+const words = readLines(corpusPath('names.txt'));
 const tokenizer = CharTokenizer.forItems(words);
 const vocab = [...tokenizer.itos];
 
