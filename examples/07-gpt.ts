@@ -1,20 +1,19 @@
-// Lesson 7: a GPT from scratch on Tiny Shakespeare (or the embedded names when the course data is absent).
-import { readFileSync } from 'node:fs';
+// Lesson 7: a GPT from scratch on Tiny Shakespeare.
 import { Generator, tensor } from '../src/index.js';
 import { CharTokenizer } from '../src/data/charTokenizer.js';
 import { splitTokens } from '../src/data/textDataset.js';
 import { generate } from '../src/models/gpt/generate.js';
 import { lectureGPTConfig } from '../src/models/gpt/gpt.js';
-import { type GPTTrainConfig, startGPTRun, trainGPT } from '../src/models/gpt/recipe.js';
-import { courseData, fast, names } from './common.js';
+import { GPT_PRESETS, gptTrainConfig, startGPTRun, trainGPT } from '../src/models/gpt/recipe.js';
+import { fast, shakespeare } from './common.js';
 
-const path = courseData('tinyshakespeare.txt');
-const text = path ? readFileSync(path, 'utf8') : `${names().join('\n')}\n`;
+const text = shakespeare();
 const tokenizer = CharTokenizer.forText(text);
 const splits = splitTokens(tokenizer.encode(text));
 console.log(`${text.length} characters, vocabulary ${tokenizer.vocabSize}: ${JSON.stringify(tokenizer.itos.join(''))}`);
 const steps = fast ? 60 : 3000;
-const train: GPTTrainConfig = { steps, batchSize: 32, lr: fast ? 1e-2 : 1e-3, warmupSteps: 10, weightDecay: 0.1, clipNorm: 1, evalEvery: steps / 3, evalIters: 10, seed: 1337 };
+// The lecture's settings: batch 32, a constant learning rate.
+const train = gptTrainConfig(GPT_PRESETS.tiny, { steps, lr: fast ? 1e-2 : 1e-3, warmupSteps: 10, evalEvery: steps / 3, evalIters: 10 });
 const run = startGPTRun(lectureGPTConfig({ vocabSize: tokenizer.vocabSize, blockSize: 8, nEmbd: 32, nHead: 4, nLayer: 3, dropout: 0 }), train);
 console.log(`GPT with ${run.model.numParameters()} parameters`);
 trainGPT(run, splits, train, {

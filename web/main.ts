@@ -56,6 +56,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       break;
     case 'started':
       $('description').textContent = m.description;
+      if (m.prompt !== undefined) $<HTMLInputElement>('prompt').value = m.prompt;
       saveButton.disabled = false;
       break;
     case 'progress':

@@ -12,7 +12,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready'; backend: string }
-  | { type: 'started'; description: string }
+  | { type: 'started'; description: string; /** The attention panel's default prompt, from the model's own text. */ prompt?: string }
   | { type: 'progress'; step: number; steps: number; loss: number; stepsPerSecond: number }
   | { type: 'samples'; title: string; lines: string[] }
   | { type: 'embedding'; title: string; points: LabelledPoint[] }

@@ -18,7 +18,7 @@ import {
 import { generate } from '../src/models/gpt/generate.js';
 import { type GPTConfig, lectureGPTConfig } from '../src/models/gpt/gpt.js';
 import { attentionWeights } from '../src/models/gpt/inspect.js';
-import { GPT_PRESETS, type GPTTrainConfig, gptCheckpoint, startGPTRun } from '../src/models/gpt/recipe.js';
+import { GPT_PRESETS, gptCheckpoint, gptTrainConfig, startGPTRun } from '../src/models/gpt/recipe.js';
 import { tensor } from '../src/tensor/creation.js';
 import { crossEntropy } from '../src/tensor/ops/softmax.js';
 import { Generator } from '../src/tensor/random.js';
@@ -43,6 +43,8 @@ export interface Session {
   embedding(): { title: string; points: LabelledPoint[] };
   /** Only language models over characters have attention to show. */
   attention?(prompt: string, layer: number): { tokens: string[]; weights: number[][][]; layers: number };
+  /** A context window of the model's own held-out text: the attention panel's default prompt. */
+  examplePrompt?: string;
   checkpoint(): Checkpoint;
 }
 
@@ -85,10 +87,7 @@ export function gptSession(text: string, preset: 'tiny' | 'small', steps: number
   const tokenizer = saved ? new CharTokenizer(saved.config.vocab as string[]) : CharTokenizer.forText(text);
   const config: GPTConfig = saved ? (saved.config.model as GPTConfig)
     : lectureGPTConfig({ vocabSize: tokenizer.vocabSize, blockSize: p.blockSize, nEmbd: p.nEmbd, nHead: p.nHead, nLayer: p.nLayer, dropout: 0 });
-  const train: GPTTrainConfig = {
-    steps, batchSize: p.batchSize, lr: 3e-3, warmupSteps: Math.min(100, Math.floor(steps / 10)), weightDecay: 0.1, clipNorm: 1,
-    evalEvery: steps, evalIters: 10, seed: 1337,
-  };
+  const train = gptTrainConfig({ ...p, schedule: 'cosine' }, { steps, lr: 3e-3, evalEvery: steps, evalIters: 10 });
   // An opened model keeps its vocabulary; characters of the default text outside it are dropped.
   const known = new Set(tokenizer.itos);
   const splits = splitTokens(tokenizer.encode([...text].filter((c) => known.has(c)).join('') || tokenizer.itos.join('').repeat(2 * p.blockSize)));
@@ -109,6 +108,7 @@ export function gptSession(text: string, preset: 'tiny' | 'small', steps: number
       return { title: 'sampled text', lines: tokenizer.decode(out.toFlatArray()).split('\n') };
     },
     embedding: () => ({ title: 'token embedding wte (2 principal components)', points: embeddingPoints(run.model.transformer.wte.weight, tokenizer.itos.map(show)) }),
+    examplePrompt: examplePrompt(tokenizer.decode(splits.val.subarray(0, 4 * config.blockSize)), config.blockSize),
     attention: (prompt, layer) => {
       const ids = tokenizer.encode([...prompt].filter((c) => tokenizer.itos.includes(c)).join('').slice(-config.blockSize) || tokenizer.itos[0]);
       return { tokens: ids.map((id) => show(tokenizer.itos[id])), weights: attentionWeights(run.model, ids, layer), layers: config.nLayer };
@@ -117,11 +117,21 @@ export function gptSession(text: string, preset: 'tiny' | 'small', steps: number
   };
 }
 
+/**
+ * The first whole non-empty line of `text` (a name, a line of verse), cut to `size` characters: a one-line input
+ * cannot hold a newline, and a line is what the model read between them.
+ */
+export function examplePrompt(text: string, size: number): string {
+  const lines = text.split('\n');
+  const line = lines.slice(1).find((l) => l.trim() !== '') ?? lines[0];
+  return line.slice(0, size);
+}
+
 export function sentimentSession(rows: readonly LabelledText[], source: string, steps: number, saved?: SavedModel): Session {
   const splits = splitItems(rows, { seed: 42 });
   const config: TextClassifierConfig = saved ? (saved.config.model as TextClassifierConfig)
     : newTextClassifierConfig({ kind: 'bag', maxLength: 256, nEmbd: 16, nHead: 1, nLayer: 0, dropout: 0 }, splits.train, rows, { maxSize: 20_000 });
-  const train = { steps, batchSize: 32, lr: 3e-3, weightDecay: 0.01, evalEvery: steps, seed: 1337 };
+  const train = { steps, batchSize: 32, lr: 3e-3, weightDecay: 0.01, warmupSteps: Math.min(100, Math.floor(steps / 10)), decaySteps: steps, evalEvery: steps, seed: 1337 };
   const encoded = encodeTexts(config, splits.train.map((r) => r.text));
   const targets = labelIds(splits.train, config.labels, source);
   const run = startSupervisedRun(buildTextClassifier(config, new Generator(train.seed)), train);

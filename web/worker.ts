@@ -89,7 +89,7 @@ async function handle(message: ToWorker): Promise<void> {
     case 'start':
       recipeName = message.recipe;
       session = await createSession(message.recipe, message.text, message.fileName, message.steps);
-      post({ type: 'started', description: session.description });
+      post({ type: 'started', description: session.description, prompt: session.examplePrompt });
       return train(message.steps);
     case 'stop':
       stopRequested = true;
@@ -108,7 +108,7 @@ async function handle(message: ToWorker): Promise<void> {
       const { model, config, step } = parseWeights(new Uint8Array(message.bytes), message.fileName);
       recipeName = recipeOf(config);
       session = await createSession(recipeName, undefined, undefined, Math.max(step, 1), { config, model });
-      post({ type: 'started', description: `opened ${message.fileName} (${recipeName}, trained ${step} steps): ${session.description}` });
+      post({ type: 'started', description: `opened ${message.fileName} (${recipeName}, trained ${step} steps): ${session.description}`, prompt: session.examplePrompt });
       post({ type: 'samples', ...session.samples() });
       post({ type: 'embedding', ...session.embedding() });
       post({ type: 'done', step });

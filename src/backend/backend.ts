@@ -158,7 +158,7 @@ export interface Backend {
    * One AdamW update in place: the moments m, v move towards the gradient and its square, then
    * param = param * decayFactor - stepSize * m / (sqrt(v / correction2) + eps). All four arrays are dense and of one length.
    */
-  adamw(param: Storage, grad: Storage, m: Float32Array, v: Float32Array, step: AdamWStep): void;
+  adamw(param: Storage, grad: Storage, m: Float32Array | Float64Array, v: Float32Array | Float64Array, step: AdamWStep): void;
   /**
    * One SGD update in place (torch.optim.SGD): g = grad + weightDecay * param; with a velocity array,
    * velocity = momentum * velocity + g and g = velocity; then param -= lr * g.

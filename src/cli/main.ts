@@ -2,44 +2,45 @@ import { join } from 'node:path';
 import { setBackend } from '../backend/registry.js';
 import { referenceBackend } from '../backend/reference/index.js';
 import { createWasmBackend } from '../backend/wasm/index.js';
-import { UsageError, parseOptions } from './args.js';
-import { CLASSIFY_USAGE, classifyEval, classifyPredict, classifyTrain } from './classify.js';
-import { DIAGNOSE_USAGE, makemoreDiagnose } from './diagnose.js';
-import { GPT_USAGE, gptSample, gptTrain } from './gpt.js';
-import { MAKEMORE_USAGE, makemoreEval, makemoreSample, makemoreTrain } from './makemore.js';
-import { TAG_USAGE, tagCorpus, tagEval, tagPredict, tagTrain } from './tag.js';
+import { type CommandSpec, UsageError, commandHelp, defineCommand, helpHint, parseOptions } from './args.js';
+import { CLASSIFY_EVAL, CLASSIFY_PREDICT, CLASSIFY_TRAIN, classifyEval, classifyPredict, classifyTrain } from './classify.js';
+import { MAKEMORE_DIAGNOSE, makemoreDiagnose } from './diagnose.js';
+import { GPT_SAMPLE, GPT_TRAIN, gptSample, gptTrain } from './gpt.js';
+import { INFO, info } from './info.js';
+import { GPT_EXPORT, GPT_IMPORT, gptExport, gptImport } from './nanogpt.js';
+import { MAKEMORE_EVAL, MAKEMORE_SAMPLE, MAKEMORE_TRAIN, makemoreEval, makemoreSample, makemoreTrain } from './makemore.js';
+import { TAG_CORPUS, TAG_EVAL, TAG_PREDICT, TAG_TRAIN, tagCorpus, tagEval, tagPredict, tagTrain } from './tag.js';
 
-const USAGE = `zerograd: autograd, tensors and language models from zero.
-
-zerograd demo [--steps N]          train a small GPT on the embedded names corpus and sample from it
-${MAKEMORE_USAGE}
-${DIAGNOSE_USAGE}
-${GPT_USAGE}
-${CLASSIFY_USAGE}
-${TAG_USAGE}`;
+const DEMO = defineCommand({
+  name: 'demo',
+  summary: 'train a small GPT on the embedded names corpus, then sample new names (what `npm start` runs)',
+  options: { steps: { type: 'string', value: 'N', default: '1500', help: 'optimizer steps' } },
+});
 
 /** The README's main job: a small GPT trained on the embedded names corpus, then a sample of new names. */
 function demo(argv: string[]): void {
-  const o = parseOptions('demo', argv, { steps: { type: 'string' } });
-  gptTrain(['--config', 'tiny', '--steps', o.steps ?? '1500', '--lr', '3e-3', '--eval-iters', '20', '--out', join('runs', 'demo'), '--sample-tokens', '300']);
+  const o = parseOptions(DEMO, argv);
+  gptTrain(['--config', 'tiny', '--steps', o.steps ?? '1500', '--lr', '3e-3', '--schedule', 'cosine', '--eval-iters', '20',
+    '--out', join('runs', 'demo'), '--sample-tokens', '300']);
 }
 
-const commands: Record<string, (argv: string[]) => unknown> = {
-  demo,
-  'makemore train': makemoreTrain,
-  'makemore sample': makemoreSample,
-  'makemore eval': makemoreEval,
-  'makemore diagnose': makemoreDiagnose,
-  'gpt train': gptTrain,
-  'gpt sample': gptSample,
-  'classify train': classifyTrain,
-  'classify eval': classifyEval,
-  'classify predict': classifyPredict,
-  'tag train': tagTrain,
-  'tag eval': tagEval,
-  'tag predict': tagPredict,
-  'tag corpus': tagCorpus,
-};
+/** Every command: its spec (options and help) and what runs it. */
+const COMMANDS: [CommandSpec, (argv: string[]) => unknown][] = [
+  [DEMO, demo],
+  [MAKEMORE_TRAIN, makemoreTrain], [MAKEMORE_SAMPLE, makemoreSample], [MAKEMORE_EVAL, makemoreEval], [MAKEMORE_DIAGNOSE, makemoreDiagnose],
+  [GPT_TRAIN, gptTrain], [GPT_SAMPLE, gptSample], [GPT_EXPORT, gptExport], [GPT_IMPORT, gptImport],
+  [CLASSIFY_TRAIN, classifyTrain], [CLASSIFY_EVAL, classifyEval], [CLASSIFY_PREDICT, classifyPredict],
+  [TAG_TRAIN, tagTrain], [TAG_EVAL, tagEval], [TAG_PREDICT, tagPredict], [TAG_CORPUS, tagCorpus],
+  [INFO, info],
+];
+
+const USAGE = [
+  'zerograd: autograd, tensors and language models from zero.',
+  '',
+  ...COMMANDS.map(([spec]) => `  zerograd ${spec.name.padEnd(18)} ${spec.summary}`),
+  '',
+  "Run 'zerograd COMMAND --help' (e.g. 'zerograd gpt train --help') for a command's options and their defaults.",
+].join('\n');
 
 /** The fast backend unless ZEROGRAD_BACKEND=reference asks for the plain TypeScript kernels. */
 function selectBackend(): void {
@@ -51,27 +52,39 @@ function selectBackend(): void {
 
 export function main(argv: string[]): number {
   const [first = 'help', second = ''] = argv;
-  const two = `${first} ${second}`;
-  const [name, rest] = two in commands ? [two, argv.slice(2)] : [first, argv.slice(1)];
-  const command = commands[name];
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(USAGE);
-    return 0;
+  const found = COMMANDS.find(([spec]) => spec.name === `${first} ${second}`) ?? COMMANDS.find(([spec]) => spec.name === first);
+  if (!found) {
+    const group = COMMANDS.filter(([spec]) => spec.name.startsWith(`${first} `));
+    if (['help', '--help', '-h'].includes(first)) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (group.length) {
+      console.error(`error: '${[first, second].join(' ').trim()}' is not a command; '${first}' has: ${group.map(([s]) => s.name.split(' ')[1]).join(', ')}`);
+    } else {
+      console.error(`error: unknown command '${first}'\n\n${USAGE}`);
+    }
+    return 2;
   }
-  if (!command) {
-    console.log(USAGE);
-    return first === 'help' || first === '--help' ? 0 : 2;
+  const [spec, run] = found;
+  const rest = argv.slice(spec.name.split(' ').length);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(commandHelp(spec));
+    return 0;
   }
   try {
-    selectBackend();
-    command(rest);
+    if (spec !== INFO) selectBackend();
+    run(rest);
     return 0;
   } catch (error) {
+    const message = (error as Error).message ?? String(error);
     if (error instanceof UsageError) {
-      console.error(`error: ${error.message}\n\n${USAGE}`);
+      console.error(`error: ${message}\n${helpHint(spec.name)}`);
       return 2;
     }
-    console.error(`error: ${(error as Error).message}`);
+    // One line for the user; ZEROGRAD_DEBUG=1 adds the stack, for a bug report.
+    console.error(`error: ${message}`);
+    if (process.env.ZEROGRAD_DEBUG) console.error((error as Error).stack);
     return 1;
   }
 }

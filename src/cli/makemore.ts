@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CharTokenizer } from '../data/charTokenizer.js';
 import { defaultNames } from '../data/defaultNames.js';
 import { readLines } from '../data/lines.js';
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { type Checkpoint, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { type MemoryEstimate, checkMemory } from '../models/memory.js';
 import { BigramCounts } from '../models/makemore/bigramCounts.js';
 import { sampleItem, splitLoss } from '../models/makemore/charModel.js';
 import {
@@ -13,86 +14,177 @@ import {
 import { splitItems } from '../data/split.js';
 import { Generator } from '../tensor/random.js';
 import { lineChart, windowMeans } from '../viz/lineChart.js';
-import { type CliIO, UsageError, choiceOption, consoleIO, intOption, numberOption, parseOptions } from './args.js';
+import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
 import { ProgressBar } from './progress.js';
+import { checkTextEncoding } from './textCheck.js';
+import { RUN_OPTIONS, checkResumeFlags, memoryLimit, openRun, resumedSteps } from './run.js';
 
 const KINDS = ['bigram', 'bigram-nn', 'mlp', 'bnmlp', 'wavenet'] as const;
 
-export const MAKEMORE_USAGE = `zerograd makemore train [--model ${KINDS.join('|')}] [--data FILE] [--steps N] [--batch-size N]
-                       [--lr X] [--decay-at N] [--block-size N] [--n-embd N] [--n-hidden N] [--init-fixes]
-                       [--seed N] [--out DIR] [--checkpoint-every N] [--resume] [--samples N]
-zerograd makemore sample --checkpoint DIR [--num N] [--prefix TEXT] [--seed N]
-zerograd makemore eval --checkpoint DIR [--data FILE]`;
+export const MAKEMORE_TRAIN = defineCommand({
+  name: 'makemore train',
+  summary: "train one of the makemore lectures' character-level name models",
+  options: {
+    model: { type: 'string', value: KINDS.join('|'), default: 'mlp', help: 'counting bigram, neural bigram, MLP, BatchNorm MLP or WaveNet-style' },
+    data: { type: 'string', value: 'FILE', default: 'embedded names', help: 'one item per line (e.g. data/names.txt)' },
+    steps: { type: 'string', value: 'N', default: '200000', help: 'SGD steps' },
+    'batch-size': { type: 'string', value: 'N', default: "model's (32)", help: 'examples per step (0: the whole training split)' },
+    lr: { type: 'string', value: 'X', default: "model's (0.1)", help: 'learning rate before the decay' },
+    'decay-at': { type: 'string', value: 'N', default: 'steps/2 (WaveNet 3/4)', help: 'step at which the learning rate drops' },
+    'decay-factor': { type: 'string', value: 'X', default: '0.1', help: 'what the learning rate is multiplied by at --decay-at' },
+    'block-size': { type: 'string', value: 'N', default: "model's", help: 'context length in characters' },
+    'n-embd': { type: 'string', value: 'N', default: "model's", help: 'character embedding size' },
+    'n-hidden': { type: 'string', value: 'N', default: "model's", help: 'hidden layer width' },
+    'init-fixes': { type: 'boolean', help: 'the lecture\'s initialisation fixes: small output logits, Kaiming-scaled tanh layer' },
+    seed: { type: 'string', value: 'N', default: '2147483647', help: 'random seed (the lectures\')' },
+    'checkpoint-every': { type: 'string', value: 'N', default: 'max(1000, steps/10)', help: 'steps between checkpoints' },
+    samples: { type: 'string', value: 'N', default: '10', help: 'names sampled after training' },
+    strict: { type: 'boolean', help: 'refuse data that is not valid UTF-8 instead of warning' },
+    ...RUN_OPTIONS,
+  },
+});
 
-function loadItems(file: string | undefined): { items: string[]; source: string } {
+export const MAKEMORE_SAMPLE = defineCommand({
+  name: 'makemore sample',
+  summary: 'sample new items (names) from a makemore checkpoint',
+  options: {
+    checkpoint: { type: 'string', value: 'DIR', help: 'run folder or step folder of a makemore checkpoint (required)' },
+    num: { type: 'string', value: 'N', default: '10', help: 'how many items' },
+    prefix: { type: 'string', value: 'TEXT', default: 'none', help: 'each item starts with this text' },
+    seed: { type: 'string', value: 'N', default: '1', help: 'random seed' },
+  },
+});
+
+export const MAKEMORE_EVAL = defineCommand({
+  name: 'makemore eval',
+  summary: 'train, val and test loss of a makemore checkpoint',
+  options: {
+    checkpoint: { type: 'string', value: 'DIR', help: 'run folder or step folder of a makemore checkpoint (required)' },
+    data: { type: 'string', value: 'FILE', default: 'embedded names', help: 'the items it was trained on (split 80/10/10 as in training)' },
+  },
+});
+
+function loadItems(file: string | undefined, strict = false, io: CliIO = consoleIO): { items: string[]; source: string } {
   if (!file) return { items: defaultNames(), source: 'embedded names (@stdlib first names)' };
-  return { items: readLines(file, { minLines: 3 }), source: file };
+  const items = readLines(file, { minLines: 3 });
+  checkTextEncoding(items.join('\n'), file, strict, io);
+  return { items, source: file };
 }
 
 export function makemoreTrain(argv: string[], io: CliIO = consoleIO): { val: number; samples: string[] } {
-  const o = parseOptions('makemore train', argv, {
-    model: { type: 'string' }, data: { type: 'string' }, steps: { type: 'string' }, 'batch-size': { type: 'string' },
-    lr: { type: 'string' }, 'decay-at': { type: 'string' }, 'decay-factor': { type: 'string' }, 'block-size': { type: 'string' },
-    'n-embd': { type: 'string' }, 'n-hidden': { type: 'string' }, 'init-fixes': { type: 'boolean' }, seed: { type: 'string' },
-    out: { type: 'string' }, 'checkpoint-every': { type: 'string' }, resume: { type: 'boolean' }, samples: { type: 'string' },
-  });
+  const o = parseOptions(MAKEMORE_TRAIN, argv);
   const kind = choiceOption('model', o.model, KINDS, 'mlp');
-  const { items, source } = loadItems(o.data);
-  const seed = intOption('seed', o.seed, 2147483647);
   const out = o.out ?? join('runs', `makemore-${kind}`);
-  const numSamples = intOption('samples', o.samples, 10);
+  const opened = openRun(MAKEMORE_TRAIN.name, out, o, 'makemore');
+  try {
+    return trainInto(o, kind, out, opened.resume, opened.keep, io);
+  } finally {
+    opened.release();
+  }
+}
+
+function trainInto(o: ReturnType<typeof parseOptions<typeof MAKEMORE_TRAIN.options>>, kind: (typeof KINDS)[number], out: string,
+  resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; samples: string[] } {
+  const command = MAKEMORE_TRAIN.name;
+  const savedData = resume ? (resume.config.data as string | null | undefined) ?? undefined : undefined;
+  const { items, source } = loadItems(resume ? savedData : o.data, o.strict ?? false, io);
+  const seedFlag = o.seed === undefined ? undefined : intOption('seed', o.seed, 0);
+  const numSamples = intOption('samples', o.samples, 10, { max: 10_000 });
   io.log(`data: ${items.length} items from ${source}`);
-  if (kind === 'bigram') return trainBigramCounts(items, out, seed, numSamples, io.log);
+  if (kind === 'bigram') return trainBigramCounts(items, out, seedFlag ?? 2147483647, numSamples, keep, io.log);
 
   const defaults = MAKEMORE_DEFAULTS[kind];
-  const steps = intOption('steps', o.steps, 200_000, { min: 1 });
-  const train: MakemoreTrainConfig = {
-    steps,
-    batchSize: intOption('batch-size', o['batch-size'], defaults.batchSize),
-    lr: numberOption('lr', o.lr, defaults.lr),
-    decayAt: intOption('decay-at', o['decay-at'], Math.round(steps * defaults.decayFraction)),
-    decayFactor: numberOption('decay-factor', o['decay-factor'], 0.1),
-    seed,
+  const flags: Partial<MakemoreTrainConfig> = {
+    steps: o.steps === undefined ? undefined : intOption('steps', o.steps, 0, { min: 1, max: 1e9 }),
+    batchSize: o['batch-size'] === undefined ? undefined : intOption('batch-size', o['batch-size'], 0, { max: 1e7 }),
+    lr: o.lr === undefined ? undefined : numberOption('lr', o.lr, 0),
+    decayAt: o['decay-at'] === undefined ? undefined : intOption('decay-at', o['decay-at'], 0),
+    decayFactor: o['decay-factor'] === undefined ? undefined : numberOption('decay-factor', o['decay-factor'], 0),
+    seed: seedFlag,
   };
-  const longest = Math.max(...items.map((s) => s.length));
-  const blockSize = intOption('block-size', o['block-size'], defaults.blockSize, { min: 1 });
-  if (blockSize > longest + 1) {
-    throw new UsageError(`--block-size ${blockSize} is larger than the longest item (${longest} characters) plus its end marker; contexts would be all padding`);
-  }
-  const resume = o.resume && hasCheckpoint(out) ? loadCheckpoint(out) : undefined;
-  const modelConfig: MakemoreModelConfig = resume
-    ? (resume.config.model as MakemoreModelConfig)
-    : {
-      kind, vocab: [...CharTokenizer.forItems(items).itos], blockSize,
-      nEmbd: intOption('n-embd', o['n-embd'], defaults.nEmbd, { min: 1 }),
-      nHidden: intOption('n-hidden', o['n-hidden'], defaults.nHidden, { min: 1 }),
-      initFixes: o['init-fixes'] ?? defaults.initFixes,
+  const shapeFlags = {
+    blockSize: o['block-size'] === undefined ? undefined : intOption('block-size', o['block-size'], 0, { min: 1, max: 1e5 }),
+    nEmbd: o['n-embd'] === undefined ? undefined : intOption('n-embd', o['n-embd'], 0, { min: 1 }),
+    nHidden: o['n-hidden'] === undefined ? undefined : intOption('n-hidden', o['n-hidden'], 0, { min: 1 }),
+  };
+  let train: MakemoreTrainConfig;
+  let modelConfig: MakemoreModelConfig;
+  if (resume) {
+    const saved = resume.config.train as MakemoreTrainConfig;
+    modelConfig = resume.config.model as MakemoreModelConfig;
+    checkResumeFlags(command, out, [
+      ['model', o.model, modelConfig.kind], ['data', o.data && resolve(o.data), savedData ?? 'the embedded names'],
+      ['steps', flags.steps, saved.steps], ['batch-size', flags.batchSize, saved.batchSize], ['lr', flags.lr, saved.lr],
+      ['decay-at', flags.decayAt, saved.decayAt], ['decay-factor', flags.decayFactor, saved.decayFactor], ['seed', flags.seed, saved.seed],
+      ['block-size', shapeFlags.blockSize, modelConfig.blockSize], ['n-embd', shapeFlags.nEmbd, modelConfig.nEmbd],
+      ['n-hidden', shapeFlags.nHidden, modelConfig.nHidden], ['init-fixes', o['init-fixes'], modelConfig.initFixes],
+    ]);
+    train = { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
+  } else {
+    const steps = flags.steps ?? 200_000;
+    train = {
+      steps,
+      batchSize: flags.batchSize ?? defaults.batchSize,
+      lr: flags.lr ?? defaults.lr,
+      decayAt: flags.decayAt ?? Math.round(steps * defaults.decayFraction),
+      decayFactor: flags.decayFactor ?? 0.1,
+      seed: flags.seed ?? 2147483647,
     };
+    const longest = Math.max(...items.map((s) => s.length));
+    const blockSize = shapeFlags.blockSize ?? defaults.blockSize;
+    if (blockSize > longest + 1) {
+      throw new UsageError(`--block-size ${blockSize} is larger than the longest item (${longest} characters) plus its end marker; contexts would be all padding`);
+    }
+    modelConfig = {
+      kind, vocab: [...CharTokenizer.forItems(items).itos], blockSize,
+      nEmbd: shapeFlags.nEmbd ?? defaults.nEmbd, nHidden: shapeFlags.nHidden ?? defaults.nHidden, initFixes: o['init-fixes'] ?? defaults.initFixes,
+    };
+  }
+  const limit = memoryLimit(o['max-memory']);
+  checkMemory(`${command}: ${kind} n_embd ${modelConfig.nEmbd}, n_hidden ${modelConfig.nHidden}, block ${modelConfig.blockSize}`,
+    makemoreTrainingMemory(modelConfig, train.batchSize || items.length * 8), limit.bytes, limit.name);
   const data = prepareMakemoreData(items, modelConfig.blockSize, 42, modelConfig.vocab);
   const run = startMakemoreRun(modelConfig, train, resume);
-  io.log(`model: ${kind}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step}` : ''}`);
-  const checkpointEvery = intOption('checkpoint-every', o['checkpoint-every'], Math.max(1000, Math.ceil(steps / 10)), { min: 1 });
-  const bar = new ProgressBar(steps, 'train', run.optimizer.stepCount, io.progress);
+  io.log(`model: ${kind}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
+  const checkpointEvery = intOption('checkpoint-every', o['checkpoint-every'], Math.max(1000, Math.ceil(train.steps / 10)), { min: 1 });
+  const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
   const tokensPerStep = train.batchSize > 0 ? train.batchSize : data.train.X.shape[0];
+  const checkpoint = () => makemoreCheckpoint(run, train, { data: resume ? savedData ?? null : o.data ? resolve(o.data) : null });
   trainMakemore(run, data, train, ({ step, loss }) => {
     bar.update(step, loss, tokensPerStep);
-    if ((step + 1) % checkpointEvery === 0 && step + 1 < steps) {
-      saveCheckpoint(out, makemoreCheckpoint(run, train));
+    if ((step + 1) % checkpointEvery === 0 && step + 1 < train.steps) {
+      saveCheckpoint(out, checkpoint(), { keep });
       writeLossCurve(out, run.losses);
     }
   });
-  const dir = saveCheckpoint(out, makemoreCheckpoint(run, train));
+  const dir = saveCheckpoint(out, checkpoint(), { keep });
   const losses = { train: splitLoss(run.model, data.train), val: splitLoss(run.model, data.val) };
   io.log(`train loss ${losses.train.toFixed(4)} | val loss ${losses.val.toFixed(4)}`);
+  const uniform = Math.log(modelConfig.vocab.length);
+  if (losses.val > uniform) {
+    io.log(`note: val loss ${losses.val.toFixed(4)} is worse than guessing uniformly (ln ${modelConfig.vocab.length} = ${uniform.toFixed(4)})`
+      + `${modelConfig.initFixes ? '' : ': the initial logits are too confident, as the lecture shows; train with --init-fixes'}`);
+  }
   writeLossCurve(out, run.losses);
   io.log(`checkpoint: ${dir} (loss curve: ${join(out, 'loss.svg')})`);
-  const generator = new Generator(seed + 10);
+  const generator = new Generator(train.seed + 10);
   const samples = Array.from({ length: numSamples }, () => sampleItem(run.model, data.tokenizer, modelConfig.blockSize, generator));
   samples.forEach((s) => io.log(s));
   return { val: losses.val, samples };
 }
 
-function trainBigramCounts(items: string[], out: string, seed: number, numSamples: number, log: (line: string) => void) {
+/** Training memory of a makemore model, bounded from above: embedding, context layer, up to five hidden layers, output. */
+function makemoreTrainingMemory(c: MakemoreModelConfig, batchSize: number): MemoryEstimate {
+  const V = c.vocab.length;
+  const context = c.blockSize * c.nEmbd * c.nHidden;
+  return {
+    parameters: V * V + V * c.nEmbd + context + 5 * c.nHidden * c.nHidden + c.nHidden * V,
+    activations: batchSize * (c.blockSize * c.nEmbd + 12 * c.nHidden + 3 * V),
+    largestWeight: Math.max(context, c.nHidden * c.nHidden, V * V),
+  };
+}
+
+function trainBigramCounts(items: string[], out: string, seed: number, numSamples: number, keep: number, log: (line: string) => void) {
   const tokenizer = CharTokenizer.forItems(items);
   const splits = splitItems(items, { seed: 42 });
   const model = BigramCounts.fromItems(tokenizer, items);
@@ -103,7 +195,7 @@ function trainBigramCounts(items: string[], out: string, seed: number, numSample
     model: new Map([['counts', model.counts]]),
     optimizer: new Map(),
     trainer: { step: 0, rng: [], losses: [] },
-  });
+  }, { keep });
   log(`checkpoint: ${dir}`);
   const generator = new Generator(seed);
   const samples = Array.from({ length: numSamples }, () => model.sample(generator));
@@ -121,15 +213,15 @@ function writeLossCurve(out: string, losses: number[]): void {
 }
 
 export function makemoreSample(argv: string[], io: CliIO = consoleIO): string[] {
-  const o = parseOptions('makemore sample', argv, { checkpoint: { type: 'string' }, num: { type: 'string' }, prefix: { type: 'string' }, seed: { type: 'string' } });
+  const o = parseOptions(MAKEMORE_SAMPLE, argv);
   if (!o.checkpoint) throw new UsageError('makemore sample: --checkpoint DIR is required');
-  const checkpoint = loadCheckpoint(o.checkpoint);
+  const checkpoint = loadRecipeCheckpoint(o.checkpoint, 'makemore', MAKEMORE_SAMPLE.name);
   const config = checkpoint.config.model as MakemoreModelConfig | { kind: 'bigram'; vocab: string[]; smoothing: number };
   const tokenizer = new CharTokenizer(config.vocab);
   const prefix = o.prefix ?? '';
   const prefixIds = tokenizer.encode(prefix);
   const generator = new Generator(intOption('seed', o.seed, 1));
-  const num = intOption('num', o.num, 10, { min: 1 });
+  const num = intOption('num', o.num, 10, { min: 1, max: 100_000 });
   let samples: string[];
   if (config.kind === 'bigram') {
     if (prefix) throw new UsageError('makemore sample: --prefix is not supported for the counting bigram model');
@@ -146,9 +238,9 @@ export function makemoreSample(argv: string[], io: CliIO = consoleIO): string[] 
 }
 
 export function makemoreEval(argv: string[], io: CliIO = consoleIO): Record<string, number> {
-  const o = parseOptions('makemore eval', argv, { checkpoint: { type: 'string' }, data: { type: 'string' } });
+  const o = parseOptions(MAKEMORE_EVAL, argv);
   if (!o.checkpoint) throw new UsageError('makemore eval: --checkpoint DIR is required');
-  const checkpoint = loadCheckpoint(o.checkpoint);
+  const checkpoint = loadRecipeCheckpoint(o.checkpoint, 'makemore', MAKEMORE_EVAL.name);
   const config = checkpoint.config.model as MakemoreModelConfig;
   if ((config.kind as string) === 'bigram') throw new UsageError('makemore eval: use `makemore train --model bigram` for the counting model');
   const { items } = loadItems(o.data);

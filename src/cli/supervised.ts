@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { splitItems } from '../data/split.js';
-import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
+import { heatmap } from '../viz/heatmap.js';
+import { join, resolve } from 'node:path';
+import { type Splits, splitItems } from '../data/split.js';
+import { type Checkpoint, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import type { ClassificationReport } from '../models/classify/metrics.js';
 import {
   type SupervisedRun, type SupervisedTrainConfig, supervisedCheckpoint, trainSupervised,
@@ -10,19 +12,34 @@ import type { Module } from '../nn/module.js';
 import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { lineChart, windowMeans } from '../viz/lineChart.js';
-import { type CliIO, type OptionValues, UsageError, intOption, numberOption } from './args.js';
+import { type CliIO, type OptionDef, type OptionValues, UsageError, intOption, numberOption, warnOn } from './args.js';
+import { RUN_OPTIONS, checkResumeFlags, resumedSteps } from './run.js';
 import { ProgressBar } from './progress.js';
 
 /** Options shared by `classify train` and `tag train`. */
 export const SUPERVISED_OPTIONS = {
-  data: { type: 'string' }, steps: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' },
-  'max-length': { type: 'string' }, 'n-embd': { type: 'string' }, 'n-head': { type: 'string' }, 'n-layer': { type: 'string' },
-  dropout: { type: 'string' }, 'min-count': { type: 'string' }, 'eval-every': { type: 'string' }, seed: { type: 'string' },
-  out: { type: 'string' }, resume: { type: 'boolean' },
-} as const;
+  steps: { type: 'string', value: 'N', default: "model's (1500-2000)", help: 'optimizer steps (AdamW, warmup + cosine)' },
+  'batch-size': { type: 'string', value: 'N', default: '32', help: 'examples per step' },
+  lr: { type: 'string', value: 'X', default: "model's", help: 'peak learning rate' },
+  'max-length': { type: 'string', value: 'N', default: "model's", help: 'tokens the model reads per text' },
+  'n-embd': { type: 'string', value: 'N', default: '64', help: 'embedding size' },
+  'n-head': { type: 'string', value: 'N', default: '4', help: 'attention heads (encoder)' },
+  'n-layer': { type: 'string', value: 'N', default: '2', help: 'encoder blocks' },
+  dropout: { type: 'string', value: 'X', default: "model's", help: 'dropout probability' },
+  'min-count': { type: 'string', value: 'N', default: '2', help: 'words seen fewer times in training become <unk>' },
+  'eval-every': { type: 'string', value: 'N', default: 'steps/10', help: 'steps between validation scores' },
+  seed: { type: 'string', value: 'N', default: '1337', help: 'random seed' },
+  val: { type: 'string', value: 'FILE', default: '10% of --data', help: 'a separate validation file (then all of --data trains, unless --test is missing)' },
+  test: { type: 'string', value: 'FILE', default: '10% of --data', help: 'a separate test file' },
+  ...RUN_OPTIONS,
+} as const satisfies Record<string, OptionDef>;
 
-export const SUPERVISED_USAGE_OPTIONS = `[--steps N] [--batch-size N] [--lr X] [--max-length N] [--n-embd N] [--n-head N]
-                 [--n-layer N] [--dropout X] [--min-count N] [--eval-every N] [--seed N] [--out DIR] [--resume]`;
+/** The options of `classify eval` and `tag eval`, for a model of this name reading files of this kind. */
+export const evalOptions = (model: string, file: string, labels: string) => ({
+  checkpoint: { type: 'string', value: 'DIR', help: `run folder of ${model} (required)` },
+  data: { type: 'string', value: file, default: "training data's test split", help: 'evaluate this whole file instead' },
+  'report-dir': { type: 'string', value: 'DIR', default: '--checkpoint', help: `where a confusion matrix of more than ${PRINTED_CONFUSION_LABELS} ${labels} is written` },
+} as const satisfies Record<string, OptionDef>);
 
 export interface ModelDefaults {
   steps: number;
@@ -35,33 +52,70 @@ export interface ModelDefaults {
   dropout: number;
 }
 
-type Options = OptionValues<typeof SUPERVISED_OPTIONS>;
+type Options = OptionValues<typeof SUPERVISED_OPTIONS> & { data?: string };
 
-export function trainConfigFrom(o: Options, defaults: ModelDefaults): SupervisedTrainConfig {
-  const steps = intOption('steps', o.steps, defaults.steps, { min: 1 });
+/** The training settings the flags give (undefined where absent). */
+function trainFlags(o: Options): Partial<SupervisedTrainConfig> {
   return {
-    steps,
-    batchSize: intOption('batch-size', o['batch-size'], defaults.batchSize, { min: 1 }),
-    lr: numberOption('lr', o.lr, defaults.lr),
-    weightDecay: 0.01,
-    evalEvery: intOption('eval-every', o['eval-every'], Math.max(1, Math.floor(steps / 10)), { min: 1 }),
-    seed: intOption('seed', o.seed, 1337),
+    steps: o.steps === undefined ? undefined : intOption('steps', o.steps, 0, { min: 1, max: 1e9 }),
+    batchSize: o['batch-size'] === undefined ? undefined : intOption('batch-size', o['batch-size'], 0, { min: 1, max: 1e6 }),
+    lr: o.lr === undefined ? undefined : numberOption('lr', o.lr, 0),
+    evalEvery: o['eval-every'] === undefined ? undefined : intOption('eval-every', o['eval-every'], 0, { min: 1 }),
+    seed: o.seed === undefined ? undefined : intOption('seed', o.seed, 0),
   };
 }
 
 /** The model-shape options, over `defaults`. */
 export function shapeFrom(o: Options, defaults: ModelDefaults): Pick<ModelDefaults, 'maxLength' | 'nEmbd' | 'nHead' | 'nLayer' | 'dropout'> {
   return {
-    maxLength: intOption('max-length', o['max-length'], defaults.maxLength, { min: 2 }),
-    nEmbd: intOption('n-embd', o['n-embd'], defaults.nEmbd, { min: 1 }),
-    nHead: intOption('n-head', o['n-head'], defaults.nHead, { min: 1 }),
-    nLayer: intOption('n-layer', o['n-layer'], defaults.nLayer, { min: 1 }),
-    dropout: numberOption('dropout', o.dropout, defaults.dropout, { positive: false }),
+    maxLength: intOption('max-length', o['max-length'], defaults.maxLength, { min: 2, max: 100_000 }),
+    nEmbd: intOption('n-embd', o['n-embd'], defaults.nEmbd, { min: 1, max: 1e5 }),
+    nHead: intOption('n-head', o['n-head'], defaults.nHead, { min: 1, max: 1e4 }),
+    nLayer: intOption('n-layer', o['n-layer'], defaults.nLayer, { min: 0, max: 1e4 }),
+    dropout: numberOption('dropout', o.dropout, defaults.dropout, { positive: false, max: 0.99 }),
   };
+}
+
+/**
+ * A fresh run's training settings from the flags over `defaults`; a resumed run's from its checkpoint, where a
+ * flag that contradicts it (a training setting or the model's shape) is an error, and --extend N adds steps.
+ */
+export function trainSettings(command: string, out: string, o: Options, defaults: ModelDefaults, resume?: Checkpoint): SupervisedTrainConfig {
+  const flags = trainFlags(o);
+  if (!resume) {
+    const steps = flags.steps ?? defaults.steps;
+    return {
+      steps, batchSize: flags.batchSize ?? defaults.batchSize, lr: flags.lr ?? defaults.lr, weightDecay: 0.01,
+      warmupSteps: Math.min(100, Math.floor(steps / 10)), decaySteps: steps,
+      evalEvery: flags.evalEvery ?? Math.max(1, Math.floor(steps / 10)), seed: flags.seed ?? 1337,
+    };
+  }
+  const saved = resume.config.train as SupervisedTrainConfig;
+  const model = resume.config.model as Record<string, unknown>;
+  if (saved.decaySteps === undefined) throw new UsageError(`${command}: ${out} was written by an older zerograd without its schedule; it cannot be resumed exactly`);
+  const shape = (flag: keyof Options, key: string) => [flag, o[flag] === undefined ? undefined : shapeFrom(o, model as unknown as ModelDefaults)[key as 'nEmbd'], model[key]] as [string, unknown, unknown];
+  checkResumeFlags(command, out, [
+    ['data', o.data && resolve(o.data), resume.config.data ?? 'the embedded corpus'],
+    ['steps', flags.steps, saved.steps], ['batch-size', flags.batchSize, saved.batchSize], ['lr', flags.lr, saved.lr],
+    ['eval-every', flags.evalEvery, saved.evalEvery], ['seed', flags.seed, saved.seed],
+    shape('max-length', 'maxLength'), shape('n-embd', 'nEmbd'), shape('n-head', 'nHead'), shape('n-layer', 'nLayer'), shape('dropout', 'dropout'),
+  ]);
+  return { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
 }
 
 /** 80/10/10 with a fixed seed (not --seed), so `eval` finds the same held-out examples `train` left out. */
 export const heldOutSplits = <T>(items: readonly T[]) => splitItems(items, { seed: 42 });
+
+/**
+ * Train, validation and test examples: with --val and --test files, all of the data trains; with one of them,
+ * 10% of the data (seeded) stands in for the other; with neither, the data is cut 80/10/10.
+ */
+export function trainingSplits<T>(items: readonly T[], o: { val?: string; test?: string }, read: (file: string) => T[]): Splits<T> {
+  if (o.val !== undefined && o.test !== undefined) return { train: [...items], val: read(o.val), test: read(o.test) };
+  if (o.val === undefined && o.test === undefined) return heldOutSplits(items);
+  const { train, val: held } = splitItems(items, { seed: 42, train: 0.9, val: 0.1 });
+  return o.val !== undefined ? { train, val: read(o.val), test: held } : { train, val: held, test: read(o.test!) };
+}
 
 /** What `eval` reads: a file named on its command line whole, else the test split of the training data. */
 export function evaluationSet<T>(items: readonly T[], source: string, named: boolean, unit: string): { items: T[]; title: string } {
@@ -76,8 +130,7 @@ export function evaluationSet<T>(items: readonly T[], source: string, named: boo
 export function loadTrainedModel<C, M extends Module>(path: string | undefined, command: string, recipe: string, what: string,
   build: (config: C, generator: Generator) => M): { model: M; config: C; data: string | null } {
   if (!path) throw new UsageError(`${command}: --checkpoint DIR is required`);
-  const checkpoint = loadCheckpoint(path);
-  if (checkpoint.config.recipe !== recipe) throw new UsageError(`${command}: ${path} holds a '${String(checkpoint.config.recipe)}' checkpoint, not ${what}`);
+  const checkpoint = loadRecipeCheckpoint(path, recipe, command, what);
   const config = checkpoint.config.model as C;
   const model = build(config, new Generator(0));
   model.loadStateDict(checkpoint.model);
@@ -97,6 +150,8 @@ export interface SupervisedJob<M extends Module> {
   /** The validation score recorded at each evaluation (higher is better), and its name. */
   evaluate: () => number;
   scoreName: string;
+  /** Checkpoints kept in `out`. */
+  keep: number;
 }
 
 /**
@@ -107,7 +162,7 @@ export function runSupervised<M extends Module>(job: SupervisedJob<M>, io: CliIO
   const { run, train, out } = job;
   const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
   const save = () => {
-    const dir = saveCheckpoint(out, supervisedCheckpoint(run, job.config));
+    const dir = saveCheckpoint(out, supervisedCheckpoint(run, job.config), { keep: job.keep });
     writeCurves(out, run, job.scoreName);
     return dir;
   };
@@ -136,19 +191,60 @@ function writeCurves<M extends Module>(out: string, run: SupervisedRun<M>, score
   ], { title: 'training', xLabel: 'step', yLabel: 'loss (nats) / score' }));
 }
 
-/** Accuracy, macro F1, per-class precision/recall/F1 and the confusion matrix as aligned text lines. */
-export function formatReport(report: ClassificationReport, title: string): string[] {
+/** Up to this many labels the confusion matrix is printed; past it, it goes to files and the top confusions are printed. */
+export const PRINTED_CONFUSION_LABELS = 12;
+
+/**
+ * Accuracy, macro F1, per-class precision/recall/F1 and the confusion matrix as aligned text lines. A matrix of
+ * more than 12 labels would be thousands of columns wide: it is written to `dir`/confusion.csv and .svg (a
+ * heatmap), and the ten most frequent confusions are printed instead.
+ */
+export function formatReport(report: ClassificationReport, title: string, dir: string): string[] {
   const width = Math.max(8, ...report.labels.map((l) => l.length));
   const pad = (s: string) => s.padEnd(width);
   const num = (x: number) => x.toFixed(4).padStart(9);
-  return [
+  const head = [
     `${title}: accuracy ${report.accuracy.toFixed(4)} | macro F1 ${report.macroF1.toFixed(4)}`,
     `${pad('label')} precision    recall        F1   support`,
     ...report.perClass.map((c) => `${pad(c.label)} ${num(c.precision)} ${num(c.recall)} ${num(c.f1)} ${String(c.support).padStart(9)}`),
-    'confusion (rows: true label, columns: predicted):',
-    `${pad('')} ${report.labels.map((l) => l.padStart(9)).join(' ')}`,
-    ...report.confusion.map((row, i) => `${pad(report.labels[i])} ${row.map((v) => String(v).padStart(9)).join(' ')}`),
   ];
+  if (report.labels.length <= PRINTED_CONFUSION_LABELS) {
+    return [...head,
+      'confusion (rows: true label, columns: predicted):',
+      `${pad('')} ${report.labels.map((l) => l.padStart(9)).join(' ')}`,
+      ...report.confusion.map((row, i) => `${pad(report.labels[i])} ${row.map((v) => String(v).padStart(9)).join(' ')}`)];
+  }
+  mkdirSync(dir, { recursive: true });
+  const csv = join(dir, 'confusion.csv');
+  const svg = join(dir, 'confusion.svg');
+  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  writeFileAtomic(csv, [['true \\ predicted', ...report.labels], ...report.confusion.map((row, i) => [report.labels[i], ...row.map(String)])]
+    .map((cells) => cells.map(quote).join(',')).join('\n') + '\n');
+  writeFileAtomic(svg, heatmap(report.labels, report.labels, report.confusion, {
+    title: `${title}: confusion (rows: true, columns: predicted)`, cell: 12, digits: 0, margin: 8 * width,
+    max: Math.max(1, ...report.confusion.flatMap((row, i) => row.filter((_, j) => j !== i))),
+  }));
+  const confusions = report.confusion.flatMap((row, i) => row.map((count, j) => ({ count, truth: report.labels[i], predicted: report.labels[j] })))
+    .filter((c) => c.truth !== c.predicted && c.count > 0)
+    .sort((a, b) => b.count - a.count)
+    .slice(0, 10);
+  return [...head,
+    `confusion matrix of ${report.labels.length} labels: ${csv} and ${svg}; the most frequent confusions:`,
+    ...confusions.map((c) => `${String(c.count).padStart(9)}  ${c.truth} -> ${c.predicted}`)];
+}
+
+/**
+ * The label set a report is computed over: the model's, then labels the model never saw (each one an error,
+ * since it cannot predict them), with one warning counting the examples that carry them.
+ */
+export function labelsWithUnseen(known: readonly string[], truth: readonly string[], source: string, unit: string, io: CliIO): string[] {
+  const knownSet = new Set(known);
+  const unseen = truth.filter((t) => !knownSet.has(t));
+  if (unseen.length === 0) return [...known];
+  const names = [...new Set(unseen)].sort();
+  warnOn(io)(`${source}: ${unseen.length} of ${truth.length} ${unit} have ${names.length === 1 ? 'a label' : 'labels'} the model never saw in training `
+    + `(${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}); they count as errors`);
+  return [...known, ...names];
 }
 
 /** Non-empty lines of standard input (what `predict` reads). */

@@ -1,31 +1,62 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type TaggedSentence, formatConll } from '../data/labelled.js';
 import { readConll } from '../data/labelledFiles.js';
 import { slotFillingCorpus } from '../data/slotFilling.js';
 import { Vocabulary } from '../data/vocabulary.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
-import { hasCheckpoint, loadCheckpoint } from '../io/checkpoint.js';
 import { classificationReport, taggingAccuracy } from '../models/classify/metrics.js';
 import { startSupervisedRun } from '../models/classify/supervised.js';
 import {
-  type TaggerConfig, buildTagger, encodeTags, encodeTokens, mostFrequentTagBaseline, predictTags, taggerLoss, taggerWords,
+  type TaggerConfig, type TokenPrediction, buildTagger, encodeTags, encodeTokens, mostFrequentTagBaseline, predictTags, taggerLoss, taggerWords,
 } from '../models/classify/tagging.js';
+import { encoderTrainingMemory } from '../models/classify/encoder.js';
+import { checkMemory } from '../models/memory.js';
 import type { TokenTagger } from '../models/classify/encoder.js';
 import { Generator } from '../tensor/random.js';
-import { type CliIO, UsageError, consoleIO, intOption, parseOptions } from './args.js';
+import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
+import { memoryLimit, openRun } from './run.js';
 import {
-  type ModelDefaults, SUPERVISED_OPTIONS, SUPERVISED_USAGE_OPTIONS, evaluationSet, formatReport, heldOutSplits, loadTrainedModel,
-  readStdinLines, runSupervised, shapeFrom, trainConfigFrom,
+  type ModelDefaults, SUPERVISED_OPTIONS, evalOptions, evaluationSet, formatReport, labelsWithUnseen, loadTrainedModel,
+  readStdinLines, runSupervised, shapeFrom, trainSettings, trainingSplits,
 } from './supervised.js';
 
-export const TAG_USAGE = `zerograd tag train [--data FILE.conll] ${SUPERVISED_USAGE_OPTIONS}
-zerograd tag eval --checkpoint DIR [--data FILE.conll]
-zerograd tag predict --checkpoint DIR            sentences on stdin, one a line; prints token, tag, probability
-zerograd tag corpus --out FILE.conll [--sentences N] [--seed N]   writes the generated slot-filling corpus`;
-
 const DEFAULTS: ModelDefaults = { steps: 1500, batchSize: 32, lr: 1e-3, maxLength: 64, nEmbd: 64, nHead: 4, nLayer: 2, dropout: 0.1 };
+/** Without --max-length the model's positions grow to the longest training sentence, up to this. */
+const AUTO_MAX_LENGTH = 256;
 const GENERATED_SIZE = 4000;
 const GENERATED = `generated slot-filling corpus (${GENERATED_SIZE} travel requests)`;
+
+export const TAG_TRAIN = defineCommand({
+  name: 'tag train',
+  summary: 'train a transformer-encoder tagger (one tag per token) on a CoNLL file; default: the generated slot-filling corpus',
+  options: {
+    data: { type: 'string', value: 'FILE.conll', default: 'generated corpus', help: '`token ... tag` per line, a blank line between sentences' },
+    ...SUPERVISED_OPTIONS,
+    'max-length': { type: 'string', value: 'N', default: `longest sentence, up to ${AUTO_MAX_LENGTH}`, help: 'token positions; longer sentences are split into pieces of this many tokens' },
+  },
+});
+
+export const TAG_EVAL = defineCommand({
+  name: 'tag eval',
+  summary: 'token accuracy, per-tag precision/recall and the confusion matrix of a tagger',
+  options: evalOptions('a tagger', 'FILE.conll', 'tags'),
+});
+
+export const TAG_PREDICT = defineCommand({
+  name: 'tag predict',
+  summary: 'tag sentences read from stdin, one a line; prints token, tag and probability',
+  options: { checkpoint: { type: 'string', value: 'DIR', help: 'run folder of a tagger (required)' } },
+});
+
+export const TAG_CORPUS = defineCommand({
+  name: 'tag corpus',
+  summary: 'write the generated slot-filling corpus (ATIS-style travel requests) as a CoNLL file',
+  options: {
+    out: { type: 'string', value: 'FILE.conll', help: 'where to write it (required)' },
+    sentences: { type: 'string', value: 'N', default: String(GENERATED_SIZE), help: 'how many sentences' },
+    seed: { type: 'string', value: 'N', default: '42', help: 'random seed' },
+  },
+});
 
 function loadSentences(file: string | undefined): { sentences: TaggedSentence[]; source: string } {
   return file ? { sentences: readConll(file), source: file } : { sentences: slotFillingCorpus(GENERATED_SIZE), source: GENERATED };
@@ -41,69 +72,100 @@ export interface TaggingResult {
   macroF1: number;
 }
 
-function evaluate(model: TokenTagger, config: TaggerConfig, sentences: readonly TaggedSentence[], source: string, title: string, io?: CliIO): TaggingResult {
-  // Fails on a tag the model never saw, naming the sentence, before any prediction is made.
-  encodeTags(config, sentences, source);
-  const predicted = predictTags(model, config, encodeTokens(config, sentences.map((s) => s.tokens), source)).map((tags) => tags.map((t) => t.tag));
+/**
+ * Scores the model on `sentences`. Tags the model never saw count as errors (one warning counts them), and
+ * sentences longer than its positions are tagged piece by piece.
+ */
+function evaluate(model: TokenTagger, config: TaggerConfig, sentences: readonly TaggedSentence[], source: string, title: string,
+  io: CliIO, reportDir?: string): TaggingResult {
+  const predicted = predictLongTags(model, config, sentences.map((s) => s.tokens), source).map((tags) => tags.map((t) => t.tag));
   const accuracy = taggingAccuracy(sentences.map((s) => s.tags), predicted);
-  const report = classificationReport(sentences.flatMap((s) => s.tags), predicted.flat(), config.tags);
-  if (io) {
+  const truth = sentences.flatMap((s) => s.tags);
+  const labels = reportDir ? labelsWithUnseen(config.tags, truth, source, 'tokens', io) : [...new Set([...config.tags, ...truth])];
+  const report = classificationReport(truth, predicted.flat(), labels);
+  if (reportDir) {
     io.log(`${title}: token accuracy ${accuracy.all.toFixed(4)} | accuracy on non-O tokens ${accuracy.entities.toFixed(4)}`);
-    formatReport(report, 'per tag').forEach((line) => io.log(line));
+    formatReport(report, 'per tag', reportDir).forEach((line) => io.log(line));
   }
   return { ...accuracy, macroF1: report.macroF1 };
 }
 
+/** Tags of sentences of any length: those longer than the model's positions are cut into pieces that fit. */
+function predictLongTags(model: TokenTagger, config: TaggerConfig, sentences: readonly (readonly string[])[], source: string): TokenPrediction[][] {
+  const pieces = sentences.map((tokens) => windows(tokens, config.maxLength));
+  const flat = predictTags(model, config, encodeTokens(config, pieces.flat(), source));
+  let next = 0;
+  return pieces.map((parts) => parts.flatMap(() => flat[next++]));
+}
+
+/** `items` cut into consecutive pieces of at most `size` (one empty piece for an empty list). */
+const windows = <T>(items: readonly T[], size: number): T[][] =>
+  items.length === 0 ? [[]] : Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
 export function tagTrain(argv: string[], io: CliIO = consoleIO): TaggingResult {
-  const o = parseOptions('tag train', argv, SUPERVISED_OPTIONS);
-  const { sentences, source } = loadSentences(o.data);
+  const command = TAG_TRAIN.name;
+  const o = parseOptions(TAG_TRAIN, argv);
   const out = o.out ?? join('runs', 'tag');
-  const resume = o.resume && hasCheckpoint(out) ? loadCheckpoint(out) : undefined;
-  const splits = heldOutSplits(sentences);
-  if (splits.val.length === 0 || splits.test.length === 0) throw new UsageError(`${source}: ${sentences.length} sentences are too few to hold out validation and test sentences (10% each)`);
-  const train = trainConfigFrom(o, DEFAULTS);
-  const shape = shapeFrom(o, DEFAULTS);
-  const longest = Math.max(...sentences.map((s) => s.tokens.length));
-  const config: TaggerConfig = resume ? (resume.config.model as TaggerConfig) : {
-    ...shape,
-    maxLength: Math.max(shape.maxLength, longest),
-    // Words seen once become <unk> in training, so the model learns to tag unseen words from context.
-    vocab: [...Vocabulary.build(splits.train.map((s) => taggerWords(s.tokens)), { minCount: intOption('min-count', o['min-count'], 2, { min: 1 }) }).tokens],
-    tags: [...new Set(sentences.flatMap((s) => s.tags))].sort(),
-  };
-  io.log(`data: ${sentences.length} sentences from ${source}; ${config.tags.length} tags; split ${splits.train.length}/${splits.val.length}/${splits.test.length}`);
-  const ids = encodeTokens(config, splits.train.map((s) => s.tokens), source);
-  const tagIds = encodeTags(config, splits.train, source);
-  const run = startSupervisedRun(buildTagger(config, new Generator(train.seed)), train, resume);
-  io.log(`model: transformer encoder tagger (${config.nLayer} layers, ${config.nHead} heads, n_embd ${config.nEmbd}), vocabulary ${config.vocab.length}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step}` : ''}`);
-  const meanLength = ids.reduce((s, e) => s + e.length, 0) / ids.length;
-  runSupervised({
-    run, train, out, trainCount: ids.length, tokensPerStep: Math.round(train.batchSize * meanLength),
-    config: { recipe: 'tag', model: config, train, data: o.data ?? null },
-    batchLoss: (indices) => taggerLoss(run.model, ids, tagIds, indices),
-    evaluate: () => evaluate(run.model, config, splits.val, source, 'val').entities,
-    scoreName: 'non-O accuracy',
-  }, io);
-  const result = evaluate(run.model, config, splits.test, source, `test (${splits.test.length} held-out sentences)`, io);
-  const baseline = mostFrequentTagBaseline(splits.train);
-  const baselineAccuracy = taggingAccuracy(splits.test.map((s) => s.tags), splits.test.map((s) => baseline(s.tokens)));
-  io.log(`context-free baseline (most frequent tag per word): token accuracy ${baselineAccuracy.all.toFixed(4)} | non-O ${baselineAccuracy.entities.toFixed(4)}`);
-  return result;
+  const opened = openRun(command, out, o, 'tag');
+  try {
+    const { resume } = opened;
+    const dataFile = resume ? (resume.config.data as string | null) ?? undefined : o.data;
+    const { sentences, source } = loadSentences(dataFile);
+    const splits = trainingSplits(sentences, o, readConll);
+    if (splits.val.length === 0 || splits.test.length === 0) throw new UsageError(`${source}: ${sentences.length} sentences are too few to hold out validation and test sentences (10% each); give --val and --test files`);
+    const train = trainSettings(command, out, o, DEFAULTS, resume);
+    const shape = shapeFrom(o, DEFAULTS);
+    const longest = Math.max(...splits.train.map((s) => s.tokens.length));
+    const config: TaggerConfig = resume ? (resume.config.model as TaggerConfig) : {
+      ...shape,
+      maxLength: o['max-length'] === undefined ? Math.min(AUTO_MAX_LENGTH, Math.max(shape.maxLength, longest)) : shape.maxLength,
+      // Words seen once become <unk> in training, so the model learns to tag unseen words from context.
+      vocab: [...Vocabulary.build(splits.train.map((s) => taggerWords(s.tokens)), { minCount: intOption('min-count', o['min-count'], 2, { min: 1 }) }).tokens],
+      tags: [...new Set(splits.train.flatMap((s) => s.tags))].sort(),
+    };
+    io.log(`data: ${sentences.length} sentences from ${source}; ${config.tags.length} tags; split ${splits.train.length}/${splits.val.length}/${splits.test.length}`);
+    // Sentences longer than the model's positions train as consecutive pieces that fit.
+    const pieces = splits.train.flatMap((s) => windows(s.tokens.map((token, i) => [token, s.tags[i]] as const), config.maxLength)
+      .map((part) => ({ tokens: part.map(([t]) => t), tags: part.map(([, tag]) => tag) })));
+    if (pieces.length > splits.train.length) io.log(`note: sentences longer than ${config.maxLength} tokens are split into pieces of ${config.maxLength} (${pieces.length - splits.train.length} extra pieces)`);
+    const ids = encodeTokens(config, pieces.map((s) => s.tokens), source);
+    const tagIds = encodeTags(config, pieces, source);
+    const limit = memoryLimit(o['max-memory']);
+    checkMemory(`${command}: encoder n_embd ${config.nEmbd}, ${config.nLayer} layers, ${config.maxLength} positions, batch ${train.batchSize}`,
+      encoderTrainingMemory({ ...config, vocabSize: config.vocab.length, outputs: config.tags.length }, train.batchSize), limit.bytes, limit.name);
+    const run = startSupervisedRun(buildTagger(config, new Generator(train.seed)), train, resume);
+    io.log(`model: transformer encoder tagger (${config.nLayer} layers, ${config.nHead} heads, n_embd ${config.nEmbd}), vocabulary ${config.vocab.length}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
+    const meanLength = ids.reduce((s, e) => s + e.length, 0) / ids.length;
+    runSupervised({
+      run, train, out, trainCount: ids.length, tokensPerStep: Math.round(train.batchSize * meanLength), keep: opened.keep,
+      config: { recipe: 'tag', model: config, train, data: dataFile === undefined ? null : resolve(dataFile) },
+      batchLoss: (indices) => taggerLoss(run.model, ids, tagIds, indices),
+      evaluate: () => evaluate(run.model, config, splits.val, o.val ?? source, 'val', io).entities,
+      scoreName: 'non-O accuracy',
+    }, io);
+    const result = evaluate(run.model, config, splits.test, o.test ?? source, `test (${splits.test.length} held-out sentences)`, io, out);
+    const baseline = mostFrequentTagBaseline(splits.train);
+    const baselineAccuracy = taggingAccuracy(splits.test.map((s) => s.tags), splits.test.map((s) => baseline(s.tokens)));
+    io.log(`context-free baseline (most frequent tag per word): token accuracy ${baselineAccuracy.all.toFixed(4)} | non-O ${baselineAccuracy.entities.toFixed(4)}`);
+    return result;
+  } finally {
+    opened.release();
+  }
 }
 
 export function tagEval(argv: string[], io: CliIO = consoleIO): TaggingResult {
-  const o = parseOptions('tag eval', argv, { checkpoint: { type: 'string' }, data: { type: 'string' } });
-  const { model, config, data } = loadTagger(o.checkpoint, 'tag eval');
+  const o = parseOptions(TAG_EVAL, argv);
+  const { model, config, data } = loadTagger(o.checkpoint, TAG_EVAL.name);
   const { sentences, source } = loadSentences(o.data ?? data ?? undefined);
   const evaluated = evaluationSet(sentences, source, o.data !== undefined, 'sentences');
-  return evaluate(model, config, evaluated.items, source, evaluated.title, io);
+  return evaluate(model, config, evaluated.items, source, evaluated.title, io, o['report-dir'] ?? o.checkpoint!);
 }
 
 export function tagPredict(argv: string[], io: CliIO = consoleIO, lines: () => string[] = readStdinLines): string[] {
-  const o = parseOptions('tag predict', argv, { checkpoint: { type: 'string' } });
-  const { model, config } = loadTagger(o.checkpoint, 'tag predict');
+  const o = parseOptions(TAG_PREDICT, argv);
+  const { model, config } = loadTagger(o.checkpoint, TAG_PREDICT.name);
   const sentences = lines().map((line) => line.trim().split(/\s+/));
-  const predictions = predictTags(model, config, encodeTokens(config, sentences, 'stdin'));
+  const predictions = predictLongTags(model, config, sentences, 'stdin');
   // CoNLL-shaped output: `token tag probability`, a blank line after each sentence.
   const printed = sentences.flatMap((tokens, s) => [...tokens.map((token, t) => `${token} ${predictions[s][t].tag} ${predictions[s][t].probability.toFixed(4)}`), '']);
   printed.forEach((line) => io.log(line));
@@ -111,9 +173,9 @@ export function tagPredict(argv: string[], io: CliIO = consoleIO, lines: () => s
 }
 
 export function tagCorpus(argv: string[], io: CliIO = consoleIO): string {
-  const o = parseOptions('tag corpus', argv, { out: { type: 'string' }, sentences: { type: 'string' }, seed: { type: 'string' } });
+  const o = parseOptions(TAG_CORPUS, argv);
   if (!o.out) throw new UsageError('tag corpus: --out FILE is required');
-  const sentences = slotFillingCorpus(intOption('sentences', o.sentences, GENERATED_SIZE, { min: 1 }), intOption('seed', o.seed, 42));
+  const sentences = slotFillingCorpus(intOption('sentences', o.sentences, GENERATED_SIZE, { min: 1, max: 10_000_000 }), intOption('seed', o.seed, 42));
   writeFileAtomic(o.out, formatConll(sentences));
   io.log(`wrote ${sentences.length} tagged sentences to ${o.out}`);
   return o.out;

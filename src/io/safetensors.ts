@@ -40,10 +40,14 @@ export function serializeSafetensors(tensors: ReadonlyMap<string, Tensor>, metad
  * valid shape, and byte ranges that match that shape and tile the data section exactly. Anything
  * else is rejected with an error naming `source` and the entry at fault.
  */
-export function parseSafetensors(bytes: Uint8Array, source = 'safetensors data'): SafetensorsContent {
+export function parseSafetensors(bytes: Uint8Array | ArrayBuffer, source = 'safetensors data'): SafetensorsContent {
   const fail = (message: string): never => {
     throw new Error(`${source}: invalid safetensors file: ${message}`);
   };
+  if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`parseSafetensors: expected the file's bytes as a Uint8Array (or ArrayBuffer), got ${bytes === null ? 'null' : typeof bytes}`);
+  }
   if (bytes.length < 8) fail(`${bytes.length} bytes is too short for the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
@@ -51,12 +55,18 @@ export function parseSafetensors(bytes: Uint8Array, source = 'safetensors data')
     fail(`header length ${headerLength} exceeds the file size ${bytes.length}`);
   }
   let header: Record<string, unknown> = {};
+  let text = '';
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength));
+    header = JSON.parse(text);
   } catch (error) {
     fail(`header is not valid UTF-8 JSON (${(error as Error).message})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
+  // JSON.parse keeps the last of repeated keys silently; two entries for one tensor name is a corrupt file.
+  const keys = topLevelKeys(text);
+  const repeated = keys.find((key, i) => keys.indexOf(key) !== i);
+  if (repeated !== undefined) fail(`the header names '${repeated}' twice`);
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
   const { __metadata__: rawMetadata = {}, ...entries } = header;
@@ -87,6 +97,28 @@ export function parseSafetensors(bytes: Uint8Array, source = 'safetensors data')
   }
   if (expectedStart !== dataLength) fail(`the tensors cover ${expectedStart} bytes of a ${dataLength}-byte data section`);
   return { tensors, metadata };
+}
+
+/** The keys of a JSON object's top level, in order, repeats included (the text is known to be valid JSON). */
+function topLevelKeys(text: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (depth === 1) {
+        let next = end + 1;
+        while (/\s/.test(text[next])) next++;
+        if (text[next] === ':') keys.push(JSON.parse(text.slice(i, end + 1)) as string);
+      }
+      i = end;
+    }
+  }
+  return keys;
 }
 
 function parseMetadata(raw: unknown, fail: (message: string) => never): Record<string, string> {

@@ -90,6 +90,10 @@ export abstract class Module {
         if (source.shape.join() !== target.shape.join()) {
           throw new Error(`loadStateDict: '${name}' has shape [${source.shape}] in the checkpoint but [${target.shape}] in the model`);
         }
+        // float64 and float32 convert by value (rounding to nearest); integers and floats never mix.
+        if ((source.dtype === 'int32') !== (target.dtype === 'int32')) {
+          throw new Error(`loadStateDict: '${name}' is ${source.dtype} in the checkpoint but ${target.dtype} in the model; convert it explicitly (.to('${target.dtype}')) if that is meant`);
+        }
         target.copy_(source);
       }
     });

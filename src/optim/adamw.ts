@@ -1,7 +1,7 @@
 import { backend } from '../backend/registry.js';
 import type { Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer } from './optimizer.js';
+import { type MomentStorage, Optimizer, momentsFor } from './optimizer.js';
 
 export interface AdamWOptions {
   betas?: [number, number];
@@ -12,8 +12,9 @@ export interface AdamWOptions {
 
 /** Adam with decoupled weight decay, as torch.optim.AdamW; parameter groups by a decay predicate. */
 export class AdamW extends Optimizer {
-  private readonly m: Float32Array[];
-  private readonly v: Float32Array[];
+  /** First and second moments, in each parameter's own dtype (float64 parameters keep float64 moments). */
+  private readonly m: MomentStorage[];
+  private readonly v: MomentStorage[];
   private readonly decays: boolean[];
 
   /**
@@ -23,8 +24,8 @@ export class AdamW extends Optimizer {
   constructor(params: Iterable<Tensor>, lr: number, readonly options: AdamWOptions = {},
     decay: (p: Tensor) => boolean = (p) => p.ndim >= 2) {
     super(params, lr);
-    this.m = this.params.map((p) => new Float32Array(p.size));
-    this.v = this.params.map((p) => new Float32Array(p.size));
+    this.m = this.params.map((p) => momentsFor(p));
+    this.v = this.params.map((p) => momentsFor(p));
     this.decays = this.params.map(decay);
   }
 
@@ -38,7 +39,7 @@ export class AdamW extends Optimizer {
     });
   }
 
-  stateTensors(): Map<string, Float32Array> {
+  stateTensors(): Map<string, MomentStorage> {
     return new Map([...this.m.map((t, i) => [`exp_avg.${i}`, t] as const), ...this.v.map((t, i) => [`exp_avg_sq.${i}`, t] as const)]);
   }
 }

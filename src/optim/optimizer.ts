@@ -2,6 +2,12 @@ import { ZerogradError } from '../tensor/errors.js';
 import type { Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** An optimizer's per-parameter state: float64 for float64 parameters, float32 otherwise. */
+export type MomentStorage = Float32Array | Float64Array;
+
+/** Zeroed state for `param`, in its dtype. */
+export const momentsFor = (param: Tensor): MomentStorage => (param.dtype === 'float64' ? new Float64Array(param.size) : new Float32Array(param.size));
+
 /** Shared bookkeeping of optimizers: the parameter list, the learning rate, and gradient reset. */
 export abstract class Optimizer {
   readonly params: Tensor[];
@@ -33,10 +39,10 @@ export abstract class Optimizer {
   protected abstract update(index: number, param: Storage, grad: Storage): void;
 
   /** Per-parameter state tensors by name, for checkpoints (empty for stateless optimizers). */
-  abstract stateTensors(): Map<string, Float32Array>;
+  abstract stateTensors(): Map<string, MomentStorage>;
 
   /** Restores state saved by stateTensors() (the arrays are copied into this optimizer's own). */
-  loadStateTensors(state: ReadonlyMap<string, Float32Array>, stepCount: number): void {
+  loadStateTensors(state: ReadonlyMap<string, MomentStorage>, stepCount: number): void {
     for (const [name, target] of this.stateTensors()) {
       const source = state.get(name);
       if (!source || source.length !== target.length) {

@@ -62,11 +62,21 @@ function topologicalOrder(root: Tensor): Tensor[] {
   return order;
 }
 
+/** Graph nodes a backward pass has gone through without retainGraph: PyTorch frees their saved tensors. */
+const consumed = new WeakSet<GradFn>();
+
+export interface BackwardOptions {
+  /** Keep the graph for another backward pass through it (PyTorch's retain_graph). */
+  retainGraph?: boolean;
+}
+
 /**
  * Reverse-mode differentiation from `root`. Leaf tensors (and non-leaves that called retainGrad())
- * accumulate into `.grad`; every other intermediate gradient is dropped once it has been used.
+ * accumulate into `.grad`; every other intermediate gradient is dropped once it has been used. As in
+ * PyTorch, a second pass through the same graph is an error unless the first one set retainGraph, since
+ * accumulating twice by accident is a silent bug.
  */
-export function backward(root: Tensor, gradient?: Tensor): void {
+export function backward(root: Tensor, gradient?: Tensor, { retainGraph = false }: BackwardOptions = {}): void {
   if (!root.requiresGrad) {
     throw new ZerogradError('backward', 'the tensor does not require grad and has no grad_fn; mark an input with requiresGrad');
   }
@@ -82,8 +92,13 @@ export function backward(root: Tensor, gradient?: Tensor): void {
     throw new ZerogradError('backward', `gradient shape ${fmtShape(seed.shape)} does not match output shape ${fmtShape(root.shape)}`);
   }
   const order = topologicalOrder(root);
+  if (order.some((t) => t.gradFn !== null && consumed.has(t.gradFn))) {
+    throw new ZerogradError('backward', 'trying to backward through the graph a second time; '
+      + 'call backward({ retainGraph: true }) the first time if you need to, or recompute the forward pass');
+  }
   const grads = new Map<Tensor, Tensor>([[root, seed.detach()]]);
   noGradBackward(order, grads, scratch);
+  if (!retainGraph) for (const t of order) if (t.gradFn) consumed.add(t.gradFn);
 }
 
 function ownedCopy(source: Tensor): Tensor {

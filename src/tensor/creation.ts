@@ -1,5 +1,5 @@
 import { backend } from '../backend/registry.js';
-import { type DType, type Storage, allocStorage, dtypeOf } from './dtype.js';
+import { BYTES, type DType, type Storage, allocStorage, dtypeOf } from './dtype.js';
 import { ZerogradError, fmtShape } from './errors.js';
 import { type Generator, defaultGenerator } from './random.js';
 import { checkShape, numel } from './shape.js';
@@ -57,7 +57,7 @@ export function tensor(data: NestedArray | Storage, options: TensorOptions & { s
 }
 
 export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
-  const out = backend().alloc(options.dtype ?? 'float32', numel(checkShape('full', shape)));
+  const out = backend().alloc(options.dtype ?? 'float32', numel(checkShape('full', shape, BYTES[options.dtype ?? 'float32'])));
   out.fill(value);
   return finish(out, shape, options);
 }
@@ -90,7 +90,7 @@ export function eye(n: number, options: TensorOptions = {}): Tensor {
 
 function random(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator) => number): Tensor {
   const generator = options.generator ?? defaultGenerator;
-  const out = backend().alloc(options.dtype ?? 'float32', numel(checkShape(op, shape)));
+  const out = backend().alloc(options.dtype ?? 'float32', numel(checkShape(op, shape, BYTES[options.dtype ?? 'float32'])));
   for (let i = 0; i < out.length; i++) out[i] = draw(generator);
   return finish(out, shape, options);
 }

@@ -1,3 +1,4 @@
+import { MAX_TENSOR_BYTES } from './dtype.js';
 import { ZerogradError, fmtShape } from './errors.js';
 
 export const numel = (shape: readonly number[]): number => shape.reduce((p, s) => p * s, 1);
@@ -20,9 +21,13 @@ export function normalizeDim(op: string, dim: number, ndim: number, shape: reado
   return dim < 0 ? dim + ndim : dim;
 }
 
-export function checkShape(op: string, shape: readonly number[]): number[] {
+export function checkShape(op: string, shape: readonly number[], bytesPerElement = 4): number[] {
   for (const s of shape) {
     if (!Number.isInteger(s) || s < 0) throw new ZerogradError(op, `invalid shape ${fmtShape(shape)}: sizes must be non-negative integers`);
+  }
+  const elements = shape.reduce((p, s) => p * s, 1);
+  if (elements * bytesPerElement > MAX_TENSOR_BYTES) {
+    throw new ZerogradError(op, `shape ${fmtShape(shape)} has ${elements} elements (${elements * bytesPerElement} bytes), more than one tensor may hold (${MAX_TENSOR_BYTES} bytes)`);
   }
   return [...shape];
 }

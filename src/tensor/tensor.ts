@@ -1,6 +1,6 @@
 import { backend } from '../backend/registry.js';
 import { track } from './arena.js';
-import { type GradFn, backward as runBackward } from './autograd.js';
+import { type BackwardOptions, type GradFn, backward as runBackward } from './autograd.js';
 import { type DType, type Storage, dtypeOf } from './dtype.js';
 import { ZerogradError } from './errors.js';
 import { formatTensor } from './format.js';
@@ -101,7 +101,14 @@ export class Tensor {
   }
 
   // ---- autograd ----
-  backward(gradient?: Tensor): void { runBackward(this, gradient); }
+  /**
+   * d(this)/d(leaves) into their .grad: `backward()`, `backward(gradient)`, `backward({ retainGraph: true })` or
+   * `backward(gradient, { retainGraph: true })`; retainGraph allows another pass through the same graph.
+   */
+  backward(gradient?: Tensor | BackwardOptions, options?: BackwardOptions): void {
+    if (gradient instanceof Tensor) runBackward(this, gradient, options);
+    else runBackward(this, undefined, gradient ?? options);
+  }
   /** Marks this tensor as a leaf whose gradient backward() should fill (PyTorch's requires_grad_()). */
   requiresGrad_(flag = true): this {
     if (!this.isLeaf) throw new ZerogradError('requiresGrad_', 'only leaf tensors can change requiresGrad; use detach() first');

@@ -49,13 +49,19 @@ describe('zerograd classify CLI', () => {
     });
   }
 
-  test('--resume continues from the last checkpoint to the new step count', () => {
+  test('--resume --extend continues a finished run; a flag that contradicts the checkpoint is refused', () => {
     const out = join(dir, 'resumed');
     classifyTrain(['--data', data, '--steps', '40', '--eval-every', '20', '--out', out], quiet);
-    classifyTrain(['--data', data, '--steps', '60', '--eval-every', '20', '--out', out, '--resume'], quiet);
+    assert.throws(() => classifyTrain(['--data', data, '--steps', '60', '--out', out, '--resume'], quiet),
+      /--steps 60 contradicts the checkpoint in .*resumed, which has 40/);
+    assert.throws(() => classifyTrain(['--out', out, '--resume', '--n-embd', '8'], quiet), /--n-embd 8 contradicts the checkpoint in .*, which has 64/);
+    assert.throws(() => classifyTrain(['--out', out, '--resume'], quiet), /finished all 40 steps; --extend N trains N more/);
+    classifyTrain(['--out', out, '--resume', '--extend', '20'], quiet);
     const checkpoint = loadCheckpoint(out);
     assert.equal(checkpoint.trainer.step, 60);
     assert.equal(checkpoint.trainer.losses.length, 60);
+    assert.equal((checkpoint.config.train as { steps: number }).steps, 60);
+    assert.deepEqual((checkpoint.config.evals as number[][]).map(([step]) => step), [20, 40, 60]);
   });
 
   test('bad input: one label only, unknown labels at eval, no checkpoint given', () => {
@@ -64,7 +70,13 @@ describe('zerograd classify CLI', () => {
     assert.throws(() => classifyTrain(['--data', single, '--out', join(dir, 'single')], quiet), /single\.csv: every row has the label 'same'/);
     const other = join(dir, 'other.csv');
     writeFileSync(other, 'text,label\ngreat,pos\nawful,meh\n');
-    assert.throws(() => classifyEval(['--checkpoint', join(dir, 'bag'), '--data', other], quiet), /other\.csv: row 2 has label 'meh'/);
+    // A label the model never saw is an error in the score, with one warning, not a refusal of the whole file.
+    const warnings: string[] = [];
+    const report = classifyEval(['--checkpoint', join(dir, 'bag'), '--data', other], { ...quiet, warn: (w) => warnings.push(w) });
+    assert.deepEqual(warnings, ["other.csv: 1 of 2 texts have a label the model never saw in training (meh); they count as errors".replace('other.csv', other)]);
+    assert.ok(report.accuracy <= 0.5);
+    assert.deepEqual(report.labels, ['neg', 'pos', 'meh']);
+    assert.equal(report.perClass[2].recall, 0);
     assert.throws(() => classifyPredict([], quiet, () => []), /--checkpoint DIR is required/);
   });
 });

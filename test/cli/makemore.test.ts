@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { makemoreDiagnose } from '../../src/cli/diagnose.js';
 import { makemoreEval, makemoreSample, makemoreTrain } from '../../src/cli/makemore.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
-import { projectRoot, sharedData } from '../helpers.js';
+import { projectRoot, corpusPath } from '../helpers.js';
 
 const quiet = { log: () => {}, progress: null };
 const bin = join(projectRoot(), 'dist', 'src', 'cli', 'bin.js');
@@ -28,15 +28,15 @@ describe('zerograd makemore CLI', () => {
   });
 
   test('a run interrupted after a checkpoint resumes to the same weights as an uninterrupted run', () => {
-    const data = sharedData('names.txt');
+    const data = corpusPath('names.txt');
     const common = ['--model', 'wavenet', '--data', data, '--n-embd', '8', '--n-hidden', '16', '--samples', '0', '--batch-size', '16'];
     const straight = mkdtempSync(join(tmpdir(), 'zerograd-straight-'));
-    makemoreTrain([...common, '--steps', '40', '--out', straight], quiet);
+    makemoreTrain([...common, '--steps', '40', '--decay-at', '25', '--out', straight], quiet);
     const interrupted = mkdtempSync(join(tmpdir(), 'zerograd-resumed-'));
-    // The first run stops at 20 (as a crash after its checkpoint would); the second resumes to 40 with
-    // the same schedule: decay-at is fixed so both runs see the same learning rates.
+    // The first run ends at 20; --extend 20 trains it on to 40 with the schedule it was given: decay-at is fixed
+    // so it sees the learning rates of a 40-step run decaying at 30.
     makemoreTrain([...common, '--steps', '20', '--decay-at', '30', '--out', interrupted], quiet);
-    makemoreTrain([...common, '--steps', '40', '--decay-at', '30', '--out', interrupted, '--resume'], quiet);
+    makemoreTrain(['--out', interrupted, '--resume', '--extend', '20'], quiet);
     const reference = mkdtempSync(join(tmpdir(), 'zerograd-reference-'));
     makemoreTrain([...common, '--steps', '40', '--decay-at', '30', '--out', reference], quiet);
     const a = loadCheckpoint(reference);
@@ -44,12 +44,16 @@ describe('zerograd makemore CLI', () => {
     assert.equal(b.trainer.step, 40);
     assert.deepEqual(b.trainer.losses, a.trainer.losses);
     for (const [name, t] of a.model) assert.deepEqual(b.model.get(name)!.toFlatArray(), t.toFlatArray(), name);
-    assert.ok(loadCheckpoint(straight).trainer.step === 40);
+    // A run decaying at 25 instead: the same first 25 steps, different ones after.
+    const c = loadCheckpoint(straight);
+    assert.equal(c.trainer.step, 40);
+    assert.deepEqual(c.trainer.losses.slice(0, 25), a.trainer.losses.slice(0, 25));
+    assert.notDeepEqual(c.trainer.losses.slice(25), a.trainer.losses.slice(25));
   });
 
   test('the counting bigram trains from a file and samples', () => {
     const out = mkdtempSync(join(tmpdir(), 'zerograd-bigram-'));
-    const { val } = makemoreTrain(['--model', 'bigram', '--data', sharedData('names.txt'), '--out', out, '--samples', '2'], quiet);
+    const { val } = makemoreTrain(['--model', 'bigram', '--data', corpusPath('names.txt'), '--out', out, '--samples', '2'], quiet);
     assert.ok(val > 2.4 && val < 2.5);
     assert.equal(makemoreSample(['--checkpoint', out, '--num', '2'], quiet).length, 2);
   });
@@ -69,21 +73,43 @@ describe('zerograd makemore CLI', () => {
     writeFileSync(join(dir, 'one.txt'), 'anna\n');
     const cases: [string[], number, RegExp][] = [
       [['makemore', 'train', '--model', 'gpt9'], 2, /--model: expected one of bigram, bigram-nn, mlp, bnmlp, wavenet, got 'gpt9'/],
-      [['makemore', 'train', '--steps', 'ten'], 2, /--steps: expected an integer >= 1, got 'ten'/],
-      [['makemore', 'train', '--bogus'], 2, /makemore train: Unknown option '--bogus'/],
+      [['makemore', 'train', '--steps', 'ten'], 2, /--steps: expected a decimal integer from 1 to 1000000000, got 'ten'/],
+      [['makemore', 'train', '--bogus'], 2, /makemore train: unknown option '--bogus'/],
       [['makemore', 'train', '--data', join(dir, 'empty.txt')], 1, /empty\.txt: the file is empty/],
       [['makemore', 'train', '--data', join(dir, 'one.txt')], 1, /one\.txt: found 1 line\(s\), need at least 3/],
       [['makemore', 'train', '--block-size', '40', '--steps', '1'], 2, /--block-size 40 is larger than the longest item/],
       [['makemore', 'sample'], 2, /--checkpoint DIR is required/],
       [['makemore', 'sample', '--checkpoint', dir], 1, /no checkpoint here/],
-      [['nonsense'], 2, /zerograd demo/],
-      [['makemore', 'train', '--help'], 0, /zerograd makemore train \[--model/],
+      [['nonsense'], 2, /unknown command 'nonsense'/],
+      [['makemore', 'train', '--help'], 0, /Usage: zerograd makemore train \[options\]/],
     ];
     for (const [args, code, message] of cases) {
       const result = runCli(args);
       assert.equal(result.status, code, `${args.join(' ')}: exit ${result.status}\n${result.stderr}`);
       assert.match(result.stderr + result.stdout, message, args.join(' '));
     }
+  });
+
+  test('a run that ends worse than a uniform guess says so, and points at the init fixes', () => {
+    const lines: string[] = [];
+    const out = mkdtempSync(join(tmpdir(), 'zerograd-uniform-'));
+    makemoreTrain(['--model', 'mlp', '--steps', '1', '--lr', '0.0001', '--out', out, '--samples', '0'], { log: (l) => lines.push(l), progress: null });
+    assert.ok(lines.some((l) => /^note: val loss \d+\.\d{4} is worse than guessing uniformly \(ln 27 = 3\.2958\): the initial logits are too confident, as the lecture shows; train with --init-fixes$/.test(l)), lines.join('\n'));
+    const fixed: string[] = [];
+    makemoreTrain(['--model', 'mlp', '--init-fixes', '--steps', '300', '--out', join(out, 'fixed'), '--samples', '0'], { log: (l) => fixed.push(l), progress: null });
+    assert.ok(!fixed.some((l) => l.startsWith('note:')), fixed.join('\n'));
+  });
+
+  test('a checkpoint without a vocabulary is an error naming its config', () => {
+    const out = mkdtempSync(join(tmpdir(), 'zerograd-novocab-'));
+    makemoreTrain(['--model', 'mlp', '--steps', '2', '--out', out, '--samples', '0'], quiet);
+    const config = join(out, 'step-00000002', 'config.json');
+    const parsed = JSON.parse(readFileSync(config, 'utf8'));
+    delete parsed.model.vocab;
+    writeFileSync(config, JSON.stringify(parsed));
+    const result = runCli(['makemore', 'sample', '--checkpoint', out]);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, `error: makemore sample: the config.json of ${out} has no vocabulary (a list of characters); it cannot encode or decode text\n`);
   });
 
   test('sampling with a prefix outside the vocabulary names the character', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -30,6 +30,34 @@ describe('zerograd tag CLI', () => {
     assert.match(printed[4], /^denver B-toloc /);
     assert.equal(printed[6], '');
     assert.throws(() => classifyPredict(['--checkpoint', out], quiet, () => []), /holds a 'tag' checkpoint, not a text classifier/);
+  });
+
+  test('real test sets: unseen tags count as errors with one warning; 13+ tags write the confusion matrix to files', () => {
+    // 14 tags: each word w<k> is tagged T<k>, in sentences of three words.
+    const sentence = (i: number) => [0, 1, 2].map((j) => `w${(i + j) % 14} T${(i + j) % 14}`).join('\n');
+    const trainFile = join(dir, 'many.conll');
+    writeFileSync(trainFile, `${Array.from({ length: 140 }, (_, i) => sentence(i)).join('\n\n')}\n`);
+    const testFile = join(dir, 'many-test.conll');
+    writeFileSync(testFile, `${sentence(0)}\n\nw1 I-unseen\nw2 T2\n\nw3 I-other\n`);
+    const out = join(dir, 'many');
+    const lines: string[] = [];
+    tagTrain(['--data', trainFile, '--test', testFile, '--steps', '40', '--lr', '1e-2', '--n-embd', '16', '--n-layer', '1', '--out', out],
+      { log: (l) => lines.push(l), progress: null, warn: (w) => lines.push(`warning: ${w}`) });
+    assert.ok(lines.includes(`warning: ${testFile}: 2 of 6 tokens have labels the model never saw in training (I-other, I-unseen); they count as errors`), lines.join('\n'));
+    const pointer = lines.findIndex((l) => l.startsWith('confusion matrix of 16 labels:'));
+    assert.ok(pointer > 0, lines.join('\n'));
+    assert.equal(lines[pointer], `confusion matrix of 16 labels: ${join(out, 'confusion.csv')} and ${join(out, 'confusion.svg')}; the most frequent confusions:`);
+    assert.ok(lines.slice(pointer + 1).some((l) => /^\s+1 {2}I-(other|unseen) -> T\d+$/.test(l)), lines.join('\n'));
+    assert.ok(lines.every((l) => l.length < 200), 'no line thousands of columns wide');
+    const csv = readFileSync(join(out, 'confusion.csv'), 'utf8').trim().split('\n');
+    assert.equal(csv.length, 17);
+    assert.equal(csv[0].split(',').length, 17);
+    assert.match(readFileSync(join(out, 'confusion.svg'), 'utf8'), /^<svg[\s\S]*<\/svg>$/);
+    // tag eval on the same file warns the same way instead of refusing it.
+    const warnings: string[] = [];
+    const result = tagEval(['--checkpoint', out, '--data', testFile, '--report-dir', join(dir, 'report')], { ...quiet, warn: (w) => warnings.push(w) });
+    assert.equal(warnings.length, 1);
+    assert.ok(result.all <= 4 / 6);
   });
 
   test('bad input: a CoNLL line without a tag names file and line', () => {

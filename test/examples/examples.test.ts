@@ -15,7 +15,9 @@ const expectations: Record<string, RegExp[]> = {
   '06-wavenet': [/76579 parameters/, /layers\.3\.running_mean|layers\.2\.weight/],
   '07-gpt': [/GPT with \d+ parameters/, /step 60: train \d\.\d+, val \d\.\d+/],
   '08-devg-problems': [/gradient descent on x\^2: 4\.08536/, /multivariate gradient descent: 0\.00002, 0\.00002/,
-    /linear regression weights: 0\.50678, 0\.59057, 1\.27435/, /talk-back: hello/],
+    /linear regression weights: 0\.50678, 0\.59057, 1\.27435/,
+    // The continuation an untrained GPT (seeded) samples after the prompt: fails if the model or sampler changes.
+    /^talk-back: hello(woleue,oyhee\?ydd,e\?,)$/m],
 };
 
 const examplesDir = join(projectRoot(), 'dist', 'examples');

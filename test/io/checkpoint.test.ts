@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -8,9 +8,12 @@ import { writeFileAtomic } from '../../src/io/atomicWrite.js';
 import { parseSafetensors, serializeSafetensors } from '../../src/io/safetensors.js';
 import { parseWeights } from '../../src/io/weightsFile.js';
 import { type Checkpoint, hasCheckpoint, loadCheckpoint, resolveCheckpointDir, saveCheckpoint } from '../../src/io/checkpoint.js';
+import { acquireRunLock } from '../../src/io/runLock.js';
+
+const steps = (dir: string) => readdirSync(dir).filter((e) => e.startsWith('step-')).sort();
 
 const checkpointAt = (step: number): Checkpoint => ({
-  config: { recipe: 'test', width: 3 },
+  config: { recipe: 'test', model: { width: 3 } },
   model: new Map([['w', randn([2, 3])]]),
   optimizer: new Map([['exp_avg.0', new Float32Array([step, 1])]]),
   trainer: { step, rng: [1, 2, 3, 4, NaN], losses: [3.3, 2.9] },
@@ -41,8 +44,8 @@ describe('checkpoints', () => {
 
   test('a newer checkpoint replaces the older one only once it is complete', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zerograd-ckpt-'));
-    saveCheckpoint(dir, checkpointAt(1));
-    saveCheckpoint(dir, checkpointAt(2));
+    saveCheckpoint(dir, checkpointAt(1), { keep: 1 });
+    saveCheckpoint(dir, checkpointAt(2), { keep: 1 });
     assert.deepEqual(readdirSync(dir).filter((e) => e.startsWith('step-')), ['step-00000002']);
     // A crash while writing step 3 leaves a partial directory but latest.json still names step 2.
     const partial = join(dir, 'step-00000003');
@@ -61,6 +64,93 @@ describe('checkpoints', () => {
     const empty = mkdtempSync(join(tmpdir(), 'zerograd-empty-'));
     assert.equal(hasCheckpoint(empty), false);
     assert.throws(() => loadCheckpoint(empty), /no checkpoint here \(expected latest\.json or model\.safetensors\)/);
+  });
+
+  test('the last N checkpoints are kept (2 by default); saving the step latest.json names again never deletes it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-ckpt-'));
+    for (const step of [1, 2, 3]) saveCheckpoint(dir, checkpointAt(step));
+    assert.deepEqual(steps(dir), ['step-00000002', 'step-00000003']);
+    saveCheckpoint(dir, checkpointAt(4), { keep: 3 });
+    assert.deepEqual(steps(dir), ['step-00000002', 'step-00000003', 'step-00000004']);
+    // The same step again (a finished run saved once more) goes to a new directory; the old one stays until it ages out.
+    const again = saveCheckpoint(dir, checkpointAt(4));
+    assert.equal(again, join(dir, 'step-00000004-r1'));
+    assert.deepEqual(steps(dir), ['step-00000004', 'step-00000004-r1']);
+    assert.equal(resolveCheckpointDir(dir), again);
+    assert.equal(loadCheckpoint(dir).trainer.step, 4);
+  });
+
+  test('a missing or corrupt newest checkpoint falls back to the previous one, with a warning', () => {
+    for (const damage of ['remove', 'truncate'] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'zerograd-ckpt-'));
+      saveCheckpoint(dir, checkpointAt(1));
+      const newest = saveCheckpoint(dir, checkpointAt(2));
+      if (damage === 'remove') rmSync(newest, { recursive: true });
+      else writeFileSync(join(newest, 'model.safetensors'), 'torn');
+      const warnings: string[] = [];
+      assert.equal(loadCheckpoint(dir, (w) => warnings.push(w)).trainer.step, 1);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], damage === 'remove' ? /step-00000002: the checkpoint directory is missing; resuming from the previous checkpoint .*step-00000001 \(step 1\)/
+        : /step-00000002.model\.safetensors: invalid safetensors file/);
+      // With nothing to fall back on, the error names what is wrong.
+      const only = mkdtempSync(join(tmpdir(), 'zerograd-ckpt-'));
+      rmSync(saveCheckpoint(only, checkpointAt(3)), { recursive: true });
+      assert.throws(() => loadCheckpoint(only, () => {}), /step-00000003: the checkpoint directory is missing/);
+    }
+  });
+
+  test('files a killed write left (*.tmp-PID) are removed at the next save', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-ckpt-'));
+    const stepDir = saveCheckpoint(dir, checkpointAt(1));
+    const dead = 2 ** 22 + 12345; // above Linux's default pid_max: no such process
+    writeFileSync(join(dir, `latest.json.tmp-${dead}`), '{');
+    writeFileSync(join(stepDir, `model.safetensors.tmp-${dead}`), 'partial');
+    mkdirSync(join(dir, `step-00000002.tmp-${dead}`));
+    saveCheckpoint(dir, checkpointAt(2));
+    assert.deepEqual(readdirSync(dir).filter((e) => e.includes('.tmp-')), []);
+    assert.deepEqual(readdirSync(stepDir).filter((e) => e.includes('.tmp-')), []);
+  });
+
+  test('latest.json that is malformed or points outside the run folder is an error naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-ckpt-'));
+    saveCheckpoint(dir, checkpointAt(1));
+    const pointer = join(dir, 'latest.json');
+    const cases: [string, RegExp][] = [
+      ['', /latest\.json: not a checkpoint pointer \(Unexpected end of JSON input\)/],
+      ['{"checkpoint": ', /latest\.json: not a checkpoint pointer/],
+      ['{}', /latest\.json: undefined is not a checkpoint directory of this run/],
+      ['5', /latest\.json: expected a JSON object .*, got 5/],
+      ['null', /latest\.json: expected a JSON object .*, got null/],
+      ['{"checkpoint": "../../outside"}', /latest\.json: "\.\.\/\.\.\/outside" is not a checkpoint directory of this run/],
+      ['{"checkpoint": "/etc"}', /latest\.json: "\/etc" is not a checkpoint directory of this run/],
+      ['{"checkpoint": "step-00000001", "previous": ["../step-00000001"]}', /"\.\.\/step-00000001" is not a checkpoint directory/],
+    ];
+    for (const [content, message] of cases) {
+      writeFileSync(pointer, content);
+      assert.throws(() => loadCheckpoint(dir), (error: Error) => message.test(error.message) && error.message.startsWith(pointer), content);
+    }
+  });
+
+  test('a config without a recipe or model is an error naming config.json', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-ckpt-'));
+    const stepDir = saveCheckpoint(dir, checkpointAt(1));
+    writeFileSync(join(stepDir, 'config.json'), '{"recipe": "gpt"}');
+    assert.throws(() => loadCheckpoint(stepDir), /config\.json: the config has no 'model'; it does not describe a zerograd model/);
+    writeFileSync(join(stepDir, 'config.json'), '[1]');
+    assert.throws(() => loadCheckpoint(stepDir), /config\.json: expected a JSON object/);
+  });
+
+  test('a run folder is locked: a second run is refused, a stale lock taken over with a warning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-lock-'));
+    writeFileSync(join(dir, 'lock'), `${process.ppid}\n`);
+    assert.throws(() => acquireRunLock(dir), new RegExp(`another run \\(process ${process.ppid}\\) is training into this folder`));
+    writeFileSync(join(dir, 'lock'), `${2 ** 22 + 12345}\n`);
+    const warnings: string[] = [];
+    const release = acquireRunLock(dir, (w) => warnings.push(w));
+    assert.match(warnings[0], /taking over a stale lock left by process 4206649/);
+    assert.equal(readFileSync(join(dir, 'lock'), 'utf8'), `${process.pid}\n`);
+    release();
+    assert.equal(existsSync(join(dir, 'lock')), false);
   });
 
   test('writeFileAtomic leaves no temporary file behind', () => {

@@ -15,7 +15,7 @@ import { assertClose } from '../helpers.js';
 const texts = ['free money now', 'win cash now', 'meeting at noon', 'see the notes', 'cash prize win', 'notes from the meeting'];
 const labels = ['spam', 'spam', 'ham', 'ham', 'spam', 'ham'];
 const vocab = [...Vocabulary.build(texts.map((t) => t.split(' '))).tokens];
-const train = { steps: 150, batchSize: 6, lr: 1e-2, weightDecay: 0, evalEvery: 150, seed: 3 };
+const train = { steps: 150, batchSize: 6, lr: 1e-2, weightDecay: 0, warmupSteps: 15, decaySteps: 150, evalEvery: 150, seed: 3 };
 
 function classifierConfig(kind: 'bag' | 'encoder'): TextClassifierConfig {
   return { kind, vocab, labels: ['ham', 'spam'], maxLength: 8, nEmbd: 16, nHead: 2, nLayer: 1, dropout: 0 };

@@ -88,6 +88,8 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
   test('a GPT (products large enough to be split across threads) trains, shows every head of a layer as a heatmap, and its checkpoint reopens', async () => {
     const { page } = await openPage();
     await train(page, 'gpt-small', 10);
+    // The prompt defaults to a line of the model's own held-out text: here a name, not a line of Shakespeare.
+    assert.match(await page.inputValue('#prompt'), /^[a-z]{2,}$/);
     await page.fill('#prompt', 'anna');
     await page.click('#show-attention');
     await page.waitForSelector('#attention svg');

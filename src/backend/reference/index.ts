@@ -1,5 +1,5 @@
 import type { Backend, ScratchRegion } from '../backend.js';
-import { allocStorage } from '../../tensor/dtype.js';
+import { type DType, type Storage, allocStorage } from '../../tensor/dtype.js';
 import { adamw, sgd } from './optim.js';
 import { binary, copy, unary, unaryBackward, where } from './elementwise.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
@@ -10,15 +10,43 @@ import {
   attentionSoftmax, attentionSoftmaxBackward, crossEntropy, crossEntropyBackward, softmax, softmaxBackward,
 } from './softmax.js';
 
-/** JavaScript arrays are collected by the garbage collector, so a scratch region has nothing to do. */
+/** A region that holds nothing: for backends whose arrays the garbage collector frees. */
 export const noScratch: ScratchRegion = { holds: () => false, close: () => {}, mark: () => 0, recycle: () => false };
+
+/**
+ * The reference backend's regions reuse nothing (the garbage collector frees its arrays), but they hold what
+ * they allocate as the WebAssembly arena does (float32 and int32 tensor storage), so a tensor that escapes
+ * arenaStep fails on every backend alike, not only on the one with its own memory.
+ */
+const open: Set<Storage>[] = [];
+
+function scratch(): ScratchRegion {
+  const made = new Set<Storage>();
+  open.push(made);
+  return {
+    holds: (storage) => made.has(storage),
+    mark: () => 0,
+    recycle: () => false,
+    close: () => {
+      if (open.at(-1) !== made) throw new Error('scratch regions must close innermost first');
+      open.pop();
+    },
+  };
+}
+
+/** Storage for a tensor; inside a scratch region, float32 and int32 storage belongs to it. */
+function alloc(dtype: DType, size: number): Storage {
+  const storage = allocStorage(dtype, size);
+  if (dtype !== 'float64') open.at(-1)?.add(storage);
+  return storage;
+}
 
 /** The plain TypeScript backend: every kernel written to be read, the yardstick other backends are tested against. */
 export const referenceBackend: Backend = {
   name: 'reference',
-  alloc: allocStorage,
-  empty: allocStorage,
-  scratch: () => noScratch,
+  alloc,
+  empty: alloc,
+  scratch,
   copy,
   unary,
   unaryBackward,

@@ -1,7 +1,7 @@
 import type { AdamWStep } from '../backend.js';
 import type { Storage } from '../../tensor/dtype.js';
 
-export function adamw(param: Storage, grad: Storage, m: Float32Array, v: Float32Array,
+export function adamw(param: Storage, grad: Storage, m: Float32Array | Float64Array, v: Float32Array | Float64Array,
   { beta1, beta2, eps, decayFactor, stepSize, correction2 }: AdamWStep): void {
   for (let i = 0; i < param.length; i++) {
     const g = grad[i];

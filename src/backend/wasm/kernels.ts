@@ -227,7 +227,7 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: K
     // Parameters, gradients and optimizer state live in JavaScript arrays (they outlive every step), so they
     // are copied in and out: the memcpys still cost less than the update as a JavaScript loop.
     adamw(param, grad, m, v, step) {
-      if (!isF32(param) || !isF32(grad)) return referenceBackend.adamw(param, grad, m, v, step);
+      if (!isF32(param) || !isF32(grad) || !isF32(m) || !isF32(v)) return referenceBackend.adamw(param, grad, m, v, step);
       const [p, g, mAt, vAt] = [param, grad, m, v].map(address);
       kernels.adamw(p, g, mAt, vAt, param.length, step.beta1, step.beta2, step.eps, step.decayFactor, step.stepSize, step.correction2);
       copyBack(param, p);

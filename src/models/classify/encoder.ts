@@ -8,6 +8,7 @@ import { where } from '../../tensor/ops/elementwise.js';
 import { type Generator, defaultGenerator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Block } from '../gpt/block.js';
+import type { MemoryEstimate } from '../memory.js';
 
 export interface EncoderConfig {
   vocabSize: number;
@@ -20,6 +21,22 @@ export interface EncoderConfig {
   postNorm: boolean;
   /** The id of padding tokens, which no position attends to. */
   padId: number;
+}
+
+/**
+ * Training memory of an encoder (and its `outputs`-way head) at `batchSize` sequences of maxLength tokens,
+ * estimated as for a GPT: about 22 n_embd floats and two attention maps per token and layer.
+ */
+export function encoderTrainingMemory(c: Pick<EncoderConfig, 'vocabSize' | 'maxLength' | 'nEmbd' | 'nHead' | 'nLayer'> & { outputs: number },
+  batchSize: number): MemoryEstimate {
+  const C = c.nEmbd;
+  const parameters = (c.vocabSize + c.maxLength) * C + c.nLayer * (12 * C * C + 13 * C) + 2 * C + C * c.outputs;
+  const tokens = batchSize * c.maxLength;
+  return {
+    parameters,
+    activations: tokens * (c.nLayer * (22 * C + 2 * c.nHead * c.maxLength) + 3 * c.outputs),
+    largestWeight: Math.max(c.vocabSize, 4 * C, c.outputs) * C,
+  };
 }
 
 /**

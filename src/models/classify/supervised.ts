@@ -12,6 +12,9 @@ export interface SupervisedTrainConfig {
   batchSize: number;
   lr: number;
   weightDecay: number;
+  /** Linear warmup, then cosine decay to lr/10 at decaySteps (the planned step count), flat after. */
+  warmupSteps: number;
+  decaySteps: number;
   evalEvery: number;
   seed: number;
 }
@@ -49,7 +52,7 @@ export function trainSupervised<M extends Module>(run: SupervisedRun<M>, train: 
   hooks: { evaluate: () => number; onStep?: (info: StepInfo) => void; onEval?: (step: number, score: number) => void }): void {
   trainLoop({
     optimizer: run.optimizer,
-    schedule: cosineWithWarmup(train.lr, Math.min(100, Math.floor(train.steps / 10)), train.steps),
+    schedule: cosineWithWarmup(train.lr, train.warmupSteps, train.decaySteps),
     startStep: run.optimizer.stepCount,
     steps: train.steps,
     clipNorm: 1,

@@ -19,6 +19,8 @@ export interface GenerateOptions {
   /** Sample only among the k most likely tokens. */
   topK?: number;
   generator?: Generator;
+  /** Called with each new token of the first row as soon as it is sampled (streaming output). */
+  onToken?: (token: number) => void;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface GenerateOptions {
  * the latest tokens as context.
  */
 export function generate(model: LanguageModel, idx: Tensor, maxNewTokens: number, options: GenerateOptions = {}): Tensor {
-  const { temperature = 1, topK, generator = defaultGenerator } = options;
+  const { temperature = 1, topK, generator = defaultGenerator, onToken } = options;
   if (!(temperature > 0)) throw new Error(`generate: temperature must be positive, got ${temperature}`);
   const wasTraining = model.training;
   model.train(false);
@@ -43,6 +45,7 @@ export function generate(model: LanguageModel, idx: Tensor, maxNewTokens: number
       }
       const next = multinomial(last.softmax(-1), 1, { replacement: true, generator });
       out = cat([out, next], 1);
+      onToken?.(next.toFlatArray()[0]);
     }
   });
   model.train(wasTraining);

@@ -8,6 +8,7 @@ import { ZerogradError } from '../../tensor/errors.js';
 import { crossEntropy } from '../../tensor/ops/softmax.js';
 import { type Generator, defaultGenerator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { type MemoryEstimate, formatBytes } from '../memory.js';
 import { Block, type BlockOptions } from './block.js';
 
 export interface GPTConfig {
@@ -23,6 +24,52 @@ export interface GPTConfig {
   tieWeights: boolean;
   activation: 'gelu' | 'relu';
   attention: 'fused' | 'heads';
+}
+
+const ACTIVATIONS = ['gelu', 'relu'] as const;
+const ATTENTIONS = ['fused', 'heads'] as const;
+/** No GPT here needs more parameters than this (2^31, 8 GiB of float32 weights): a larger config is a typo. */
+const MAX_PARAMETERS = 2 ** 31;
+
+/** The parameter count of a GPT of this config, computed without building it. */
+export function gptParameterCount(c: GPTConfig): number {
+  const C = c.nEmbd;
+  const perBlock = 12 * C * C + (c.bias ? 13 * C : 2 * C);
+  return c.vocabSize * C + c.blockSize * C + c.nLayer * perBlock + (c.bias ? 2 * C : C) + (c.tieWeights ? 0 : C * c.vocabSize);
+}
+
+/**
+ * Training memory of a GPT at `batchSize`: parameters with their gradients and AdamW moments, and the
+ * activations a step keeps for backward (about 22 n_embd floats and two attention maps per token and layer,
+ * and three copies of the logits).
+ */
+export function gptTrainingMemory(c: GPTConfig, batchSize: number): MemoryEstimate {
+  const tokens = batchSize * c.blockSize;
+  return {
+    parameters: gptParameterCount(c),
+    activations: tokens * (c.nLayer * (22 * c.nEmbd + 2 * c.nHead * c.blockSize) + 3 * c.vocabSize),
+    largestWeight: Math.max(c.vocabSize, 4 * c.nEmbd) * c.nEmbd,
+  };
+}
+
+/** Checks every field of a GPT config (it may come from a file), naming the first one at fault. */
+export function validateGPTConfig(config: GPTConfig): void {
+  const fail = (message: string): never => {
+    throw new ZerogradError('GPT', `invalid config: ${message}`);
+  };
+  if (typeof config !== 'object' || config === null) fail(`expected an object, got ${JSON.stringify(config)}`);
+  for (const key of ['vocabSize', 'blockSize', 'nEmbd', 'nHead', 'nLayer'] as const) {
+    const value = config[key];
+    if (!Number.isSafeInteger(value) || value < 1) fail(`${key} must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  if (config.nEmbd % config.nHead !== 0) fail(`nEmbd ${config.nEmbd} is not divisible by nHead ${config.nHead}`);
+  if (typeof config.dropout !== 'number' || !(config.dropout >= 0 && config.dropout < 1)) fail(`dropout must be in [0, 1), got ${JSON.stringify(config.dropout)}`);
+  if (typeof config.bias !== 'boolean') fail(`bias must be true or false, got ${JSON.stringify(config.bias)}`);
+  if (typeof config.tieWeights !== 'boolean') fail(`tieWeights must be true or false, got ${JSON.stringify(config.tieWeights)}`);
+  if (!ACTIVATIONS.includes(config.activation)) fail(`activation must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(config.activation)}`);
+  if (!ATTENTIONS.includes(config.attention)) fail(`attention must be one of ${ATTENTIONS.join(', ')}, got ${JSON.stringify(config.attention)}`);
+  const parameters = gptParameterCount(config);
+  if (parameters > MAX_PARAMETERS) fail(`${parameters.toExponential(2)} parameters (${formatBytes(4 * parameters)} of weights) is beyond any model this library trains`);
 }
 
 /** A model of the given size with the lecture's (and nanoGPT's) choices: biases, untied head, GELU, fused attention. */
@@ -65,6 +112,7 @@ export class GPT extends Module {
 
   constructor(readonly config: GPTConfig, generator: Generator = defaultGenerator) {
     super();
+    validateGPTConfig(config);
     const blockOptions: BlockOptions = {
       dropout: config.dropout, bias: config.bias, activation: config.activation, attention: config.attention,
       std: 0.02, projStd: 0.02 / Math.sqrt(2 * config.nLayer), generator,

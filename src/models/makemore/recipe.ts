@@ -121,6 +121,7 @@ export function trainMakemore(run: MakemoreRun, data: MakemoreData, train: Makem
   return newLosses;
 }
 
-export function makemoreCheckpoint(run: MakemoreRun, train: MakemoreTrainConfig): Checkpoint {
-  return checkpointOf(run, { recipe: 'makemore', model: run.modelConfig, train });
+/** `extra` records what else rebuilds the run (the data file). */
+export function makemoreCheckpoint(run: MakemoreRun, train: MakemoreTrainConfig, extra: Record<string, unknown> = {}): Checkpoint {
+  return checkpointOf(run, { recipe: 'makemore', ...extra, model: run.modelConfig, train });
 }

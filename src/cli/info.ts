@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { SHARED_KERNELS_URL } from '../backend/wasm/index.js';
+import { threadCount } from '../backend/wasm/threadPool.js';
+import { type CliIO, consoleIO, defineCommand, parseOptions } from './args.js';
+
+export const INFO = defineCommand({
+  name: 'info',
+  summary: 'the version, backend, kernel module, thread count, and which optional tools (chromium, python3-torch) were found',
+  options: {},
+});
+
+/** What a bug report needs to say about this installation, one `key: value` line each. */
+export function info(argv: string[], io: CliIO = consoleIO): Record<string, string> {
+  parseOptions(INFO, argv);
+  const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const backend = process.env.ZEROGRAD_BACKEND ?? 'wasm';
+  const torch = spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
+  const lines: Record<string, string> = {
+    zerograd: version,
+    node: process.version,
+    backend: backend === 'wasm' ? 'wasm (WebAssembly SIMD)' : backend,
+    kernels: existsSync(SHARED_KERNELS_URL) ? 'SIMD128 (kernels-shared.wasm); relaxed SIMD (fused multiply-add) is not built yet' : 'missing: run npm run build',
+    threads: `${threadCount()} (ZEROGRAD_THREADS, default one per core)`,
+    chromium: chromium ?? 'not found (the playground and WebGPU tests need it)',
+    'python3-torch': torch.status === 0 ? `torch ${torch.stdout.trim()} at /usr/bin/python3` : 'not found (the nanoGPT hand-off needs it)',
+  };
+  for (const [key, value] of Object.entries(lines)) io.log(`${key}: ${value}`);
+  return lines;
+}

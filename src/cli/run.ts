@@ -1,0 +1,71 @@
+// What every training command shares: its run folder's lock, resuming from the checkpoint's own settings,
+// extending a finished run, how many checkpoints to keep, and the memory a model may take.
+import { totalmem } from 'node:os';
+import { type Checkpoint, DEFAULT_KEEP, hasCheckpoint, loadRecipeCheckpoint } from '../io/checkpoint.js';
+import { acquireRunLock } from '../io/runLock.js';
+import { type OptionDef, UsageError, intOption } from './args.js';
+
+/** The options of a run folder, shared by every `train` command. */
+export const RUN_OPTIONS = {
+  out: { type: 'string', value: 'DIR', help: 'run folder: checkpoints, latest.json, loss.svg (locked while training)' },
+  resume: { type: 'boolean', help: "continue the run in --out from its latest checkpoint, with the checkpoint's settings" },
+  extend: { type: 'string', value: 'N', help: 'with --resume: train N steps past the run\'s planned end, at the schedule\'s final learning rate' },
+  keep: { type: 'string', value: 'N', default: String(DEFAULT_KEEP), help: 'checkpoints kept in --out (older ones are removed once a newer one is complete)' },
+  'max-memory': { type: 'string', value: 'BYTES', default: '80% of RAM', help: 'refuse a model whose estimated training memory exceeds this (e.g. 512M, 8G)' },
+} as const satisfies Record<string, OptionDef>;
+
+/** --max-memory in bytes: a decimal integer with an optional K, M, G or T (powers of 1024); default 80% of RAM. */
+export function memoryLimit(raw: string | undefined): { bytes: number; name: string } {
+  if (raw === undefined) return { bytes: Math.floor(totalmem() * 0.8), name: "80% of this machine's memory (--max-memory)" };
+  const match = /^(\d+)([KMGT]?)i?B?$/i.exec(raw.trim());
+  if (!match) throw new UsageError(`--max-memory: expected a byte count such as 512M or 8G, got '${raw}'`);
+  const power = ' KMGT'.indexOf(match[2].toUpperCase() || ' ');
+  return { bytes: Number(match[1]) * 1024 ** power, name: `--max-memory ${raw}` };
+}
+
+export interface OpenedRun {
+  /** The checkpoint to continue from (with --resume and one present). */
+  resume?: Checkpoint;
+  keep: number;
+  release: () => void;
+}
+
+/**
+ * Locks the run folder `out` for this process, and with --resume loads its checkpoint, which must come from
+ * `recipe`. --extend without a checkpoint to extend is an error.
+ */
+export function openRun(command: string, out: string, o: { resume?: boolean; extend?: string; keep?: string }, recipe: string): OpenedRun {
+  const keep = intOption('keep', o.keep, DEFAULT_KEEP, { min: 1, max: 1000 });
+  if (o.extend !== undefined && !o.resume) throw new UsageError(`${command}: --extend continues a finished run; give --resume too`);
+  const release = acquireRunLock(out);
+  try {
+    const resume = o.resume && hasCheckpoint(out) ? loadRecipeCheckpoint(out, recipe, command) : undefined;
+    if (o.extend !== undefined && !resume) throw new UsageError(`${command}: --extend: ${out} has no checkpoint to extend`);
+    return { resume, keep, release };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/**
+ * A resumed run takes every setting from its checkpoint. A flag the user gave that says otherwise is an error
+ * naming both values; `given` lists [flag, the parsed value or undefined when absent, the checkpoint's value].
+ */
+export function checkResumeFlags(command: string, out: string, given: [flag: string, value: unknown, saved: unknown][]): void {
+  for (const [flag, value, saved] of given) {
+    if (value !== undefined && JSON.stringify(value) !== JSON.stringify(saved)) {
+      throw new UsageError(`${command}: --${flag} ${String(value)} contradicts the checkpoint in ${out}, which has ${String(saved)}; `
+        + 'drop the flag to resume with the checkpoint\'s settings (--extend N trains past a finished run), or train into another --out');
+    }
+  }
+}
+
+/** The step count of a resumed run: the checkpoint's, plus --extend N. A finished run is not silently re-saved. */
+export function resumedSteps(command: string, out: string, savedSteps: number, doneSteps: number, extend: string | undefined): number {
+  const steps = savedSteps + intOption('extend', extend, 0, { min: 1 });
+  if (extend === undefined && doneSteps >= savedSteps) {
+    throw new UsageError(`${command}: the run in ${out} finished all ${savedSteps} steps; --extend N trains N more`);
+  }
+  return steps;
+}
