@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Generator, Tensor, noGrad, randint } from '../../src/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Generator, Tensor, noGrad, randint, tensor } from '../../src/index.js';
+import { parseSafetensors } from '../../src/io/safetensors.js';
+import { assertClose, projectRoot } from '../helpers.js';
 import { fromHuggingFaceGPT2, gpt2Config } from '../../src/io/gpt2.js';
 import { GPT } from '../../src/models/gpt/gpt.js';
 
@@ -26,6 +30,19 @@ describe('GPT-2 weights in Hugging Face layout', () => {
     const logits = (m: GPT) => noGrad(() => m.forward(idx).logits.toFlatArray());
     assert.deepEqual(logits(target), logits(source));
     assert.equal(target.lm_head.weight, target.transformer.wte.weight);
+  });
+
+  test('a Hugging Face GPT-2 file made by PyTorch converts as nanoGPT\'s from_pretrained converts it: the same logits (1e-4)', () => {
+    const fixtures = join(projectRoot(), 'test', 'fixtures');
+    const { hf_gpt2: expected } = JSON.parse(readFileSync(join(fixtures, 'torch_gpt.json'), 'utf8')) as
+      { hf_gpt2: { idx: number[][]; logits: number[] } };
+    const hf = parseSafetensors(readFileSync(join(fixtures, 'hf_gpt2.safetensors')), 'hf_gpt2.safetensors').tensors;
+    assert.ok(!hf.has('lm_head.weight') && hf.has('h.0.attn.c_attn.weight') && hf.get('h.0.attn.c_attn.weight')!.shape.join() === '128,384', 'the Hugging Face layout');
+    const state = fromHuggingFaceGPT2(hf);
+    const model = new GPT(gpt2Config(state), new Generator(0));
+    model.loadStateDict(state);
+    const idx = tensor(Int32Array.from(expected.idx.flat()), { shape: [2, 16] });
+    assertClose(noGrad(() => model.forward(idx).logits.toFlatArray()), expected.logits, { rtol: 1e-4, atol: 1e-4, what: 'logits' });
   });
 
   test('a file without GPT-2 tensors is a clear error', () => {

@@ -7,31 +7,47 @@ import { getBatch, splitTokens } from '../../src/data/textDataset.js';
 import { parseSafetensors, serializeSafetensors } from '../../src/io/safetensors.js';
 import { CausalSelfAttention, MultiHeadAttention } from '../../src/models/gpt/attention.js';
 import { generate } from '../../src/models/gpt/generate.js';
-import { BigramLanguageModel, GPT } from '../../src/models/gpt/gpt.js';
+import { BigramLanguageModel, GPT, type GPTConfig } from '../../src/models/gpt/gpt.js';
+import { fromNanoGPTStateDict, toNanoGPTStateDict } from '../../src/io/nanogpt.js';
 import { startGPTRun } from '../../src/models/gpt/recipe.js';
 import { assertClose, ints, projectRoot } from '../helpers.js';
 import { FIXTURE_GPT_CONFIG, zerogradFixtureModel } from './gptFixtureModel.js';
 
 const fixtures = join(projectRoot(), 'test', 'fixtures');
 const torchResult = JSON.parse(readFileSync(join(fixtures, 'torch_gpt.json'), 'utf8')) as {
-  idx: number[][]; torch_weights_logits: number[]; zerograd_weights_logits: number[];
+  idx: number[][]; torch_weights_logits: number[]; zerograd_weights_logits: number[]; state_dict_keys: string[]; torch_version: string;
 };
 const idx = tensor(Int32Array.from(torchResult.idx.flat()), { shape: [2, 6] });
 const logitsOf = (model: GPT) => noGrad(() => model.forward(idx).logits.toFlatArray());
 
-describe('GPT checkpoints interoperate with PyTorch', () => {
-  test('a model saved by PyTorch loads here and gives the same logits (1e-4)', () => {
+describe(`GPT checkpoints interoperate with nanoGPT's model.py (PyTorch ${torchResult.torch_version})`, () => {
+  test('a state dict saved by nanoGPT (tied head, causal-mask buffers) loads here and gives the same logits (1e-4)', () => {
     const model = new GPT({ ...FIXTURE_GPT_CONFIG });
-    model.loadStateDict(parseSafetensors(readFileSync(join(fixtures, 'torch_gpt.safetensors')), 'torch_gpt.safetensors').tensors);
+    const saved = parseSafetensors(readFileSync(join(fixtures, 'torch_gpt.safetensors')), 'torch_gpt.safetensors').tensors;
+    assert.ok(saved.has('transformer.h.0.attn.bias') && saved.has('lm_head.weight'), 'nanoGPT on PyTorch < 2.0 saves mask buffers and the tied head');
+    model.loadStateDict(fromNanoGPTStateDict(saved));
     assertClose(logitsOf(model), torchResult.torch_weights_logits, { rtol: 1e-4, atol: 1e-4, what: 'logits' });
   });
 
-  test('a model saved here loads in PyTorch (strict keys) and gives the same logits (1e-4)', () => {
+  test('a model saved here loads into nanoGPT with load_state_dict(strict=True) and gives the same logits (1e-4)', () => {
     const model = zerogradFixtureModel();
     assertClose(logitsOf(model), torchResult.zerograd_weights_logits, { rtol: 1e-4, atol: 1e-4, what: 'logits' });
-    // The committed file PyTorch read is exactly what the serializer writes today.
+    const state = toNanoGPTStateDict(model);
+    assert.deepEqual([...state.keys()].sort(), [...torchResult.state_dict_keys].sort(), "exactly nanoGPT's state_dict keys");
+    // The committed file nanoGPT read is exactly what the serializer writes today.
     const committed = readFileSync(join(fixtures, 'zerograd_gpt.safetensors'));
-    assert.deepEqual(Buffer.from(serializeSafetensors(model.stateDict())), committed);
+    assert.deepEqual(Buffer.from(serializeSafetensors(state)), committed);
+  });
+
+  test('models nanoGPT cannot represent are refused with the reason', () => {
+    const cases: [Partial<typeof FIXTURE_GPT_CONFIG> | Record<string, unknown>, RegExp][] = [
+      [{ tieWeights: false }, /nanoGPT always ties lm_head to wte/],
+      [{ activation: 'relu' }, /its MLP uses relu, and nanoGPT's uses GELU/],
+      [{ attention: 'heads' }, /nanoGPT's fuses q, k and v into c_attn/],
+    ];
+    for (const [change, message] of cases) {
+      assert.throws(() => toNanoGPTStateDict(new GPT({ ...FIXTURE_GPT_CONFIG, ...change } as GPTConfig)), message);
+    }
   });
 
   test('parameter names are nanoGPT\'s', () => {
@@ -51,7 +67,7 @@ describe('GPT checkpoints interoperate with PyTorch', () => {
   test('tied weights share one tensor and are counted once', () => {
     const tied = new GPT({ ...FIXTURE_GPT_CONFIG, tieWeights: true });
     assert.equal(tied.lm_head.weight, tied.transformer.wte.weight);
-    const untied = new GPT({ ...FIXTURE_GPT_CONFIG });
+    const untied = new GPT({ ...FIXTURE_GPT_CONFIG, tieWeights: false });
     assert.equal(untied.numParameters() - tied.numParameters(), 11 * 12);
   });
 });
@@ -116,7 +132,7 @@ describe('GPT training pieces', () => {
   });
 
   test('weight decay applies to Linear matrices only, not to embeddings, biases or LayerNorm', () => {
-    const run = startGPTRun({ ...FIXTURE_GPT_CONFIG }, { steps: 1, batchSize: 1, lr: 0.1, warmupSteps: 0, weightDecay: 0.5, clipNorm: 1, evalEvery: 1, evalIters: 1, seed: 0 });
+    const run = startGPTRun({ ...FIXTURE_GPT_CONFIG, tieWeights: false }, { steps: 1, batchSize: 1, lr: 0.1, schedule: 'constant', warmupSteps: 0, decaySteps: 1, minLr: 0.1, weightDecay: 0.5, clipNorm: 1, evalEvery: 1, evalIters: 1, seed: 0 });
     const before = new Map(run.model.namedParameters().map(([n, p]) => [n, p.toFlatArray()]));
     for (const p of run.model.parameters()) p.grad = p.zerosLike();
     run.optimizer.step();
