@@ -137,6 +137,17 @@ case("attention_softmax_fused", [randn(2, 3, 5, 5)],
      lambda x: (x * 0.7).masked_fill(torch.tril(torch.ones(5, 5)) == 0, float("-inf")).softmax(-1))
 case("binary_cross_entropy", [randn(4, 3)],
      lambda x: F.binary_cross_entropy(torch.sigmoid(x), torch.tensor([[1., 0, 1], [0, 0, 1], [1, 1, 0], [0, 1, 0]])))
+# Convolution and pooling: non-square inputs, stride 2, padding 1, several input channels, batches of 2.
+case("conv2d_stride2_pad1", [randn(2, 3, 5, 7), randn(4, 3, 3, 3), randn(4)], lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1))
+case("conv2d_dilation_no_bias", [randn(2, 2, 6, 5), randn(3, 2, 2, 3)], lambda x, w: F.conv2d(x, w, dilation=(2, 1)))
+case("unfold_pad1", [randn(2, 2, 4, 5)], lambda x: F.unfold(x, 3, padding=1))
+case("max_pool2d_2x2", [randn(2, 3, 4, 6)], lambda x: F.max_pool2d(x, 2))
+case("max_pool2d_3x3_stride2_pad1", [randn(2, 2, 5, 7)], lambda x: F.max_pool2d(x, 3, stride=2, padding=1))
+case("avg_pool2d_3x3_stride2_pad1", [randn(2, 2, 5, 6)], lambda x: F.avg_pool2d(x, 3, stride=2, padding=1))
+case("batch_norm2d_train", [randn(3, 2, 4, 5), randn(2), randn(2)],
+     lambda x, w, b: F.batch_norm(x, torch.zeros(2), torch.ones(2), w, b, training=True))
+case("lenet_forward_backward", [randn(2, 1, 8, 8), randn(4, 1, 3, 3) * 0.5, randn(4) * 0.1, randn(10, 4 * 3 * 3) * 0.3, randn(10) * 0.1],
+     lambda x, w1, b1, w2, b2: F.cross_entropy(F.linear(F.max_pool2d(F.relu(F.conv2d(x, w1, b1)), 2).flatten(1), w2, b2), ints([3, 7])))
 
 
 def encode(t):

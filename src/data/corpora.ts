@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The course corpora that ship in the package's data/ folder (sources and licences in data/README.md). */
-export const CORPORA = ['names.txt', 'tinyshakespeare.txt'] as const;
+export const CORPORA = ['names.txt', 'tinyshakespeare.txt', 'digits.csv.gz'] as const;
 export type Corpus = (typeof CORPORA)[number];
 
 /** The package root, found upwards from this compiled file (dist/src/data/ in a build). */

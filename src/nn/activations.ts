@@ -19,3 +19,25 @@ export class ReLU extends Module {
 export class GELU extends Module {
   forward(x: Tensor): Tensor { return x.gelu(); }
 }
+
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor { return x.sigmoid(); }
+}
+
+/** torch.nn.Softmax(dim). */
+export class Softmax extends Module {
+  constructor(readonly dim = -1) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor { return x.softmax(this.dim); }
+}
+
+/** torch.nn.LogSoftmax(dim). */
+export class LogSoftmax extends Module {
+  constructor(readonly dim = -1) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor { return x.logSoftmax(this.dim); }
+}

@@ -30,7 +30,7 @@ describe('a fresh clone needs nothing beside the repository', () => {
     assert.equal(readLines(corpusPath('names.txt')).length, 32_033);
     assert.equal(readFileSync(corpusPath('tinyshakespeare.txt'), 'utf8').length, 1_115_394);
     const attribution = readFileSync(join(root, 'data', 'README.md'), 'utf8');
-    for (const name of CORPORA) assert.match(attribution, new RegExp(`\`${name.replace('.', '\\.')}\`.*(MIT|public domain)`));
+    for (const name of CORPORA) assert.match(attribution, new RegExp(`\`${name.replaceAll('.', '\\.')}\`.*(MIT|public domain|CC BY 4\\.0)`));
   });
 
   test('the build leaves the command executable, so `npx zerograd` runs after any rebuild', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  Tensor, attentionSoftmax, binaryCrossEntropy, cat, clamp, crossEntropy, layerNorm, registeredOps, split, stack, sumToShape, tensor, where,
+  Tensor, attentionSoftmax, avgPool2d, binaryCrossEntropy, cat, clamp, conv2d, crossEntropy, layerNorm, maxPool2d, registeredOps, split, stack,
+  sumToShape, tensor, unfold, where,
 } from '../../src/index.js';
 import { type GradcheckOptions, gradcheck } from '../../src/testing/gradcheck.js';
 import { ints, rnd } from '../helpers.js';
@@ -128,6 +129,19 @@ const cases: Record<string, Case[]> = {
   layerNorm: [
     one('with weight and bias', () => [rnd([2, 3, 5], 1), rnd([5], 2), rnd([5], 3)], (x, w, b) => layerNorm(x, w, b)),
     one('without affine, non-contiguous input', () => [rnd([5, 4], 4)], (x) => layerNorm(x.T)),
+  ],
+  unfold: [
+    one('3x3, padding 1, 2 channels, batch 2', () => [rnd([2, 2, 4, 5], 1)], (x) => unfold(x, 3, { padding: 1 })),
+    one('non-square kernel, stride 2, dilation 2', () => [rnd([1, 3, 7, 6], 2)], (x) => unfold(x, [3, 2], { stride: 2, dilation: [2, 1] })),
+    one('conv2d: stride 2, padding 1, bias, non-square input', () => [rnd([2, 3, 5, 7], 3), rnd([4, 3, 3, 3], 4), rnd([4], 5)],
+      (x, w, b) => conv2d(x, w, b, { stride: 2, padding: 1 })),
+    one('conv2d on a permuted view, no bias', () => [rnd([2, 4, 5, 3], 6), rnd([2, 3, 2, 2], 7)], (x, w) => conv2d(x.permute(0, 3, 1, 2), w)),
+    one('avgPool2d: 3x3, stride 2, padding 1', () => [rnd([2, 2, 5, 6], 8)], (x) => avgPool2d(x, 3, { stride: 2, padding: 1 })),
+  ],
+  maxPool2d: [
+    one('2x2, stride 2', () => [rnd([2, 3, 4, 6], 1)], (x) => maxPool2d(x, 2)),
+    one('3x3, stride 2, padding 1, non-square', () => [rnd([1, 2, 5, 7], 2)], (x) => maxPool2d(x, 3, { stride: 2, padding: 1 })),
+    one('overlapping windows, dilation 2', () => [rnd([2, 1, 6, 6], 3)], (x) => maxPool2d(x, 2, { stride: 1, dilation: 2 })),
   ],
   crossEntropy: [
     one('mean', () => [rnd([4, 6], 1)], (x) => crossEntropy(x, ints([5, 0, 2, 2]))),

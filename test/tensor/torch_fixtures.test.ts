@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import {
-  type Backend, Tensor, arange, arenaStep, attentionSoftmax, binaryCrossEntropy, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
+  type Backend, BatchNorm2d, Tensor, arange, arenaStep, attentionSoftmax, avgPool2d, binaryCrossEntropy, conv2d, maxPool2d, unfold, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
 } from '../../src/index.js';
 import { assertClose, ints, projectRoot } from '../helpers.js';
 
@@ -108,6 +108,15 @@ const implementations: Record<string, (...xs: Tensor[]) => Tensor> = {
   attention_softmax_fused: (x) => attentionSoftmax(x, 0.7, true),
   binary_cross_entropy: (x) => binaryCrossEntropy(x.sigmoid(), tensor([[1, 0, 1], [0, 0, 1], [1, 1, 0], [0, 1, 0]])),
   batch_norm_composite: batchNormTrain,
+  conv2d_stride2_pad1: (x, w, b) => conv2d(x, w, b, { stride: 2, padding: 1 }),
+  conv2d_dilation_no_bias: (x, w) => conv2d(x, w, null, { dilation: [2, 1] }),
+  unfold_pad1: (x) => unfold(x, 3, { padding: 1 }),
+  max_pool2d_2x2: (x) => maxPool2d(x, 2),
+  max_pool2d_3x3_stride2_pad1: (x) => maxPool2d(x, 3, { stride: 2, padding: 1 }),
+  avg_pool2d_3x3_stride2_pad1: (x) => avgPool2d(x, 3, { stride: 2, padding: 1 }),
+  // The module with the case's inputs as its weight and bias, so their gradients are the ones compared.
+  batch_norm2d_train: (x, w, b) => Object.assign(new BatchNorm2d(2), { weight: w, bias: b }).forward(x),
+  lenet_forward_backward: (x, w1, b1, w2, b2) => crossEntropy(maxPool2d(conv2d(x, w1, b1).relu(), 2).flatten(1).matmul(w2.T).add(b2), ints([3, 7])),
   mlp_forward_backward: makemoreMlp,
   attention_head_forward_backward: causalAttention,
 };
