@@ -18,7 +18,7 @@ export interface CommandSpec<S extends OptionSpec = OptionSpec> {
   name: string;
   summary: string;
   options: S;
-  /** One optional positional argument (a file), returned under its name. */
+  /** Positional arguments (files), returned as `argument` (the first) and `arguments` (all); a name ending in ... takes several. */
   argument?: { name: string; help: string };
 }
 
@@ -51,7 +51,7 @@ export const commandHelp = (spec: CommandSpec): string => toCommander(spec).help
 export const helpHint = (name: string) => `run 'zerograd ${name} --help' for the options`;
 
 /** Parses `argv` against the command's options; a mistake is a UsageError naming the command and the option. */
-export function parseOptions<S extends OptionSpec>(spec: CommandSpec<S>, argv: string[]): OptionValues<S> & { argument?: string } {
+export function parseOptions<S extends OptionSpec>(spec: CommandSpec<S>, argv: string[]): OptionValues<S> & { argument?: string; arguments: string[] } {
   const command = toCommander(spec);
   try {
     command.parse(argv, { from: 'user' });
@@ -64,8 +64,9 @@ export function parseOptions<S extends OptionSpec>(spec: CommandSpec<S>, argv: s
     const key = option.attributeName();
     if (command.getOptionValueSource(key) === 'cli') values[option.long!.slice(2)] = command.getOptionValue(key);
   }
+  values.arguments = [...command.args];
   if (command.args.length) values.argument = command.args[0];
-  return values as OptionValues<S> & { argument?: string };
+  return values as OptionValues<S> & { argument?: string; arguments: string[] };
 }
 
 /** A decimal integer (no exponent, hexadecimal or fraction), at least `min` and at most `max`. */

@@ -9,6 +9,7 @@ import { GPT_SAMPLE, GPT_TRAIN, gptSample, gptTrain } from './gpt.js';
 import { INFO, info } from './info.js';
 import { GPT_EXPORT, GPT_IMPORT, gptExport, gptImport } from './nanogpt.js';
 import { MAKEMORE_EVAL, MAKEMORE_SAMPLE, MAKEMORE_TRAIN, makemoreEval, makemoreSample, makemoreTrain } from './makemore.js';
+import { KMEANS, VISION_EVAL, VISION_PREDICT, VISION_TRAIN, kmeansCommand, visionEval, visionPredict, visionTrain } from './vision.js';
 import { TAG_CORPUS, TAG_EVAL, TAG_PREDICT, TAG_TRAIN, tagCorpus, tagEval, tagPredict, tagTrain } from './tag.js';
 
 const DEMO = defineCommand({
@@ -31,6 +32,7 @@ const COMMANDS: [CommandSpec, (argv: string[]) => unknown][] = [
   [GPT_TRAIN, gptTrain], [GPT_SAMPLE, gptSample], [GPT_EXPORT, gptExport], [GPT_IMPORT, gptImport],
   [CLASSIFY_TRAIN, classifyTrain], [CLASSIFY_EVAL, classifyEval], [CLASSIFY_PREDICT, classifyPredict],
   [TAG_TRAIN, tagTrain], [TAG_EVAL, tagEval], [TAG_PREDICT, tagPredict], [TAG_CORPUS, tagCorpus],
+  [VISION_TRAIN, visionTrain], [VISION_EVAL, visionEval], [VISION_PREDICT, visionPredict], [KMEANS, kmeansCommand],
   [INFO, info],
 ];
 
