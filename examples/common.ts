@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { corpusPath } from '../src/data/corpora.js';
+import { type ImageSet, readDigitsCsv } from '../src/data/images.js';
 import { readLines, readTextFile } from '../src/data/lines.js';
+import { stratifiedSplit, subset } from '../src/models/vision/recipe.js';
 
 /** `--fast` shrinks every loop so the whole lesson runs in seconds (the example test uses it). */
 export const fast = process.argv.includes('--fast');
@@ -21,3 +23,10 @@ export const names = (): string[] => readLines(corpusPath('names.txt'));
 export const shakespeare = (): string => readTextFile(corpusPath('tinyshakespeare.txt'));
 
 export const runsDir = join(repoRoot, 'runs', 'examples');
+
+/** The UCI 8x8 digits (data/digits.csv.gz), cut 80/10/10 stratified by label as `zerograd vision train` cuts them. */
+export function digitSplits(): { train: ImageSet; val: ImageSet; test: ImageSet } {
+  const digits = readDigitsCsv(corpusPath('digits.csv.gz'));
+  const [train, val, test] = stratifiedSplit(digits.labels, [0.8, 0.1, 0.1]);
+  return { train: subset(digits, train), val: subset(digits, val), test: subset(digits, test) };
+}

@@ -18,6 +18,12 @@ const expectations: Record<string, RegExp[]> = {
     /linear regression weights: 0\.50678, 0\.59057, 1\.27435/,
     // The continuation an untrained GPT (seeded) samples after the prompt: fails if the model or sampler changes.
     /^talk-back: hello(woleue,oyhee\?ydd,e\?,)$/m],
+  '09-digit-classifier': [/^1438 training, 179 validation, 180 test images of 8x8/m,
+    /^sigmoid outputs \(the course\): 38410 parameters, after 3 epochs train loss 1\.\d{4} \(it cannot go below ln\(1 \+ 9\/e\) = 1\.4612\), test accuracy 0\.\d{4}$/m,
+    /^plain logits: 38410 parameters, after 3 epochs train loss 0\.\d{4}, test accuracy 0\.\d{4}$/m],
+  '10-cnn': [/^conv1\.weight +\[6, 1, 3, 3\]$/m, /^9950 parameters/m, /^epoch 3: train loss \d\.\d{4}, val accuracy 0\.\d{4}$/m, /^test accuracy 0\.\d{4}$/m],
+  '11-vit': [/^8x8 images in 4 patches of 4x4, \+ CLS = 5 tokens of width 64/m, /^test accuracy 0\.\d{4}$/m],
+  '12-kmeans': [/^k-means on 1438 digits' raw pixels \(64 dims\): purity 0\.\d{4}/m, /^k-means on the CNN's 120-unit penultimate layer: purity 0\.\d{4}/m],
 };
 
 const examplesDir = join(projectRoot(), 'dist', 'examples');
