@@ -1,5 +1,7 @@
 // The page: controls, charts and the messages to and from the training worker.
+import { toModelInput } from '../src/data/modelInput.js';
 import { attentionHeatmap } from '../src/viz/heatmap.js';
+import { imageGrid } from '../src/viz/imageGrid.js';
 import { lineChart, windowMeans } from '../src/viz/lineChart.js';
 import { labelledScatter } from '../src/viz/scatter.js';
 import { neuronGraph, trainTinyMlp } from './micrograd.js';
@@ -56,6 +58,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       break;
     case 'started':
       $('description').textContent = m.description;
+      modelInput = m.input ?? null;
       if (m.prompt !== undefined) $<HTMLInputElement>('prompt').value = m.prompt;
       saveButton.disabled = false;
       break;
@@ -90,6 +93,17 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       status.textContent = `done at step ${m.step}`;
       status.className = '';
       break;
+    case 'classified': {
+      const best = m.probabilities.indexOf(Math.max(...m.probabilities));
+      $('bars').innerHTML = m.probabilities.map((p, d) => `<span>${d}</span><div><div class="bar" style="width: ${(100 * p).toFixed(1)}%"></div></div><em>${p.toFixed(2)}</em>`).join('');
+      const prediction = $('digit-prediction');
+      prediction.textContent = `predicted: ${best} (${(100 * m.probabilities[best]).toFixed(0)}%)`;
+      prediction.dataset.digit = String(best);
+      prediction.dataset.drawings = String(++classified);
+      $('inspect').innerHTML = m.inspection.map(({ title, pictures }) => imageGrid(pictures.map((p) => p.pixels), pictures[0].height, pictures[0].width,
+        { captions: pictures.map((p) => p.caption), title, cell: Math.max(4, Math.floor(48 / pictures[0].width)), columns: 6 })).join('');
+      break;
+    }
     case 'error':
       showError(m.message);
       break;
@@ -131,5 +145,49 @@ $<HTMLInputElement>('open').onchange = async (event) => {
   send({ type: 'load', bytes, fileName: file.name }, [bytes]);
 };
 worker.onerror = (event) => showError(`worker: ${event.message}`);
+
+// The drawing pad: strokes on a white canvas, resized to the model's input (and inverted, as the digits are light on
+// dark) when the pointer lifts; the worker answers with each digit's probability.
+const canvas = $<HTMLCanvasElement>('canvas');
+const pen = canvas.getContext('2d', { willReadFrequently: true })!;
+let modelInput: [number, number] | null = null;
+let classified = 0;
+let drawing = false;
+
+function clearCanvas(): void {
+  pen.fillStyle = '#fff';
+  pen.fillRect(0, 0, canvas.width, canvas.height);
+  canvas.dataset.input = '';
+}
+clearCanvas();
+const at = (event: PointerEvent): [number, number] => {
+  const box = canvas.getBoundingClientRect();
+  return [((event.clientX - box.left) * canvas.width) / box.width, ((event.clientY - box.top) * canvas.height) / box.height];
+};
+canvas.onpointerdown = (event) => {
+  drawing = true;
+  canvas.setPointerCapture(event.pointerId);
+  Object.assign(pen, { strokeStyle: '#000', lineWidth: canvas.width / 8, lineCap: 'round', lineJoin: 'round' });
+  pen.beginPath();
+  pen.moveTo(...at(event));
+};
+canvas.onpointermove = (event) => {
+  if (!drawing) return;
+  pen.lineTo(...at(event));
+  pen.stroke();
+};
+canvas.onpointerup = () => {
+  if (!drawing) return;
+  drawing = false;
+  if (!modelInput) return showError('draw after training or opening a digits model');
+  const { data } = pen.getImageData(0, 0, canvas.width, canvas.height);
+  const grey = Float32Array.from({ length: canvas.width * canvas.height }, (_, i) => (data[4 * i] + data[4 * i + 1] + data[4 * i + 2]) / (3 * 255));
+  const pixels = toModelInput({ width: canvas.width, height: canvas.height, pixels: grey }, ...modelInput);
+  // Rounded, and kept on the canvas, so a test can classify exactly what the page classified.
+  const rounded = Array.from(pixels, (v) => Math.round(v * 1e4) / 1e4);
+  canvas.dataset.input = JSON.stringify(rounded);
+  send({ type: 'classify', pixels: rounded });
+};
+$('clear').onclick = clearCanvas;
 
 neuronGraph().then((svg) => { $('graph').innerHTML = svg; }, (error: Error) => { $('graph').textContent = error.message; });

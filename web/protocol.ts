@@ -1,18 +1,28 @@
+import type { Picture } from '../src/models/vision/inspect.js';
 import type { LabelledPoint } from '../src/viz/scatter.js';
 
 /** What the playground can train; each maps to a session in sessions.ts (micrograd runs on the page itself). */
-export type RecipeName = 'names-mlp' | 'names-wavenet' | 'gpt-tiny' | 'gpt-small' | 'sentiment';
+export type RecipeName = 'names-mlp' | 'names-wavenet' | 'gpt-tiny' | 'gpt-small' | 'sentiment' | 'digits-mlp' | 'digits-cnn' | 'digits-vit';
+
+/** What an image model shows of one input: groups of small pictures (filters, feature maps, attention). */
+export interface Inspection {
+  title: string;
+  pictures: Picture[];
+}
 
 export type ToWorker =
   | { type: 'start'; recipe: RecipeName; text?: string; fileName?: string; steps: number }
   | { type: 'stop' }
   | { type: 'attention'; prompt: string; layer: number }
   | { type: 'save' }
-  | { type: 'load'; bytes: ArrayBuffer; fileName: string };
+  | { type: 'load'; bytes: ArrayBuffer; fileName: string }
+  | { type: 'classify'; pixels: number[] };
 
 export type FromWorker =
   | { type: 'ready'; backend: string }
-  | { type: 'started'; description: string; /** The attention panel's default prompt, from the model's own text. */ prompt?: string }
+  | { type: 'started'; description: string; /** The attention panel's default prompt, from the model's own text. */ prompt?: string;
+    /** An image model's input height and width, which the drawing is resized to. */ input?: [number, number] }
+  | { type: 'classified'; probabilities: number[]; inspection: Inspection[] }
   | { type: 'progress'; step: number; steps: number; loss: number; stepsPerSecond: number }
   | { type: 'samples'; title: string; lines: string[] }
   | { type: 'embedding'; title: string; points: LabelledPoint[] }

@@ -24,6 +24,16 @@ import { crossEntropy } from '../src/tensor/ops/softmax.js';
 import { Generator } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import type { LabelledPoint } from '../src/viz/scatter.js';
+import type { ImageSet } from '../src/data/digitsCsv.js';
+import { constantLr } from '../src/optim/schedule.js';
+import { LeNet } from '../src/models/vision/cnn.js';
+import { cnnFirstLayer, clsAttention } from '../src/models/vision/inspect.js';
+import { DigitClassifier } from '../src/models/vision/mlp.js';
+import {
+  type VisionKind, type VisionModelConfig, imageBatch, predictImages, startVisionRun, stratifiedSplit, subset, visionCheckpoint, visionModelConfig,
+} from '../src/models/vision/recipe.js';
+import { VisionTransformer } from '../src/models/vision/vit.js';
+import type { Inspection } from './protocol.js';
 import { project2d } from '../src/viz/project2d.js';
 
 /** A model opened from a safetensors file: the config from its metadata and its weights. */
@@ -45,6 +55,9 @@ export interface Session {
   attention?(prompt: string, layer: number): { tokens: string[]; weights: number[][][]; layers: number };
   /** A context window of the model's own held-out text: the attention panel's default prompt. */
   examplePrompt?: string;
+  /** Image models: the input's height and width, and what the model makes of one image (pixels row by row). */
+  input?: [number, number];
+  classify?(pixels: Float32Array): { probabilities: number[]; inspection: Inspection[] };
   checkpoint(): Checkpoint;
 }
 
@@ -156,4 +169,67 @@ export function sentimentSession(rows: readonly LabelledText[], source: string, 
     embedding: () => ({ title: 'word embeddings of the 60 most frequent words', points: embeddingPoints(run.model.parameters()[0], config.vocab, 64).slice(4) }),
     checkpoint: () => supervisedCheckpoint(run, { recipe: 'classify', model: config, train, data: source }),
   };
+}
+
+/** An image classifier on the 8x8 digits, trained on random minibatches; drawings are classified live. */
+export function visionSession(digits: ImageSet, kind: VisionKind, saved?: SavedModel): Session {
+  const config: VisionModelConfig = saved ? (saved.config.model as VisionModelConfig) : visionModelConfig(kind, digits.height, digits.width);
+  if (config.height !== digits.height || config.width !== digits.width) {
+    throw new Error(`the playground trains and shows 8x8 digits; this model reads ${config.height}x${config.width} images`);
+  }
+  const [trainRows, valRows] = stratifiedSplit(digits.labels, [0.8, 0.1, 0.1]);
+  const train = subset(digits, trainRows);
+  const val = subset(digits, valRows);
+  const settings = { epochs: 1, batchSize: 64, lr: 1e-3, seed: 1337 };
+  const run = startVisionRun(config, settings);
+  if (saved) run.model.loadStateDict(saved.model);
+  const evaluate = () => predictImages(run.model, val);
+  return {
+    description: `${config.kind} on ${digits.count} digits of 8x8 (split ${train.count}/${val.count}/${digits.count - train.count - val.count}), ${run.model.numParameters()} parameters`,
+    model: run.model,
+    optimizer: run.optimizer,
+    schedule: constantLr(settings.lr),
+    input: [config.height, config.width],
+    batchLoss: () => {
+      const { x, y } = imageBatch(train, Array.from({ length: settings.batchSize }, () => run.generator.randint(0, train.count)));
+      return crossEntropy(run.model.forward(x), y);
+    },
+    samples: () => {
+      const { classes, probabilities } = evaluate();
+      const correct = classes.filter((c, i) => c === val.labels[i]).length;
+      return {
+        title: `validation: ${correct} of ${val.count} correct (${(100 * correct / val.count).toFixed(1)}%)`,
+        lines: Array.from({ length: 12 }, (_, i) => `image ${i}: predicted ${classes[i]} (${(100 * probabilities[i][classes[i]]).toFixed(0)}%), true ${val.labels[i]}`),
+      };
+    },
+    embedding: () => {
+      const { probabilities } = evaluate();
+      const n = Math.min(150, val.count);
+      return { title: 'validation images by their output probabilities (2 principal components)', points: project2d(probabilities.slice(0, n).flatMap((p) => [...p]), n, 10).map(([x, y], i) => ({ label: String(val.labels[i]), x, y })) };
+    },
+    classify: (pixels) => {
+      const image = tensor(pixels, { shape: [1, 1, config.height, config.width] });
+      const set = { ...val, images: pixels, labels: new Int32Array(1), count: 1 };
+      const probabilities = [...predictImages(run.model, set).probabilities[0]];
+      return { probabilities, inspection: inspect(run.model, image) };
+    },
+    checkpoint: () => visionCheckpoint(run, config, settings, { data: null }),
+  };
+}
+
+/** What each kind of image model shows: a CNN its filters and their feature maps, a ViT where its CLS token looks, an MLP its first units' weights. */
+function inspect(model: Module, image: Tensor): Inspection[] {
+  if (model instanceof LeNet) {
+    const { filters, maps } = cnnFirstLayer(model, image);
+    return [{ title: 'first-layer filters', pictures: filters }, { title: 'their feature maps of this drawing', pictures: maps }];
+  }
+  if (model instanceof VisionTransformer) {
+    return [{ title: `attention from CLS to each patch, last block, per head`, pictures: clsAttention(model, image, model.config.nLayer - 1) }];
+  }
+  if (model instanceof DigitClassifier) {
+    const w = model.first_linear.weight.toFlatArray();
+    const side = Math.round(Math.sqrt(model.inputs));
+    return [{ title: 'weights of the first 12 hidden units, as images', pictures: Array.from({ length: 12 }, (_, u) => ({ pixels: w.slice(u * model.inputs, (u + 1) * model.inputs), height: side, width: side, caption: `unit ${u}` })) }];
+  }
+  return [];
 }

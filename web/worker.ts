@@ -10,7 +10,9 @@ import { parseWeights, serializeWeights } from '../src/io/weightsFile.js';
 import { trainLoop } from '../src/models/trainer.js';
 import { createPageBackend } from './backend.js';
 import type { FromWorker, RecipeName, ToWorker } from './protocol.js';
-import { type SavedModel, type Session, gptSession, makemoreSession, sentimentSession } from './sessions.js';
+import { type SavedModel, type Session, gptSession, makemoreSession, sentimentSession, visionSession } from './sessions.js';
+import { type ImageSet, parseDigitsCsv } from '../src/data/digitsCsv.js';
+import type { VisionKind } from '../src/models/vision/recipe.js';
 
 // The DOM and WebWorker type libraries cannot be loaded together; this is the part of the worker scope used here.
 const scope = self as unknown as { postMessage(message: FromWorker, transfer: Transferable[]): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
@@ -40,7 +42,24 @@ async function createSession(recipe: RecipeName, text: string | undefined, fileN
       return text && fileName
         ? sentimentSession(parseLabelled(text, fileName), fileName, steps, saved)
         : sentimentSession(await spamRows(), 'SpamAssassin corpus', steps, saved);
+    case 'digits-mlp':
+    case 'digits-cnn':
+    case 'digits-vit':
+      return visionSession(await digits(), saved ? (saved.config.model as { kind: VisionKind }).kind : recipe === 'digits-mlp' ? 'mlp' : recipe.slice(7) as VisionKind, saved);
   }
+}
+
+/**
+ * The UCI 8x8 digits that ship in data/, fetched as an asset. Some servers send a .gz file with Content-Encoding:
+ * gzip, and the browser has then unzipped it already: only bytes that still start with gzip's magic number are.
+ */
+async function digits(): Promise<ImageSet> {
+  const response = await fetch(new URL('../data/digits.csv.gz', import.meta.url));
+  if (!response.ok) throw new Error(`digits.csv.gz: the server answered ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const zipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  const text = zipped ? await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text() : new TextDecoder().decode(bytes);
+  return parseDigitsCsv(text, 'digits.csv.gz');
 }
 
 /** Which recipe a checkpoint's config describes: the CLI's and the page's configs name it the same way. */
@@ -49,6 +68,7 @@ function recipeOf(config: Record<string, unknown>): RecipeName {
   if (config.recipe === 'makemore' && (model.kind === 'mlp' || model.kind === 'wavenet')) return model.kind === 'mlp' ? 'names-mlp' : 'names-wavenet';
   if (config.recipe === 'gpt') return (model.blockSize ?? 0) <= 8 ? 'gpt-tiny' : 'gpt-small';
   if (config.recipe === 'classify' && model.kind === 'bag') return 'sentiment';
+  if (config.recipe === 'vision') return model.kind === 'cnn' ? 'digits-cnn' : model.kind === 'vit' ? 'digits-vit' : 'digits-mlp';
   throw new Error(`the playground cannot open a '${String(config.recipe)}' checkpoint of kind '${model.kind ?? 'gpt'}'`);
 }
 
@@ -89,7 +109,7 @@ async function handle(message: ToWorker): Promise<void> {
     case 'start':
       recipeName = message.recipe;
       session = await createSession(message.recipe, message.text, message.fileName, message.steps);
-      post({ type: 'started', description: session.description, prompt: session.examplePrompt });
+      post({ type: 'started', description: session.description, prompt: session.examplePrompt, input: session.input });
       return train(message.steps);
     case 'stop':
       stopRequested = true;
@@ -98,6 +118,11 @@ async function handle(message: ToWorker): Promise<void> {
       if (!session?.attention) throw new Error('attention maps need a GPT recipe: train or open one first');
       post({ type: 'attention', ...session.attention(message.prompt, message.layer) });
       return;
+    case 'classify': {
+      if (!session?.classify) throw new Error('drawing needs a digits recipe: train or open one first');
+      post({ type: 'classified', ...session.classify(Float32Array.from(message.pixels)) });
+      return;
+    }
     case 'save': {
       if (!session) throw new Error('nothing to save yet: train or open a model first');
       const file = checkpointFile();
@@ -108,7 +133,7 @@ async function handle(message: ToWorker): Promise<void> {
       const { model, config, step } = parseWeights(new Uint8Array(message.bytes), message.fileName);
       recipeName = recipeOf(config);
       session = await createSession(recipeName, undefined, undefined, Math.max(step, 1), { config, model });
-      post({ type: 'started', description: `opened ${message.fileName} (${recipeName}, trained ${step} steps): ${session.description}`, prompt: session.examplePrompt });
+      post({ type: 'started', description: `opened ${message.fileName} (${recipeName}, trained ${step} steps): ${session.description}`, prompt: session.examplePrompt, input: session.input });
       post({ type: 'samples', ...session.samples() });
       post({ type: 'embedding', ...session.embedding() });
       post({ type: 'done', step });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -7,7 +7,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { makemoreTrain } from '../../src/cli/makemore.js';
 import { resolveCheckpointDir } from '../../src/io/checkpoint.js';
-import { projectRoot } from '../helpers.js';
+import { readDigitsCsv } from '../../src/data/images.js';
+import { parseWeights } from '../../src/io/weightsFile.js';
+import { type VisionModelConfig, buildVisionModel, predictImages, stratifiedSplit } from '../../src/models/vision/recipe.js';
+import { Generator } from '../../src/tensor/random.js';
+import { corpusPath, projectRoot } from '../helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // .ci/run installs chromium and sets this, so there a missing browser fails instead of skipping.
@@ -120,5 +124,72 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
     await train(page, 'sentiment', 30, 180_000);
     assert.match(await page.textContent('#samples-title') ?? '', /^held-out predictions \(accuracy [\d.]+% on 200\)$/);
     assert.match(await page.textContent('#description') ?? '', /6046 texts from SpamAssassin corpus; labels ham, spam/);
+  });
+
+  test('draw a digit: a CNN trained in the page reads test digits drawn with the pointer, as it reads them offline', async () => {
+    const { page, errors } = await openPage({ viewport: { width: 1400, height: 1200 } });
+    await train(page, 'digits-cnn', 400);
+    assert.match(await page.textContent('#samples-title') ?? '', /^validation: \d+ of 179 correct/);
+    // The page's model, saved and rebuilt here: "offline" is this copy classifying what the page classified.
+    const download = page.waitForEvent('download');
+    await page.click('#save');
+    const { model: weights, config } = parseWeights(readFileSync(await (await download).path()), 'digits.safetensors');
+    const model = buildVisionModel(config.model as VisionModelConfig, new Generator(0));
+    model.loadStateDict(weights);
+    const offline = (pixels: number[]) => predictImages(model, { images: Float32Array.from(pixels), labels: new Int32Array(1), count: 1, height: 8, width: 8, source: 'page' }).classes[0];
+
+    const digits = readDigitsCsv(corpusPath('digits.csv.gz'));
+    const [, , test] = stratifiedSplit(digits.labels, [0.8, 0.1, 0.1]);
+    await page.locator('#canvas').scrollIntoViewIfNeeded();
+    const box = (await page.locator('#canvas').boundingBox())!;
+    const cell = box.width / 8;
+    let agreed = 0;
+    let strokes = 0;
+    for (const i of test.slice(0, 12)) {
+      await page.click('#clear');
+      // Each pixel darker than half is a dot of the pen: a real press, a short move and a release.
+      const pixels = digits.images.subarray(i * 64, i * 64 + 64);
+      for (let p = 0; p < 64; p++) {
+        if (pixels[p] < 0.5) continue;
+        const x = box.x + (p % 8 + 0.5) * cell;
+        const y = box.y + (Math.floor(p / 8) + 0.5) * cell;
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        await page.mouse.move(x + 1, y);
+        await page.mouse.up();
+        strokes++;
+      }
+      // Every lifted stroke is classified; wait for the answer to the last one.
+      await page.waitForFunction((n) => document.getElementById('digit-prediction')?.dataset.drawings === String(n), strokes);
+      const drawn = await page.$eval('#canvas', (el) => JSON.parse((el as HTMLCanvasElement).dataset.input!) as number[]);
+      const shown = Number(await page.$eval('#digit-prediction', (el) => (el as HTMLElement).dataset.digit));
+      const label = digits.labels[i];
+      assert.equal(shown, offline(drawn), `the page and its saved model disagree on digit ${label}`);
+      if (offline(drawn) === label) agreed++;
+    }
+    assert.ok(agreed >= 6, `${agreed} of 12 drawn digits classified correctly`);
+    assert.equal(await page.locator('#bars .bar').count(), 10);
+    assert.equal(await page.locator('#inspect svg').count(), 2, 'the filters and their feature maps');
+    const shots = join(projectRoot(), 'dist', 'screenshots');
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, 'playground-draw-a-digit.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  });
+
+  test('draw a digit on a vision transformer: the CLS token\'s attention to each patch, per head', async () => {
+    const { page, errors } = await openPage();
+    await train(page, 'digits-vit', 20);
+    await page.locator('#canvas').scrollIntoViewIfNeeded();
+    const box = (await page.locator('#canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height - 20, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => document.getElementById('digit-prediction')?.dataset.drawings === '1');
+    assert.match(await page.textContent('#digit-prediction') ?? '', /^predicted: \d \(\d+%\)$/);
+    const inspect = await page.innerHTML('#inspect');
+    assert.match(inspect, /attention from CLS to each patch, last block, per head/);
+    assert.equal((inspect.match(/>head \d</g) ?? []).length, 4, 'one patch grid per head');
+    assert.deepEqual(errors, []);
   });
 });

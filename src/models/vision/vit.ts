@@ -49,11 +49,16 @@ export class VisionTransformer extends Module {
     this.head = new Linear(nEmbd, classes, { generator });
   }
 
-  /** (B, 1, H, W) -> (B, patches + 1, nEmbd): the CLS vector and each patch's after the encoder. */
-  encode(images: Tensor): Tensor {
+  /** (B, 1, H, W) -> (B, patches + 1, nEmbd): the CLS token, then each patch embedded, positions added. */
+  tokens(images: Tensor): Tensor {
     const B = images.shape[0];
     const patches = this.patch_embed.forward(images).flatten(2).transpose(1, 2); // (B, patches, C)
-    let x = cat([this.cls_token.expand(B, 1, this.config.nEmbd), patches], 1).add(this.pos_embed);
+    return cat([this.cls_token.expand(B, 1, this.config.nEmbd), patches], 1).add(this.pos_embed);
+  }
+
+  /** (B, 1, H, W) -> (B, patches + 1, nEmbd): the CLS vector and each patch's after the encoder. */
+  encode(images: Tensor): Tensor {
+    let x = this.tokens(images);
     for (const block of this.blocks) x = block.forward(x);
     return this.ln_f.forward(x);
   }
