@@ -96,6 +96,8 @@ for (const n of request.sgemm) out.sgemm[String(n)] = sgemm(n);
 for (const c of request.steps) {
   // WaveNet's BatchNorm over (B, T, C) is left out here as in the TensorFlow.js column.
   if (c.kind === 'names' && c.model !== 'mlp') continue;
+  // No CNN here: the table leaves that cell out.
+  if (c.kind === 'cnn') continue;
   out.steps[c.label] = seconds(c.kind === 'gpt' ? gptStep(c) : mlpStep(c), c.repeats);
 }
 console.log(JSON.stringify(out));

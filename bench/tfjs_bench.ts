@@ -98,6 +98,29 @@ function mlpStep(c: StepCase): () => void {
   };
 }
 
+/** zerograd's LeNet for 28x28 inputs (5x5 convolutions, padding 2, 2x2 max-pools), Adam. */
+function cnnStep(c: StepCase): () => void {
+  const conv1 = param([5, 5, 1, 6], 0.2);
+  const conv2 = param([5, 5, 6, 16], 0.08);
+  const fc1 = param([16 * 7 * 7, 120], 0.03);
+  const fc2 = param([120, 10], 0.09);
+  const biases = [zeros([6]), zeros([16]), zeros([120]), zeros([10])];
+  const x = tf.randomUniform([c.batch, 28, 28, 1]);
+  const y = tf.oneHot(tf.randomUniform([c.batch], 0, 10, 'int32'), 10);
+  const optimizer = tf.train.adam(1e-3);
+  const loss = () => {
+    const h1 = tf.maxPool(tf.relu(tf.conv2d(x as tf.Tensor4D, conv1 as tf.Tensor4D, 1, 'same').add(biases[0])) as tf.Tensor4D, 2, 2, 'valid');
+    const h2 = tf.maxPool(tf.relu(tf.conv2d(h1, conv2 as tf.Tensor4D, 1, 'same').add(biases[1])) as tf.Tensor4D, 2, 2, 'valid');
+    const logits = tf.relu(h2.reshape([c.batch, 16 * 7 * 7]).matMul(fc1).add(biases[2])).matMul(fc2).add(biases[3]);
+    return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+  };
+  return () => {
+    const value = optimizer.minimize(loss, true);
+    value!.dataSync();
+    value!.dispose();
+  };
+}
+
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2]) as Request;
   await tf.setBackend(request.backend);
@@ -107,7 +130,7 @@ async function main(): Promise<void> {
   for (const c of request.steps) {
     // WaveNet's BatchNorm over (B, T, C) would need its own module here; the table leaves that cell out.
     if (c.kind === 'names' && c.model !== 'mlp') continue;
-    out.steps[c.label] = seconds(c.kind === 'gpt' ? gptStep(c) : mlpStep(c), c.repeats);
+    out.steps[c.label] = seconds(c.kind === 'gpt' ? gptStep(c) : c.kind === 'cnn' ? cnnStep(c) : mlpStep(c), c.repeats);
   }
   console.log(JSON.stringify(out));
 }

@@ -120,6 +120,21 @@ def gpt_step(cfg, repeats):
     return timed(step, repeats)
 
 
+def cnn_step(batch, repeats):
+    # zerograd's LeNet (src/models/vision/cnn.ts) for 28x28 inputs, Adam as `zerograd vision train`.
+    model = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(16 * 7 * 7, 120), nn.ReLU(), nn.Linear(120, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x, y = torch.rand(batch, 1, 28, 28), torch.randint(0, 10, (batch,))
+
+    def step():
+        loss = F.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return timed(step, repeats)
+
+
 def main():
     request = json.loads(sys.argv[1])
     torch.set_num_threads(request["threads"])
@@ -130,6 +145,8 @@ def main():
     for case in request["steps"]:
         if case["kind"] == "names":
             out["steps"][case["label"]] = names_step(case["model"], case["batch"], case["repeats"])
+        elif case["kind"] == "cnn":
+            out["steps"][case["label"]] = cnn_step(case["batch"], case["repeats"])
         else:
             out["steps"][case["label"]] = gpt_step(case, case["repeats"])
     print(json.dumps(out))

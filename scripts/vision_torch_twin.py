@@ -3,7 +3,9 @@
 architecture, optimizer (Adam, constant rate), batch size and epochs, on one thread as zerograd's comparison runs.
 Prints the twin's test accuracy and seconds per epoch, for docs/results.md.
 
-    /usr/bin/python3 scripts/vision_torch_twin.py runs/vision-cnn [--threads N]
+    /usr/bin/python3 scripts/vision_torch_twin.py runs/vision-cnn [--threads N] [--seed N]
+
+--seed replaces the run's seed (weights and batch order), to see how much a result moves from seed to seed.
 """
 import gzip
 import json
@@ -101,7 +103,7 @@ def main():
         split = json.load(f)
     (x, y), (xv, yv), (xt, yt) = load(split)
     c, t = config["model"], config["train"]
-    torch.manual_seed(t["seed"])
+    torch.manual_seed(int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else t["seed"])
     model = build(c)
     optimizer = torch.optim.Adam(model.parameters(), lr=t["lr"])
     seconds = []

@@ -137,7 +137,7 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
     const limit = memoryLimit(o['max-memory']);
     const pixels = config.height * config.width;
     const widest = Math.max(config.hidden * pixels, config.nEmbd * 4 * config.nEmbd, 16 * 6 * 25);
-    checkMemory(`${command}: ${kind} on ${config.height}x${config.width} images, batch ${train.batchSize}`, {
+    checkMemory(`${command}: ${config.kind} on ${config.height}x${config.width} images, batch ${train.batchSize}`, {
       parameters: config.kind.startsWith('mlp') ? config.hidden * (pixels + config.classes) : 12 * config.nLayer * config.nEmbd ** 2 + widest,
       activations: train.batchSize * pixels * Math.max(64, 24 * config.nLayer * config.nEmbd / Math.max(1, config.patch ** 2)),
       largestWeight: widest,
@@ -146,7 +146,7 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
     io.log(`data: ${data.train.count + data.val.count + data.test.count} images of ${config.height}x${config.width} from ${data.source}; split ${data.train.count}/${data.val.count}/${data.test.count} (stratified)`);
     writeFileAtomic(join(out, 'split.json'), `${JSON.stringify({ data: dataPath === undefined ? corpusPath('digits.csv.gz') : resolve(dataPath), ...data.indices })}\n`);
     const run = startVisionRun(config, train, resume);
-    io.log(`model: ${kind}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step}` : ''}`);
+    io.log(`model: ${config.kind}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step}` : ''}`);
     const perEpoch = stepsPerEpoch(data.train.count, train.batchSize);
     const bar = new ProgressBar(train.epochs * perEpoch, 'train', run.optimizer.stepCount, io.progress);
     const save = () => {

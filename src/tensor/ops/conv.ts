@@ -48,29 +48,32 @@ function window(op: string, x: Tensor, kernelSize: Size2, options: WindowOptions
 }
 
 /**
- * Calls visit(inputIndex or -1 for padding, outputIndex) for every element of the unfolded (N, C*kh*kw, L)
- * matrix: row (c, i, j) of image n, column l = (oh, ow) reads x[n, c, oh*sh - ph + i*dh, ow*sw - pw + j*dw].
+ * The unfolded (N, C*kh*kw, L) matrix's element at (n, row (c, i, j), column l = (oh, ow)) reads
+ * x[n, c, oh*sh - ph + i*dh, ow*sw - pw + j*dw]. `patchIndex` lists, for one image, each element's offset into the
+ * image (or -1 for padding), row by row: the same for every image, so it is computed once per call.
  */
-function forEachPatchElement(shape: readonly number[], w: Window, visit: (input: number, output: number) => void): void {
-  const [N, C, H, W] = shape;
+function patchIndex(shape: readonly number[], w: Window): Int32Array {
+  const [, C, H, W] = shape;
   const [kh, kw] = w.kernel;
   const [Ho, Wo] = w.out;
   const L = Ho * Wo;
-  let output = 0;
-  for (let n = 0; n < N; n++) {
-    for (let c = 0; c < C; c++) {
-      const plane = (n * C + c) * H * W;
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
-          for (let l = 0; l < L; l++, output++) {
-            const h = Math.floor(l / Wo) * w.stride[0] - w.padding[0] + i * w.dilation[0];
-            const col = (l % Wo) * w.stride[1] - w.padding[1] + j * w.dilation[1];
-            visit(h >= 0 && h < H && col >= 0 && col < W ? plane + h * W + col : -1, output);
+  const index = new Int32Array(C * kh * kw * L);
+  let at = 0;
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        for (let oh = 0; oh < Ho; oh++) {
+          const h = oh * w.stride[0] - w.padding[0] + i * w.dilation[0];
+          const inside = h >= 0 && h < H;
+          for (let ow = 0; ow < Wo; ow++, at++) {
+            const col = ow * w.stride[1] - w.padding[1] + j * w.dilation[1];
+            index[at] = inside && col >= 0 && col < W ? (c * H + h) * W + col : -1;
           }
         }
       }
     }
   }
+  return index;
 }
 
 /** F.unfold (im2col): (N, C, H, W) -> (N, C*kh*kw, L) sliding patches, zero outside the padded image. */
@@ -80,17 +83,21 @@ export const unfold = defineOp('unfold', true, (x: Tensor, kernelSize: Size2, op
   const rows = C * w.kernel[0] * w.kernel[1];
   const L = w.out[0] * w.out[1];
   const data = x.denseData();
-  const out = backend().alloc(x.dtype, N * rows * L);
-  forEachPatchElement(x.shape, w, (input, output) => {
-    if (input >= 0) out[output] = data[input];
-  });
+  const index = patchIndex(x.shape, w);
+  const image = x.size / N;
+  const out = backend().empty(x.dtype, N * rows * L);
+  for (let n = 0, o = 0; n < N; n++) {
+    const base = n * image;
+    for (let k = 0; k < index.length; k++, o++) out[o] = index[k] < 0 ? 0 : data[base + index[k]];
+  }
   return record(Tensor.fromStorage(out, [N, rows, L]), 'unfold', [x], (g) => {
     // fold (col2im): each patch element's gradient goes back to the pixel it read.
     const grad = g.denseData();
     const dx = backend().alloc(g.dtype, x.size);
-    forEachPatchElement(x.shape, w, (input, output) => {
-      if (input >= 0) dx[input] += grad[output];
-    });
+    for (let n = 0, o = 0; n < N; n++) {
+      const base = n * image;
+      for (let k = 0; k < index.length; k++, o++) if (index[k] >= 0) dx[base + index[k]] += grad[o];
+    }
     return [Tensor.fromStorage(dx, x.shape)];
   });
 });
