@@ -146,6 +146,7 @@ case("max_pool2d_3x3_stride2_pad1", [randn(2, 2, 5, 7)], lambda x: F.max_pool2d(
 case("avg_pool2d_3x3_stride2_pad1", [randn(2, 2, 5, 6)], lambda x: F.avg_pool2d(x, 3, stride=2, padding=1))
 case("batch_norm2d_train", [randn(3, 2, 4, 5), randn(2), randn(2)],
      lambda x, w, b: F.batch_norm(x, torch.zeros(2), torch.ones(2), w, b, training=True))
+case("im2col_batch", [randn(2, 3, 5, 4)], lambda x: F.unfold(x, (3, 2), padding=1, stride=(2, 1)).permute(1, 0, 2).reshape(18, -1))
 case("lenet_forward_backward", [randn(2, 1, 8, 8), randn(4, 1, 3, 3) * 0.5, randn(4) * 0.1, randn(10, 4 * 3 * 3) * 0.3, randn(10) * 0.1],
      lambda x, w1, b1, w2, b2: F.cross_entropy(F.linear(F.max_pool2d(F.relu(F.conv2d(x, w1, b1)), 2).flatten(1), w2, b2), ints([3, 7])))
 

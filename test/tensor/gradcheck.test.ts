@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  Tensor, attentionSoftmax, avgPool2d, binaryCrossEntropy, cat, clamp, conv2d, crossEntropy, layerNorm, maxPool2d, registeredOps, split, stack,
+  Tensor, attentionSoftmax, avgPool2d, binaryCrossEntropy, cat, clamp, conv2d, crossEntropy, im2col, layerNorm, maxPool2d, registeredOps, split, stack,
   sumToShape, tensor, unfold, where,
 } from '../../src/index.js';
 import { type GradcheckOptions, gradcheck } from '../../src/testing/gradcheck.js';
@@ -137,6 +137,10 @@ const cases: Record<string, Case[]> = {
       (x, w, b) => conv2d(x, w, b, { stride: 2, padding: 1 })),
     one('conv2d on a permuted view, no bias', () => [rnd([2, 4, 5, 3], 6), rnd([2, 3, 2, 2], 7)], (x, w) => conv2d(x.permute(0, 3, 1, 2), w)),
     one('avgPool2d: 3x3, stride 2, padding 1', () => [rnd([2, 2, 5, 6], 8)], (x) => avgPool2d(x, 3, { stride: 2, padding: 1 })),
+  ],
+  im2col: [
+    one('3x3, padding 1, batch 2', () => [rnd([2, 2, 4, 5], 1)], (x) => im2col(x, 3, { padding: 1 })),
+    one('stride 2, dilation 2, non-square kernel', () => [rnd([2, 3, 7, 6], 2)], (x) => im2col(x, [3, 2], { stride: 2, dilation: [2, 1] })),
   ],
   maxPool2d: [
     one('2x2, stride 2', () => [rnd([2, 3, 4, 6], 1)], (x) => maxPool2d(x, 2)),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import {
-  type Backend, BatchNorm2d, Tensor, arange, arenaStep, attentionSoftmax, avgPool2d, binaryCrossEntropy, conv2d, maxPool2d, unfold, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
+  type Backend, BatchNorm2d, Tensor, arange, arenaStep, attentionSoftmax, avgPool2d, binaryCrossEntropy, conv2d, im2col, maxPool2d, unfold, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
 } from '../../src/index.js';
 import { assertClose, ints, projectRoot } from '../helpers.js';
 
@@ -111,6 +111,7 @@ const implementations: Record<string, (...xs: Tensor[]) => Tensor> = {
   conv2d_stride2_pad1: (x, w, b) => conv2d(x, w, b, { stride: 2, padding: 1 }),
   conv2d_dilation_no_bias: (x, w) => conv2d(x, w, null, { dilation: [2, 1] }),
   unfold_pad1: (x) => unfold(x, 3, { padding: 1 }),
+  im2col_batch: (x) => im2col(x, [3, 2], { padding: 1, stride: [2, 1] }),
   max_pool2d_2x2: (x) => maxPool2d(x, 2),
   max_pool2d_3x3_stride2_pad1: (x) => maxPool2d(x, 3, { stride: 2, padding: 1 }),
   avg_pool2d_3x3_stride2_pad1: (x) => avgPool2d(x, 3, { stride: 2, padding: 1 }),

@@ -103,8 +103,48 @@ export const unfold = defineOp('unfold', true, (x: Tensor, kernelSize: Size2, op
 });
 
 /**
- * F.conv2d: x (N, C, H, W) with weight (O, C, kh, kw) and an optional bias (O) -> (N, O, Ho, Wo), as
- * weight viewed (O, C*kh*kw) times the unfolded input (N, C*kh*kw, Ho*Wo).
+ * The patches of the whole batch side by side, (C*kh*kw, N*L): F.unfold's columns with the images' next to each
+ * other, so a convolution is one large matrix product rather than N small ones.
+ */
+export const im2col = defineOp('im2col', true, (x: Tensor, kernelSize: Size2, options: WindowOptions = {}): Tensor => {
+  const w = window('im2col', x, kernelSize, options);
+  const [N, C] = x.shape;
+  const rows = C * w.kernel[0] * w.kernel[1];
+  const L = w.out[0] * w.out[1];
+  const data = x.denseData();
+  const index = patchIndex(x.shape, w);
+  const image = x.size / N;
+  const out = backend().empty(x.dtype, rows * N * L);
+  for (let r = 0; r < rows; r++) {
+    for (let n = 0; n < N; n++) {
+      const base = n * image;
+      const o = (r * N + n) * L;
+      for (let l = 0; l < L; l++) {
+        const k = index[r * L + l];
+        out[o + l] = k < 0 ? 0 : data[base + k];
+      }
+    }
+  }
+  return record(Tensor.fromStorage(out, [rows, N * L]), 'im2col', [x], (g) => {
+    const grad = g.denseData();
+    const dx = backend().alloc(g.dtype, x.size);
+    for (let r = 0; r < rows; r++) {
+      for (let n = 0; n < N; n++) {
+        const base = n * image;
+        const o = (r * N + n) * L;
+        for (let l = 0; l < L; l++) {
+          const k = index[r * L + l];
+          if (k >= 0) dx[base + k] += grad[o + l];
+        }
+      }
+    }
+    return [Tensor.fromStorage(dx, x.shape)];
+  });
+});
+
+/**
+ * F.conv2d: x (N, C, H, W) with weight (O, C, kh, kw) and an optional bias (O) -> (N, O, Ho, Wo), as one matrix
+ * product: weight viewed (O, C*kh*kw) times the batch's patches (C*kh*kw, N*Ho*Wo).
  */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: WindowOptions = {}): Tensor {
   if (weight.ndim !== 4 || x.ndim !== 4 || weight.shape[1] !== x.shape[1]) {
@@ -115,10 +155,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   }
   const [O, , kh, kw] = weight.shape;
   const w = window('conv2d', x, [kh, kw], options);
-  const cols = unfold(x, [kh, kw], options);
-  let out = weight.reshape(O, -1).matmul(cols);
-  if (bias) out = out.add(bias.view(1, O, 1));
-  return out.view(x.shape[0], O, w.out[0], w.out[1]);
+  let out = weight.reshape(O, -1).matmul(im2col(x, [kh, kw], options)); // (O, N*L)
+  if (bias) out = out.add(bias.view(O, 1));
+  return out.view(O, x.shape[0], w.out[0], w.out[1]).permute(1, 0, 2, 3);
 }
 
 /**
