@@ -62,6 +62,20 @@ describe('zerograd vision and kmeans', () => {
     assert.equal(loadCheckpoint(cnn).config.recipe, 'vision');
   });
 
+  test('--resume --extend N trains a finished run N more epochs, to exactly the weights of a straight run', () => {
+    const extended = join(dir, 'extended');
+    const straight = join(dir, 'straight');
+    visionTrain(['--model', 'cnn', '--epochs', '2', '--out', extended], quiet);
+    assert.throws(() => visionTrain(['--out', extended, '--resume', '--epochs', '3'], quiet), /--epochs 3 contradicts the checkpoint in .*extended, which has 2/);
+    visionTrain(['--out', extended, '--resume', '--extend', '1'], quiet);
+    visionTrain(['--model', 'cnn', '--epochs', '3', '--out', straight], quiet);
+    const [a, b] = [loadCheckpoint(extended), loadCheckpoint(straight)];
+    assert.equal(a.trainer.step, b.trainer.step);
+    assert.deepEqual(a.trainer.losses, b.trainer.losses);
+    for (const [name, t] of b.model) assert.deepEqual(a.model.get(name)!.toFlatArray(), t.toFlatArray(), name);
+    assert.deepEqual(a.config.evals, b.config.evals);
+  });
+
   test('kmeans on raw pixels and on the CNN\'s learned embeddings; purity and the cluster images', () => {
     const cnn = join(dir, 'cnn-km');
     visionTrain(['--model', 'cnn', '--epochs', '10', '--out', cnn], quiet);
