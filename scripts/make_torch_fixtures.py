@@ -146,9 +146,19 @@ case("max_pool2d_3x3_stride2_pad1", [randn(2, 2, 5, 7)], lambda x: F.max_pool2d(
 case("avg_pool2d_3x3_stride2_pad1", [randn(2, 2, 5, 6)], lambda x: F.avg_pool2d(x, 3, stride=2, padding=1))
 case("batch_norm2d_train", [randn(3, 2, 4, 5), randn(2), randn(2)],
      lambda x, w, b: F.batch_norm(x, torch.zeros(2), torch.ones(2), w, b, training=True))
-case("im2col_batch", [randn(2, 3, 5, 4)], lambda x: F.unfold(x, (3, 2), padding=1, stride=(2, 1)).permute(1, 0, 2).reshape(18, -1))
 case("lenet_forward_backward", [randn(2, 1, 8, 8), randn(4, 1, 3, 3) * 0.5, randn(4) * 0.1, randn(10, 4 * 3 * 3) * 0.3, randn(10) * 0.1],
      lambda x, w1, b1, w2, b2: F.cross_entropy(F.linear(F.max_pool2d(F.relu(F.conv2d(x, w1, b1)), 2).flatten(1), w2, b2), ints([3, 7])))
+case("im2col_batch", [randn(2, 3, 5, 4)], lambda x: F.unfold(x, (3, 2), padding=1, stride=(2, 1)).permute(1, 0, 2).reshape(18, -1))
+case("mse_loss", [randn(3, 4), randn(3, 4)], F.mse_loss)
+case("mse_loss_none", [randn(3, 4), randn(3, 4)], lambda a, b: F.mse_loss(a, b, reduction="none"))
+case("bce_with_logits", [randn(3, 4) * 4], lambda x: F.binary_cross_entropy_with_logits(x, torch.tensor([[1., 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 0]])))
+case("bce_with_logits_pos_weight_sum", [randn(2, 3)], lambda x: F.binary_cross_entropy_with_logits(
+    x, torch.tensor([[1., 0, 1], [0, 1, 1]]), pos_weight=torch.tensor([2., 0.5, 1]), reduction="sum"))
+case("nll_loss_weighted_ignore", [randn(4, 5)], lambda x: F.nll_loss(F.log_softmax(x, -1), ints([3, -100, 0, 4]), weight=torch.tensor([1., 2, 0.5, 1, 3])))
+case("cross_entropy_label_smoothing", [randn(4, 5)], lambda x: F.cross_entropy(x, ints([3, 1, 0, 4]), label_smoothing=0.1))
+case("cross_entropy_weight_smoothing_ignore", [randn(4, 3)], lambda x: F.cross_entropy(
+    x, ints([2, -100, 0, 1]), weight=torch.tensor([0.5, 2, 1]), label_smoothing=0.2))
+case("cross_entropy_none", [randn(3, 4)], lambda x: F.cross_entropy(x, ints([0, 3, 2]), reduction="none"))
 
 
 def encode(t):

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  Tensor, attentionSoftmax, avgPool2d, binaryCrossEntropy, cat, clamp, conv2d, crossEntropy, im2col, layerNorm, maxPool2d, registeredOps, split, stack,
+  Tensor, attentionSoftmax, avgPool2d, bceWithLogits, binaryCrossEntropy, crossEntropyLoss, mseLoss, nllLoss, cat, clamp, conv2d, crossEntropy, im2col, layerNorm, maxPool2d, registeredOps, split, stack,
   sumToShape, tensor, unfold, where,
 } from '../../src/index.js';
 import { type GradcheckOptions, gradcheck } from '../../src/testing/gradcheck.js';
@@ -141,6 +141,22 @@ const cases: Record<string, Case[]> = {
   im2col: [
     one('3x3, padding 1, batch 2', () => [rnd([2, 2, 4, 5], 1)], (x) => im2col(x, 3, { padding: 1 })),
     one('stride 2, dilation 2, non-square kernel', () => [rnd([2, 3, 7, 6], 2)], (x) => im2col(x, [3, 2], { stride: 2, dilation: [2, 1] })),
+  ],
+  mseLoss: [
+    one('mean', () => [rnd([3, 4], 1), rnd([3, 4], 2)], (a, b) => mseLoss(a, b)),
+    one('none, on a transposed view', () => [rnd([4, 3], 3), rnd([3, 4], 4)], (a, b) => mseLoss(a.T, b, { reduction: 'none' })),
+  ],
+  bceWithLogits: [
+    one('mean, large logits', () => [rnd([3, 4], 1).mul(5)], (x) => bceWithLogits(x, tensor([[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 0]], { dtype: 'float64' }))),
+    one('sum with a positive weight per class', () => [rnd([2, 3], 2)], (x) => bceWithLogits(x, tensor([[1, 0, 1], [0, 1, 1]], { dtype: 'float64' }), { reduction: 'sum', posWeight: tensor([2, 0.5, 1], { dtype: 'float64' }) })),
+  ],
+  nllLoss: [
+    one('weighted mean with an ignored target', () => [rnd([4, 5], 1)], (x) => nllLoss(x.logSoftmax(-1), ints([3, -100, 0, 4]), { weight: tensor([1, 2, 0.5, 1, 3], { dtype: 'float64' }) })),
+  ],
+  crossEntropyLoss: [
+    one('label smoothing 0.1', () => [rnd([4, 5], 1)], (x) => crossEntropyLoss(x, ints([3, 1, 0, 4]), { labelSmoothing: 0.1 })),
+    one('class weights, smoothing and an ignored target', () => [rnd([4, 3], 2)], (x) => crossEntropyLoss(x, ints([2, -100, 0, 1]), { weight: tensor([0.5, 2, 1], { dtype: 'float64' }), labelSmoothing: 0.2 })),
+    one('reduction none', () => [rnd([3, 4], 3)], (x) => crossEntropyLoss(x, ints([0, 3, 2]), { reduction: 'none' })),
   ],
   maxPool2d: [
     one('2x2, stride 2', () => [rnd([2, 3, 4, 6], 1)], (x) => maxPool2d(x, 2)),

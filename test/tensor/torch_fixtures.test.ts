@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import {
-  type Backend, BatchNorm2d, Tensor, arange, arenaStep, attentionSoftmax, avgPool2d, binaryCrossEntropy, conv2d, im2col, maxPool2d, unfold, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
+  type Backend, BatchNorm2d, Tensor, arange, arenaStep, attentionSoftmax, avgPool2d, binaryCrossEntropy, conv2d, im2col, maxPool2d, unfold, mseLoss, bceWithLogits, nllLoss, crossEntropyLoss, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
 } from '../../src/index.js';
 import { assertClose, ints, projectRoot } from '../helpers.js';
 
@@ -111,6 +111,14 @@ const implementations: Record<string, (...xs: Tensor[]) => Tensor> = {
   conv2d_stride2_pad1: (x, w, b) => conv2d(x, w, b, { stride: 2, padding: 1 }),
   conv2d_dilation_no_bias: (x, w) => conv2d(x, w, null, { dilation: [2, 1] }),
   unfold_pad1: (x) => unfold(x, 3, { padding: 1 }),
+  mse_loss: (a, b) => mseLoss(a, b),
+  mse_loss_none: (a, b) => mseLoss(a, b, { reduction: 'none' }),
+  bce_with_logits: (x) => bceWithLogits(x, tensor([[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 0]])),
+  bce_with_logits_pos_weight_sum: (x) => bceWithLogits(x, tensor([[1, 0, 1], [0, 1, 1]]), { posWeight: tensor([2, 0.5, 1]), reduction: 'sum' }),
+  nll_loss_weighted_ignore: (x) => nllLoss(x.logSoftmax(-1), ints([3, -100, 0, 4]), { weight: tensor([1, 2, 0.5, 1, 3]) }),
+  cross_entropy_label_smoothing: (x) => crossEntropyLoss(x, ints([3, 1, 0, 4]), { labelSmoothing: 0.1 }),
+  cross_entropy_weight_smoothing_ignore: (x) => crossEntropyLoss(x, ints([2, -100, 0, 1]), { weight: tensor([0.5, 2, 1]), labelSmoothing: 0.2 }),
+  cross_entropy_none: (x) => crossEntropyLoss(x, ints([0, 3, 2]), { reduction: 'none' }),
   im2col_batch: (x) => im2col(x, [3, 2], { padding: 1, stride: [2, 1] }),
   max_pool2d_2x2: (x) => maxPool2d(x, 2),
   max_pool2d_3x3_stride2_pad1: (x) => maxPool2d(x, 3, { stride: 2, padding: 1 }),
