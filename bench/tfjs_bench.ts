@@ -130,7 +130,12 @@ async function main(): Promise<void> {
   for (const c of request.steps) {
     // WaveNet's BatchNorm over (B, T, C) would need its own module here; the table leaves that cell out.
     if (c.kind === 'names' && c.model !== 'mlp') continue;
-    out.steps[c.label] = seconds(c.kind === 'gpt' ? gptStep(c) : c.kind === 'cnn' ? cnnStep(c) : mlpStep(c), c.repeats);
+    try {
+      out.steps[c.label] = seconds(c.kind === 'gpt' ? gptStep(c) : c.kind === 'cnn' ? cnnStep(c) : mlpStep(c), c.repeats);
+    } catch (error) {
+      // TensorFlow.js's wasm backend has no convolution gradients (Conv2DBackpropFilter): that cell stays empty.
+      console.error(`${c.label}: ${(error as Error).message}`);
+    }
   }
   console.log(JSON.stringify(out));
 }
