@@ -32,6 +32,16 @@ export const stepCases = (quick: boolean): StepCase[] => [
   ...(quick ? [] : [{ label: 'GPT 10.8M: n_embd 384, 6 layers, block 256 (batch 8)', kind: 'gpt' as const, nEmbd: 384, nHead: 6, nLayer: 6, blockSize: 256, batch: 8, repeats: 1, tokens: 2048, referenceTooSlow: true }]),
 ];
 
+/** One training step of a model mapping x to class logits, in arenaStep as trainLoop runs it. */
+function classifierStep(model: { forward(x: Tensor): Tensor }, opt: { zeroGrad(): void; step(): void }, x: Tensor, y: Tensor): () => void {
+  return () => arenaStep(() => {
+    const loss = crossEntropy(model.forward(x), y);
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+  });
+}
+
 /** A closure running one forward + backward + optimizer step of the case on the current backend. */
 export function stepFunction(c: StepCase): () => void {
   const g = new Generator(0);
@@ -40,27 +50,11 @@ export function stepFunction(c: StepCase): () => void {
       ? new MLP({ vocabSize: 27, blockSize: 3, nEmbd: 10, nHidden: 200, initFixes: true }, g)
       : hierarchicalModel({ vocabSize: 27, blockSize: 8, nEmbd: 24, nHidden: 128 }, g);
     const block = c.model === 'mlp' ? 3 : 8;
-    const opt = new SGD(model.parameters(), 0.1);
-    const x = randint(0, 27, [c.batch, block], { generator: g });
-    const y = randint(0, 27, [c.batch], { generator: g });
-    return () => arenaStep(() => {
-      const loss = crossEntropy(model.forward(x), y);
-      opt.zeroGrad();
-      loss.backward();
-      opt.step();
-    });
+    return classifierStep(model, new SGD(model.parameters(), 0.1), randint(0, 27, [c.batch, block], { generator: g }), randint(0, 27, [c.batch], { generator: g }));
   }
   if (c.kind === 'cnn') {
     const model = new LeNet(28, 28, { generator: g });
-    const opt = new AdamW(model.parameters(), 1e-3, { weightDecay: 0 });
-    const x = rand([c.batch, 1, 28, 28], { generator: g });
-    const y = randint(0, 10, [c.batch], { generator: g });
-    return () => arenaStep(() => {
-      const loss = crossEntropy(model.forward(x), y);
-      opt.zeroGrad();
-      loss.backward();
-      opt.step();
-    });
+    return classifierStep(model, new AdamW(model.parameters(), 1e-3, { weightDecay: 0 }), rand([c.batch, 1, 28, 28], { generator: g }), randint(0, 10, [c.batch], { generator: g }));
   }
   const model = new GPT(lectureGPTConfig({ vocabSize: 65, blockSize: c.blockSize!, nEmbd: c.nEmbd!, nHead: c.nHead!, nLayer: c.nLayer!, dropout: 0 }), g);
   const opt = new AdamW(model.parameters(), 1e-3);

@@ -69,17 +69,20 @@ def model_for(name):
     raise ValueError(name)
 
 
-def names_step(name, batch, repeats):
-    model, block = model_for(name)
-    opt = torch.optim.SGD(model.parameters(), lr=0.1)
-    x, y = torch.randint(0, 27, (batch, block)), torch.randint(0, 27, (batch,))
-
+def classifier_step(model, opt, x, y, repeats):
+    """Times forward, cross-entropy, backward and the optimizer step of a model that maps x to class logits."""
     def step():
         loss = F.cross_entropy(model(x), y)
         opt.zero_grad()
         loss.backward()
         opt.step()
     return timed(step, repeats)
+
+
+def names_step(name, batch, repeats):
+    model, block = model_for(name)
+    x, y = torch.randint(0, 27, (batch, block)), torch.randint(0, 27, (batch,))
+    return classifier_step(model, torch.optim.SGD(model.parameters(), lr=0.1), x, y, repeats)
 
 
 class Block(nn.Module):
@@ -124,15 +127,8 @@ def cnn_step(batch, repeats):
     # zerograd's LeNet (src/models/vision/cnn.ts) for 28x28 inputs, Adam as `zerograd vision train`.
     model = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
                           nn.Flatten(), nn.Linear(16 * 7 * 7, 120), nn.ReLU(), nn.Linear(120, 10))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     x, y = torch.rand(batch, 1, 28, 28), torch.randint(0, 10, (batch,))
-
-    def step():
-        loss = F.cross_entropy(model(x), y)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-    return timed(step, repeats)
+    return classifier_step(model, torch.optim.Adam(model.parameters(), lr=1e-3), x, y, repeats)
 
 
 def main():

@@ -76,32 +76,6 @@ function patchIndex(shape: readonly number[], w: Window): Int32Array {
   return index;
 }
 
-/** F.unfold (im2col): (N, C, H, W) -> (N, C*kh*kw, L) sliding patches, zero outside the padded image. */
-export const unfold = defineOp('unfold', true, (x: Tensor, kernelSize: Size2, options: WindowOptions = {}): Tensor => {
-  const w = window('unfold', x, kernelSize, options);
-  const [N, C] = x.shape;
-  const rows = C * w.kernel[0] * w.kernel[1];
-  const L = w.out[0] * w.out[1];
-  const data = x.denseData();
-  const index = patchIndex(x.shape, w);
-  const image = x.size / N;
-  const out = backend().empty(x.dtype, N * rows * L);
-  for (let n = 0, o = 0; n < N; n++) {
-    const base = n * image;
-    for (let k = 0; k < index.length; k++, o++) out[o] = index[k] < 0 ? 0 : data[base + index[k]];
-  }
-  return record(Tensor.fromStorage(out, [N, rows, L]), 'unfold', [x], (g) => {
-    // fold (col2im): each patch element's gradient goes back to the pixel it read.
-    const grad = g.denseData();
-    const dx = backend().alloc(g.dtype, x.size);
-    for (let n = 0, o = 0; n < N; n++) {
-      const base = n * image;
-      for (let k = 0; k < index.length; k++, o++) if (index[k] >= 0) dx[base + index[k]] += grad[o];
-    }
-    return [Tensor.fromStorage(dx, x.shape)];
-  });
-});
-
 /**
  * The patches of the whole batch side by side, (C*kh*kw, N*L): F.unfold's columns with the images' next to each
  * other, so a convolution is one large matrix product rather than N small ones.
@@ -140,6 +114,13 @@ export const im2col = defineOp('im2col', true, (x: Tensor, kernelSize: Size2, op
     }
     return [Tensor.fromStorage(dx, x.shape)];
   });
+});
+
+/** F.unfold: (N, C, H, W) -> (N, C*kh*kw, L) sliding patches, zero outside the padded image: im2col's columns per image. */
+export const unfold = defineOp('unfold', true, (x: Tensor, kernelSize: Size2, options: WindowOptions = {}): Tensor => {
+  const cols = im2col(x, kernelSize, options);
+  const N = x.shape[0];
+  return cols.view(cols.shape[0], N, cols.shape[1] / N).permute(1, 0, 2);
 });
 
 /**
@@ -216,5 +197,5 @@ export function avgPool2d(x: Tensor, kernelSize: Size2, options: Omit<WindowOpti
   const w = window('avgPool2d', x, kernelSize, options, kernelSize);
   const [N, C] = x.shape;
   const cols = unfold(x, kernelSize, { stride: w.stride, padding: w.padding });
-  return cols.view(N, C, w.kernel[0] * w.kernel[1], w.out[0] * w.out[1]).mean(2).view(N, C, w.out[0], w.out[1]);
+  return cols.reshape(N, C, w.kernel[0] * w.kernel[1], w.out[0] * w.out[1]).mean(2).view(N, C, w.out[0], w.out[1]);
 }
