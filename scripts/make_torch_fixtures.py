@@ -159,6 +159,21 @@ case("cross_entropy_label_smoothing", [randn(4, 5)], lambda x: F.cross_entropy(x
 case("cross_entropy_weight_smoothing_ignore", [randn(4, 3)], lambda x: F.cross_entropy(
     x, ints([2, -100, 0, 1]), weight=torch.tensor([0.5, 2, 1]), label_smoothing=0.2))
 case("cross_entropy_none", [randn(3, 4)], lambda x: F.cross_entropy(x, ints([0, 3, 2]), reduction="none"))
+case("chunk_recombined", [randn(7, 2)], lambda x: torch.cat([x.chunk(3)[2], x.chunk(3)[0] * 2, x.chunk(3)[1].exp()], 0))
+case("movedim", [randn(2, 3, 4)], lambda x: x.movedim(0, -1) * torch.arange(24.0).reshape(3, 4, 2))
+case("unflatten", [randn(3, 6)], lambda x: x.unflatten(1, (2, -1)) * torch.arange(18.0).reshape(3, 2, 3))
+case("repeat", [randn(2, 3)], lambda x: x.repeat(2, 1, 2) * torch.arange(24.0).reshape(2, 2, 6))
+case("tile", [randn(2, 3)], lambda x: x.tile((3,)) * torch.arange(18.0).reshape(2, 9))
+case("roll", [randn(3, 4)], lambda x: x.roll(1, 1) * torch.arange(12.0).reshape(3, 4) + x.roll(-5))
+case("cumsum", [randn(3, 4)], lambda x: x.cumsum(1))
+case("sort_descending", [randn(3, 5)], lambda x: x.sort(-1, descending=True).values)
+case("argsort", [randn(3, 5)], lambda x: x.argsort(-1).float())
+case("topk", [randn(3, 5)], lambda x: x.topk(2).values)
+case("topk_smallest_dim0", [randn(4, 3)], lambda x: x.topk(1, 0, largest=False).values)
+case("outer", [randn(3), randn(4)], torch.outer)
+case("norm_all", [randn(3, 4)], lambda x: x.norm())
+case("norm_1_dim_keepdim", [randn(3, 4)], lambda x: x.norm(1, 1, keepdim=True))
+case("norm_inf_dim0", [randn(3, 4)], lambda x: torch.linalg.vector_norm(x, float("inf"), 0))
 
 
 def encode(t):

@@ -11,6 +11,9 @@ import { matmul } from './ops/matmul.js';
 import * as red from './ops/reduce.js';
 import * as sm from './ops/softmax.js';
 import * as vw from './ops/view.js';
+import * as la from './ops/linalg.js';
+import * as ord from './ops/ordering.js';
+import * as re from './ops/rearrange.js';
 import { contiguousStrides, isContiguousRun, numel } from './shape.js';
 
 type Operand = Tensor | number;
@@ -217,6 +220,18 @@ export class Tensor {
   pick(indices: Tensor): Tensor { return idx.pick(this, indices); }
   maskedFill(mask: Tensor, value: number): Tensor { return idx.maskedFill(this, mask, value); }
   tril(diagonal = 0): Tensor { return idx.tril(this, diagonal); }
+  // ---- rearranging, ordering, norms (torch's names) ----
+  chunk(chunks: number, dim = 0): Tensor[] { return re.chunk(this, chunks, dim); }
+  movedim(source: number, destination: number): Tensor { return re.movedim(this, source, destination); }
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return re.unflatten(this, dim, sizes); }
+  repeat(...reps: number[]): Tensor { return re.repeat(this, reps); }
+  tile(...reps: number[]): Tensor { return re.tile(this, reps); }
+  roll(shift: number, dim?: number): Tensor { return re.roll(this, shift, dim); }
+  cumsum(dim: number): Tensor { return ord.cumsum(this, dim); }
+  sort(dim = -1, descending = false): { values: Tensor; indices: Tensor } { return ord.sort(this, dim, descending); }
+  argsort(dim = -1, descending = false): Tensor { return ord.argsort(this, dim, descending); }
+  topk(k: number, dim = -1, largest = true): { values: Tensor; indices: Tensor } { return ord.topk(this, k, dim, largest); }
+  norm(p: number | 'fro' = 2, dim?: number | number[], keepdim = false): Tensor { return la.norm(this, p, dim, keepdim); }
   triu(diagonal = 0): Tensor { return idx.triu(this, diagonal); }
 
   toString(): string { return formatTensor(this); }

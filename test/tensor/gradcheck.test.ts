@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  Tensor, attentionSoftmax, avgPool2d, bceWithLogits, binaryCrossEntropy, crossEntropyLoss, mseLoss, nllLoss, cat, clamp, conv2d, crossEntropy, im2col, layerNorm, maxPool2d, registeredOps, split, stack,
+  Tensor, attentionSoftmax, avgPool2d, bceWithLogits, binaryCrossEntropy, crossEntropyLoss, mseLoss, nllLoss, outer, cat, clamp, conv2d, crossEntropy, im2col, layerNorm, maxPool2d, registeredOps, split, stack,
   sumToShape, tensor, unfold, where,
 } from '../../src/index.js';
 import { type GradcheckOptions, gradcheck } from '../../src/testing/gradcheck.js';
@@ -157,6 +157,21 @@ const cases: Record<string, Case[]> = {
     one('label smoothing 0.1', () => [rnd([4, 5], 1)], (x) => crossEntropyLoss(x, ints([3, 1, 0, 4]), { labelSmoothing: 0.1 })),
     one('class weights, smoothing and an ignored target', () => [rnd([4, 3], 2)], (x) => crossEntropyLoss(x, ints([2, -100, 0, 1]), { weight: tensor([0.5, 2, 1], { dtype: 'float64' }), labelSmoothing: 0.2 })),
     one('reduction none', () => [rnd([3, 4], 3)], (x) => crossEntropyLoss(x, ints([0, 3, 2]), { reduction: 'none' })),
+  ],
+  chunk: [one('3 pieces of 7 rows, recombined', () => [rnd([7, 2], 1)], (x) => { const [a, b, c] = x.chunk(3); return cat([c, a.mul(2), b.exp()], 0); })],
+  movedim: [one('dim 0 to the end', () => [rnd([2, 3, 4], 1)], (x) => x.movedim(0, -1).mul(rnd([3, 4, 2], 9)))],
+  unflatten: [one('last dim into (2, -1)', () => [rnd([3, 6], 1)], (x) => x.unflatten(1, [2, -1]).mul(rnd([3, 2, 3], 9)))],
+  repeat: [one('(2, 3) repeated (2, 1, 2)', () => [rnd([2, 3], 1)], (x) => x.repeat(2, 1, 2).mul(rnd([2, 2, 6], 9)))],
+  tile: [one('one count for a matrix', () => [rnd([2, 3], 1)], (x) => x.tile(3).mul(rnd([2, 9], 9)))],
+  roll: [one('along dim 1 and flattened', () => [rnd([3, 4], 1)], (x) => x.roll(1, 1).mul(rnd([3, 4], 8)).add(x.roll(-5).mul(rnd([3, 4], 9))))],
+  cumsum: [one('dim 1', () => [rnd([3, 4], 1)], (x) => x.cumsum(1)), one('dim 0 of a view', () => [rnd([4, 3], 2)], (x) => x.T.cumsum(0))],
+  sort: [one('descending values', () => [rnd([3, 5], 1)], (x) => x.sort(-1, true).values)],
+  topk: [one('2 largest of each row', () => [rnd([3, 5], 1)], (x) => x.topk(2).values), one('smallest along dim 0', () => [rnd([4, 3], 2)], (x) => x.topk(1, 0, false).values)],
+  outer: [one('vectors', () => [rnd([3], 1), rnd([4], 2)], (a, b) => outer(a, b))],
+  norm: [
+    one('2-norm of all', () => [rnd([3, 4], 1)], (x) => x.norm()),
+    one('1-norm over dim 1, keepdim', () => [rnd([3, 4], 2)], (x) => x.norm(1, 1, true)),
+    one('max norm over dim 0', () => [rnd([3, 4], 3)], (x) => x.norm(Infinity, 0)),
   ],
   maxPool2d: [
     one('2x2, stride 2', () => [rnd([2, 3, 4, 6], 1)], (x) => maxPool2d(x, 2)),

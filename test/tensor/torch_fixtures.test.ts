@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import {
-  type Backend, BatchNorm2d, Tensor, arange, arenaStep, attentionSoftmax, avgPool2d, binaryCrossEntropy, conv2d, im2col, maxPool2d, unfold, mseLoss, bceWithLogits, nllLoss, crossEntropyLoss, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
+  type Backend, BatchNorm2d, Tensor, arange, arenaStep, attentionSoftmax, avgPool2d, binaryCrossEntropy, conv2d, im2col, maxPool2d, unfold, mseLoss, bceWithLogits, nllLoss, crossEntropyLoss, outer, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
 } from '../../src/index.js';
 import { assertClose, ints, projectRoot } from '../helpers.js';
 
@@ -119,6 +119,21 @@ const implementations: Record<string, (...xs: Tensor[]) => Tensor> = {
   cross_entropy_label_smoothing: (x) => crossEntropyLoss(x, ints([3, 1, 0, 4]), { labelSmoothing: 0.1 }),
   cross_entropy_weight_smoothing_ignore: (x) => crossEntropyLoss(x, ints([2, -100, 0, 1]), { weight: tensor([0.5, 2, 1]), labelSmoothing: 0.2 }),
   cross_entropy_none: (x) => crossEntropyLoss(x, ints([0, 3, 2]), { reduction: 'none' }),
+  chunk_recombined: (x) => { const [a, b, c] = x.chunk(3); return cat([c, a.mul(2), b.exp()], 0); },
+  movedim: (x) => x.movedim(0, -1).mul(arange(0, 24).float().reshape(3, 4, 2)),
+  unflatten: (x) => x.unflatten(1, [2, -1]).mul(arange(0, 18).float().reshape(3, 2, 3)),
+  repeat: (x) => x.repeat(2, 1, 2).mul(arange(0, 24).float().reshape(2, 2, 6)),
+  tile: (x) => x.tile(3).mul(arange(0, 18).float().reshape(2, 9)),
+  roll: (x) => x.roll(1, 1).mul(arange(0, 12).float().reshape(3, 4)).add(x.roll(-5)),
+  cumsum: (x) => x.cumsum(1),
+  sort_descending: (x) => x.sort(-1, true).values,
+  argsort: (x) => x.argsort(-1).float(),
+  topk: (x) => x.topk(2).values,
+  topk_smallest_dim0: (x) => x.topk(1, 0, false).values,
+  outer: (a, b) => outer(a, b),
+  norm_all: (x) => x.norm(),
+  norm_1_dim_keepdim: (x) => x.norm(1, 1, true),
+  norm_inf_dim0: (x) => x.norm(Infinity, 0),
   im2col_batch: (x) => im2col(x, [3, 2], { padding: 1, stride: [2, 1] }),
   max_pool2d_2x2: (x) => maxPool2d(x, 2),
   max_pool2d_3x3_stride2_pad1: (x) => maxPool2d(x, 3, { stride: 2, padding: 1 }),

@@ -1,0 +1,71 @@
+// Running sums and orderings along one dim: torch.cumsum, torch.sort / argsort and torch.topk.
+import { backend } from '../../backend/registry.js';
+import { record } from '../autograd.js';
+import { tensor } from '../creation.js';
+import { ZerogradError } from '../errors.js';
+import { defineOp } from '../registry.js';
+import { normalizeDim } from '../shape.js';
+import { Tensor } from '../tensor.js';
+
+/** Calls fn(offsets) for each line along `axis` of a dense row-major `shape`: the element offsets of that line. */
+function forEachLine(shape: readonly number[], axis: number, fn: (offsets: number[]) => void): void {
+  const n = shape[axis];
+  const inner = shape.slice(axis + 1).reduce((p, s) => p * s, 1);
+  const outer = shape.slice(0, axis).reduce((p, s) => p * s, 1);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) fn(Array.from({ length: n }, (_, k) => (o * n + k) * inner + i));
+  }
+}
+
+/** A running total along `dim` in `reverse` order or forward. */
+function scan(data: ArrayLike<number>, shape: readonly number[], axis: number, out: { [i: number]: number }, reverse: boolean): void {
+  forEachLine(shape, axis, (offsets) => {
+    let total = 0;
+    for (const k of reverse ? [...offsets].reverse() : offsets) {
+      total += data[k];
+      out[k] = total;
+    }
+  });
+}
+
+/** torch.cumsum: running sums along `dim`; the gradient is the running sum of the output's gradient taken backwards. */
+export const cumsum = defineOp('cumsum', true, (x: Tensor, dim: number): Tensor => {
+  const axis = normalizeDim('cumsum', dim, x.ndim, x.shape);
+  const out = backend().alloc(x.dtype, x.size);
+  scan(x.denseData(), x.shape, axis, out, false);
+  return record(Tensor.fromStorage(out, x.shape), 'cumsum', [x], (g) => {
+    const dx = backend().alloc(g.dtype, x.size);
+    scan(g.denseData(), x.shape, axis, dx, true);
+    return [Tensor.fromStorage(dx, x.shape)];
+  });
+});
+
+/** The positions that sort each line along `axis` (ascending, or descending), ties kept in their order. */
+function sortedIndices(x: Tensor, axis: number, descending: boolean): Tensor {
+  const data = x.denseData();
+  const ids = new Int32Array(x.size);
+  forEachLine(x.shape, axis, (offsets) => {
+    const order = offsets.map((_, k) => k).sort((a, b) => (descending ? data[offsets[b]] - data[offsets[a]] : data[offsets[a]] - data[offsets[b]]));
+    offsets.forEach((offset, k) => { ids[offset] = order[k]; });
+  });
+  return tensor(ids, { shape: x.shape });
+}
+
+/** torch.argsort: the indices that sort `dim` (ties in their original order, as torch.sort(stable=True)). */
+export const argsort = defineOp('argsort', false, (x: Tensor, dim = -1, descending = false): Tensor =>
+  sortedIndices(x, normalizeDim('argsort', dim, x.ndim, x.shape), descending));
+
+/** torch.sort: the sorted values (differentiable: a gather) and the indices they came from. */
+export const sort = defineOp('sort', true, (x: Tensor, dim = -1, descending = false): { values: Tensor; indices: Tensor } => {
+  const axis = normalizeDim('sort', dim, x.ndim, x.shape);
+  const indices = sortedIndices(x, axis, descending);
+  return { values: x.gather(axis, indices), indices };
+});
+
+/** torch.topk: the k largest (or smallest) values along `dim`, sorted, and their indices. */
+export const topk = defineOp('topk', true, (x: Tensor, k: number, dim = -1, largest = true): { values: Tensor; indices: Tensor } => {
+  const axis = normalizeDim('topk', dim, x.ndim, x.shape);
+  if (!Number.isInteger(k) || k < 0 || k > x.shape[axis]) throw new ZerogradError('topk', `k ${k} is out of range for a dim of size ${x.shape[axis]}`);
+  const indices = sortedIndices(x, axis, largest).slice(axis, 0, k).contiguous();
+  return { values: x.gather(axis, indices), indices };
+});
