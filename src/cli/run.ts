@@ -62,10 +62,10 @@ export function checkResumeFlags(command: string, out: string, given: [flag: str
 }
 
 /** The step count of a resumed run: the checkpoint's, plus --extend N. A finished run is not silently re-saved. */
-export function resumedSteps(command: string, out: string, savedSteps: number, doneSteps: number, extend: string | undefined): number {
+export function resumedSteps(command: string, out: string, savedSteps: number, doneSteps: number, extend: string | undefined, unit = 'steps'): number {
   const steps = savedSteps + intOption('extend', extend, 0, { min: 1 });
   if (extend === undefined && doneSteps >= savedSteps) {
-    throw new UsageError(`${command}: the run in ${out} finished all ${savedSteps} steps; --extend N trains N more`);
+    throw new UsageError(`${command}: the run in ${out} finished all ${savedSteps} ${unit}; --extend N trains N more`);
   }
   return steps;
 }

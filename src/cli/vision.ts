@@ -119,8 +119,7 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
         ['epochs', flags.epochs, saved.epochs], ['batch-size', flags.batchSize, saved.batchSize], ['lr', flags.lr, saved.lr], ['seed', flags.seed, saved.seed],
       ]);
       // --extend counts epochs here.
-      const epochs = o.extend === undefined ? saved.epochs : saved.epochs + intOption('extend', o.extend, 0, { min: 1 });
-      resumedSteps(command, out, saved.epochs, Math.floor(resume.trainer.step / stepsPerEpoch(data.train.count, saved.batchSize)), o.extend);
+      const epochs = resumedSteps(command, out, saved.epochs, Math.floor(resume.trainer.step / stepsPerEpoch(data.train.count, saved.batchSize)), o.extend, 'epochs');
       train = { ...saved, epochs };
     } else {
       const isIdx = data.train.height * data.train.width > 64;

@@ -67,6 +67,7 @@ describe('zerograd vision and kmeans', () => {
     const straight = join(dir, 'straight');
     visionTrain(['--model', 'cnn', '--epochs', '2', '--out', extended], quiet);
     assert.throws(() => visionTrain(['--out', extended, '--resume', '--epochs', '3'], quiet), /--epochs 3 contradicts the checkpoint in .*extended, which has 2/);
+    assert.throws(() => visionTrain(['--out', extended, '--resume'], quiet), /finished all 2 epochs; --extend N trains N more/);
     visionTrain(['--out', extended, '--resume', '--extend', '1'], quiet);
     visionTrain(['--model', 'cnn', '--epochs', '3', '--out', straight], quiet);
     const [a, b] = [loadCheckpoint(extended), loadCheckpoint(straight)];
