@@ -47,6 +47,10 @@ export { Flatten } from './nn/flatten.js';
 export { Optimizer } from './optim/optimizer.js';
 export { SGD } from './optim/sgd.js';
 export { AdamW } from './optim/adamw.js';
+export { Adam } from './optim/adam.js';
+export { RMSprop } from './optim/rmsprop.js';
+export { Adagrad } from './optim/adagrad.js';
+export { StepLR, CosineAnnealingLR, LinearLR, LambdaLR, OneCycleLR, ReduceLROnPlateau, LRScheduler } from './optim/lrScheduler.js';
 export { constantLr, stepDecay, cosineWithWarmup, type Schedule } from './optim/schedule.js';
 export { clipGradNorm } from './optim/clip.js';
 

@@ -163,7 +163,7 @@ export interface Backend {
    * One SGD update in place (torch.optim.SGD): g = grad + weightDecay * param; with a velocity array,
    * velocity = momentum * velocity + g and g = velocity; then param -= lr * g.
    */
-  sgd(param: Storage, grad: Storage, velocity: Float32Array | null, lr: number, momentum: number, weightDecay: number): void;
+  sgd(param: Storage, grad: Storage, velocity: Float32Array | Float64Array | null, lr: number, momentum: number, weightDecay: number): void;
 
   /** The adjoint of gather: out[o, index[o, j, i], i] += g[o, j, i]; `out` must be pre-zeroed. */
   scatterAdd(g: Storage, index: Int32Array, outer: number, n: number, m: number, inner: number, out: Storage): void;

@@ -24,8 +24,12 @@ export abstract class Optimizer {
     });
   }
 
-  zeroGrad(): void {
-    for (const p of this.params) p.grad = null;
+  /** Drops the gradients (PyTorch's default, set_to_none=True), or with `setToNone: false` fills them with zeros. */
+  zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
+    for (const p of this.params) {
+      if (setToNone || !p.grad) p.grad = null;
+      else p.grad = p.grad.zerosLike();
+    }
   }
 
   step(): void {

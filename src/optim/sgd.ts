@@ -1,29 +1,45 @@
 import { backend } from '../backend/registry.js';
 import type { Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer } from './optimizer.js';
+import { type MomentStorage, Optimizer, momentsFor } from './optimizer.js';
 
 export interface SGDOptions {
   momentum?: number;
   /** L2 penalty added to the gradient (coupled weight decay, as torch.optim.SGD). */
   weightDecay?: number;
+  /** Scales the new gradient's share of the momentum buffer by (1 - dampening), after the first step. */
+  dampening?: number;
+  /** Step along g + momentum * buffer (Nesterov's look-ahead) instead of along the buffer. */
+  nesterov?: boolean;
 }
 
-/** p -= lr * (g + wd * p), optionally with heavy-ball momentum. */
+/** p -= lr * (g + wd * p), optionally with heavy-ball (or Nesterov) momentum, as torch.optim.SGD. */
 export class SGD extends Optimizer {
-  private readonly velocity: Float32Array[];
+  /** Momentum buffers, in each parameter's dtype. */
+  private readonly velocity: MomentStorage[];
 
   constructor(params: Iterable<Tensor>, lr: number, readonly options: SGDOptions = {}) {
     super(params, lr);
-    this.velocity = options.momentum ? this.params.map((p) => new Float32Array(p.size)) : [];
+    this.velocity = options.momentum ? this.params.map(momentsFor) : [];
   }
 
   protected update(index: number, param: Storage, grad: Storage): void {
-    const { momentum = 0, weightDecay = 0 } = this.options;
-    backend().sgd(param, grad, this.velocity[index] ?? null, this.lr, momentum, weightDecay);
+    const { momentum = 0, weightDecay = 0, dampening = 0, nesterov = false } = this.options;
+    if (!nesterov && (dampening === 0 || !momentum)) {
+      backend().sgd(param, grad, this.velocity[index] ?? null, this.lr, momentum, weightDecay);
+      return;
+    }
+    // PyTorch's buffer starts as the first gradient itself; dampening applies from the second step on.
+    const buf = this.velocity[index];
+    const first = this.stepCount === 1;
+    for (let i = 0; i < param.length; i++) {
+      const g = grad[i] + weightDecay * param[i];
+      buf[i] = first ? g : momentum * buf[i] + (1 - dampening) * g;
+      param[i] -= this.lr * (nesterov ? g + momentum * buf[i] : buf[i]);
+    }
   }
 
-  stateTensors(): Map<string, Float32Array> {
+  stateTensors(): Map<string, MomentStorage> {
     return new Map(this.velocity.map((v, i) => [`velocity.${i}`, v]));
   }
 }

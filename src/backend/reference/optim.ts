@@ -11,7 +11,7 @@ export function adamw(param: Storage, grad: Storage, m: Float32Array | Float64Ar
   }
 }
 
-export function sgd(param: Storage, grad: Storage, velocity: Float32Array | null, lr: number, momentum: number, weightDecay: number): void {
+export function sgd(param: Storage, grad: Storage, velocity: Float32Array | Float64Array | null, lr: number, momentum: number, weightDecay: number): void {
   for (let i = 0; i < param.length; i++) {
     let g = grad[i] + weightDecay * param[i];
     if (velocity) g = velocity[i] = momentum * velocity[i] + g;

@@ -236,7 +236,7 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: K
       giveBack();
     },
     sgd(param, grad, velocity, lr, momentum, weightDecay) {
-      if (!isF32(param) || !isF32(grad)) return referenceBackend.sgd(param, grad, velocity, lr, momentum, weightDecay);
+      if (!isF32(param) || !isF32(grad) || (velocity && !isF32(velocity))) return referenceBackend.sgd(param, grad, velocity, lr, momentum, weightDecay);
       const [p, g, v] = [param, grad, velocity].map(address);
       kernels.sgd(p, g, v, param.length, lr, momentum, weightDecay);
       copyBack(param, p);

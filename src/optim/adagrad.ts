@@ -1,0 +1,35 @@
+import type { Storage } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type MomentStorage, Optimizer, momentsFor } from './optimizer.js';
+
+export interface AdagradOptions {
+  lrDecay?: number;
+  weightDecay?: number;
+  initialAccumulatorValue?: number;
+  eps?: number;
+}
+
+/** torch.optim.Adagrad: each parameter's step divided by the root of its gradients' summed squares. */
+export class Adagrad extends Optimizer {
+  private readonly sum: MomentStorage[];
+
+  constructor(params: Iterable<Tensor>, lr = 1e-2, readonly options: AdagradOptions = {}) {
+    super(params, lr);
+    this.sum = this.params.map((p) => momentsFor(p).fill(options.initialAccumulatorValue ?? 0));
+  }
+
+  protected update(index: number, param: Storage, grad: Storage): void {
+    const { lrDecay = 0, weightDecay = 0, eps = 1e-10 } = this.options;
+    const clr = this.lr / (1 + (this.stepCount - 1) * lrDecay);
+    const sum = this.sum[index];
+    for (let i = 0; i < param.length; i++) {
+      const g = grad[i] + weightDecay * param[i];
+      sum[i] += g * g;
+      param[i] -= (clr * g) / (Math.sqrt(sum[i]) + eps);
+    }
+  }
+
+  stateTensors(): Map<string, MomentStorage> {
+    return new Map(this.sum.map((t, i) => [`sum.${i}`, t] as const));
+  }
+}

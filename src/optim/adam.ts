@@ -1,0 +1,40 @@
+import type { Storage } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type MomentStorage, Optimizer, momentsFor } from './optimizer.js';
+
+export interface AdamOptions {
+  betas?: [number, number];
+  eps?: number;
+  /** L2 penalty added to the gradient (coupled, as torch.optim.Adam; AdamW decouples it). */
+  weightDecay?: number;
+}
+
+/** torch.optim.Adam: moments of the gradient and its square, bias-corrected; weight decay added to the gradient. */
+export class Adam extends Optimizer {
+  private readonly m: MomentStorage[];
+  private readonly v: MomentStorage[];
+
+  constructor(params: Iterable<Tensor>, lr = 1e-3, readonly options: AdamOptions = {}) {
+    super(params, lr);
+    this.m = this.params.map(momentsFor);
+    this.v = this.params.map(momentsFor);
+  }
+
+  protected update(index: number, param: Storage, grad: Storage): void {
+    const { betas: [b1, b2] = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = this.options;
+    const m = this.m[index];
+    const v = this.v[index];
+    const c1 = 1 - b1 ** this.stepCount;
+    const c2 = Math.sqrt(1 - b2 ** this.stepCount);
+    for (let i = 0; i < param.length; i++) {
+      const g = grad[i] + weightDecay * param[i];
+      m[i] = b1 * m[i] + (1 - b1) * g;
+      v[i] = b2 * v[i] + (1 - b2) * g * g;
+      param[i] -= (this.lr / c1) * m[i] / (Math.sqrt(v[i]) / c2 + eps);
+    }
+  }
+
+  stateTensors(): Map<string, MomentStorage> {
+    return new Map([...this.m.map((t, i) => [`exp_avg.${i}`, t] as const), ...this.v.map((t, i) => [`exp_avg_sq.${i}`, t] as const)]);
+  }
+}

@@ -1,0 +1,57 @@
+import type { Storage } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type MomentStorage, Optimizer, momentsFor } from './optimizer.js';
+
+export interface RMSpropOptions {
+  alpha?: number;
+  eps?: number;
+  weightDecay?: number;
+  momentum?: number;
+  /** Divide by the gradient's variance (its mean subtracted) instead of its second moment. */
+  centered?: boolean;
+}
+
+/** torch.optim.RMSprop: the step divided by a running root mean square of the gradient. */
+export class RMSprop extends Optimizer {
+  private readonly squareAvg: MomentStorage[];
+  private readonly gradAvg: MomentStorage[];
+  private readonly buffer: MomentStorage[];
+
+  constructor(params: Iterable<Tensor>, lr = 1e-2, readonly options: RMSpropOptions = {}) {
+    super(params, lr);
+    this.squareAvg = this.params.map(momentsFor);
+    this.gradAvg = options.centered ? this.params.map(momentsFor) : [];
+    this.buffer = options.momentum ? this.params.map(momentsFor) : [];
+  }
+
+  protected update(index: number, param: Storage, grad: Storage): void {
+    const { alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false } = this.options;
+    const sq = this.squareAvg[index];
+    for (let i = 0; i < param.length; i++) {
+      const g = grad[i] + weightDecay * param[i];
+      sq[i] = alpha * sq[i] + (1 - alpha) * g * g;
+      let avg = sq[i];
+      if (centered) {
+        const ga = this.gradAvg[index];
+        ga[i] = alpha * ga[i] + (1 - alpha) * g;
+        avg -= ga[i] * ga[i];
+      }
+      const denom = Math.sqrt(avg) + eps;
+      if (momentum > 0) {
+        const buf = this.buffer[index];
+        buf[i] = momentum * buf[i] + g / denom;
+        param[i] -= this.lr * buf[i];
+      } else {
+        param[i] -= (this.lr * g) / denom;
+      }
+    }
+  }
+
+  stateTensors(): Map<string, MomentStorage> {
+    return new Map([
+      ...this.squareAvg.map((t, i) => [`square_avg.${i}`, t] as const),
+      ...this.gradAvg.map((t, i) => [`grad_avg.${i}`, t] as const),
+      ...this.buffer.map((t, i) => [`momentum_buffer.${i}`, t] as const),
+    ]);
+  }
+}
