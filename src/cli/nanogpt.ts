@@ -103,11 +103,12 @@ export function gptExport(argv: string[], io: CliIO = consoleIO): string {
   const order = nanoGPTParameterOrder(model);
   const index = new Map(order.names.map((name, j) => [name, j]));
   const moments = new Map<string, Tensor>();
+  const shapes = new Map(model.namedParameters().map(([name, p]) => [name, p.shape]));
   optimizerNames(model).forEach((name, i) => {
     const j = index.get(name)!;
     for (const kind of ['exp_avg', 'exp_avg_sq']) {
       const values = checkpoint.optimizer.get(`${kind}.${i}`);
-      if (values) moments.set(`state.${j}.${kind}`, Tensor.fromStorage(Float32Array.from(values), model.stateDict().get(name)!.shape));
+      if (values) moments.set(`state.${j}.${kind}`, Tensor.fromStorage(Float32Array.from(values), shapes.get(name)!));
     }
   });
   writeFileAtomic(join(out, 'optimizer.safetensors'), serializeSafetensors(moments));

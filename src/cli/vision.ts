@@ -66,6 +66,8 @@ interface VisionData {
   val: ImageSet;
   test: ImageSet;
   source: string;
+  /** A folder of IDX files (MNIST-sized, with a test set of its own) or a digits CSV. */
+  format: 'idx' | 'digits';
   /** Which rows of the file (digits) or of the training file (IDX) each split took, for PyTorch twins to reuse. */
   indices: { train: number[]; val: number[]; test: number[] | 'idx test file' };
 }
@@ -78,11 +80,11 @@ function loadVisionData(path: string | undefined): VisionData {
   if (path !== undefined && statIsDirectory(path)) {
     const { train, test } = readIdxDir(path);
     const [rest, val] = stratifiedSplit(train.labels, [0.9, 0.1]);
-    return { train: subset(train, rest), val: subset(train, val), test, source: path, indices: { train: rest, val, test: 'idx test file' } };
+    return { train: subset(train, rest), val: subset(train, val), test, source: path, format: 'idx', indices: { train: rest, val, test: 'idx test file' } };
   }
   const set = readDigitsCsv(path ?? corpusPath('digits.csv.gz'));
   const [train, val, test] = stratifiedSplit(set.labels, [0.8, 0.1, 0.1]);
-  return { train: subset(set, train), val: subset(set, val), test: subset(set, test), source: path ?? EMBEDDED, indices: { train, val, test } };
+  return { train: subset(set, train), val: subset(set, val), test: subset(set, test), source: path ?? EMBEDDED, format: 'digits', indices: { train, val, test } };
 }
 
 function statIsDirectory(path: string): boolean {
@@ -122,8 +124,7 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
       const epochs = resumedSteps(command, out, saved.epochs, Math.floor(resume.trainer.step / stepsPerEpoch(data.train.count, saved.batchSize)), o.extend, 'epochs');
       train = { ...saved, epochs };
     } else {
-      const isIdx = data.train.height * data.train.width > 64;
-      train = { epochs: flags.epochs ?? (isIdx ? 5 : 30), batchSize: flags.batchSize ?? 64, lr: flags.lr ?? 1e-3, seed: flags.seed ?? 1337 };
+      train = { epochs: flags.epochs ?? (data.format === 'idx' ? 5 : 30), batchSize: flags.batchSize ?? 64, lr: flags.lr ?? 1e-3, seed: flags.seed ?? 1337 };
       const base = visionModelConfig(kind, data.train.height, data.train.width, Math.max(...data.train.labels) + 1);
       config = {
         ...base,
@@ -239,7 +240,7 @@ export function kmeansCommand(argv: string[], io: CliIO = consoleIO): { purity: 
   const o = parseOptions(KMEANS, argv);
   const k = intOption('k', o.k, 10, { min: 1, max: 10_000 });
   const data = loadVisionData(o.data);
-  const set = o.data !== undefined && statIsDirectory(o.data) ? data.test : allOf(data);
+  const set = data.format === 'idx' ? data.test : allOf(data);
   let features = tensor(set.images, { shape: [set.count, set.height * set.width] });
   let what = 'raw pixels';
   if (o.checkpoint) {

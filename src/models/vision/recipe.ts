@@ -64,7 +64,11 @@ export function buildVisionModel(c: VisionModelConfig, generator: Generator): Vi
 /** Row indices of `set` per split, stratified: each class is shuffled (seeded) and cut at the same fractions. */
 export function stratifiedSplit(labels: ArrayLike<number>, fractions: number[], seed = 42): number[][] {
   const byClass = new Map<number, number[]>();
-  for (let i = 0; i < labels.length; i++) byClass.set(labels[i], [...(byClass.get(labels[i]) ?? []), i]);
+  for (let i = 0; i < labels.length; i++) {
+    const members = byClass.get(labels[i]);
+    if (members) members.push(i);
+    else byClass.set(labels[i], [i]);
+  }
   const parts = fractions.map(() => [] as number[]);
   const generator = new Generator(seed);
   for (const label of [...byClass.keys()].sort((a, b) => a - b)) {
