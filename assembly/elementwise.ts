@@ -139,8 +139,40 @@ function geluBackwardVector(x: usize, g: usize, out: usize, n: i32): i32 {
   return i;
 }
 
+/**
+ * ReLU four lanes at a time, as a select rather than a branch (on a network's activations, a branch on the
+ * sign is mispredicted half the time); NaN and -0 give 0, as the scalar x > 0 ? x : 0 does.
+ */
+function reluVector(x: usize, out: usize, n: i32): i32 {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    const v = v128.load(x + at);
+    v128.store(out + at, v128.bitselect(v, zero, f32x4.gt(v, zero)));
+  }
+  return i;
+}
+
+/** g * (x > 0 ? 1 : 0) four lanes at a time: a product, not a select, so an infinite or NaN g gives NaN where x <= 0 as before. */
+function reluBackwardVector(x: usize, g: usize, out: usize, n: i32): i32 {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(out + at, f32x4.mul(v128.load(g + at), v128.bitselect(one, zero, f32x4.gt(v128.load(x + at), zero))));
+  }
+  return i;
+}
+
 /** out[i] = op(x[i]) for n floats. */
 export function unary(op: i32, x: usize, out: usize, n: i32, p: f64, table: usize): void {
+  if (op === RELU) {
+    const at = <usize>reluVector(x, out, n) << 2;
+    unaryLoop(RELU, x + at, out + at, n - (<i32>at >> 2), p, table);
+    return;
+  }
   if (op === GELU || op === EXP || op === TANH) {
     const done = op === GELU ? geluVector(x, out, n) : op === EXP ? expVector(x, out, n) : tanhVector(x, out, n);
     const at = <usize>done << 2;
@@ -165,6 +197,11 @@ export function unary(op: i32, x: usize, out: usize, n: i32, p: f64, table: usiz
 
 /** out[i] = g[i] * op'(x[i]) given the forward input x and output y. */
 export function unaryBackward(op: i32, x: usize, y: usize, g: usize, out: usize, n: i32, p: f64, table: usize): void {
+  if (op === RELU) {
+    const at = <usize>reluBackwardVector(x, g, out, n) << 2;
+    unaryBackwardLoop(RELU, x + at, y + at, g + at, out + at, n - (<i32>at >> 2), p, table);
+    return;
+  }
   if (op === GELU) {
     const at = <usize>geluBackwardVector(x, g, out, n) << 2;
     unaryBackwardLoop(GELU, x + at, y + at, g + at, out + at, n - (<i32>at >> 2), p, table);

@@ -3,3 +3,4 @@ export * from './sgemm';
 export * from './elementwise';
 export * from './rows';
 export * from './optim';
+export * from './window';

@@ -11,9 +11,9 @@ const MR: i32 = 6;
 const KC: i32 = 192;
 const MC: i32 = 192;
 
-/** C[rows x cols at c] (+)= A micro-panel slice (kc x 6) @ B panel slice (kc x 8), rows <= 6, cols <= 8. */
+/** C[rows x cols at c] (+)= A micro-panel slice (kc x 6) @ B panel slice (kc x 8, rows depthBytes apart), rows <= 6, cols <= 8. */
 @inline
-function tile(ap: usize, bp: usize, kc: i32, c: usize, N: i32, rows: i32, cols: i32, accumulate: bool): void {
+function tile(ap: usize, bp: usize, depthBytes: usize, kc: i32, c: usize, N: i32, rows: i32, cols: i32, accumulate: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -36,7 +36,7 @@ function tile(ap: usize, bp: usize, kc: i32, c: usize, N: i32, rows: i32, cols: 
     a = v128.load32_splat(ap, 20);
     c50 = f32x4.add(c50, f32x4.mul(a, b0)); c51 = f32x4.add(c51, f32x4.mul(a, b1));
     ap += 24;
-    bp += 32;
+    bp += depthBytes;
   }
   const rowBytes = <usize>N << 2;
   storeRow(c, c00, c01, cols, accumulate);
@@ -76,19 +76,22 @@ function laneOf(v: v128, j: i32): f32 {
 
 /**
  * C = A @ B for the columns of panels [panelStart, panelEnd): a caller splitting N across threads gives
- * each its own panel range, and they write disjoint columns of C.
+ * each its own panel range, and they write disjoint columns of C. B's panel j starts at b + j * panelBytes
+ * and moves `depthBytes` per step along K: packed panels (K * 32, 32), or a row-major B read in place
+ * (32, 4 * ldb) when every panel is whole, which saves copying a wide B (a convolution's patches) once more.
  */
-export function sgemm(packedA: usize, packedB: usize, c: usize, M: i32, N: i32, K: i32, panelStart: i32, panelEnd: i32): void {
+export function sgemm(packedA: usize, b: usize, c: usize, M: i32, N: i32, K: i32, panelStart: i32, panelEnd: i32,
+  panelBytes: i32, depthBytes: i32): void {
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0);
     for (let m0 = 0; m0 < M; m0 += MC) {
       const mEnd = min(M, m0 + MC);
       for (let j = panelStart; j < panelEnd; j++) {
-        const bp = packedB + (<usize>((j * K + k0) * 8) << 2);
+        const bp = b + <usize>j * panelBytes + <usize>k0 * depthBytes;
         const cols = min(8, N - j * 8);
         for (let m = m0; m < mEnd; m += MR) {
           const ap = packedA + (<usize>(m * K + k0 * MR) << 2);
-          tile(ap, bp, kc, c + (<usize>(m * N + j * 8) << 2), N, min(MR, M - m), cols, k0 > 0);
+          tile(ap, bp, depthBytes, kc, c + (<usize>(m * N + j * 8) << 2), N, min(MR, M - m), cols, k0 > 0);
         }
       }
     }
@@ -177,4 +180,71 @@ function packAlongDepth(src: usize, dst: usize, depth: i32, countStep: i32, widt
     }
   }
   return d;
+}
+
+/** Floats of K per block of sgemmNT: 16 rows of A and 150 of B stay in L2 (600 KiB at 1,024). */
+const NT_KC: i32 = 1024;
+
+@inline
+function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/** Adds the dot products of A's rows i and B's rows j over [k0, k0 + kc), four lanes at a time (kc a multiple of 4), into C[i, j]. */
+@inline
+function dot1x1(a: usize, b: usize, c: usize, kc: i32): void {
+  let acc = f32x4.splat(0);
+  for (let k = 0; k < kc; k += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(a + (<usize>k << 2)), v128.load(b + (<usize>k << 2))));
+  store<f32>(c, load<f32>(c) + hsum(acc));
+}
+
+/**
+ * C (M x N) = A (M x K) @ B^T for row-major A and B (N x K) that share a long K and are small otherwise: a
+ * weight's gradient from a convolution's patches, where packing both operands would copy more floats than
+ * the product reads. Dot products, two rows of A by four of B at a time (eight accumulators), blocked over K;
+ * columns [4 * groupStart, 4 * groupEnd) of C, so threads split N. C is overwritten. K must be a multiple
+ * of 4; lda and ldb are the rows' strides in floats.
+ */
+export function sgemmNT(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, lda: i32, ldb: i32, groupStart: i32, groupEnd: i32): void {
+  const jEnd = min(N, 4 * groupEnd);
+  for (let i = 0; i < M; i++) memory.fill(c + (<usize>(i * N + 4 * groupStart) << 2), 0, <usize>(jEnd - 4 * groupStart) << 2);
+  const aRow = <usize>lda << 2, bRow = <usize>ldb << 2, cRow = <usize>N << 2;
+  for (let k0 = 0; k0 < K; k0 += NT_KC) {
+    const kc = min(NT_KC, K - k0);
+    const kOff = <usize>k0 << 2;
+    for (let j = 4 * groupStart; j < jEnd; j += 4) {
+      const b0 = b + <usize>j * bRow + kOff;
+      let i = 0;
+      if (j + 4 <= jEnd) {
+        for (; i + 2 <= M; i += 2) {
+          const a0 = a + <usize>i * aRow + kOff, a1 = a0 + aRow;
+          let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+          let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+          for (let k = 0; k < kc; k += 4) {
+            const at = <usize>k << 2;
+            const x0 = v128.load(a0 + at), x1 = v128.load(a1 + at);
+            let y = v128.load(b0 + at);
+            c00 = f32x4.add(c00, f32x4.mul(x0, y)); c10 = f32x4.add(c10, f32x4.mul(x1, y));
+            y = v128.load(b0 + bRow + at);
+            c01 = f32x4.add(c01, f32x4.mul(x0, y)); c11 = f32x4.add(c11, f32x4.mul(x1, y));
+            y = v128.load(b0 + 2 * bRow + at);
+            c02 = f32x4.add(c02, f32x4.mul(x0, y)); c12 = f32x4.add(c12, f32x4.mul(x1, y));
+            y = v128.load(b0 + 3 * bRow + at);
+            c03 = f32x4.add(c03, f32x4.mul(x0, y)); c13 = f32x4.add(c13, f32x4.mul(x1, y));
+          }
+          const r0 = c + <usize>i * cRow + (<usize>j << 2), r1 = r0 + cRow;
+          store<f32>(r0, load<f32>(r0) + hsum(c00)); store<f32>(r0, load<f32>(r0, 4) + hsum(c01), 4);
+          store<f32>(r0, load<f32>(r0, 8) + hsum(c02), 8); store<f32>(r0, load<f32>(r0, 12) + hsum(c03), 12);
+          store<f32>(r1, load<f32>(r1) + hsum(c10)); store<f32>(r1, load<f32>(r1, 4) + hsum(c11), 4);
+          store<f32>(r1, load<f32>(r1, 8) + hsum(c12), 8); store<f32>(r1, load<f32>(r1, 12) + hsum(c13), 12);
+        }
+      }
+      // The last odd row of A, or every row for a last group of fewer than four columns, a dot product at a time.
+      for (let r = i; r < M; r++) {
+        for (let jj = j; jj < min(j + 4, jEnd); jj++) {
+          dot1x1(a + <usize>r * aRow + kOff, b + <usize>jj * bRow + kOff, c + <usize>r * cRow + (<usize>jj << 2), kc);
+        }
+      }
+    }
+  }
 }

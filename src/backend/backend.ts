@@ -74,6 +74,19 @@ export interface AdamWStep {
   correction2: number;
 }
 
+/**
+ * A 2-D sliding window over dense (N, C, H, W) images: conv2d's patches and the pooling windows. The window at
+ * output (oh, ow) covers rows oh * sh - ph + i * dh (i < kh) and columns ow * sw - pw + j * dw (j < kw).
+ */
+export interface WindowGeometry {
+  readonly N: number; readonly C: number; readonly H: number; readonly W: number;
+  readonly kh: number; readonly kw: number;
+  readonly sh: number; readonly sw: number;
+  readonly ph: number; readonly pw: number;
+  readonly dh: number; readonly dw: number;
+  readonly Ho: number; readonly Wo: number;
+}
+
 export interface Backend {
   readonly name: string;
   /** Zeroed storage for `size` elements. */
@@ -164,6 +177,21 @@ export interface Backend {
    * velocity = momentum * velocity + g and g = velocity; then param -= lr * g.
    */
   sgd(param: Storage, grad: Storage, velocity: Float32Array | Float64Array | null, lr: number, momentum: number, weightDecay: number): void;
+
+  /**
+   * The batch's patches side by side: out (C*kh*kw, N*Ho*Wo) holds, at row (c, i, j) and column (n, oh, ow),
+   * the pixel the window at (oh, ow) of image n covers at (i, j) in channel c, or 0 in the padding.
+   */
+  im2col(x: Storage, geometry: WindowGeometry, out: Storage): void;
+  /** Its adjoint: dx (N, C, H, W), overwritten, gets each pixel's entries of `cols` summed in row order. */
+  col2im(cols: Storage, geometry: WindowGeometry, dx: Storage): void;
+  /**
+   * Each window's largest element into out (N, C, Ho, Wo), and its position h * W + w within its plane into
+   * `argmax` (as PyTorch's CPU kernel: the first one on ties, the last NaN if any).
+   */
+  maxPool2d(x: Storage, geometry: WindowGeometry, out: Storage, argmax: Int32Array): void;
+  /** Its adjoint: dx (N, C, H, W), overwritten, gets each output's gradient at its argmax. */
+  maxPool2dBackward(g: Storage, argmax: Int32Array, geometry: WindowGeometry, dx: Storage): void;
 
   /** The adjoint of gather: out[o, index[o, j, i], i] += g[o, j, i]; `out` must be pre-zeroed. */
   scatterAdd(g: Storage, index: Int32Array, outer: number, n: number, m: number, inner: number, out: Storage): void;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import { Generator, arenaStep, randn, referenceBackend, setBackend } from '../../src/index.js';
+import { conv2d, maxPool2d } from '../../src/tensor/ops/conv.js';
 import { assertClose } from '../helpers.js';
 
 const wasm = createWasmBackend();
@@ -99,6 +100,66 @@ describe('WebAssembly SIMD backend', () => {
     });
     assert.deepEqual(results[1], results[0]);
     assert.deepEqual(results[2], results[0]);
+  });
+
+  test('products read in place or as dot products (a row-major B in the arena, a long-K A @ B^T) agree with the reference', () => {
+    const g = new Generator(12);
+    // (M, K, N): a wide in-place B; dot products with an odd row of A and a last group of fewer than four columns.
+    const cases: [number, number, number][] = [[16, 150, 1256], [5, 2052, 150], [6, 4096, 25], [1, 2048, 3]];
+    for (const [M, K, N] of cases) {
+      const a = randn([M, K], { generator: g });
+      const b = randn([K, N], { generator: g });
+      const bT = b.T.contiguous();
+      const tolerance = { rtol: 1e-4, atol: 1e-5 * Math.sqrt(K) * 4 };
+      for (const [label, fn] of [['A @ B', () => a.add(0).matmul(b.add(0))], ['A @ (B^T)^T', () => a.add(0).matmul(bT.add(0).T)]] as const) {
+        const inArena = () => arenaStep(() => fn().toFlatArray());
+        const previous = setBackend(wasm);
+        let fast: number[];
+        try {
+          fast = inArena();
+        } finally {
+          setBackend(previous);
+        }
+        assertClose(fast, fn().toFlatArray(), { ...tolerance, what: `${label} (${M}x${K} @ ${K}x${N})` });
+      }
+    }
+  });
+
+  test('convolution and pooling kernels in the arena agree with the reference on 1, 2 and 3 threads, pooling bit for bit', () => {
+    const g = new Generator(13);
+    // An odd width for the 2x2 pool's vector path and its scalar tail; padding, stride and dilation for im2col.
+    const x = randn([3, 4, 11, 13], { generator: g });
+    const weight = randn([5, 4, 3, 3], { generator: g });
+    const run = () => arenaStep(() => {
+      const input = x.detach().requiresGrad_();
+      const w = weight.detach().requiresGrad_();
+      const outputs = [
+        maxPool2d(conv2d(input, w, null, { padding: 1 }).relu(), 2),
+        conv2d(input, w, null, { stride: 2, padding: [2, 1], dilation: [1, 2] }),
+        maxPool2d(input, 3, { stride: 2, padding: 1 }),
+      ];
+      outputs.reduce((sum, t) => sum.add(t.square().sum()), outputs[0].sum().mul(0)).backward();
+      return [...outputs.map((t) => t.toFlatArray()), input.grad!.toFlatArray(), w.grad!.toFlatArray()];
+    });
+    const reference = (() => {
+      const previous = setBackend(referenceBackend);
+      try {
+        return run();
+      } finally {
+        setBackend(previous);
+      }
+    })();
+    for (const threads of [1, 2, 3]) {
+      const previous = setBackend(createWasmBackend({ threads }));
+      try {
+        const fast = run();
+        // Pooling and im2col copy values, so they match exactly; the products' sums round differently.
+        assert.deepEqual(fast[2], reference[2], `max-pool with padding on ${threads} threads`);
+        for (let i = 0; i < fast.length; i++) assertClose(fast[i], reference[i], { rtol: 1e-4, atol: 1e-4, what: `output ${i} on ${threads} threads` });
+      } finally {
+        setBackend(previous);
+      }
+    }
   });
 
   test('ZEROGRAD_THREADS must be a positive integer', () => {

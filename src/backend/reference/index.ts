@@ -6,6 +6,7 @@ import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
 import { layerNorm, layerNormBackward } from './layerNorm.js';
 import { matmul } from './matmul.js';
 import { reduce } from './reduce.js';
+import { col2im, im2col, maxPool2d, maxPool2dBackward } from './window.js';
 import {
   attentionSoftmax, attentionSoftmaxBackward, crossEntropy, crossEntropyBackward, softmax, softmaxBackward,
 } from './softmax.js';
@@ -66,6 +67,10 @@ export const referenceBackend: Backend = {
   indexAdd,
   gather,
   scatterAdd,
+  im2col,
+  col2im,
+  maxPool2d,
+  maxPool2dBackward,
   adamw,
   sgd,
 };

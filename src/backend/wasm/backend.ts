@@ -14,7 +14,6 @@ export interface WasmBackendOptions {
 
 interface KernelExports extends RowKernelExports {
   memory: WebAssembly.Memory;
-  sgemm(a: number, b: number, c: number, M: number, N: number, K: number, panelStart: number, panelEnd: number): void;
   packPanels(src: number, dst: number, count: number, depth: number, countStep: number, depthStep: number, width: number): void;
 }
 
@@ -22,6 +21,10 @@ interface KernelExports extends RowKernelExports {
 const HEAP_START = 65536;
 /** Multiply-adds below which waking other threads costs more than it saves. */
 const PARALLEL_WORK = 1 << 21;
+/** Where sgemmNT's dot products beat packing: a K this long against at most this many rows and columns. */
+const NT_MIN_DEPTH = 2048;
+const NT_MAX_ROWS = 64;
+const NT_MAX_COLS = 256;
 /** Rows of A per micro-panel, as assembly/sgemm.ts's MR. */
 const MR = 6;
 
@@ -55,11 +58,31 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssemb
     return staging;
   }
 
+  /**
+   * A @ B^T with both operands row-major along a long K and small otherwise (a convolution weight's gradient)
+   * as dot products, without packing: packing would copy more floats than the product reads. Says whether it ran.
+   */
+  function dotProducts(spec: MatmulSpec, a: Float32Array, b: Float32Array, out: Float32Array): boolean {
+    const { batch, M, N, K } = spec;
+    if (spec.transA || !spec.transB || K % 4 !== 0 || K < NT_MIN_DEPTH || M > NT_MAX_ROWS || N > NT_MAX_COLS || !arena.holds(a) || !arena.holds(b) || !arena.holds(out)) return false;
+    const groups = Math.ceil(N / 4);
+    for (let p = 0; p < batch; p++) {
+      const args = [a.byteOffset + 4 * spec.aOffsets[p], b.byteOffset + 4 * spec.bOffsets[p], out.byteOffset + 4 * p * M * N, M, N, K, spec.lda, spec.ldb] as const;
+      if (pool && groups >= 2 * pool.threads && M * N * K >= PARALLEL_WORK) {
+        pool.run({ kind: 'sgemmNT', args, items: groups, chunk: claimSize(groups, pool.threads) }, kernels);
+      } else {
+        kernels.sgemmNT(...args, 0, groups);
+      }
+    }
+    return true;
+  }
+
   function matmul(spec: MatmulSpec, a: Storage, b: Storage, out: Storage): void {
     if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
       referenceBackend.matmul(spec, a, b, out);
       return;
     }
+    if (dotProducts(spec, a, b, out)) return;
     const { batch, M, N, K } = spec;
     const panels = Math.ceil(N / 8);
     const rawA = storedExtent(M, K, spec.transA, spec.lda);
@@ -78,22 +101,26 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssemb
     // Element (r, c) of a stored operand sits at r * rowStep + c * colStep from its offset.
     const [aRowStep, aColStep] = spec.transA ? [1, spec.lda] : [spec.lda, 1];
     const [bRowStep, bColStep] = spec.transB ? [1, spec.ldb] : [spec.ldb, 1];
+    // A row-major B in the arena whose rows split into whole panels is read in place: packing it would copy
+    // K x N floats to save nothing (the kernel reads each row's eight floats as it would a packed panel's).
+    const inPlaceB = !spec.transB && N % 8 === 0 && arena.holds(b);
     let packedB = -1;
     for (let p = 0; p < batch; p++) {
       // A's rows in groups of MR; B's columns in groups of 8.
       kernels.packPanels(operandAt(a, spec.aOffsets[p], rawA, rawAAt), aAt, M, K, aRowStep, aColStep, MR);
       // A weight matrix shared by every batch entry (broadcast) is packed once.
-      if (spec.bOffsets[p] !== packedB) {
+      if (!inPlaceB && spec.bOffsets[p] !== packedB) {
         kernels.packPanels(operandAt(b, spec.bOffsets[p], rawB, rawBAt), bAt, N, K, bColStep, bRowStep, 8);
         packedB = spec.bOffsets[p];
       }
+      const [bPanels, panelBytes, depthBytes] = inPlaceB ? [b.byteOffset + 4 * spec.bOffsets[p], 32, 4 * spec.ldb] : [bAt, 32 * K, 32];
       const cAt = direct ? out.byteOffset + 4 * p * M * N : cStaging;
       // A small product calls the kernel directly: building a job for it costs microseconds, and a head's
       // attention product is a few microseconds of work.
       if (pool && panels >= 2 * pool.threads && M * N * K >= PARALLEL_WORK) {
-        pool.run({ kind: 'sgemm', args: [aAt, bAt, cAt, M, N, K], items: panels, chunk: claimSize(panels, pool.threads) }, kernels);
+        pool.run({ kind: 'sgemm', args: [aAt, bPanels, cAt, M, N, K, panelBytes, depthBytes], items: panels, chunk: claimSize(panels, pool.threads) }, kernels);
       } else {
-        kernels.sgemm(aAt, bAt, cAt, M, N, K, 0, panels);
+        kernels.sgemm(aAt, bPanels, cAt, M, N, K, 0, panels, panelBytes, depthBytes);
       }
       if (!direct) out.set(new Float32Array(arena.view().buffer, cAt, M * N), p * M * N);
     }

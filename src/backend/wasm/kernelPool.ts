@@ -3,18 +3,24 @@
 
 /** What a pool thread calls: the kernels of assembly/ that split across threads. */
 export interface PoolKernels {
-  sgemm(a: number, b: number, c: number, M: number, N: number, K: number, panelStart: number, panelEnd: number): void;
+  sgemm(a: number, b: number, c: number, M: number, N: number, K: number, panelStart: number, panelEnd: number,
+    panelBytes: number, depthBytes: number): void;
+  sgemmNT(a: number, b: number, c: number, M: number, N: number, K: number, lda: number, ldb: number, groupStart: number, groupEnd: number): void;
   unary(op: number, x: number, out: number, n: number, p: number, table: number): void;
   unaryBackward(op: number, x: number, y: number, g: number, out: number, n: number, p: number, table: number): void;
+  im2col(geometry: number, x: number, out: number, rowStart: number, rowEnd: number): void;
+  col2im(geometry: number, cols: number, dx: number, cStart: number, cEnd: number): void;
+  maxPool2d(geometry: number, x: number, out: number, argmax: number, planeStart: number, planeEnd: number): void;
+  maxPool2dBackward(geometry: number, g: number, argmax: number, dx: number, planeStart: number, planeEnd: number): void;
 }
 
 /**
- * One job: a kernel over `items` independent work items (sgemm: column panels; the elementwise kernels:
- * elements), handed out `chunk` at a time. `args` are the kernel's integer arguments as PoolKernels
+ * One job: a kernel over `items` independent work items (sgemm: column panels; sgemmNT: groups of four columns; the elementwise kernels:
+ * elements; the window kernels: rows, channels or planes), handed out `chunk` at a time. `args` are the kernel's integer arguments as PoolKernels
  * lists them, less the range; `scalar` its float one.
  */
 export interface PoolJob {
-  kind: 'sgemm' | 'unary' | 'unaryBackward';
+  kind: typeof KINDS[number];
   args: readonly number[];
   scalar?: number;
   items: number;
@@ -34,8 +40,8 @@ const CLAIMS_PER_THREAD = 4;
 export const claimSize = (items: number, threads: number, unit = 1): number =>
   unit * Math.ceil(items / (unit * threads * CLAIMS_PER_THREAD));
 
-const KINDS = ['sgemm', 'unary', 'unaryBackward'] as const;
-const ARGS = 6;
+const KINDS = ['sgemm', 'sgemmNT', 'unary', 'unaryBackward', 'im2col', 'col2im', 'maxPool2d', 'maxPool2dBackward'] as const;
+const ARGS = 8;
 /**
  * Layout of the shared control block in int32s: a job counter, a done counter, a failure flag, the kernel,
  * its arguments, then the work queue (the next unclaimed item, the item count, items per claim); the
@@ -51,10 +57,15 @@ const SCALAR_AT = 2 * Math.ceil((7 + ARGS) / 2);
  */
 function rangeRunner(kernels: PoolKernels, kind: PoolJob['kind'], a: Int32Array, p: number): (start: number, end: number) => void {
   switch (kind) {
-    case 'sgemm': return (start, end) => kernels.sgemm(a[0], a[1], a[2], a[3], a[4], a[5], start, end);
+    case 'sgemm': return (start, end) => kernels.sgemm(a[0], a[1], a[2], a[3], a[4], a[5], start, end, a[6], a[7]);
     case 'unary': return (start, end) => kernels.unary(a[0], a[1] + 4 * start, a[2] + 4 * start, end - start, p, a[3]);
     case 'unaryBackward': return (start, end) =>
       kernels.unaryBackward(a[0], a[1] + 4 * start, a[2] + 4 * start, a[3] + 4 * start, a[4] + 4 * start, end - start, p, a[5]);
+    case 'sgemmNT': return (start, end) => kernels.sgemmNT(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], start, end);
+    case 'im2col': return (start, end) => kernels.im2col(a[0], a[1], a[2], start, end);
+    case 'col2im': return (start, end) => kernels.col2im(a[0], a[1], a[2], start, end);
+    case 'maxPool2d': return (start, end) => kernels.maxPool2d(a[0], a[1], a[2], a[3], start, end);
+    case 'maxPool2dBackward': return (start, end) => kernels.maxPool2dBackward(a[0], a[1], a[2], a[3], start, end);
   }
 }
 

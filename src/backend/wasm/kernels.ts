@@ -1,12 +1,13 @@
-import type { Backend, BinaryOp, ReduceOp, StridedView, UnaryOp } from '../backend.js';
+import type { Backend, BinaryOp, StridedView, UnaryOp, WindowGeometry } from '../backend.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { isContiguousRun } from '../../tensor/shape.js';
 import { ERF_TABLE } from '../reference/erf.js';
 import { referenceBackend } from '../reference/index.js';
 import type { WasmArena } from './arena.js';
 import { type KernelPool, type PoolJob, type PoolKernels, claimSize } from './kernelPool.js';
+import { Staging } from './staging.js';
 
-/** The exports of assembly/elementwise.ts and assembly/rows.ts (addresses are byte offsets). */
+/** The exports of assembly/elementwise.ts, rows.ts, optim.ts and window.ts (addresses are byte offsets). */
 export interface RowKernelExports extends PoolKernels {
   binary(op: number, ndim: number, layout: number, a: number, b: number, out: number): void;
   copyStrided(ndim: number, layout: number, src: number, dst: number): void;
@@ -38,220 +39,197 @@ type FourByte = Float32Array | Int32Array;
 const PARALLEL_ELEMENTS = 1 << 16;
 
 const isF32 = (s: Storage | null): s is Float32Array => s instanceof Float32Array;
+const f32s = (...storages: (Storage | null)[]) => storages.every((s) => s === null || isF32(s));
+const positive = (v: StridedView) => v.strides.every((s) => s >= 0);
+const windowNumbers = (g: WindowGeometry) => [g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
+
+type Kernels = Omit<Backend, 'name' | 'alloc' | 'empty' | 'scratch' | 'memoryInUse' | 'matmul' | 'where' | 'gather' | 'scatterAdd'>;
+type Args<K extends keyof Kernels> = Parameters<Kernels[K]>;
 
 /**
- * The row and elementwise kernels of the WebAssembly backend. A kernel runs in WebAssembly when its outputs
- * live in the arena (tensors made inside arenaStep); an input that does not is copied in first, but only
- * when that costs less than the kernel (a bias, a LayerNorm gain), otherwise the reference kernel runs on
- * the same arrays. Outside arenaStep every kernel is the reference one.
+ * The row, elementwise, window and optimizer kernels of the WebAssembly backend. Each is a pair: when it can
+ * run in WebAssembly (its arrays are float32 and its outputs live in the arena, tensors made inside
+ * arenaStep; an input that does not is copied in first, but only when that costs less than the kernel), and
+ * the call itself. Otherwise, and outside arenaStep, the reference kernel runs on the same arrays.
  */
 export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: KernelPool): Partial<Backend> {
+  const s = new Staging(arena);
   const tableAt = arena.block(ERF_TABLE.byteLength);
   new Float64Array(arena.view().buffer, tableAt, ERF_TABLE.length).set(ERF_TABLE);
+  const address = (storage: Storage | null) => s.address(storage as FourByte | null);
 
-  /** Blocks borrowed for one kernel call, given back after it. */
-  const borrowed: { at: number; bytes: number }[] = [];
-  const borrow = (bytes: number): number => {
-    const at = arena.block(bytes);
-    borrowed.push({ at, bytes });
-    return at;
-  };
-  const giveBack = () => {
-    for (const { at, bytes } of borrowed) arena.release(at, bytes);
-    borrowed.length = 0;
-  };
-  const held = (...storages: (Storage | null)[]) => storages.every((s) => s === null || arena.holds(s));
-  /** Worth staging: in the arena already, or no larger than the output the kernel writes. */
-  const stageable = (output: number, ...storages: (Storage | null)[]) =>
-    storages.every((s) => s === null || arena.holds(s) || s.length <= output);
-
-  /** The byte address of a 4-byte array's element 0, copying it into a borrowed block if it lives elsewhere. */
-  function address(storage: FourByte | null): number {
-    if (storage === null) return 0;
-    if (arena.holds(storage)) return storage.byteOffset;
-    const at = borrow(storage.byteLength);
-    arena.view().set(new Uint8Array(storage.buffer, storage.byteOffset, storage.byteLength), at);
-    return at;
-  }
-
-  /** Copies a staged array back out of the arena after a kernel updated it in place there. */
-  function copyBack(storage: Float32Array, at: number): void {
-    if (!arena.holds(storage)) storage.set(new Float32Array(arena.view().buffer, at, storage.length));
-  }
-
-  function float64Block(values: Float64Array, copyIn: boolean): number {
-    const at = borrow(values.byteLength);
-    if (copyIn) new Float64Array(arena.view().buffer, at, values.length).set(values);
-    return at;
-  }
-
-  /** Shape and two operands' strides in the i32 layout assembly/elementwise.ts walks (0-d as [1]). */
+  /**
+   * Shape and two operands' strides in the i32 layout assembly/elementwise.ts walks (0-d as [1]), followed by
+   * the room its walk keeps ndim counters and two row starts in.
+   */
   function layout(shape: readonly number[], first: readonly number[], second: readonly number[]): { at: number; ndim: number } {
     const dims = shape.length === 0 ? [1] : shape;
     const ndim = dims.length;
-    const at = borrow(4 * (4 * ndim + 2));
-    new Int32Array(arena.view().buffer, at, 3 * ndim).set([...dims, ...(shape.length ? first : [0]), ...(shape.length ? second : [0])]);
-    return { at, ndim };
+    return { at: s.int32Block([...dims, ...(shape.length ? first : [0]), ...(shape.length ? second : [0])], ndim + 2), ndim };
   }
-
-  const positive = (v: StridedView) => v.strides.every((s) => s >= 0);
 
   /**
-   * An elementwise kernel over n elements: split across the pool when there is enough of it, else `local`
-   * (the kernel called directly: building a job costs microseconds, more than a small kernel takes).
+   * A kernel over `items` independent work items: split across the pool when there is enough work, else
+   * `local` (the kernel called directly: building a job costs microseconds, more than a small kernel takes).
    */
-  function elementwise(job: () => Omit<PoolJob, 'items' | 'chunk'>, n: number, local: () => void): void {
-    if (!pool || n < PARALLEL_ELEMENTS) return local();
-    // Chunks of whole four-lane vectors, so the vector loops cover the same elements on any thread count.
-    pool.run({ ...job(), items: n, chunk: claimSize(n, pool.threads, 4) }, kernels);
+  function split(job: () => Omit<PoolJob, 'items' | 'chunk'>, items: number, work: number, unit: number, local: () => void): void {
+    if (!pool || work < PARALLEL_ELEMENTS || items < 2) return local();
+    pool.run({ ...job(), items, chunk: claimSize(items, pool.threads, unit) }, kernels);
+  }
+  /** Elementwise kernels split in chunks of whole four-lane vectors, so the vector loops cover the same elements on any thread count. */
+  const elementwise = (job: () => Omit<PoolJob, 'items' | 'chunk'>, n: number, local: () => void) => split(job, n, n, 4, local);
+
+  /** A backend kernel that runs `wasm` when `usable` says it can (borrowed blocks given back after), else the reference one. */
+  function kernel<K extends keyof Kernels>(name: K, usable: (...args: Args<K>) => boolean, wasm: (...args: Args<K>) => ReturnType<Kernels[K]>): Kernels[K] {
+    const reference = referenceBackend[name] as (...args: Args<K>) => ReturnType<Kernels[K]>;
+    return ((...args: Args<K>) => (usable(...args) ? s.call(() => wasm(...args)) : reference(...args))) as Kernels[K];
   }
 
-  return {
-    unary(op, x, out, scalar = 0) {
-      const code = UNARY_CODES[op];
-      if (code === undefined || !isF32(x) || !isF32(out) || !held(out) || !stageable(out.length, x)) {
-        referenceBackend.unary(op, x, out, scalar);
-        return;
-      }
+  const unary = kernel('unary',
+    (op, x, out) => UNARY_CODES[op] !== undefined && f32s(x, out) && s.held(out) && s.stageable(out.length, x),
+    (op, x, out, scalar = 0) => {
+      const code = UNARY_CODES[op]!;
       const xAt = address(x);
       elementwise(() => ({ kind: 'unary', args: [code, xAt, out.byteOffset, tableAt], scalar }), out.length,
         () => kernels.unary(code, xAt, out.byteOffset, out.length, scalar, tableAt));
-      giveBack();
-    },
-    unaryBackward(op, x, y, g, out, scalar = 0) {
-      const code = UNARY_CODES[op];
-      if (code === undefined || ![x, y, g, out].every(isF32) || !held(out) || !stageable(out.length, x, y, g)) {
-        referenceBackend.unaryBackward(op, x, y, g, out, scalar);
-        return;
-      }
-      const [xAt, yAt, gAt] = [x, y, g].map((s) => address(s as Float32Array));
+    });
+
+  const unaryBackward = kernel('unaryBackward',
+    (op, x, y, g, out) => UNARY_CODES[op] !== undefined && f32s(x, y, g, out) && s.held(out) && s.stageable(out.length, x, y, g),
+    (op, x, y, g, out, scalar = 0) => {
+      const code = UNARY_CODES[op]!;
+      const [xAt, yAt, gAt] = [x, y, g].map(address);
       elementwise(() => ({ kind: 'unaryBackward', args: [code, xAt, yAt, gAt, out.byteOffset, tableAt], scalar }), out.length,
         () => kernels.unaryBackward(code, xAt, yAt, gAt, out.byteOffset, out.length, scalar, tableAt));
-      giveBack();
-    },
-    binary(op, shape, a, b, out) {
-      const code = BINARY_CODES[op];
-      if (code === undefined || !isF32(a.data) || !isF32(b.data) || !isF32(out) || !held(out)
-        || !stageable(out.length, a.data, b.data) || !positive(a) || !positive(b)) {
-        referenceBackend.binary(op, shape, a, b, out);
-        return;
-      }
+    });
+
+  const binary = kernel('binary',
+    (op, _shape, a, b, out) => BINARY_CODES[op] !== undefined && f32s(a.data, b.data, out) && s.held(out)
+      && s.stageable(out.length, a.data, b.data) && positive(a) && positive(b),
+    (op, shape, a, b, out) => {
       const { at, ndim } = layout(shape, a.strides, b.strides);
-      kernels.binary(code, ndim, at, address(a.data) + 4 * a.offset, address(b.data as Float32Array) + 4 * b.offset, out.byteOffset);
-      giveBack();
-    },
-    copy(shape, src, dst) {
-      const sameWidth = src.data.constructor === dst.data.constructor && src.data.BYTES_PER_ELEMENT === 4;
-      const count = shape.reduce((p, s) => p * s, 1);
-      // A strided view out of the arena into a dense JavaScript array (a weight's gradient, which matmul's
-      // backward makes as a transposed view, leaving the step) is gathered here and copied out in one go.
-      const gatherOut = !held(dst.data) && held(src.data) && isContiguousRun(shape, dst.strides);
-      if (!sameWidth || !(held(dst.data) || gatherOut) || !stageable(count, src.data) || !positive(src) || !positive(dst)) {
-        referenceBackend.copy(shape, src, dst);
-        return;
-      }
+      kernels.binary(BINARY_CODES[op]!, ndim, at, address(a.data) + 4 * a.offset, address(b.data) + 4 * b.offset, out.byteOffset);
+    });
+
+  // A strided view out of the arena into a dense JavaScript array (a weight's gradient, which matmul's
+  // backward makes as a transposed view, leaving the step) is gathered in a borrowed block and copied out in one go.
+  const gathersOut = (shape: readonly number[], src: StridedView, dst: StridedView) =>
+    !s.held(dst.data) && s.held(src.data) && isContiguousRun(shape, dst.strides);
+  const copy = kernel('copy',
+    (shape, src, dst) => src.data.constructor === dst.data.constructor && src.data.BYTES_PER_ELEMENT === 4
+      && (s.held(dst.data) || gathersOut(shape, src, dst)) && s.stageable(shape.reduce((p, n) => p * n, 1), src.data)
+      && positive(src) && positive(dst),
+    (shape, src, dst) => {
+      const count = shape.reduce((p, n) => p * n, 1);
+      const gather = gathersOut(shape, src, dst);
       const { at, ndim } = layout(shape, src.strides, dst.strides);
-      const staged = gatherOut ? borrow(4 * count) : 0;
-      kernels.copyStrided(ndim, at, address(src.data as FourByte) + 4 * src.offset, gatherOut ? staged : dst.data.byteOffset + 4 * dst.offset);
-      if (gatherOut) {
+      const staged = gather ? s.borrow(4 * count) : 0;
+      kernels.copyStrided(ndim, at, address(src.data) + 4 * src.offset, gather ? staged : dst.data.byteOffset + 4 * dst.offset);
+      if (gather) {
         const out = dst.data as FourByte;
         out.set(new (out.constructor as Float32ArrayConstructor)(arena.view().buffer, staged, count), dst.offset);
       }
-      giveBack();
-    },
-    reduce(op: ReduceOp, x, outer, n, inner, out, argOut) {
-      if (op !== 'sum' || !isF32(x) || !isF32(out) || !held(x, out)) {
-        referenceBackend.reduce(op, x, outer, n, inner, out, argOut);
-        return;
-      }
-      kernels.reduceSum(x.byteOffset, outer, n, inner, out.byteOffset, borrow(8 * inner));
-      giveBack();
-    },
-    softmax(x, rows, cols, out, log) {
-      if (!isF32(x) || !isF32(out) || !held(x, out)) return referenceBackend.softmax(x, rows, cols, out, log);
-      kernels.softmax(x.byteOffset, rows, cols, out.byteOffset, log);
-    },
-    softmaxBackward(y, g, rows, cols, out, log) {
-      if (![y, g, out].every(isF32) || !held(y, g, out)) return referenceBackend.softmaxBackward(y, g, rows, cols, out, log);
-      kernels.softmaxBackward(y.byteOffset, g.byteOffset, rows, cols, out.byteOffset, log);
-    },
-    attentionSoftmax(x, rows, cols, scale, causal, out) {
-      if (!isF32(x) || !isF32(out) || !held(x, out)) return referenceBackend.attentionSoftmax(x, rows, cols, scale, causal, out);
-      kernels.attentionSoftmax(x.byteOffset, rows, cols, scale, causal, out.byteOffset);
-    },
-    attentionSoftmaxBackward(y, g, rows, cols, scale, out) {
-      if (![y, g, out].every(isF32) || !held(y, g, out)) return referenceBackend.attentionSoftmaxBackward(y, g, rows, cols, scale, out);
-      kernels.attentionSoftmaxBackward(y.byteOffset, g.byteOffset, rows, cols, scale, out.byteOffset);
-    },
-    crossEntropy(logits, targets, rows, cols, ignoreIndex, lse) {
-      if (!isF32(logits) || !isF32(lse) || !held(logits, lse)) return referenceBackend.crossEntropy(logits, targets, rows, cols, ignoreIndex, lse);
+    });
+
+  const reduce = kernel('reduce',
+    (op, x, _outer, _n, _inner, out) => op === 'sum' && f32s(x, out) && s.held(x, out),
+    (_op, x, outer, n, inner, out) => kernels.reduceSum(x.byteOffset, outer, n, inner, out.byteOffset, s.borrow(8 * inner)));
+
+  const softmax = kernel('softmax', (x, _rows, _cols, out) => f32s(x, out) && s.held(x, out),
+    (x, rows, cols, out, log) => kernels.softmax(x.byteOffset, rows, cols, out.byteOffset, log));
+  const softmaxBackward = kernel('softmaxBackward', (y, g, _rows, _cols, out) => f32s(y, g, out) && s.held(y, g, out),
+    (y, g, rows, cols, out, log) => kernels.softmaxBackward(y.byteOffset, g.byteOffset, rows, cols, out.byteOffset, log));
+  const attentionSoftmax = kernel('attentionSoftmax', (x, _rows, _cols, _scale, _causal, out) => f32s(x, out) && s.held(x, out),
+    (x, rows, cols, scale, causal, out) => kernels.attentionSoftmax(x.byteOffset, rows, cols, scale, causal, out.byteOffset));
+  const attentionSoftmaxBackward = kernel('attentionSoftmaxBackward',
+    (y, g, _rows, _cols, _scale, out) => f32s(y, g, out) && s.held(y, g, out),
+    (y, g, rows, cols, scale, out) => kernels.attentionSoftmaxBackward(y.byteOffset, g.byteOffset, rows, cols, scale, out.byteOffset));
+
+  const crossEntropy = kernel('crossEntropy', (logits, _targets, _rows, _cols, _ignore, lse) => f32s(logits, lse) && s.held(logits, lse),
+    (logits, targets, rows, cols, ignoreIndex, lse) => {
       const sum = kernels.crossEntropy(logits.byteOffset, address(targets), rows, cols, ignoreIndex, lse.byteOffset);
-      giveBack();
       let count = 0;
       for (let r = 0; r < rows; r++) if (targets[r] !== ignoreIndex) count++;
       return { sum, count };
-    },
-    crossEntropyBackward(logits, targets, lse, rows, cols, ignoreIndex, scale, out) {
-      if (![logits, lse, out].every(isF32) || !held(logits, lse, out)) {
-        referenceBackend.crossEntropyBackward(logits, targets, lse, rows, cols, ignoreIndex, scale, out);
-        return;
-      }
-      kernels.crossEntropyBackward(logits.byteOffset, address(targets), lse.byteOffset, rows, cols, ignoreIndex, scale, out.byteOffset);
-      giveBack();
-    },
-    layerNorm(x, rows, cols, weight, bias, eps, out, mean, rstd) {
-      if (![x, out].every(isF32) || !held(x, out) || !stageable(out.length, weight, bias)
-        || (weight && !isF32(weight)) || (bias && !isF32(bias))) {
-        referenceBackend.layerNorm(x, rows, cols, weight, bias, eps, out, mean, rstd);
-        return;
-      }
-      const meanAt = float64Block(mean, false);
-      const rstdAt = float64Block(rstd, false);
-      kernels.layerNorm(x.byteOffset, rows, cols, address(weight as Float32Array | null), address(bias as Float32Array | null), eps,
-        out.byteOffset, meanAt, rstdAt);
+    });
+  const crossEntropyBackward = kernel('crossEntropyBackward',
+    (logits, _targets, lse, _rows, _cols, _ignore, _scale, out) => f32s(logits, lse, out) && s.held(logits, lse, out),
+    (logits, targets, lse, rows, cols, ignoreIndex, scale, out) =>
+      kernels.crossEntropyBackward(logits.byteOffset, address(targets), lse.byteOffset, rows, cols, ignoreIndex, scale, out.byteOffset));
+
+  const layerNorm = kernel('layerNorm',
+    (x, _rows, _cols, weight, bias, _eps, out) => f32s(x, out, weight, bias) && s.held(x, out) && s.stageable(out.length, weight, bias),
+    (x, rows, cols, weight, bias, eps, out, mean, rstd) => {
+      const meanAt = s.float64Block(mean, false);
+      const rstdAt = s.float64Block(rstd, false);
+      kernels.layerNorm(x.byteOffset, rows, cols, address(weight), address(bias), eps, out.byteOffset, meanAt, rstdAt);
       const buffer = arena.view().buffer;
       mean.set(new Float64Array(buffer, meanAt, rows));
       rstd.set(new Float64Array(buffer, rstdAt, rows));
-      giveBack();
-    },
-    layerNormBackward(x, g, rows, cols, weight, mean, rstd, dx, dweight, dbias) {
-      if (![x, g, dx].every(isF32) || !held(x, g, dx, dweight, dbias) || !stageable(dx.length, weight)
-        || (weight && !isF32(weight)) || (dweight && !isF32(dweight)) || (dbias && !isF32(dbias))) {
-        referenceBackend.layerNormBackward(x, g, rows, cols, weight, mean, rstd, dx, dweight, dbias);
-        return;
-      }
-      kernels.layerNormBackward(x.byteOffset, g.byteOffset, rows, cols, address(weight as Float32Array | null),
-        float64Block(mean, true), float64Block(rstd, true), dx.byteOffset, dweight?.byteOffset ?? 0, dbias?.byteOffset ?? 0);
-      giveBack();
-    },
-    // Parameters, gradients and optimizer state live in JavaScript arrays (they outlive every step), so they
-    // are copied in and out: the memcpys still cost less than the update as a JavaScript loop.
-    adamw(param, grad, m, v, step) {
-      if (!isF32(param) || !isF32(grad) || !isF32(m) || !isF32(v)) return referenceBackend.adamw(param, grad, m, v, step);
+    });
+  const layerNormBackward = kernel('layerNormBackward',
+    (x, g, _rows, _cols, weight, _mean, _rstd, dx, dweight, dbias) => f32s(x, g, dx, weight, dweight, dbias)
+      && s.held(x, g, dx, dweight, dbias) && s.stageable(dx.length, weight),
+    (x, g, rows, cols, weight, mean, rstd, dx, dweight, dbias) =>
+      kernels.layerNormBackward(x.byteOffset, g.byteOffset, rows, cols, address(weight), s.float64Block(mean, true),
+        s.float64Block(rstd, true), dx.byteOffset, dweight?.byteOffset ?? 0, dbias?.byteOffset ?? 0));
+
+  // Parameters, gradients and optimizer state live in JavaScript arrays (they outlive every step), so they
+  // are copied in and out: the memcpys still cost less than the update as a JavaScript loop.
+  const adamw = kernel('adamw', (param, grad, m, v) => f32s(param, grad, m, v),
+    (param, grad, m, v, step) => {
       const [p, g, mAt, vAt] = [param, grad, m, v].map(address);
       kernels.adamw(p, g, mAt, vAt, param.length, step.beta1, step.beta2, step.eps, step.decayFactor, step.stepSize, step.correction2);
-      copyBack(param, p);
-      copyBack(m, mAt);
-      copyBack(v, vAt);
-      giveBack();
-    },
-    sgd(param, grad, velocity, lr, momentum, weightDecay) {
-      if (!isF32(param) || !isF32(grad) || (velocity && !isF32(velocity))) return referenceBackend.sgd(param, grad, velocity, lr, momentum, weightDecay);
+      s.copyBack(param as Float32Array, p);
+      s.copyBack(m as Float32Array, mAt);
+      s.copyBack(v as Float32Array, vAt);
+    });
+  const sgd = kernel('sgd', (param, grad, velocity) => f32s(param, grad, velocity),
+    (param, grad, velocity, lr, momentum, weightDecay) => {
       const [p, g, v] = [param, grad, velocity].map(address);
       kernels.sgd(p, g, v, param.length, lr, momentum, weightDecay);
-      copyBack(param, p);
-      if (velocity) copyBack(velocity, v);
-      giveBack();
-    },
-    indexSelect(src, rowSize, indices, out) {
-      if (!isF32(src) || !isF32(out) || !held(src, out)) return referenceBackend.indexSelect(src, rowSize, indices, out);
-      kernels.indexSelect(src.byteOffset, rowSize, address(indices), indices.length, out.byteOffset);
-      giveBack();
-    },
-    indexAdd(g, rowSize, indices, out) {
-      if (!isF32(g) || !isF32(out) || !held(g, out)) return referenceBackend.indexAdd(g, rowSize, indices, out);
-      kernels.indexAdd(g.byteOffset, rowSize, address(indices), indices.length, out.byteOffset);
-      giveBack();
-    },
+      s.copyBack(param as Float32Array, p);
+      if (velocity) s.copyBack(velocity as Float32Array, v);
+    });
+
+  const indexSelect = kernel('indexSelect', (src, _rowSize, _indices, out) => f32s(src, out) && s.held(src, out),
+    (src, rowSize, indices, out) => kernels.indexSelect(src.byteOffset, rowSize, address(indices), indices.length, out.byteOffset));
+  const indexAdd = kernel('indexAdd', (g, _rowSize, _indices, out) => f32s(g, out) && s.held(g, out),
+    (g, rowSize, indices, out) => kernels.indexAdd(g.byteOffset, rowSize, address(indices), indices.length, out.byteOffset));
+
+  // The window kernels split by rows of the patch matrix (im2col), by channel (col2im: the rows of one
+  // channel add into the same pixels) and by image plane (pooling).
+  const im2col = kernel('im2col', (x, _g, out) => f32s(x, out) && s.held(out) && s.stageable(out.length, x),
+    (x, g, out) => {
+      const [geometry, xAt] = [s.int32Block(windowNumbers(g)), address(x)];
+      const rows = g.C * g.kh * g.kw;
+      split(() => ({ kind: 'im2col', args: [geometry, xAt, out.byteOffset] }), rows, out.length, 1,
+        () => kernels.im2col(geometry, xAt, out.byteOffset, 0, rows));
+    });
+  const col2im = kernel('col2im', (cols, _g, dx) => f32s(cols, dx) && s.held(cols, dx),
+    (cols, g, dx) => {
+      const geometry = s.int32Block(windowNumbers(g));
+      split(() => ({ kind: 'col2im', args: [geometry, cols.byteOffset, dx.byteOffset] }), g.C, cols.length, 1,
+        () => kernels.col2im(geometry, cols.byteOffset, dx.byteOffset, 0, g.C));
+    });
+  const maxPool2d = kernel('maxPool2d', (x, _g, out, argmax) => f32s(x, out) && s.held(out, argmax) && s.stageable(4 * out.length, x),
+    (x, g, out, argmax) => {
+      const [geometry, xAt] = [s.int32Block(windowNumbers(g)), address(x)];
+      const planes = g.N * g.C;
+      split(() => ({ kind: 'maxPool2d', args: [geometry, xAt, out.byteOffset, argmax.byteOffset] }), planes, x.length, 1,
+        () => kernels.maxPool2d(geometry, xAt, out.byteOffset, argmax.byteOffset, 0, planes));
+    });
+  const maxPool2dBackward = kernel('maxPool2dBackward', (grad, argmax, _g, dx) => f32s(grad, dx) && s.held(grad, argmax, dx),
+    (grad, argmax, g, dx) => {
+      const geometry = s.int32Block(windowNumbers(g));
+      const planes = g.N * g.C;
+      split(() => ({ kind: 'maxPool2dBackward', args: [geometry, grad.byteOffset, argmax.byteOffset, dx.byteOffset] }), planes, dx.length, 1,
+        () => kernels.maxPool2dBackward(geometry, grad.byteOffset, argmax.byteOffset, dx.byteOffset, 0, planes));
+    });
+
+  return {
+    unary, unaryBackward, binary, copy, reduce, softmax, softmaxBackward, attentionSoftmax, attentionSoftmaxBackward,
+    crossEntropy, crossEntropyBackward, layerNorm, layerNormBackward, adamw, sgd, indexSelect, indexAdd,
+    im2col, col2im, maxPool2d, maxPool2dBackward,
   };
 }

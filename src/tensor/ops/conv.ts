@@ -1,5 +1,6 @@
 // Convolution and pooling over (N, C, H, W) images, as torch.nn.functional's conv2d, unfold, max_pool2d and
 // avg_pool2d. A convolution is im2col (unfold) followed by one matrix product on the existing kernels.
+import type { WindowGeometry } from '../../backend/backend.js';
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
 import { isFloat } from '../dtype.js';
@@ -47,34 +48,13 @@ function window(op: string, x: Tensor, kernelSize: Size2, options: WindowOptions
   return { kernel, stride, padding, dilation, out };
 }
 
-/**
- * The unfolded (N, C*kh*kw, L) matrix's element at (n, row (c, i, j), column l = (oh, ow)) reads
- * x[n, c, oh*sh - ph + i*dh, ow*sw - pw + j*dw]. `patchIndex` lists, for one image, each element's offset into the
- * image (or -1 for padding), row by row: the same for every image, so it is computed once per call.
- */
-function patchIndex(shape: readonly number[], w: Window): Int32Array {
-  const [, C, H, W] = shape;
-  const [kh, kw] = w.kernel;
-  const [Ho, Wo] = w.out;
-  const L = Ho * Wo;
-  const index = new Int32Array(C * kh * kw * L);
-  let at = 0;
-  for (let c = 0; c < C; c++) {
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        for (let oh = 0; oh < Ho; oh++) {
-          const h = oh * w.stride[0] - w.padding[0] + i * w.dilation[0];
-          const inside = h >= 0 && h < H;
-          for (let ow = 0; ow < Wo; ow++, at++) {
-            const col = ow * w.stride[1] - w.padding[1] + j * w.dilation[1];
-            index[at] = inside && col >= 0 && col < W ? (c * H + h) * W + col : -1;
-          }
-        }
-      }
-    }
-  }
-  return index;
-}
+/** The window over x's (N, C, H, W) as the backend's kernels take it. */
+const geometry = (shape: readonly number[], w: Window): WindowGeometry => ({
+  N: shape[0], C: shape[1], H: shape[2], W: shape[3],
+  kh: w.kernel[0], kw: w.kernel[1], sh: w.stride[0], sw: w.stride[1],
+  ph: w.padding[0], pw: w.padding[1], dh: w.dilation[0], dw: w.dilation[1],
+  Ho: w.out[0], Wo: w.out[1],
+});
 
 /**
  * The patches of the whole batch side by side, (C*kh*kw, N*L): F.unfold's columns with the images' next to each
@@ -82,36 +62,14 @@ function patchIndex(shape: readonly number[], w: Window): Int32Array {
  */
 export const im2col = defineOp('im2col', true, (x: Tensor, kernelSize: Size2, options: WindowOptions = {}): Tensor => {
   const w = window('im2col', x, kernelSize, options);
-  const [N, C] = x.shape;
-  const rows = C * w.kernel[0] * w.kernel[1];
-  const L = w.out[0] * w.out[1];
-  const data = x.denseData();
-  const index = patchIndex(x.shape, w);
-  const image = x.size / N;
-  const out = backend().empty(x.dtype, rows * N * L);
-  for (let r = 0; r < rows; r++) {
-    for (let n = 0; n < N; n++) {
-      const base = n * image;
-      const o = (r * N + n) * L;
-      for (let l = 0; l < L; l++) {
-        const k = index[r * L + l];
-        out[o + l] = k < 0 ? 0 : data[base + k];
-      }
-    }
-  }
-  return record(Tensor.fromStorage(out, [rows, N * L]), 'im2col', [x], (g) => {
-    const grad = g.denseData();
-    const dx = backend().alloc(g.dtype, x.size);
-    for (let r = 0; r < rows; r++) {
-      for (let n = 0; n < N; n++) {
-        const base = n * image;
-        const o = (r * N + n) * L;
-        for (let l = 0; l < L; l++) {
-          const k = index[r * L + l];
-          if (k >= 0) dx[base + k] += grad[o + l];
-        }
-      }
-    }
+  const g = geometry(x.shape, w);
+  const rows = g.C * g.kh * g.kw;
+  const columns = g.N * g.Ho * g.Wo;
+  const out = backend().empty(x.dtype, rows * columns);
+  backend().im2col(x.denseData(), g, out);
+  return record(Tensor.fromStorage(out, [rows, columns]), 'im2col', [x], (grad) => {
+    const dx = backend().empty(grad.dtype, x.size);
+    backend().col2im(grad.denseData(), g, dx);
     return [Tensor.fromStorage(dx, x.shape)];
   });
 });
@@ -150,41 +108,13 @@ export const maxPool2d = defineOp('maxPool2d', true, (x: Tensor, kernelSize: Siz
   for (const d of [0, 1]) {
     if (w.padding[d] > w.kernel[d] / 2) throw new ZerogradError('maxPool2d', `padding ${w.padding[d]} must be at most half the kernel size ${w.kernel[d]}`);
   }
-  const [N, C, H, W] = x.shape;
-  const [Ho, Wo] = w.out;
-  const data = x.denseData();
-  const out = backend().alloc(x.dtype, N * C * Ho * Wo);
-  const argmax = new Int32Array(out.length);
-  let o = 0;
-  for (let plane = 0; plane < N * C; plane++) {
-    for (let oh = 0; oh < Ho; oh++) {
-      for (let ow = 0; ow < Wo; ow++, o++) {
-        let best = -Infinity;
-        let at = -1;
-        for (let i = 0; i < w.kernel[0]; i++) {
-          const h = oh * w.stride[0] - w.padding[0] + i * w.dilation[0];
-          if (h < 0 || h >= H) continue;
-          for (let j = 0; j < w.kernel[1]; j++) {
-            const col = ow * w.stride[1] - w.padding[1] + j * w.dilation[1];
-            if (col < 0 || col >= W) continue;
-            const index = plane * H * W + h * W + col;
-            const v = data[index];
-            if (v > best || Number.isNaN(v) || at < 0) {
-              best = v;
-              at = index;
-              if (Number.isNaN(v)) break;
-            }
-          }
-        }
-        out[o] = best;
-        argmax[o] = at;
-      }
-    }
-  }
-  return record(Tensor.fromStorage(out, [N, C, Ho, Wo]), 'maxPool2d', [x], (g) => {
-    const grad = g.denseData();
-    const dx = backend().alloc(g.dtype, x.size);
-    for (let k = 0; k < argmax.length; k++) dx[argmax[k]] += grad[k];
+  const g = geometry(x.shape, w);
+  const out = backend().empty(x.dtype, g.N * g.C * g.Ho * g.Wo);
+  const argmax = backend().empty('int32', out.length) as Int32Array;
+  backend().maxPool2d(x.denseData(), g, out, argmax);
+  return record(Tensor.fromStorage(out, [g.N, g.C, g.Ho, g.Wo]), 'maxPool2d', [x], (grad) => {
+    const dx = backend().empty(grad.dtype, x.size);
+    backend().maxPool2dBackward(grad.denseData(), argmax, g, dx);
     return [Tensor.fromStorage(dx, x.shape)];
   });
 });
