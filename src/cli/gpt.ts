@@ -4,11 +4,11 @@ import { CharTokenizer } from '../data/charTokenizer.js';
 import { defaultNames } from '../data/defaultNames.js';
 import { readTextFile } from '../data/lines.js';
 import { shuffled } from '../data/split.js';
-import { splitTokens } from '../data/textDataset.js';
+import { type TokenSplits, splitTokens } from '../data/textDataset.js';
 import { type Checkpoint, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { generate } from '../models/gpt/generate.js';
 import { GPT, type GPTConfig, gptTrainingMemory, lectureGPTConfig } from '../models/gpt/gpt.js';
-import { GPT_PRESETS, type GPTTrainConfig, gptCheckpoint, gptTrainConfig, startGPTRun, trainGPT } from '../models/gpt/recipe.js';
+import { GPT_PRESETS, type GPTTrainConfig, type LMRun, type TrainableLM, gptCheckpoint, gptTrainConfig, startGPTRun, trainGPT } from '../models/gpt/recipe.js';
 import { checkMemory } from '../models/memory.js';
 import { tensor } from '../tensor/creation.js';
 import { Generator } from '../tensor/random.js';
@@ -87,18 +87,7 @@ type TrainOptions = ReturnType<typeof parseOptions<typeof GPT_TRAIN.options>>;
 function trainInto(o: TrainOptions, presetName: string, out: string, resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; sample: string } {
   const command = GPT_TRAIN.name;
   const preset = GPT_PRESETS[presetName];
-  // What the flags say; undefined where a flag is absent (the preset's value, or on --resume the checkpoint's).
-  const flags: Partial<GPTTrainConfig> = {
-    steps: o.steps === undefined ? undefined : intOption('steps', o.steps, 0, { min: 1, max: 1e9 }),
-    batchSize: o['batch-size'] === undefined ? undefined : intOption('batch-size', o['batch-size'], 0, { min: 1, max: 1e6 }),
-    lr: o.lr === undefined ? undefined : numberOption('lr', o.lr, 0),
-    schedule: o.schedule === undefined ? undefined : choiceOption('schedule', o.schedule, ['cosine', 'constant'] as const, 'cosine'),
-    evalEvery: o['eval-every'] === undefined ? undefined : intOption('eval-every', o['eval-every'], 0, { min: 1 }),
-    evalIters: o['eval-iters'] === undefined ? undefined : intOption('eval-iters', o['eval-iters'], 0, { min: 1, max: 1e6 }),
-    seed: o.seed === undefined ? undefined : intOption('seed', o.seed, 0),
-  };
-  const blockSize = o['block-size'] === undefined ? undefined : intOption('block-size', o['block-size'], 0, { min: 1, max: 1e6 });
-  const dropout = o.dropout === undefined ? undefined : numberOption('dropout', o.dropout, 0, { positive: false, max: 0.99 });
+  const { flags, blockSize, dropout } = lmTrainFlags(o);
 
   let train: GPTTrainConfig;
   let config: GPTConfig | undefined;
@@ -139,10 +128,34 @@ function trainInto(o: TrainOptions, presetName: string, out: string, resume: Che
   io.log(`data: ${text.length} characters, vocabulary ${tokenizer.vocabSize}, from ${source}`);
   const run = startGPTRun(config, train, resume);
   io.log(`model: GPT ${presetName} (n_embd ${config.nEmbd}, ${config.nHead} heads, ${config.nLayer} layers, block ${config.blockSize}), ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
-  const checkpointEvery = intOption('checkpoint-every', o['checkpoint-every'], train.evalEvery, { min: 1 });
   const extra = { preset: resume ? resume.config.preset : presetName, data: dataFile === undefined ? null : resolve(dataFile) };
+  return trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe: 'gpt' });
+}
+
+/** What the flags the language-model commands share say; undefined where a flag is absent (the preset's value, or on --resume the checkpoint's). */
+export function lmTrainFlags(o: Partial<Record<'steps' | 'batch-size' | 'lr' | 'schedule' | 'eval-every' | 'eval-iters' | 'seed' | 'block-size' | 'dropout', string>>) {
+  const flags: Partial<GPTTrainConfig> = {
+    steps: o.steps === undefined ? undefined : intOption('steps', o.steps, 0, { min: 1, max: 1e9 }),
+    batchSize: o['batch-size'] === undefined ? undefined : intOption('batch-size', o['batch-size'], 0, { min: 1, max: 1e6 }),
+    lr: o.lr === undefined ? undefined : numberOption('lr', o.lr, 0),
+    schedule: o.schedule === undefined ? undefined : choiceOption('schedule', o.schedule, ['cosine', 'constant'] as const, 'cosine'),
+    evalEvery: o['eval-every'] === undefined ? undefined : intOption('eval-every', o['eval-every'], 0, { min: 1 }),
+    evalIters: o['eval-iters'] === undefined ? undefined : intOption('eval-iters', o['eval-iters'], 0, { min: 1, max: 1e6 }),
+    seed: o.seed === undefined ? undefined : intOption('seed', o.seed, 0),
+  };
+  const blockSize = o['block-size'] === undefined ? undefined : intOption('block-size', o['block-size'], 0, { min: 1, max: 1e6 });
+  const dropout = o.dropout === undefined ? undefined : numberOption('dropout', o.dropout, 0, { positive: false, max: 0.99 });
+  return { flags, blockSize, dropout };
+}
+
+/** The training half every character language-model command shares: progress, evaluations, checkpoints, curves, a sample. */
+export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe }: {
+  o: { 'checkpoint-every'?: string; 'sample-tokens'?: string }; out: string; keep: number; io: CliIO; run: LMRun; splits: TokenSplits;
+  tokenizer: CharTokenizer; train: GPTTrainConfig; extra: Record<string, unknown>; recipe: string;
+}): { val: number; sample: string } {
+  const checkpointEvery = intOption('checkpoint-every', o['checkpoint-every'], train.evalEvery, { min: 1 });
   const save = () => {
-    const dir = saveCheckpoint(out, gptCheckpoint(run, tokenizer, train, extra), { keep });
+    const dir = saveCheckpoint(out, gptCheckpoint(run, tokenizer, train, extra, recipe), { keep });
     writeCurves(out, run.evals);
     return dir;
   };
@@ -150,7 +163,7 @@ function trainInto(o: TrainOptions, presetName: string, out: string, resume: Che
   let val = NaN;
   trainGPT(run, splits, train, {
     onStep: ({ step, loss }) => {
-      bar.update(step, loss, train.batchSize * config.blockSize);
+      bar.update(step, loss, train.batchSize * run.model.config.blockSize);
       if ((step + 1) % checkpointEvery === 0 && step + 1 < train.steps) save();
     },
     onEval: (step, losses) => {
@@ -182,7 +195,7 @@ export function promptIds(tokenizer: CharTokenizer, prompt: string): number[] {
   return [Math.max(0, tokenizer.itos.indexOf('\n'))];
 }
 
-function sampleText(model: GPT, tokenizer: CharTokenizer, prompt: string, tokens: number, options: Parameters<typeof generate>[3]): string {
+function sampleText(model: TrainableLM, tokenizer: CharTokenizer, prompt: string, tokens: number, options: Parameters<typeof generate>[3]): string {
   const ids = promptIds(tokenizer, prompt);
   const out = generate(model, tensor(Int32Array.from(ids), { shape: [1, ids.length] }), tokens, options);
   return tokenizer.decode(out.toFlatArray());
@@ -190,13 +203,19 @@ function sampleText(model: GPT, tokenizer: CharTokenizer, prompt: string, tokens
 
 /** Streams the sample character by character where `io` can write (stdout), else logs it whole; returns it. */
 export function gptSample(argv: string[], io: CliIO = consoleIO): string {
-  const o = parseOptions(GPT_SAMPLE, argv);
-  if (!o.checkpoint) throw new UsageError('gpt sample: --checkpoint DIR is required');
+  return sampleCheckpoint(GPT_SAMPLE, argv, 'gpt', (config) => new GPT(config as GPTConfig, new Generator(0)), io);
+}
+
+/** `gpt sample` for any recipe whose checkpoint holds a character language model that `build` makes from its config. */
+export function sampleCheckpoint(command: typeof GPT_SAMPLE, argv: string[], recipe: string, build: (config: unknown) => TrainableLM,
+  io: CliIO = consoleIO): string {
+  const o = parseOptions(command, argv);
+  if (!o.checkpoint) throw new UsageError(`${command.name}: --checkpoint DIR is required`);
   const maxNew = intOption('max-new-tokens', o['max-new-tokens'], 500, { min: 1, max: MAX_NEW_TOKENS });
   const temperature = numberOption('temperature', o.temperature, 1);
   const topK = o['top-k'] === undefined ? undefined : intOption('top-k', o['top-k'], 0, { min: 1 });
-  const checkpoint = loadRecipeCheckpoint(o.checkpoint, 'gpt', GPT_SAMPLE.name);
-  const model = new GPT(checkpoint.config.model as GPTConfig, new Generator(0));
+  const checkpoint = loadRecipeCheckpoint(o.checkpoint, recipe, command.name);
+  const model = build(checkpoint.config.model);
   model.loadStateDict(checkpoint.model);
   const tokenizer = new CharTokenizer(checkpoint.config.vocab as string[]);
   const ids = promptIds(tokenizer, o.prompt ?? '');

@@ -19,22 +19,22 @@ import { ProgressBar } from './progress.js';
 import { checkTextEncoding } from './textCheck.js';
 import { RUN_OPTIONS, checkResumeFlags, memoryLimit, openRun, resumedSteps } from './run.js';
 
-const KINDS = ['bigram', 'bigram-nn', 'mlp', 'bnmlp', 'wavenet'] as const;
+const KINDS = ['bigram', 'bigram-nn', 'mlp', 'bnmlp', 'wavenet', 'rnn', 'gru', 'transformer'] as const;
 
 export const MAKEMORE_TRAIN = defineCommand({
   name: 'makemore train',
   summary: "train one of the makemore lectures' character-level name models",
   options: {
-    model: { type: 'string', value: KINDS.join('|'), default: 'mlp', help: 'counting bigram, neural bigram, MLP, BatchNorm MLP or WaveNet-style' },
+    model: { type: 'string', value: KINDS.join('|'), default: 'mlp', help: "counting bigram, neural bigram, MLP, BatchNorm MLP, WaveNet-style, or makemore.py's RNN, GRU or transformer" },
     data: { type: 'string', value: 'FILE', default: 'embedded names', help: 'one item per line (e.g. data/names.txt)' },
-    steps: { type: 'string', value: 'N', default: '200000', help: 'SGD steps' },
+    steps: { type: 'string', value: 'N', default: '200000', help: 'optimizer steps (SGD; AdamW for rnn, gru and transformer)' },
     'batch-size': { type: 'string', value: 'N', default: "model's (32)", help: 'examples per step (0: the whole training split)' },
     lr: { type: 'string', value: 'X', default: "model's (0.1)", help: 'learning rate before the decay' },
     'decay-at': { type: 'string', value: 'N', default: 'steps/2 (WaveNet 3/4)', help: 'step at which the learning rate drops' },
-    'decay-factor': { type: 'string', value: 'X', default: '0.1', help: 'what the learning rate is multiplied by at --decay-at' },
+    'decay-factor': { type: 'string', value: 'X', default: '0.1 (1: constant rate for bigram-nn, rnn, gru, transformer)', help: 'what the learning rate is multiplied by at --decay-at' },
     'block-size': { type: 'string', value: 'N', default: "model's", help: 'context length in characters' },
-    'n-embd': { type: 'string', value: 'N', default: "model's", help: 'character embedding size' },
-    'n-hidden': { type: 'string', value: 'N', default: "model's", help: 'hidden layer width' },
+    'n-embd': { type: 'string', value: 'N', default: "model's", help: 'character embedding size (the transformer\'s width)' },
+    'n-hidden': { type: 'string', value: 'N', default: "model's", help: 'hidden layer width (the recurrent state\'s size)' },
     'init-fixes': { type: 'boolean', help: 'the lecture\'s initialisation fixes: small output logits, Kaiming-scaled tanh layer' },
     seed: { type: 'string', value: 'N', default: '2147483647', help: 'random seed (the lectures\')' },
     'checkpoint-every': { type: 'string', value: 'N', default: 'max(1000, steps/10)', help: 'steps between checkpoints' },
@@ -127,7 +127,8 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof MAKEMORE_TRAIN.optio
       batchSize: flags.batchSize ?? defaults.batchSize,
       lr: flags.lr ?? defaults.lr,
       decayAt: flags.decayAt ?? Math.round(steps * defaults.decayFraction),
-      decayFactor: flags.decayFactor ?? 0.1,
+      // A model that trains at a constant rate (decayFraction 1) keeps it when --extend takes it past its first run's end.
+      decayFactor: flags.decayFactor ?? (defaults.decayFraction < 1 ? 0.1 : 1),
       seed: flags.seed ?? 2147483647,
     };
     const longest = Math.max(...items.map((s) => s.length));
@@ -173,9 +174,21 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof MAKEMORE_TRAIN.optio
   return { val: losses.val, samples };
 }
 
-/** Training memory of a makemore model, bounded from above: embedding, context layer, up to five hidden layers, output. */
+/**
+ * Training memory of a makemore model, bounded from above: embedding, context layer, up to five hidden layers,
+ * output; the recurrent models keep every step's gate activations, the transformer makemore.py's four blocks.
+ */
 function makemoreTrainingMemory(c: MakemoreModelConfig, batchSize: number): MemoryEstimate {
   const V = c.vocab.length;
+  if (c.kind === 'rnn' || c.kind === 'gru' || c.kind === 'transformer') {
+    const width = c.nEmbd + c.nHidden;
+    const blocks = c.kind === 'transformer' ? 4 * 12 * c.nEmbd * c.nEmbd : 3 * width * c.nHidden;
+    return {
+      parameters: V * c.nEmbd + blocks + c.blockSize * c.nEmbd + (c.nHidden || c.nEmbd) * V,
+      activations: batchSize * c.blockSize * (c.kind === 'transformer' ? 4 * (16 * c.nEmbd + 4 * c.blockSize) + V : 6 * width + 3 * V),
+      largestWeight: Math.max(blocks / 4, V * c.nEmbd),
+    };
+  }
   const context = c.blockSize * c.nEmbd * c.nHidden;
   return {
     parameters: V * V + V * c.nEmbd + context + 5 * c.nHidden * c.nHidden + c.nHidden * V,

@@ -34,7 +34,7 @@ export abstract class Module {
 
   namedParameters(prefix = ''): [string, Tensor][] {
     const own = Object.entries(this)
-      .filter(([name, value]) => value instanceof Tensor && value.requiresGrad && value.isLeaf && !this.bufferNames.has(name))
+      .filter(([name, value]) => value instanceof Tensor && value.isLeaf && (value.requiresGrad || PARAMETERS.has(value)) && !this.bufferNames.has(name))
       .map(([name, value]) => [prefix + name, value as Tensor] as [string, Tensor]);
     return [...own, ...this.namedChildren().flatMap(([name, child]) => child.namedParameters(`${prefix}${name}.`))];
   }
@@ -48,9 +48,14 @@ export abstract class Module {
     return this.namedParameters().map(([, p]) => p);
   }
 
-  /** Every trainable scalar, counted once even when a tensor is shared (tied weights). */
+  /** Every parameter's scalars, frozen ones included, counted once even when a tensor is shared (tied weights). */
   numParameters(): number {
     return [...new Set(this.parameters())].reduce((n, p) => n + p.size, 0);
+  }
+
+  /** The parameters that train (requiresGrad): what an optimizer should be given after freezing. */
+  trainableParameters(): Tensor[] {
+    return this.parameters().filter((p) => p.requiresGrad);
   }
 
   /** Training mode (batch statistics, dropout on) for this module and all below it. */
@@ -100,5 +105,14 @@ export abstract class Module {
   }
 }
 
-/** Marks a fresh tensor as trainable. */
-export const parameter = (t: Tensor): Tensor => t.requiresGrad_();
+/**
+ * Every tensor made a parameter. It stays one when frozen (requiresGrad_(false), as LoRA freezes a base model):
+ * still in parameters() and the state dict, as PyTorch's frozen parameters are, but given no gradient.
+ */
+const PARAMETERS = new WeakSet<Tensor>();
+
+/** Marks a fresh tensor as a trainable parameter of the module it is assigned to. */
+export const parameter = (t: Tensor): Tensor => {
+  PARAMETERS.add(t);
+  return t.requiresGrad_();
+};

@@ -51,6 +51,21 @@ describe('zerograd makemore CLI', () => {
     assert.notDeepEqual(c.trainer.losses.slice(25), a.trainer.losses.slice(25));
   });
 
+  test("makemore.py's GRU (AdamW) resumes exactly: the moments come back with the weights", () => {
+    const common = ['--model', 'gru', '--data', corpusPath('names.txt'), '--n-embd', '8', '--n-hidden', '8', '--block-size', '8', '--samples', '0', '--batch-size', '8'];
+    const straight = mkdtempSync(join(tmpdir(), 'zerograd-gru-straight-'));
+    makemoreTrain([...common, '--steps', '30', '--out', straight], quiet);
+    const resumed = mkdtempSync(join(tmpdir(), 'zerograd-gru-resumed-'));
+    makemoreTrain([...common, '--steps', '15', '--out', resumed], quiet);
+    makemoreTrain(['--out', resumed, '--resume', '--extend', '15'], quiet);
+    const a = loadCheckpoint(straight);
+    const b = loadCheckpoint(resumed);
+    assert.equal(b.trainer.step, 30);
+    assert.deepEqual(b.trainer.losses, a.trainer.losses);
+    for (const [name, t] of a.model) assert.deepEqual(b.model.get(name)!.toFlatArray(), t.toFlatArray(), name);
+    for (const [name, t] of a.optimizer) assert.deepEqual([...b.optimizer.get(name)!], [...t], `optimizer ${name}`);
+  });
+
   test('the counting bigram trains from a file and samples', () => {
     const out = mkdtempSync(join(tmpdir(), 'zerograd-bigram-'));
     const { val } = makemoreTrain(['--model', 'bigram', '--data', corpusPath('names.txt'), '--out', out, '--samples', '2'], quiet);
@@ -72,7 +87,7 @@ describe('zerograd makemore CLI', () => {
     writeFileSync(join(dir, 'empty.txt'), '');
     writeFileSync(join(dir, 'one.txt'), 'anna\n');
     const cases: [string[], number, RegExp][] = [
-      [['makemore', 'train', '--model', 'gpt9'], 2, /--model: expected one of bigram, bigram-nn, mlp, bnmlp, wavenet, got 'gpt9'/],
+      [['makemore', 'train', '--model', 'gpt9'], 2, /--model: expected one of bigram, bigram-nn, mlp, bnmlp, wavenet, rnn, gru, transformer, got 'gpt9'/],
       [['makemore', 'train', '--steps', 'ten'], 2, /--steps: expected a decimal integer from 1 to 1000000000, got 'ten'/],
       [['makemore', 'train', '--bogus'], 2, /makemore train: unknown option '--bogus'/],
       [['makemore', 'train', '--data', join(dir, 'empty.txt')], 1, /empty\.txt: the file is empty/],

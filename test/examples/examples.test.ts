@@ -23,6 +23,8 @@ const expectations: Record<string, RegExp[]> = {
     /^plain logits: 38410 parameters, after 3 epochs train loss 0\.\d{4}, test accuracy 0\.\d{4}$/m],
   '10-cnn': [/^conv1\.weight +\[6, 1, 3, 3\]$/m, /^9950 parameters/m, /^epoch 3: train loss \d\.\d{4}, val accuracy 0\.\d{4}$/m, /^test accuracy 0\.\d{4}$/m],
   '11-vit': [/^8x8 images in 4 patches of 4x4, \+ CLS = 5 tokens of width 64/m, /^test accuracy 0\.\d{4}$/m],
+  '13-rnn-lstm': [/^one RNN step by hand equals RNN\.forward: true$/m, /^over \d+ steps the LSTM keeps [1-9]\d*x and the GRU [1-9]\d*x the RNN's gradient to the first input$/m,
+    /^makemore GRU, 8027 parameters, \d+ AdamW steps: val loss 2\.\d{4}$/m, /^char-rnn LSTM, 93409 parameters, \d+ steps: train \d\.\d{4}, val \d\.\d{4}$/m, /^ROMEO:/m],
   '12-kmeans': [/^k-means on 1438 digits' raw pixels \(64 dims\): purity 0\.\d{4}/m, /^k-means on the CNN's 120-unit penultimate layer: purity 0\.\d{4}/m],
 };
 

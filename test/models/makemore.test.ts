@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { Generator, crossEntropy, oneHot } from '../../src/index.js';
+import { Generator, crossEntropy, oneHot, tensor } from '../../src/index.js';
 import { CharTokenizer } from '../../src/data/charTokenizer.js';
 import { readLines } from '../../src/data/lines.js';
 import { splitItems } from '../../src/data/split.js';
@@ -12,9 +14,11 @@ import { MLP } from '../../src/models/makemore/mlp.js';
 import {
   type MakemoreModelConfig, type MakemoreTrainConfig, prepareMakemoreData, startMakemoreRun, trainMakemore,
 } from '../../src/models/makemore/recipe.js';
+import { RecurrentCharModel } from '../../src/models/makemore/recurrent.js';
+import { AdamW } from '../../src/optim/adamw.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { trainLoop } from '../../src/models/trainer.js';
-import { corpusPath } from '../helpers.js';
+import { assertClose, corpusPath, projectRoot } from '../helpers.js';
 
 const words = readLines(corpusPath('names.txt'));
 const tokenizer = CharTokenizer.forItems(words);
@@ -83,5 +87,45 @@ describe('makemore recipes on names.txt (shortened)', () => {
     const a = sampleItem(model, data.tokenizer, 3, new Generator(5));
     assert.equal(sampleItem(model, data.tokenizer, 3, new Generator(5)), a);
     assert.match(a, /^[a-z]*$/);
+  });
+});
+
+interface MakemoreTwin {
+  nEmbd: number; nHidden: number; vocabSize: number;
+  state: Record<string, { shape: number[]; values: number[] }>;
+  idx: { shape: number[]; values: number[] }; targets: number[];
+  logits: number[]; loss: number; grads: Record<string, number[]>;
+}
+const rnnFixture = JSON.parse(readFileSync(join(projectRoot(), 'test', 'fixtures', 'torch_rnn.json'), 'utf8')) as { makemore: Record<'rnn' | 'gru', MakemoreTwin> };
+
+describe("makemore.py's RNN, GRU and transformer name models", () => {
+  for (const cell of ['rnn', 'gru'] as const) {
+    test(`${cell}: makemore.py's parameter names, and its logits and gradients from the same weights (PyTorch twin)`, () => {
+      const c = rnnFixture.makemore[cell];
+      const model = new RecurrentCharModel({ vocabSize: c.vocabSize, blockSize: c.idx.shape[1], nEmbd: c.nEmbd, nHidden: c.nHidden }, cell, new Generator(1));
+      assert.deepEqual(model.namedParameters().map(([n]) => n), Object.keys(c.grads));
+      model.loadStateDict(new Map(Object.entries(c.state).map(([k, v]) => [k, tensor(v.values).view(...v.shape)])));
+      const logits = model.forward(tensor(Int32Array.from(c.idx.values), { shape: c.idx.shape }));
+      assertClose(logits.toFlatArray(), c.logits, { rtol: 1e-5, atol: 1e-6, what: 'logits' });
+      const loss = crossEntropy(logits, tensor(Int32Array.from(c.targets), { shape: [c.targets.length] }));
+      assertClose(loss.item(), c.loss, { rtol: 1e-6, what: 'loss' });
+      loss.backward();
+      for (const [name, p] of model.namedParameters()) assertClose(p.grad!.toFlatArray(), c.grads[name], { rtol: 1e-4, atol: 1e-6, what: `d loss / d ${name}` });
+    });
+  }
+
+  test('rnn, gru and transformer train with AdamW from ln 27 to below 2.75 in 150 steps', () => {
+    const small = words.slice(0, 4000);
+    const data = prepareMakemoreData(small, 16, 42, vocab);
+    for (const kind of ['rnn', 'gru', 'transformer'] as const) {
+      const modelConfig: MakemoreModelConfig = { kind, vocab, blockSize: 16, nEmbd: 16, nHidden: 16, initFixes: false };
+      const train: MakemoreTrainConfig = { steps: 150, batchSize: 32, lr: 1e-2, decayAt: 150, decayFactor: 1, seed: 3 };
+      const run = startMakemoreRun(modelConfig, train);
+      assert.ok(run.optimizer instanceof AdamW, `${kind} trains with AdamW, as makemore.py`);
+      const losses = trainMakemore(run, data, train);
+      assert.ok(Math.abs(losses[0] - Math.log(27)) < 0.5, `${kind}: first loss ${losses[0]}`);
+      const val = splitLoss(run.model, data.val);
+      assert.ok(val < 2.75, `${kind}: val ${val}`);
+    }
   });
 });

@@ -6,7 +6,9 @@ import { constantLr, cosineWithWarmup } from '../../optim/schedule.js';
 import { noGrad } from '../../tensor/autograd.js';
 import { Generator } from '../../tensor/random.js';
 import { type StepInfo, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
-import { GPT, type GPTConfig } from './gpt.js';
+import type { Module } from '../../nn/module.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { GPT, type GPTConfig, type LMOutput } from './gpt.js';
 
 export interface GPTTrainConfig {
   steps: number;
@@ -37,8 +39,11 @@ export const GPT_PRESETS: Record<string, Preset> = {
   seed: { nEmbd: 384, nHead: 6, nLayer: 6, blockSize: 256, dropout: 0.2, batchSize: 64, lr: 3e-4, steps: 5000, schedule: 'cosine' },
 };
 
-export interface GPTRun {
-  model: GPT;
+/** What this recipe trains: a character-level model mapping (B, T) ids to next-token logits and their loss (a GPT, a char-rnn). */
+export type TrainableLM = Module & { readonly config: { blockSize: number }; forward(idx: Tensor, targets?: Tensor): LMOutput };
+
+export interface LMRun<M extends TrainableLM = TrainableLM> {
+  model: M;
   optimizer: AdamW;
   generator: Generator;
   /** Draws the evaluation batches; saved with the run, so a resumed run's evaluations equal an uninterrupted one's. */
@@ -48,15 +53,19 @@ export interface GPTRun {
   evals: [number, number, number][];
 }
 
-export function startGPTRun(config: GPTConfig, train: GPTTrainConfig, resume?: Checkpoint): GPTRun {
-  const generator = new Generator(train.seed);
-  const model = new GPT(config, generator);
-  // nanoGPT's grouping: decay the matrices of Linear layers only; biases, LayerNorm gains and embeddings keep their scale.
-  const embeddings = new Set([model.transformer.wte.weight, model.transformer.wpe.weight]);
+export type GPTRun = LMRun<GPT>;
+
+/**
+ * A run around a freshly built model (made from `generator`, seeded with train.seed), or the checkpoint's state.
+ * nanoGPT's grouping: decay the matrices of Linear layers only; biases, LayerNorm gains and `embeddings` keep their scale.
+ */
+export function startLMRun<M extends TrainableLM>(model: M, generator: Generator, embeddings: readonly Tensor[], train: GPTTrainConfig,
+  resume?: Checkpoint): LMRun<M> {
+  const skip = new Set(embeddings);
   const optimizer = new AdamW(model.parameters(), train.lr, { betas: [0.9, 0.99], weightDecay: train.weightDecay },
-    (p) => p.ndim >= 2 && !embeddings.has(p));
+    (p) => p.ndim >= 2 && !skip.has(p));
   // A separate stream for evaluation batches keeps training batches identical whether or not a run evaluates.
-  const run: GPTRun = { model, optimizer, generator, evalGenerator: new Generator(train.seed + 1), losses: [], evals: [] };
+  const run: LMRun<M> = { model, optimizer, generator, evalGenerator: new Generator(train.seed + 1), losses: [], evals: [] };
   if (resume) {
     restoreRun(run, resume);
     run.evals = (resume.config.evals as [number, number, number][] | undefined) ?? [];
@@ -66,8 +75,14 @@ export function startGPTRun(config: GPTConfig, train: GPTTrainConfig, resume?: C
   return run;
 }
 
+export function startGPTRun(config: GPTConfig, train: GPTTrainConfig, resume?: Checkpoint): GPTRun {
+  const generator = new Generator(train.seed);
+  const model = new GPT(config, generator);
+  return startLMRun(model, generator, [model.transformer.wte.weight, model.transformer.wpe.weight], train, resume);
+}
+
 /** Mean loss over `iters` random batches of each split, in eval mode (no dropout), as the lecture's estimate_loss. */
-export function estimateLoss(model: GPT, splits: TokenSplits, batchSize: number, iters: number, generator: Generator): { train: number; val: number } {
+export function estimateLoss(model: TrainableLM, splits: TokenSplits, batchSize: number, iters: number, generator: Generator): { train: number; val: number } {
   model.eval();
   const mean = (data: Int32Array) => noGrad(() => {
     let total = 0;
@@ -83,7 +98,7 @@ export function estimateLoss(model: GPT, splits: TokenSplits, batchSize: number,
 }
 
 /** AdamW with nanoGPT's schedule (warmup, cosine to lr/10) and gradient clipping at 1.0; evaluates periodically. */
-export function trainGPT(run: GPTRun, splits: TokenSplits, train: GPTTrainConfig,
+export function trainGPT(run: LMRun, splits: TokenSplits, train: GPTTrainConfig,
   hooks: { onStep?: (info: StepInfo) => void; onEval?: (step: number, losses: { train: number; val: number }) => void } = {}): void {
   trainLoop({
     optimizer: run.optimizer,
@@ -109,15 +124,16 @@ export function trainGPT(run: GPTRun, splits: TokenSplits, train: GPTTrainConfig
   });
 }
 
-/** `extra` records what else rebuilds the run (the data file, the preset's name). */
-export function gptCheckpoint(run: GPTRun, tokenizer: CharTokenizer, train: GPTTrainConfig, extra: Record<string, unknown> = {}): Checkpoint {
-  const checkpoint = checkpointOf(run, { recipe: 'gpt', ...extra, model: run.model.config, vocab: [...tokenizer.itos], train, evals: run.evals });
+/** `extra` records what else rebuilds the run (the data file, the preset's name); `recipe` names the model family. */
+export function gptCheckpoint(run: LMRun, tokenizer: CharTokenizer, train: GPTTrainConfig, extra: Record<string, unknown> = {},
+  recipe = 'gpt'): Checkpoint {
+  const checkpoint = checkpointOf(run, { recipe, ...extra, model: run.model.config, vocab: [...tokenizer.itos], train, evals: run.evals });
   checkpoint.trainer.streams = { eval: run.evalGenerator.getState() };
   return checkpoint;
 }
 
 /** The training settings of a fresh run: `overrides` on top of the preset's, with nanoGPT's AdamW, warmup and clipping. */
-export function gptTrainConfig(preset: Preset, overrides: Partial<GPTTrainConfig> = {}): GPTTrainConfig {
+export function gptTrainConfig(preset: Pick<GPTTrainConfig, 'batchSize' | 'lr' | 'steps' | 'schedule'>, overrides: Partial<GPTTrainConfig> = {}): GPTTrainConfig {
   const steps = overrides.steps ?? preset.steps;
   const lr = overrides.lr ?? preset.lr;
   return {

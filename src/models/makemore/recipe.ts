@@ -2,6 +2,8 @@ import { CharTokenizer } from '../../data/charTokenizer.js';
 import { buildContextDataset } from '../../data/contextDataset.js';
 import { splitItems } from '../../data/split.js';
 import type { Checkpoint } from '../../io/checkpoint.js';
+import { AdamW } from '../../optim/adamw.js';
+import type { Optimizer } from '../../optim/optimizer.js';
 import { SGD } from '../../optim/sgd.js';
 import { stepDecay } from '../../optim/schedule.js';
 import { crossEntropy } from '../../tensor/ops/softmax.js';
@@ -13,8 +15,10 @@ import { type Batch, type CharModel, randomBatch } from './charModel.js';
 import { batchNormMlp } from './batchNormMlp.js';
 import { hierarchicalModel } from './hierarchical.js';
 import { MLP } from './mlp.js';
+import { RecurrentCharModel } from './recurrent.js';
+import { TransformerCharModel } from './transformer.js';
 
-export type MakemoreModelKind = 'bigram-nn' | 'mlp' | 'bnmlp' | 'wavenet';
+export type MakemoreModelKind = 'bigram-nn' | 'mlp' | 'bnmlp' | 'wavenet' | 'rnn' | 'gru' | 'transformer';
 
 /** What defines a makemore model; saved as the checkpoint's config so sampling can rebuild it. */
 export interface MakemoreModelConfig {
@@ -42,14 +46,22 @@ type KindDefaults = Omit<MakemoreModelConfig, 'kind' | 'vocab'> & {
   batchSize: number;
   /** Fraction of the steps after which the rate decays (the lectures: 100k of 200k, 150k of 200k for WaveNet). */
   decayFraction: number;
+  /** The lectures' SGD, or makemore.py's AdamW (betas 0.9, 0.99, weight decay 0.01 on every parameter). */
+  optimizer: 'sgd' | 'adamw';
 };
 
-/** The lecture settings per model kind. */
+/**
+ * The lecture settings per model kind; the recurrent and transformer models take makemore.py's (n_embd 64,
+ * n_embd2 64, the longest name plus its end as context, AdamW 5e-4 without decay).
+ */
 export const MAKEMORE_DEFAULTS: Record<MakemoreModelKind, KindDefaults> = {
-  'bigram-nn': { blockSize: 1, nEmbd: 0, nHidden: 0, initFixes: false, lr: 50, batchSize: 0, decayFraction: 1 },
-  mlp: { blockSize: 3, nEmbd: 10, nHidden: 200, initFixes: false, lr: 0.1, batchSize: 32, decayFraction: 0.5 },
-  bnmlp: { blockSize: 3, nEmbd: 10, nHidden: 100, initFixes: true, lr: 0.1, batchSize: 32, decayFraction: 0.5 },
-  wavenet: { blockSize: 8, nEmbd: 24, nHidden: 128, initFixes: true, lr: 0.1, batchSize: 32, decayFraction: 0.75 },
+  'bigram-nn': { blockSize: 1, nEmbd: 0, nHidden: 0, initFixes: false, lr: 50, batchSize: 0, decayFraction: 1, optimizer: 'sgd' },
+  mlp: { blockSize: 3, nEmbd: 10, nHidden: 200, initFixes: false, lr: 0.1, batchSize: 32, decayFraction: 0.5, optimizer: 'sgd' },
+  bnmlp: { blockSize: 3, nEmbd: 10, nHidden: 100, initFixes: true, lr: 0.1, batchSize: 32, decayFraction: 0.5, optimizer: 'sgd' },
+  wavenet: { blockSize: 8, nEmbd: 24, nHidden: 128, initFixes: true, lr: 0.1, batchSize: 32, decayFraction: 0.75, optimizer: 'sgd' },
+  rnn: { blockSize: 16, nEmbd: 64, nHidden: 64, initFixes: false, lr: 5e-4, batchSize: 32, decayFraction: 1, optimizer: 'adamw' },
+  gru: { blockSize: 16, nEmbd: 64, nHidden: 64, initFixes: false, lr: 5e-4, batchSize: 32, decayFraction: 1, optimizer: 'adamw' },
+  transformer: { blockSize: 16, nEmbd: 64, nHidden: 0, initFixes: false, lr: 5e-4, batchSize: 32, decayFraction: 1, optimizer: 'adamw' },
 };
 
 export function buildMakemoreModel(config: MakemoreModelConfig, generator: Generator): CharModel {
@@ -60,6 +72,8 @@ export function buildMakemoreModel(config: MakemoreModelConfig, generator: Gener
     case 'mlp': return new MLP({ ...shape, initFixes: config.initFixes }, generator);
     case 'bnmlp': return batchNormMlp(shape, generator);
     case 'wavenet': return hierarchicalModel(shape, generator);
+    case 'rnn': case 'gru': return new RecurrentCharModel(shape, config.kind, generator);
+    case 'transformer': return new TransformerCharModel(shape, generator);
   }
 }
 
@@ -82,7 +96,7 @@ export interface MakemoreRun {
   model: CharModel;
   modelConfig: MakemoreModelConfig;
   generator: Generator;
-  optimizer: SGD;
+  optimizer: Optimizer;
   losses: number[];
 }
 
@@ -90,7 +104,9 @@ export interface MakemoreRun {
 export function startMakemoreRun(modelConfig: MakemoreModelConfig, train: MakemoreTrainConfig, resume?: Checkpoint): MakemoreRun {
   const generator = new Generator(train.seed);
   const model = buildMakemoreModel(modelConfig, generator);
-  const optimizer = new SGD(model.parameters(), train.lr);
+  const optimizer = MAKEMORE_DEFAULTS[modelConfig.kind].optimizer === 'adamw'
+    ? new AdamW(model.parameters(), train.lr, { betas: [0.9, 0.99], weightDecay: 0.01 }, () => true)
+    : new SGD(model.parameters(), train.lr);
   const run: MakemoreRun = { model, modelConfig, generator, optimizer, losses: [] };
   if (resume) restoreRun(run, resume);
   return run;

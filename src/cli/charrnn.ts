@@ -1,0 +1,92 @@
+import { join, resolve } from 'node:path';
+import { CharTokenizer } from '../data/charTokenizer.js';
+import { splitTokens } from '../data/textDataset.js';
+import type { Checkpoint } from '../io/checkpoint.js';
+import { CharLSTM, type CharLSTMConfig, charLstmTrainingMemory } from '../models/charrnn/charLstm.js';
+import { CHARRNN_PRESETS, startCharLSTMRun } from '../models/charrnn/recipe.js';
+import { type GPTTrainConfig, gptTrainConfig } from '../models/gpt/recipe.js';
+import { checkMemory } from '../models/memory.js';
+import { Generator } from '../tensor/random.js';
+import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
+import { GPT_SAMPLE, GPT_TRAIN, lmTrainFlags, loadText, sampleCheckpoint, trainLanguageModel } from './gpt.js';
+import { checkResumeFlags, memoryLimit, openRun, resumedSteps } from './run.js';
+
+const PRESETS = Object.keys(CHARRNN_PRESETS);
+const { config: _gptPreset, 'tie-weights': _tie, ...shared } = GPT_TRAIN.options;
+
+export const CHARRNN_TRAIN = defineCommand({
+  name: 'charrnn train',
+  summary: 'train a character-level LSTM language model (the classic char-rnn) on a text file, with checkpoints and exact --resume',
+  options: {
+    ...shared,
+    config: { type: 'string', value: PRESETS.join('|'), default: 'small', help: "model size preset (small: about the GPT small preset's parameters)" },
+    'n-embd': { type: 'string', value: 'N', default: "preset's", help: 'character embedding size' },
+    'n-hidden': { type: 'string', value: 'N', default: "preset's", help: 'LSTM state size' },
+    'n-layer': { type: 'string', value: 'N', default: "preset's", help: 'stacked LSTM layers' },
+  },
+});
+
+export const CHARRNN_SAMPLE = defineCommand({ ...GPT_SAMPLE, name: 'charrnn sample', summary: 'generate text from a char-rnn checkpoint, streaming each character as it is sampled' });
+
+export function charrnnTrain(argv: string[], io: CliIO = consoleIO): { val: number; sample: string } {
+  const command = CHARRNN_TRAIN.name;
+  const o = parseOptions(CHARRNN_TRAIN, argv);
+  const presetName = choiceOption('config', o.config, PRESETS, 'small');
+  const out = o.out ?? join('runs', `charrnn-${presetName}`);
+  const opened = openRun(command, out, o, 'charrnn');
+  try {
+    return trainInto(o, presetName, out, opened.resume, opened.keep, io);
+  } finally {
+    opened.release();
+  }
+}
+
+function trainInto(o: ReturnType<typeof parseOptions<typeof CHARRNN_TRAIN.options>>, presetName: string, out: string,
+  resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; sample: string } {
+  const command = CHARRNN_TRAIN.name;
+  const preset = CHARRNN_PRESETS[presetName];
+  const { flags, blockSize, dropout } = lmTrainFlags(o);
+  const size = (name: 'n-embd' | 'n-hidden' | 'n-layer') => (o[name] === undefined ? undefined : intOption(name, o[name], 0, { min: 1, max: 1e5 }));
+  const [nEmbd, nHidden, nLayer] = [size('n-embd'), size('n-hidden'), size('n-layer')];
+  let train: GPTTrainConfig;
+  let config: CharLSTMConfig | undefined;
+  let dataFile = o.data;
+  if (resume) {
+    const saved = resume.config.train as GPTTrainConfig;
+    config = resume.config.model as CharLSTMConfig;
+    const savedData = (resume.config.data as string | null | undefined) ?? undefined;
+    checkResumeFlags(command, out, [
+      ['config', o.config, resume.config.preset], ['data', o.data && resolve(o.data), savedData ?? 'the embedded names'],
+      ['steps', flags.steps, saved.steps], ['batch-size', flags.batchSize, saved.batchSize], ['lr', flags.lr, saved.lr],
+      ['schedule', flags.schedule, saved.schedule], ['eval-every', flags.evalEvery, saved.evalEvery], ['eval-iters', flags.evalIters, saved.evalIters],
+      ['seed', flags.seed, saved.seed], ['block-size', blockSize, config.blockSize], ['dropout', dropout, config.dropout],
+      ['n-embd', nEmbd, config.nEmbd], ['n-hidden', nHidden, config.nHidden], ['n-layer', nLayer, config.nLayer],
+    ]);
+    train = { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
+    dataFile = savedData;
+  } else {
+    train = gptTrainConfig(preset, flags);
+  }
+  const { text, source } = loadText(dataFile, o.strict ?? false, io);
+  const tokenizer = resume ? new CharTokenizer(resume.config.vocab as string[]) : CharTokenizer.forText(text);
+  const splits = splitTokens(tokenizer.encode(text));
+  config ??= {
+    arch: 'lstm', vocabSize: tokenizer.vocabSize, blockSize: blockSize ?? preset.blockSize, nEmbd: nEmbd ?? preset.nEmbd,
+    nHidden: nHidden ?? preset.nHidden, nLayer: nLayer ?? preset.nLayer, dropout: dropout ?? preset.dropout,
+  };
+  if (splits.val.length <= config.blockSize) {
+    throw new UsageError(`${source}: the validation split (last 10%) has ${splits.val.length} tokens, fewer than block size ${config.blockSize} + 1; use a smaller --block-size or more text`);
+  }
+  const limit = memoryLimit(o['max-memory']);
+  checkMemory(`${command}: LSTM n_embd ${config.nEmbd}, n_hidden ${config.nHidden}, ${config.nLayer} layers, block ${config.blockSize}, batch ${train.batchSize}`,
+    charLstmTrainingMemory(config, train.batchSize), limit.bytes, limit.name);
+  io.log(`data: ${text.length} characters, vocabulary ${tokenizer.vocabSize}, from ${source}`);
+  const run = startCharLSTMRun(config, train, resume);
+  io.log(`model: char-rnn ${presetName} (n_embd ${config.nEmbd}, LSTM ${config.nLayer} x ${config.nHidden}, block ${config.blockSize}), ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
+  const extra = { preset: resume ? resume.config.preset : presetName, data: dataFile === undefined ? null : resolve(dataFile) };
+  return trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe: 'charrnn' });
+}
+
+export function charrnnSample(argv: string[], io: CliIO = consoleIO): string {
+  return sampleCheckpoint(CHARRNN_SAMPLE, argv, 'charrnn', (config) => new CharLSTM(config as CharLSTMConfig, new Generator(0)), io);
+}

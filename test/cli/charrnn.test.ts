@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { charrnnSample, charrnnTrain } from '../../src/cli/charrnn.js';
+import { gptSample, gptTrain } from '../../src/cli/gpt.js';
+import { loadCheckpoint } from '../../src/io/checkpoint.js';
+import { CharLSTM, charLstmParameterCount } from '../../src/models/charrnn/charLstm.js';
+import { CHARRNN_PRESETS } from '../../src/models/charrnn/recipe.js';
+import { createWasmBackend } from '../../src/backend/wasm/index.js';
+import { Generator, setBackend } from '../../src/index.js';
+import { corpusPath, projectRoot } from '../helpers.js';
+
+const quiet = { log: () => {}, progress: null };
+const bin = join(projectRoot(), 'dist', 'src', 'cli', 'bin.js');
+/** The first 40,000 characters of Tiny Shakespeare: enough for short runs, small enough to load fast. */
+function shortText(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'zerograd-charrnn-data-')), 'shakespeare.txt');
+  writeFileSync(file, readFileSync(corpusPath('tinyshakespeare.txt'), 'utf8').slice(0, 40_000));
+  return file;
+}
+
+describe('zerograd charrnn CLI (a char-level LSTM language model)', () => {
+  test("the small preset has the PyTorch twin's 217,465 parameters on Tiny Shakespeare's 65 characters", () => {
+    const config = { arch: 'lstm' as const, vocabSize: 65, ...CHARRNN_PRESETS.small };
+    // scripts/charrnn_torch_twin.py prints 217465 for the same Embedding, nn.LSTM and Linear.
+    assert.equal(charLstmParameterCount(config), 217_465);
+    assert.equal(new CharLSTM(config, new Generator(0)).numParameters(), 217_465);
+  });
+
+  test('trains below a uniform guess and samples a continuation', () => {
+    const out = mkdtempSync(join(tmpdir(), 'zerograd-charrnn-'));
+    const { val } = charrnnTrain(['--data', shortText(), '--config', 'tiny', '--steps', '60', '--eval-iters', '5', '--sample-tokens', '10',
+      '--lr', '1e-2', '--out', out], quiet);
+    assert.ok(val < Math.log(60), `val ${val} should beat a uniform guess`);
+    const text = charrnnSample(['--checkpoint', out, '--prompt', 'ROMEO:', '--max-new-tokens', '30', '--top-k', '5'], quiet);
+    assert.ok(text.startsWith('ROMEO:'));
+    assert.equal(text.length, 36);
+    assert.ok(loadCheckpoint(out).model.has('lstm.weight_hh_l0'));
+  });
+
+  test('a run killed (SIGKILL) after a checkpoint resumes to exactly the weights and evaluations of an uninterrupted run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-charrnn-resume-'));
+    const common = ['--data', shortText(), '--config', 'tiny', '--steps', '120', '--eval-every', '30', '--eval-iters', '2',
+      '--checkpoint-every', '30', '--sample-tokens', '1', '--dropout', '0.1', '--n-layer', '2'];
+    const crashed = join(dir, 'crashed');
+    const child = spawn(process.execPath, [bin, 'charrnn', 'train', ...common, '--out', crashed], { stdio: 'ignore' });
+    while (!existsSync(join(crashed, 'latest.json'))) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    const killedAt = loadCheckpoint(crashed).trainer.step;
+    // Finish on the backend the command line used, so both runs round identically.
+    const previous = setBackend(createWasmBackend());
+    const reference = join(dir, 'reference');
+    try {
+      charrnnTrain([...common, '--out', crashed, '--resume'], quiet);
+      charrnnTrain([...common, '--out', reference], quiet);
+    } finally {
+      setBackend(previous);
+    }
+    const [a, b] = [loadCheckpoint(reference), loadCheckpoint(crashed)];
+    assert.ok(killedAt < 120, `the run was interrupted at step ${killedAt}`);
+    assert.deepEqual(b.trainer.losses, a.trainer.losses);
+    assert.deepEqual(b.config.evals, a.config.evals);
+    for (const [name, t] of a.model) assert.deepEqual(b.model.get(name)!.toFlatArray(), t.toFlatArray(), name);
+  });
+
+  test('a GPT checkpoint given to charrnn sample (and the reverse) is an error naming both recipes', () => {
+    const data = shortText();
+    const gpt = mkdtempSync(join(tmpdir(), 'zerograd-charrnn-gpt-'));
+    gptTrain(['--data', data, '--config', 'tiny', '--steps', '2', '--eval-iters', '1', '--sample-tokens', '1', '--out', gpt], quiet);
+    assert.throws(() => charrnnSample(['--checkpoint', gpt], quiet), /holds a 'gpt' checkpoint, not a 'charrnn' one/);
+    const lstm = mkdtempSync(join(tmpdir(), 'zerograd-charrnn-lstm-'));
+    charrnnTrain(['--data', data, '--config', 'tiny', '--steps', '2', '--eval-iters', '1', '--sample-tokens', '1', '--out', lstm], quiet);
+    assert.throws(() => gptSample(['--checkpoint', lstm], quiet), /holds a 'charrnn' checkpoint, not a 'gpt' one/);
+    assert.throws(() => charrnnTrain(['--data', data, '--n-layer', '0', '--out', lstm], quiet), /--n-layer/);
+  });
+});
