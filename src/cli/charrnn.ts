@@ -88,5 +88,5 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof CHARRNN_TRAIN.option
 }
 
 export function charrnnSample(argv: string[], io: CliIO = consoleIO): string {
-  return sampleCheckpoint(CHARRNN_SAMPLE, argv, 'charrnn', (config) => new CharLSTM(config as CharLSTMConfig, new Generator(0)), io);
+  return sampleCheckpoint(CHARRNN_SAMPLE, argv, 'charrnn', (config) => new CharLSTM(config.model as CharLSTMConfig, new Generator(0)), io);
 }

@@ -10,6 +10,7 @@ import { generate } from '../models/gpt/generate.js';
 import { GPT, type GPTConfig, gptTrainingMemory, lectureGPTConfig } from '../models/gpt/gpt.js';
 import { GPT_PRESETS, type GPTTrainConfig, type LMRun, type TrainableLM, gptCheckpoint, gptTrainConfig, startGPTRun, trainGPT } from '../models/gpt/recipe.js';
 import { checkMemory } from '../models/memory.js';
+import { applyLoRA } from '../nn/lora.js';
 import { tensor } from '../tensor/creation.js';
 import { Generator } from '../tensor/random.js';
 import { lineChart } from '../viz/lineChart.js';
@@ -203,11 +204,19 @@ function sampleText(model: TrainableLM, tokenizer: CharTokenizer, prompt: string
 
 /** Streams the sample character by character where `io` can write (stdout), else logs it whole; returns it. */
 export function gptSample(argv: string[], io: CliIO = consoleIO): string {
-  return sampleCheckpoint(GPT_SAMPLE, argv, 'gpt', (config) => new GPT(config as GPTConfig, new Generator(0)), io);
+  return sampleCheckpoint(GPT_SAMPLE, argv, 'gpt', gptFromConfig, io);
+}
+
+/** The GPT a checkpoint's config describes, with the LoRA layers of a `gpt finetune --lora` run. */
+export function gptFromConfig(config: Record<string, unknown>): GPT {
+  const model = new GPT(config.model as GPTConfig, new Generator(0));
+  const lora = config.lora as { rank: number; alpha: number; targets: string[] } | null | undefined;
+  if (lora) applyLoRA(model, lora);
+  return model;
 }
 
 /** `gpt sample` for any recipe whose checkpoint holds a character language model that `build` makes from its config. */
-export function sampleCheckpoint(command: typeof GPT_SAMPLE, argv: string[], recipe: string, build: (config: unknown) => TrainableLM,
+export function sampleCheckpoint(command: typeof GPT_SAMPLE, argv: string[], recipe: string, build: (config: Record<string, unknown>) => TrainableLM,
   io: CliIO = consoleIO): string {
   const o = parseOptions(command, argv);
   if (!o.checkpoint) throw new UsageError(`${command.name}: --checkpoint DIR is required`);
@@ -215,7 +224,7 @@ export function sampleCheckpoint(command: typeof GPT_SAMPLE, argv: string[], rec
   const temperature = numberOption('temperature', o.temperature, 1);
   const topK = o['top-k'] === undefined ? undefined : intOption('top-k', o['top-k'], 0, { min: 1 });
   const checkpoint = loadRecipeCheckpoint(o.checkpoint, recipe, command.name);
-  const model = build(checkpoint.config.model);
+  const model = build(checkpoint.config);
   model.loadStateDict(checkpoint.model);
   const tokenizer = new CharTokenizer(checkpoint.config.vocab as string[]);
   const ids = promptIds(tokenizer, o.prompt ?? '');

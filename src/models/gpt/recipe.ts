@@ -62,7 +62,8 @@ export type GPTRun = LMRun<GPT>;
 export function startLMRun<M extends TrainableLM>(model: M, generator: Generator, embeddings: readonly Tensor[], train: GPTTrainConfig,
   resume?: Checkpoint): LMRun<M> {
   const skip = new Set(embeddings);
-  const optimizer = new AdamW(model.parameters(), train.lr, { betas: [0.9, 0.99], weightDecay: train.weightDecay },
+  // Frozen parameters (a LoRA base) get no optimizer state: AdamW's memory is for what trains.
+  const optimizer = new AdamW(model.trainableParameters(), train.lr, { betas: [0.9, 0.99], weightDecay: train.weightDecay },
     (p) => p.ndim >= 2 && !skip.has(p));
   // A separate stream for evaluation batches keeps training batches identical whether or not a run evaluates.
   const run: LMRun<M> = { model, optimizer, generator, evalGenerator: new Generator(train.seed + 1), losses: [], evals: [] };
