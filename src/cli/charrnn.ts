@@ -1,15 +1,13 @@
 import { join, resolve } from 'node:path';
-import { CharTokenizer } from '../data/charTokenizer.js';
-import { splitTokens } from '../data/textDataset.js';
 import type { Checkpoint } from '../io/checkpoint.js';
 import { CharLSTM, type CharLSTMConfig, charLstmTrainingMemory } from '../models/charrnn/charLstm.js';
 import { CHARRNN_PRESETS, startCharLSTMRun } from '../models/charrnn/recipe.js';
 import { type GPTTrainConfig, gptTrainConfig } from '../models/gpt/recipe.js';
 import { checkMemory } from '../models/memory.js';
 import { Generator } from '../tensor/random.js';
-import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
-import { GPT_SAMPLE, GPT_TRAIN, lmTrainFlags, loadText, sampleCheckpoint, trainLanguageModel } from './gpt.js';
-import { checkResumeFlags, memoryLimit, openRun, resumedSteps } from './run.js';
+import { type CliIO, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
+import { GPT_SAMPLE, GPT_TRAIN, checkValidationSplit, lmResumeChecks, lmText, lmTrainFlags, sampleCheckpoint, trainLanguageModel } from './gpt.js';
+import { checkResumeFlags, memoryLimit, resumedSteps, withRun } from './run.js';
 
 const PRESETS = Object.keys(CHARRNN_PRESETS);
 const { config: _gptPreset, 'tie-weights': _tie, ...shared } = GPT_TRAIN.options;
@@ -33,12 +31,7 @@ export function charrnnTrain(argv: string[], io: CliIO = consoleIO): { val: numb
   const o = parseOptions(CHARRNN_TRAIN, argv);
   const presetName = choiceOption('config', o.config, PRESETS, 'small');
   const out = o.out ?? join('runs', `charrnn-${presetName}`);
-  const opened = openRun(command, out, o, 'charrnn');
-  try {
-    return trainInto(o, presetName, out, opened.resume, opened.keep, io);
-  } finally {
-    opened.release();
-  }
+  return withRun(command, out, o, 'charrnn', (resume, keep) => trainInto(o, presetName, out, resume, keep, io));
 }
 
 function trainInto(o: ReturnType<typeof parseOptions<typeof CHARRNN_TRAIN.options>>, presetName: string, out: string,
@@ -57,9 +50,7 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof CHARRNN_TRAIN.option
     const savedData = (resume.config.data as string | null | undefined) ?? undefined;
     checkResumeFlags(command, out, [
       ['config', o.config, resume.config.preset], ['data', o.data && resolve(o.data), savedData ?? 'the embedded names'],
-      ['steps', flags.steps, saved.steps], ['batch-size', flags.batchSize, saved.batchSize], ['lr', flags.lr, saved.lr],
-      ['schedule', flags.schedule, saved.schedule], ['eval-every', flags.evalEvery, saved.evalEvery], ['eval-iters', flags.evalIters, saved.evalIters],
-      ['seed', flags.seed, saved.seed], ['block-size', blockSize, config.blockSize], ['dropout', dropout, config.dropout],
+      ...lmResumeChecks(flags, saved), ['block-size', blockSize, config.blockSize], ['dropout', dropout, config.dropout],
       ['n-embd', nEmbd, config.nEmbd], ['n-hidden', nHidden, config.nHidden], ['n-layer', nLayer, config.nLayer],
     ]);
     train = { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
@@ -67,16 +58,12 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof CHARRNN_TRAIN.option
   } else {
     train = gptTrainConfig(preset, flags);
   }
-  const { text, source } = loadText(dataFile, o.strict ?? false, io);
-  const tokenizer = resume ? new CharTokenizer(resume.config.vocab as string[]) : CharTokenizer.forText(text);
-  const splits = splitTokens(tokenizer.encode(text));
+  const { text, source, tokenizer, splits } = lmText(dataFile, resume, o.strict ?? false, io);
   config ??= {
     arch: 'lstm', vocabSize: tokenizer.vocabSize, blockSize: blockSize ?? preset.blockSize, nEmbd: nEmbd ?? preset.nEmbd,
     nHidden: nHidden ?? preset.nHidden, nLayer: nLayer ?? preset.nLayer, dropout: dropout ?? preset.dropout,
   };
-  if (splits.val.length <= config.blockSize) {
-    throw new UsageError(`${source}: the validation split (last 10%) has ${splits.val.length} tokens, fewer than block size ${config.blockSize} + 1; use a smaller --block-size or more text`);
-  }
+  checkValidationSplit(splits, config.blockSize, source);
   const limit = memoryLimit(o['max-memory']);
   checkMemory(`${command}: LSTM n_embd ${config.nEmbd}, n_hidden ${config.nHidden}, ${config.nLayer} layers, block ${config.blockSize}, batch ${train.batchSize}`,
     charLstmTrainingMemory(config, train.batchSize), limit.bytes, limit.name);

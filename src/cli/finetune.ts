@@ -11,8 +11,8 @@ import { checkMemory, formatBytes } from '../models/memory.js';
 import { applyLoRA } from '../nn/lora.js';
 import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
-import { GPT_TRAIN, gptFromConfig, lmTrainFlags, loadText, trainLanguageModel } from './gpt.js';
-import { checkResumeFlags, memoryLimit, openRun, resumedSteps } from './run.js';
+import { GPT_TRAIN, checkValidationSplit, gptFromConfig, lmResumeChecks, lmTrainFlags, loadText, trainLanguageModel } from './gpt.js';
+import { checkResumeFlags, memoryLimit, resumedSteps, withRun } from './run.js';
 
 const { config: _preset, 'tie-weights': _tie, 'block-size': _block, data: _data, ...shared } = GPT_TRAIN.options;
 
@@ -46,12 +46,7 @@ export function gptFinetune(argv: string[], io: CliIO = consoleIO): { val: numbe
   const command = GPT_FINETUNE.name;
   const o = parseOptions(GPT_FINETUNE, argv);
   const out = o.out ?? 'runs/gpt-finetune';
-  const opened = openRun(command, out, o, 'gpt');
-  try {
-    return finetuneInto(o, out, opened.resume, opened.keep, io);
-  } finally {
-    opened.release();
-  }
+  return withRun(command, out, o, 'gpt', (resume, keep) => finetuneInto(o, out, resume, keep, io));
 }
 
 function finetuneInto(o: ReturnType<typeof parseOptions<typeof GPT_FINETUNE.options>>, out: string, resume: Checkpoint | undefined,
@@ -75,9 +70,7 @@ function finetuneInto(o: ReturnType<typeof parseOptions<typeof GPT_FINETUNE.opti
     checkResumeFlags(command, out, [
       ['checkpoint', o.checkpoint && resolve(o.checkpoint), basePath], ['data', o.data && resolve(o.data), dataFile],
       ['lora', rank, lora?.rank ?? 'none'], ['lora-alpha', alphaFlag, lora?.alpha ?? 'none'], ['targets', o.targets, lora?.targets.join(',') ?? 'none'],
-      ['steps', flags.steps, saved.steps], ['batch-size', flags.batchSize, saved.batchSize], ['lr', flags.lr, saved.lr],
-      ['schedule', flags.schedule, saved.schedule], ['eval-every', flags.evalEvery, saved.evalEvery], ['eval-iters', flags.evalIters, saved.evalIters],
-      ['seed', flags.seed, saved.seed],
+      ...lmResumeChecks(flags, saved),
     ]);
     train = { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
     base = loadRecipeCheckpoint(basePath, 'gpt', command);
@@ -102,9 +95,7 @@ function finetuneInto(o: ReturnType<typeof parseOptions<typeof GPT_FINETUNE.opti
   const splits = splitTokens(tokenizer.encode(text));
   const baseConfig = { ...base.config, lora: null };
   const model = gptFromConfig(baseConfig);
-  if (splits.val.length <= model.config.blockSize) {
-    throw new UsageError(`${source}: the validation split (last 10%) has ${splits.val.length} tokens, fewer than block size ${model.config.blockSize} + 1; use more text`);
-  }
+  checkValidationSplit(splits, model.config.blockSize, source);
   model.loadStateDict(base.model);
   const limit = memoryLimit(o['max-memory']);
   checkMemory(`${command}: GPT n_embd ${model.config.nEmbd}, ${model.config.nLayer} layers, block ${model.config.blockSize}, batch ${train.batchSize}`,

@@ -17,7 +17,7 @@ import { lineChart } from '../viz/lineChart.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
 import { checkTextEncoding } from './textCheck.js';
 import { ProgressBar } from './progress.js';
-import { RUN_OPTIONS, checkResumeFlags, memoryLimit, openRun, resumedSteps } from './run.js';
+import { RUN_OPTIONS, checkResumeFlags, memoryLimit, resumedSteps, withRun } from './run.js';
 
 const PRESETS = Object.keys(GPT_PRESETS);
 /** The most tokens one `gpt sample` writes: enough for any page of text, few enough to finish. */
@@ -75,12 +75,7 @@ export function gptTrain(argv: string[], io: CliIO = consoleIO): { val: number; 
   const o = parseOptions(GPT_TRAIN, argv);
   const presetName = choiceOption('config', o.config, PRESETS, 'tiny');
   const out = o.out ?? join('runs', `gpt-${presetName}`);
-  const opened = openRun(command, out, o, 'gpt');
-  try {
-    return trainInto(o, presetName, out, opened.resume, opened.keep, io);
-  } finally {
-    opened.release();
-  }
+  return withRun(command, out, o, 'gpt', (resume, keep) => trainInto(o, presetName, out, resume, keep, io));
 }
 
 type TrainOptions = ReturnType<typeof parseOptions<typeof GPT_TRAIN.options>>;
@@ -100,9 +95,7 @@ function trainInto(o: TrainOptions, presetName: string, out: string, resume: Che
     const savedData = (resume.config.data as string | null | undefined) ?? undefined;
     checkResumeFlags(command, out, [
       ['config', o.config, resume.config.preset], ['data', o.data && resolve(o.data), savedData ?? 'the embedded names'],
-      ['steps', flags.steps, saved.steps], ['batch-size', flags.batchSize, saved.batchSize], ['lr', flags.lr, saved.lr],
-      ['schedule', flags.schedule, saved.schedule], ['eval-every', flags.evalEvery, saved.evalEvery], ['eval-iters', flags.evalIters, saved.evalIters],
-      ['seed', flags.seed, saved.seed], ['block-size', blockSize, config.blockSize], ['dropout', dropout, config.dropout],
+      ...lmResumeChecks(flags, saved), ['block-size', blockSize, config.blockSize], ['dropout', dropout, config.dropout],
       ['tie-weights', o['tie-weights'], config.tieWeights],
     ]);
     train = { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
@@ -110,9 +103,7 @@ function trainInto(o: TrainOptions, presetName: string, out: string, resume: Che
   } else {
     train = gptTrainConfig(preset, flags);
   }
-  const { text, source } = loadText(dataFile, o.strict ?? false, io);
-  const tokenizer = resume ? new CharTokenizer(resume.config.vocab as string[]) : CharTokenizer.forText(text);
-  const splits = splitTokens(tokenizer.encode(text));
+  const { text, source, tokenizer, splits } = lmText(dataFile, resume, o.strict ?? false, io);
   config ??= {
     ...lectureGPTConfig({
       vocabSize: tokenizer.vocabSize, blockSize: blockSize ?? preset.blockSize,
@@ -120,9 +111,7 @@ function trainInto(o: TrainOptions, presetName: string, out: string, resume: Che
     }),
     tieWeights: o['tie-weights'] ?? false,
   };
-  if (splits.val.length <= config.blockSize) {
-    throw new UsageError(`${source}: the validation split (last 10%) has ${splits.val.length} tokens, fewer than block size ${config.blockSize} + 1; use a smaller --block-size or more text`);
-  }
+  checkValidationSplit(splits, config.blockSize, source);
   const limit = memoryLimit(o['max-memory']);
   checkMemory(`${command}: GPT n_embd ${config.nEmbd}, ${config.nLayer} layers, block ${config.blockSize}, batch ${train.batchSize}`,
     gptTrainingMemory(config, train.batchSize), limit.bytes, limit.name);
@@ -131,6 +120,20 @@ function trainInto(o: TrainOptions, presetName: string, out: string, resume: Che
   io.log(`model: GPT ${presetName} (n_embd ${config.nEmbd}, ${config.nHead} heads, ${config.nLayer} layers, block ${config.blockSize}), ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
   const extra = { preset: resume ? resume.config.preset : presetName, data: dataFile === undefined ? null : resolve(dataFile) };
   return trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe: 'gpt' });
+}
+
+/** A language model's text (the embedded names without a file), its character vocabulary (the checkpoint's on resume) and its 90/10 split. */
+export function lmText(dataFile: string | undefined, resume: Checkpoint | undefined, strict: boolean, io: CliIO) {
+  const { text, source } = loadText(dataFile, strict, io);
+  const tokenizer = resume ? new CharTokenizer(resume.config.vocab as string[]) : CharTokenizer.forText(text);
+  return { text, source, tokenizer, splits: splitTokens(tokenizer.encode(text)) };
+}
+
+/** The held-out tenth must hold one window and its targets, or no evaluation can be drawn from it. */
+export function checkValidationSplit(splits: TokenSplits, blockSize: number, source: string): void {
+  if (splits.val.length <= blockSize) {
+    throw new UsageError(`${source}: the validation split (last 10%) has ${splits.val.length} tokens, fewer than block size ${blockSize} + 1; use a smaller --block-size or more text`);
+  }
 }
 
 /** What the flags the language-model commands share say; undefined where a flag is absent (the preset's value, or on --resume the checkpoint's). */
@@ -148,6 +151,13 @@ export function lmTrainFlags(o: Partial<Record<'steps' | 'batch-size' | 'lr' | '
   const dropout = o.dropout === undefined ? undefined : numberOption('dropout', o.dropout, 0, { positive: false, max: 0.99 });
   return { flags, blockSize, dropout };
 }
+
+/** The training settings a resumed language-model run takes from its checkpoint, beside the flags that may not contradict them. */
+export const lmResumeChecks = (flags: Partial<GPTTrainConfig>, saved: GPTTrainConfig): [string, unknown, unknown][] => [
+  ['steps', flags.steps, saved.steps], ['batch-size', flags.batchSize, saved.batchSize], ['lr', flags.lr, saved.lr],
+  ['schedule', flags.schedule, saved.schedule], ['eval-every', flags.evalEvery, saved.evalEvery], ['eval-iters', flags.evalIters, saved.evalIters],
+  ['seed', flags.seed, saved.seed],
+];
 
 /** The training half every character language-model command shares: progress, evaluations, checkpoints, curves, a sample. */
 export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe }: {

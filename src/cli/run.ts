@@ -52,6 +52,17 @@ export function openRun(command: string, out: string, o: { resume?: boolean; ext
  * A resumed run takes every setting from its checkpoint. A flag the user gave that says otherwise is an error
  * naming both values; `given` lists [flag, the parsed value or undefined when absent, the checkpoint's value].
  */
+/** Runs `train` on the run folder `out`, locked (openRun) for as long as it takes, with the checkpoint to resume from. */
+export function withRun<T>(command: string, out: string, o: { resume?: boolean; extend?: string; keep?: string }, recipe: string,
+  train: (resume: Checkpoint | undefined, keep: number) => T): T {
+  const opened = openRun(command, out, o, recipe);
+  try {
+    return train(opened.resume, opened.keep);
+  } finally {
+    opened.release();
+  }
+}
+
 export function checkResumeFlags(command: string, out: string, given: [flag: string, value: unknown, saved: unknown][]): void {
   for (const [flag, value, saved] of given) {
     if (value !== undefined && JSON.stringify(value) !== JSON.stringify(saved)) {

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -12,10 +10,10 @@ import { CharLSTM, charLstmParameterCount } from '../../src/models/charrnn/charL
 import { CHARRNN_PRESETS } from '../../src/models/charrnn/recipe.js';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import { Generator, setBackend } from '../../src/index.js';
-import { corpusPath, projectRoot } from '../helpers.js';
+import { corpusPath } from '../helpers.js';
+import { assertSameRun, killAfterFirstCheckpoint } from './crash.js';
 
 const quiet = { log: () => {}, progress: null };
-const bin = join(projectRoot(), 'dist', 'src', 'cli', 'bin.js');
 /** The first 40,000 characters of Tiny Shakespeare: enough for short runs, small enough to load fast. */
 function shortText(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'zerograd-charrnn-data-')), 'shakespeare.txt');
@@ -47,11 +45,7 @@ describe('zerograd charrnn CLI (a char-level LSTM language model)', () => {
     const common = ['--data', shortText(), '--config', 'tiny', '--steps', '120', '--eval-every', '30', '--eval-iters', '2',
       '--checkpoint-every', '30', '--sample-tokens', '1', '--dropout', '0.1', '--n-layer', '2'];
     const crashed = join(dir, 'crashed');
-    const child = spawn(process.execPath, [bin, 'charrnn', 'train', ...common, '--out', crashed], { stdio: 'ignore' });
-    while (!existsSync(join(crashed, 'latest.json'))) await new Promise((r) => setTimeout(r, 10));
-    child.kill('SIGKILL');
-    await once(child, 'exit');
-    const killedAt = loadCheckpoint(crashed).trainer.step;
+    const killedAt = await killAfterFirstCheckpoint(['charrnn', 'train', ...common], crashed);
     // Finish on the backend the command line used, so both runs round identically.
     const previous = setBackend(createWasmBackend());
     const reference = join(dir, 'reference');
@@ -61,11 +55,8 @@ describe('zerograd charrnn CLI (a char-level LSTM language model)', () => {
     } finally {
       setBackend(previous);
     }
-    const [a, b] = [loadCheckpoint(reference), loadCheckpoint(crashed)];
     assert.ok(killedAt < 120, `the run was interrupted at step ${killedAt}`);
-    assert.deepEqual(b.trainer.losses, a.trainer.losses);
-    assert.deepEqual(b.config.evals, a.config.evals);
-    for (const [name, t] of a.model) assert.deepEqual(b.model.get(name)!.toFlatArray(), t.toFlatArray(), name);
+    assertSameRun(loadCheckpoint(reference), loadCheckpoint(crashed));
   });
 
   test('a GPT checkpoint given to charrnn sample (and the reverse) is an error naming both recipes', () => {

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +9,10 @@ import { gptSample, gptTrain } from '../../src/cli/gpt.js';
 import { makemoreTrain } from '../../src/cli/makemore.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { setBackend } from '../../src/index.js';
-import { corpusPath, projectRoot } from '../helpers.js';
+import { corpusPath } from '../helpers.js';
+import { assertSameRun, killAfterFirstCheckpoint } from './crash.js';
 
 const quiet = { log: () => {}, progress: null };
-const bin = join(projectRoot(), 'dist', 'src', 'cli', 'bin.js');
 
 /** A GPT pre-trained briefly on the start of Tiny Shakespeare, and a names file to fine-tune it on. */
 function setup() {
@@ -60,11 +58,7 @@ describe('zerograd gpt finetune', () => {
     const common = ['--checkpoint', pre, '--data', names, '--lora', '4', '--steps', '80', '--eval-every', '20', '--eval-iters', '2',
       '--checkpoint-every', '20', '--sample-tokens', '1'];
     const crashed = join(dir, 'crashed');
-    const child = spawn(process.execPath, [bin, 'gpt', 'finetune', ...common, '--out', crashed], { stdio: 'ignore' });
-    while (!existsSync(join(crashed, 'latest.json'))) await new Promise((r) => setTimeout(r, 10));
-    child.kill('SIGKILL');
-    await once(child, 'exit');
-    const killedAt = loadCheckpoint(crashed).trainer.step;
+    const killedAt = await killAfterFirstCheckpoint(['gpt', 'finetune', ...common], crashed);
     const previous = setBackend(createWasmBackend());
     const reference = join(dir, 'reference');
     try {
@@ -73,11 +67,8 @@ describe('zerograd gpt finetune', () => {
     } finally {
       setBackend(previous);
     }
-    const [a, b] = [loadCheckpoint(reference), loadCheckpoint(crashed)];
     assert.ok(killedAt < 80, `the run was interrupted at step ${killedAt}`);
-    assert.deepEqual(b.trainer.losses, a.trainer.losses);
-    assert.deepEqual(b.config.evals, a.config.evals);
-    for (const [name, t] of a.model) assert.deepEqual(b.model.get(name)!.toFlatArray(), t.toFlatArray(), name);
+    assertSameRun(loadCheckpoint(reference), loadCheckpoint(crashed));
   });
 
   test('bad input: a character outside the vocabulary names file and line; a checkpoint of the wrong kind; targets the model lacks', () => {

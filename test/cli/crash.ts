@@ -1,0 +1,26 @@
+// The crash half of the exact-resume tests: a training command killed outright once its first checkpoint is on disk.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Checkpoint, loadCheckpoint } from '../../src/io/checkpoint.js';
+import { projectRoot } from '../helpers.js';
+
+const bin = join(projectRoot(), 'dist', 'src', 'cli', 'bin.js');
+
+/** Runs `zerograd ...command --out out` in a child process, SIGKILLs it when latest.json appears, and returns the step it had saved. */
+export async function killAfterFirstCheckpoint(command: string[], out: string): Promise<number> {
+  const child = spawn(process.execPath, [bin, ...command, '--out', out], { stdio: 'ignore' });
+  while (!existsSync(join(out, 'latest.json'))) await new Promise((r) => setTimeout(r, 10));
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+  return loadCheckpoint(out).trainer.step;
+}
+
+/** Two runs ended alike: the same losses step by step, the same evaluations, bit-identical weights. */
+export function assertSameRun(reference: Checkpoint, resumed: Checkpoint): void {
+  assert.deepEqual(resumed.trainer.losses, reference.trainer.losses);
+  assert.deepEqual(resumed.config.evals, reference.config.evals, 'the evaluation batches continue where they were');
+  for (const [name, t] of reference.model) assert.deepEqual(resumed.model.get(name)!.toFlatArray(), t.toFlatArray(), name);
+}
