@@ -2,6 +2,7 @@
 // what each costs (trainable parameters, optimizer memory, step time) and what it forgets (the old text's loss).
 import { resolve } from 'node:path';
 import { CharTokenizer } from '../data/charTokenizer.js';
+import { readQA } from '../data/qaCorpus.js';
 import { splitTokens } from '../data/textDataset.js';
 import { type Checkpoint, loadRecipeCheckpoint } from '../io/checkpoint.js';
 import { saveLoRAAdapter } from '../io/peft.js';
@@ -26,6 +27,7 @@ export const GPT_FINETUNE = defineCommand({
     'lora-alpha': { type: 'string', value: 'X', default: '8 (PEFT\'s)', help: 'LoRA scale: the update is multiplied by alpha / rank' },
     targets: { type: 'string', value: 'NAMES', default: 'c_attn', help: 'comma-separated Linear layer names LoRA wraps (c_attn, c_proj, c_fc, lm_head)' },
     'adapter-out': { type: 'string', value: 'DIR', help: 'also write the LoRA adapter there in Hugging Face PEFT layout' },
+    qa: { type: 'boolean', help: "--data is a question-and-answer file ('Q: ...' and 'A: ...' lines, as chat corpus writes), checked line by line" },
     ...shared,
   },
 });
@@ -91,6 +93,7 @@ function finetuneInto(o: ReturnType<typeof parseOptions<typeof GPT_FINETUNE.opti
   const vocab = base.config.vocab as string[];
   const tokenizer = new CharTokenizer(vocab);
   const { text, source } = loadText(dataFile, o.strict ?? false, io);
+  if (o.qa ?? resume?.config.qa) readQA(dataFile);
   checkVocabulary(text, vocab, source);
   const splits = splitTokens(tokenizer.encode(text));
   const baseConfig = { ...base.config, lora: null };
@@ -117,7 +120,7 @@ function finetuneInto(o: ReturnType<typeof parseOptions<typeof GPT_FINETUNE.opti
   io.log(`fine-tuning ${lora ? `with LoRA rank ${lora.rank}, alpha ${lora.alpha}, on ${lora.targets.join(', ')}` : 'every weight'}: ${trainable} of ${model.numParameters()} parameters train; AdamW state ${formatBytes(2 * 4 * trainable)}${resume ? `; resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
   const started = performance.now();
   const startStep = run.optimizer.stepCount;
-  const extra = { base: basePath, data: dataFile, lora, preset: 'finetune', oldValBefore: oldBefore };
+  const extra = { base: basePath, data: dataFile, lora, preset: 'finetune', oldValBefore: oldBefore, qa: o.qa ?? resume?.config.qa ?? false };
   const { val } = trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe: 'gpt' });
   const stepMs = (performance.now() - started) / Math.max(1, train.steps - startStep);
   const oldVal = forgetting();

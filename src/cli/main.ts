@@ -8,6 +8,7 @@ import { MAKEMORE_DIAGNOSE, makemoreDiagnose } from './diagnose.js';
 import { GPT_SAMPLE, GPT_TRAIN, gptSample, gptTrain } from './gpt.js';
 import { CHARRNN_SAMPLE, CHARRNN_TRAIN, charrnnSample, charrnnTrain } from './charrnn.js';
 import { GPT_FINETUNE, gptFinetune } from './finetune.js';
+import { CHAT_CORPUS, GPT_CHAT, chatCorpus, gptChat } from './chat.js';
 import { INFO, info } from './info.js';
 import { GPT_EXPORT, GPT_IMPORT, gptExport, gptImport } from './nanogpt.js';
 import { MAKEMORE_EVAL, MAKEMORE_SAMPLE, MAKEMORE_TRAIN, makemoreEval, makemoreSample, makemoreTrain } from './makemore.js';
@@ -31,7 +32,8 @@ function demo(argv: string[]): void {
 const COMMANDS: [CommandSpec, (argv: string[]) => unknown][] = [
   [DEMO, demo],
   [MAKEMORE_TRAIN, makemoreTrain], [MAKEMORE_SAMPLE, makemoreSample], [MAKEMORE_EVAL, makemoreEval], [MAKEMORE_DIAGNOSE, makemoreDiagnose],
-  [GPT_TRAIN, gptTrain], [GPT_SAMPLE, gptSample], [GPT_FINETUNE, gptFinetune], [GPT_EXPORT, gptExport], [GPT_IMPORT, gptImport],
+  [GPT_TRAIN, gptTrain], [GPT_SAMPLE, gptSample], [GPT_FINETUNE, gptFinetune], [GPT_CHAT, gptChat], [CHAT_CORPUS, chatCorpus],
+  [GPT_EXPORT, gptExport], [GPT_IMPORT, gptImport],
   [CHARRNN_TRAIN, charrnnTrain], [CHARRNN_SAMPLE, charrnnSample],
   [CLASSIFY_TRAIN, classifyTrain], [CLASSIFY_EVAL, classifyEval], [CLASSIFY_PREDICT, classifyPredict],
   [TAG_TRAIN, tagTrain], [TAG_EVAL, tagEval], [TAG_PREDICT, tagPredict], [TAG_CORPUS, tagCorpus],

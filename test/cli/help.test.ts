@@ -22,7 +22,7 @@ describe('zerograd command line help', () => {
     const sample = run(['gpt', 'sample', '-h']);
     assert.notEqual(sample.stdout, help.stdout);
     assert.match(sample.stdout, /--max-new-tokens <N>\s+characters to generate \(at most 100000\) \(default: 500\)/);
-    for (const command of [['gpt', 'export'], ['gpt', 'import'], ['makemore', 'train'], ['makemore', 'sample'], ['makemore', 'eval'], ['makemore', 'diagnose'], ['classify', 'train'],
+    for (const command of [['gpt', 'export'], ['gpt', 'import'], ['gpt', 'finetune'], ['gpt', 'chat'], ['chat', 'corpus'], ['charrnn', 'train'], ['charrnn', 'sample'], ['makemore', 'train'], ['makemore', 'sample'], ['makemore', 'eval'], ['makemore', 'diagnose'], ['classify', 'train'],
       ['classify', 'eval'], ['classify', 'predict'], ['tag', 'train'], ['tag', 'eval'], ['tag', 'predict'], ['tag', 'corpus'], ['vision', 'train'], ['vision', 'eval'], ['vision', 'predict'],
       ['kmeans'], ['demo'], ['info']]) {
       const result = run([...command, '--help']);
@@ -40,7 +40,7 @@ describe('zerograd command line help', () => {
     assert.equal(error.stderr, "error: --top-k: expected a decimal integer >= 1, got 'many'\nrun 'zerograd gpt sample --help' for the options\n");
     const group = run(['gpt', 'sing']);
     assert.equal(group.status, 2);
-    assert.equal(group.stderr, "error: 'gpt sing' is not a command; 'gpt' has: train, sample, export, import\n");
+    assert.equal(group.stderr, "error: 'gpt sing' is not a command; 'gpt' has: train, sample, finetune, chat, export, import\n");
   });
 
   test('every command that reads a checkpoint checks its recipe, in one line', () => {
@@ -48,7 +48,7 @@ describe('zerograd command line help', () => {
     writeFileSync(join(dir, 'text.txt'), 'to be or not to be, that is the question\n'.repeat(20));
     const gpt = join(dir, 'gpt');
     assert.equal(run(['gpt', 'train', '--data', join(dir, 'text.txt'), '--steps', '2', '--eval-iters', '1', '--out', gpt, '--sample-tokens', '1']).status, 0);
-    for (const command of [['makemore', 'sample'], ['makemore', 'eval'], ['classify', 'eval'], ['tag', 'eval']]) {
+    for (const command of [['makemore', 'sample'], ['makemore', 'eval'], ['classify', 'eval'], ['tag', 'eval'], ['charrnn', 'sample']]) {
       const result = run([...command, '--checkpoint', gpt]);
       assert.equal(result.status, 1, command.join(' '));
       assert.match(result.stderr, new RegExp(`^error: ${command.join(' ')}: ${gpt} holds a 'gpt' checkpoint, not a`));

@@ -25,6 +25,8 @@ const expectations: Record<string, RegExp[]> = {
   '11-vit': [/^8x8 images in 4 patches of 4x4, \+ CLS = 5 tokens of width 64/m, /^test accuracy 0\.\d{4}$/m],
   '13-rnn-lstm': [/^one RNN step by hand equals RNN\.forward: true$/m, /^over \d+ steps the LSTM keeps [1-9]\d*x and the GRU [1-9]\d*x the RNN's gradient to the first input$/m,
     /^makemore GRU, 8027 parameters, \d+ AdamW steps: val loss 2\.\d{4}$/m, /^char-rnn LSTM, 93409 parameters, \d+ steps: train \d\.\d{4}, val \d\.\d{4}$/m, /^ROMEO:/m],
+  '14-chat': [/^pre-trained a \d+-parameter GPT on Tiny Shakespeare for \d+ steps$/m, /^before fine-tuning: Q: what is .*\?  A: ".*"$/m,
+    /^fine-tuned on 241 question-and-answer pairs for \d+ steps$/m, /^questions it was trained on: \d+ of \d+ answered exactly$/m, /^held-out questions: \d+ of \d+ answered exactly$/m],
   '12-kmeans': [/^k-means on 1438 digits' raw pixels \(64 dims\): purity 0\.\d{4}/m, /^k-means on the CNN's 120-unit penultimate layer: purity 0\.\d{4}/m],
 };
 

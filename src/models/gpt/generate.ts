@@ -21,6 +21,8 @@ export interface GenerateOptions {
   generator?: Generator;
   /** Called with each new token of the first row as soon as it is sampled (streaming output). */
   onToken?: (token: number) => void;
+  /** Ends generation early once it returns true for a new token of the first row (the token stays in the output). */
+  until?: (token: number) => boolean;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface GenerateOptions {
  * the latest tokens as context.
  */
 export function generate(model: LanguageModel, idx: Tensor, maxNewTokens: number, options: GenerateOptions = {}): Tensor {
-  const { temperature = 1, topK, generator = defaultGenerator, onToken } = options;
+  const { temperature = 1, topK, generator = defaultGenerator, onToken, until } = options;
   if (!(temperature > 0)) throw new Error(`generate: temperature must be positive, got ${temperature}`);
   const wasTraining = model.training;
   model.train(false);
@@ -45,7 +47,9 @@ export function generate(model: LanguageModel, idx: Tensor, maxNewTokens: number
       }
       const next = multinomial(last.softmax(-1), 1, { replacement: true, generator });
       out = cat([out, next], 1);
-      onToken?.(next.toFlatArray()[0]);
+      const token = next.toFlatArray()[0];
+      onToken?.(token);
+      if (until?.(token)) break;
     }
   });
   model.train(wasTraining);
