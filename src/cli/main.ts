@@ -9,6 +9,7 @@ import { GPT_SAMPLE, GPT_TRAIN, gptSample, gptTrain } from './gpt.js';
 import { CHARRNN_SAMPLE, CHARRNN_TRAIN, charrnnSample, charrnnTrain } from './charrnn.js';
 import { GPT_FINETUNE, gptFinetune } from './finetune.js';
 import { CHAT_CORPUS, GPT_CHAT, chatCorpus, gptChat } from './chat.js';
+import { RAG_ASK, RAG_INDEX, ragAsk, ragIndex } from './rag.js';
 import { INFO, info } from './info.js';
 import { GPT_EXPORT, GPT_IMPORT, gptExport, gptImport } from './nanogpt.js';
 import { MAKEMORE_EVAL, MAKEMORE_SAMPLE, MAKEMORE_TRAIN, makemoreEval, makemoreSample, makemoreTrain } from './makemore.js';
@@ -34,7 +35,7 @@ const COMMANDS: [CommandSpec, (argv: string[]) => unknown][] = [
   [MAKEMORE_TRAIN, makemoreTrain], [MAKEMORE_SAMPLE, makemoreSample], [MAKEMORE_EVAL, makemoreEval], [MAKEMORE_DIAGNOSE, makemoreDiagnose],
   [GPT_TRAIN, gptTrain], [GPT_SAMPLE, gptSample], [GPT_FINETUNE, gptFinetune], [GPT_CHAT, gptChat], [CHAT_CORPUS, chatCorpus],
   [GPT_EXPORT, gptExport], [GPT_IMPORT, gptImport],
-  [CHARRNN_TRAIN, charrnnTrain], [CHARRNN_SAMPLE, charrnnSample],
+  [CHARRNN_TRAIN, charrnnTrain], [CHARRNN_SAMPLE, charrnnSample], [RAG_INDEX, ragIndex], [RAG_ASK, ragAsk],
   [CLASSIFY_TRAIN, classifyTrain], [CLASSIFY_EVAL, classifyEval], [CLASSIFY_PREDICT, classifyPredict],
   [TAG_TRAIN, tagTrain], [TAG_EVAL, tagEval], [TAG_PREDICT, tagPredict], [TAG_CORPUS, tagCorpus],
   [VISION_TRAIN, visionTrain], [VISION_EVAL, visionEval], [VISION_PREDICT, visionPredict], [KMEANS, kmeansCommand],

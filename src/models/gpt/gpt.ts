@@ -122,14 +122,20 @@ export class GPT extends Module {
     if (config.tieWeights) (this.lm_head as { weight: Tensor }).weight = this.transformer.wte.weight;
   }
 
-  forward(idx: Tensor, targets?: Tensor): LMOutput {
-    const [B, T] = idx.shape;
+  /** (B, T) token ids -> (B, T, n_embd): the final LayerNorm's output, what the head reads (and what RAG embeds). */
+  hidden(idx: Tensor): Tensor {
+    const T = idx.shape[1];
     if (idx.ndim !== 2) throw new ZerogradError('GPT', `expected token ids of shape (B, T), got [${idx.shape.join(', ')}]`);
     if (T > this.config.blockSize) throw new ZerogradError('GPT', `sequence length ${T} exceeds the block size ${this.config.blockSize}`);
     const { wte, wpe, drop, h, ln_f } = this.transformer;
     let x = drop.forward(wte.forward(idx).add(wpe.forward(arange(T))));
     for (const block of h) x = block.forward(x);
-    const logits = this.lm_head.forward(ln_f.forward(x));
+    return ln_f.forward(x);
+  }
+
+  forward(idx: Tensor, targets?: Tensor): LMOutput {
+    const [B, T] = idx.shape;
+    const logits = this.lm_head.forward(this.hidden(idx));
     const loss = targets ? crossEntropy(logits.view(B * T, -1), targets.reshape(B * T)) : null;
     return { logits, loss };
   }

@@ -1,0 +1,143 @@
+// Retrieval-augmented generation: `rag index` embeds passages into a vector index, `rag ask` retrieves the passages
+// nearest each question and hands the best one to a GPT as context.
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CharTokenizer } from '../data/charTokenizer.js';
+import { ragPrompt } from '../data/factCorpus.js';
+import { readTextFile } from '../data/lines.js';
+import { loadRecipeCheckpoint } from '../io/checkpoint.js';
+import { loadIndex, saveIndex } from '../io/vectorIndexFiles.js';
+import type { SequenceClassifier } from '../models/classify/encoder.js';
+import { type TextClassifierConfig, buildTextClassifier } from '../models/classify/textClassifier.js';
+import { generate } from '../models/gpt/generate.js';
+import { type Embedder, type EmbedderSpec, EncoderEmbedder, GPTEmbedder, TfidfEmbedder, fingerprint } from '../models/rag/embedders.js';
+import { ExactIndex, type SearchHit } from '../models/rag/vectorIndex.js';
+import { tensor } from '../tensor/creation.js';
+import { Generator } from '../tensor/random.js';
+import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
+import { gptFromConfig } from './gpt.js';
+import { forEachInputLine } from './inputLines.js';
+
+const EMBEDDINGS = ['tfidf', 'gpt', 'encoder'] as const;
+
+export const RAG_INDEX = defineCommand({
+  name: 'rag index',
+  summary: 'embed the passages of a file (one a line) or of every .txt file in a folder into a vector index',
+  options: {
+    docs: { type: 'string', value: 'FILE|DIR', help: 'the passages: non-empty lines (required)' },
+    out: { type: 'string', value: 'DIR', help: 'where the index goes: vectors.safetensors and index.json (required)' },
+    embed: { type: 'string', value: EMBEDDINGS.join('|'), default: 'tfidf', help: "TF-IDF words, a GPT's mean hidden state, or a text classifier's mean encoder output" },
+    'embed-checkpoint': { type: 'string', value: 'DIR', help: 'the GPT or encoder classifier run that embeds (for --embed gpt|encoder)' },
+  },
+});
+
+export const RAG_ASK = defineCommand({
+  name: 'rag ask',
+  summary: 'answer questions from stdin with a GPT, given the passage the index finds nearest each',
+  options: {
+    index: { type: 'string', value: 'DIR', help: "an index 'rag index' built (required)" },
+    checkpoint: { type: 'string', value: 'DIR', help: "the GPT that reads 'context: ... question: ... answer:' prompts (required unless --retrieve-only)" },
+    k: { type: 'string', value: 'N', default: '5', help: 'passages retrieved per question (the best is the context; --retrieve-only prints all)' },
+    'embed-checkpoint': { type: 'string', value: 'DIR', default: "the index's", help: 'must be the checkpoint the index was built with' },
+    'retrieve-only': { type: 'boolean', help: 'print the retrieved passages with their cosine scores instead of answering' },
+    'max-answer': { type: 'string', value: 'N', default: '40', help: 'the most characters an answer may take' },
+  },
+});
+
+/** The passages of a file, or of every .txt file in a folder (sorted by name): their non-empty lines. */
+export function readPassages(path: string): string[] {
+  const files = statSync(path).isDirectory()
+    ? readdirSync(path).filter((f) => f.endsWith('.txt')).sort().map((f) => join(path, f))
+    : [path];
+  if (files.length === 0) throw new UsageError(`${path}: the folder has no .txt files`);
+  const passages = files.flatMap((f) => readTextFile(f).split(/\r?\n/).map((l) => l.trim()).filter(Boolean));
+  if (passages.length === 0) throw new UsageError(`${path}: no passages (non-empty lines)`);
+  return passages;
+}
+
+/** A model embedder from a checkpoint, with the fingerprint of its weights. */
+function modelEmbedder(kind: 'gpt' | 'encoder', path: string, command: string): Embedder {
+  if (kind === 'gpt') {
+    const checkpoint = loadRecipeCheckpoint(path, 'gpt', command);
+    const model = gptFromConfig(checkpoint.config);
+    model.loadStateDict(checkpoint.model);
+    const spec: EmbedderSpec = { kind, checkpoint: resolve(path), fingerprint: fingerprint(checkpoint.model.values()) };
+    return new GPTEmbedder(model, new CharTokenizer(checkpoint.config.vocab as string[]), spec);
+  }
+  const checkpoint = loadRecipeCheckpoint(path, 'classify', command, 'a text classifier');
+  const config = checkpoint.config.model as TextClassifierConfig;
+  if (config.kind !== 'encoder') throw new UsageError(`${command}: ${path} is a '${config.kind}' classifier; --embed encoder needs one trained with --model encoder`);
+  const model = buildTextClassifier(config, new Generator(0)) as SequenceClassifier;
+  model.loadStateDict(checkpoint.model);
+  return new EncoderEmbedder(model.encoder, config, { kind, checkpoint: resolve(path), fingerprint: fingerprint(checkpoint.model.values()) });
+}
+
+export function ragIndex(argv: string[], io: CliIO = consoleIO): ExactIndex {
+  const o = parseOptions(RAG_INDEX, argv);
+  if (!o.docs || !o.out) throw new UsageError('rag index: --docs FILE|DIR and --out DIR are required');
+  const kind = choiceOption('embed', o.embed, EMBEDDINGS, 'tfidf');
+  const passages = readPassages(o.docs);
+  if (kind !== 'tfidf' && !o['embed-checkpoint']) throw new UsageError(`rag index: --embed ${kind} needs --embed-checkpoint DIR`);
+  const embedder = kind === 'tfidf' ? TfidfEmbedder.fit(passages) : modelEmbedder(kind, o['embed-checkpoint']!, RAG_INDEX.name);
+  const index = new ExactIndex(embedder.dim);
+  index.add(passages, embedder.embed(passages));
+  saveIndex(o.out, index, embedder.spec);
+  io.log(`indexed ${passages.length} passages from ${o.docs} as ${embedder.dim}-dimensional ${kind} vectors into ${o.out}`);
+  return index;
+}
+
+/** The embedder an index was built with, rebuilt; a checkpoint that has changed since (or another one) is refused. */
+function queryEmbedder(spec: EmbedderSpec, dir: string, given: string | undefined): Embedder {
+  if (spec.kind === 'tfidf') {
+    if (given) throw new UsageError(`rag ask: ${dir} was built with TF-IDF vectors, not a model's; leave out --embed-checkpoint`);
+    return new TfidfEmbedder(spec.vocabulary, spec.idf);
+  }
+  const path = given ?? spec.checkpoint;
+  const embedder = modelEmbedder(spec.kind, path, RAG_ASK.name);
+  const now = embedder.spec as { fingerprint: string };
+  if (now.fingerprint !== spec.fingerprint) {
+    throw new UsageError(`rag ask: ${dir} was built with the ${spec.kind} embedding of ${spec.checkpoint} (weights ${spec.fingerprint}); ${path} has weights ${now.fingerprint}: rebuild the index with it, or give the checkpoint it was built with`);
+  }
+  return embedder;
+}
+
+/** The reader's greedy answer to a question, given a context passage ('' for none), to the end of its line. */
+export function readAnswer(model: ReturnType<typeof gptFromConfig>, tokenizer: CharTokenizer, context: string, question: string, maxLength: number): string {
+  const known = new Set(tokenizer.itos);
+  const prompt = [...ragPrompt(context, question)].filter((c) => known.has(c)).join('');
+  const ids = tokenizer.encode(prompt);
+  const newline = tokenizer.itos.indexOf('\n');
+  const out = generate(model, tensor(Int32Array.from(ids), { shape: [1, ids.length] }), maxLength,
+    { topK: 1, generator: new Generator(0), until: (id) => id === newline });
+  return tokenizer.decode(out.toFlatArray().slice(ids.length)).split('\n')[0].trim();
+}
+
+export function ragAsk(argv: string[], io: CliIO = consoleIO, eachLine: (onLine: (line: string) => void) => void = forEachInputLine): string[] {
+  const o = parseOptions(RAG_ASK, argv);
+  if (!o.index) throw new UsageError('rag ask: --index DIR is required');
+  const { index, embedder: spec } = loadIndex(o.index);
+  const embedder = queryEmbedder(spec, o.index, o['embed-checkpoint']);
+  const k = intOption('k', o.k, 5, { min: 1, max: 1000 });
+  const retrieveOnly = o['retrieve-only'] ?? false;
+  if (!retrieveOnly && !o.checkpoint) throw new UsageError('rag ask: --checkpoint DIR (the reader GPT) is required, or give --retrieve-only');
+  const reader = retrieveOnly ? null : loadRecipeCheckpoint(o.checkpoint!, 'gpt', RAG_ASK.name);
+  const model = reader ? gptFromConfig(reader.config) : null;
+  if (reader && model) model.loadStateDict(reader.model);
+  const tokenizer = reader ? new CharTokenizer(reader.config.vocab as string[]) : null;
+  const maxLength = intOption('max-answer', o['max-answer'], 40, { min: 1, max: 10_000 });
+  const printed: string[] = [];
+  eachLine((raw) => {
+    const question = raw.trim();
+    if (!question) return;
+    const hits: SearchHit[] = index.search(embedder.embed([question])[0], k);
+    const lines = retrieveOnly
+      ? hits.map((h) => `${h.score.toFixed(4)}\t${h.passage}`).concat([''])
+      : [readAnswer(model!, tokenizer!, hits[0]?.passage ?? '', question, maxLength)];
+    for (const line of lines) {
+      io.log(line);
+      printed.push(line);
+    }
+  });
+  return printed;
+}
+
