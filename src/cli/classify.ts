@@ -2,7 +2,8 @@ import { join, resolve } from 'node:path';
 import type { LabelledText } from '../data/labelled.js';
 import { readLabelledFile } from '../data/labelledFiles.js';
 import { spamAssassinCorpus } from '../data/spamAssassin.js';
-import { encoderTrainingMemory } from '../models/classify/encoder.js';
+import { type SequenceClassifier, encoderTrainingMemory } from '../models/classify/encoder.js';
+import { initEncoder } from '../models/classify/pretrain.js';
 import { checkMemory } from '../models/memory.js';
 import { type ClassificationReport, classificationReport } from '../models/classify/metrics.js';
 import { startSupervisedRun } from '../models/classify/supervised.js';
@@ -12,9 +13,10 @@ import {
 } from '../models/classify/textClassifier.js';
 import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
+import { loadPretrained } from './mlm.js';
 import { checkResumeFlags, memoryLimit, openRun } from './run.js';
 import {
-  type ModelDefaults, SUPERVISED_OPTIONS, evalOptions, evaluationSet, formatReport, labelsWithUnseen, loadTrainedModel,
+  type ModelDefaults, SUPERVISED_OPTIONS, evalOptions, evaluationSet, formatReport, labelsWithUnseen, loadTrainedModel, pretrainedShape,
   readStdinLines, runSupervised, shapeFrom, trainSettings, trainingSplits,
 } from './supervised.js';
 
@@ -32,7 +34,8 @@ export const CLASSIFY_TRAIN = defineCommand({
   summary: 'train a text classifier (bag of embeddings or transformer encoder); default data: the SpamAssassin corpus',
   options: {
     data: { type: 'string', value: 'FILE', default: 'SpamAssassin', help: '`text,label` CSV, TSV or JSONL ({"text", "label"})' },
-    model: { type: 'string', value: KINDS.join('|'), default: 'bag', help: 'bag of embeddings, or transformer encoder with a CLS token' },
+    model: { type: 'string', value: KINDS.join('|'), default: "bag (encoder with --init)", help: 'bag of embeddings, or transformer encoder with a CLS token' },
+    init: { type: 'string', value: 'DIR', help: "start the encoder from a 'zerograd mlm pretrain' run: its weights, vocabulary and sizes" },
     ...SUPERVISED_OPTIONS,
   },
 });
@@ -73,14 +76,17 @@ export function classifyTrain(argv: string[], io: CliIO = consoleIO): Classifica
     const { resume } = opened;
     const dataFile = resume ? (resume.config.data as string | null) ?? undefined : o.data;
     const { rows, source } = loadRows(dataFile);
-    const kind = resume ? (resume.config.model as TextClassifierConfig).kind : choiceOption('model', o.model, KINDS, 'bag');
-    if (resume) checkResumeFlags(command, out, [['model', o.model, kind]]);
+    const pretrained = !resume && o.init ? loadPretrained(o.init, command) : null;
+    if (pretrained && o.model !== undefined && o.model !== 'encoder') throw new UsageError(`${command}: --init starts a transformer encoder; --model ${o.model} has none`);
+    const kind = resume ? (resume.config.model as TextClassifierConfig).kind : pretrained ? 'encoder' : choiceOption('model', o.model, KINDS, 'bag');
+    if (resume) checkResumeFlags(command, out, [['model', o.model, kind], ['init', o.init && resolve(o.init), resume.config.init ?? 'none']]);
     const splits = trainingSplits(rows, o, readLabelledFile);
     if (splits.val.length === 0 || splits.test.length === 0) throw new UsageError(`${source}: ${rows.length} rows are too few to hold out validation and test rows (10% each); give --val and --test files`);
     const train = trainSettings(command, out, o, DEFAULTS[kind], resume);
     const shape = shapeFrom(o, DEFAULTS[kind]);
     const config: TextClassifierConfig = resume ? (resume.config.model as TextClassifierConfig)
-      : newTextClassifierConfig({ kind, ...shape }, splits.train, rows, { minCount: intOption('min-count', o['min-count'], 2, { min: 1 }) });
+      : pretrained ? { kind, ...pretrainedShape(command, o.init!, pretrained, o), dropout: shape.dropout, labels: [...new Set(rows.map((r) => r.label))].sort() }
+        : newTextClassifierConfig({ kind, ...shape }, splits.train, rows, { minCount: intOption('min-count', o['min-count'], 2, { min: 1 }) });
     if (config.labels.length < 2) throw new UsageError(`${source}: every row has the label '${config.labels[0]}'; a classifier needs two or more`);
     io.log(`data: ${rows.length} texts from ${source}; labels ${config.labels.join(', ')}; split ${splits.train.length}/${splits.val.length}/${splits.test.length}`);
     const encoded = encodeTexts(config, splits.train.map((r) => r.text));
@@ -88,12 +94,15 @@ export function classifyTrain(argv: string[], io: CliIO = consoleIO): Classifica
     const limit = memoryLimit(o['max-memory']);
     checkMemory(`${command}: n_embd ${config.nEmbd}, ${config.nLayer} layers, ${config.maxLength} tokens, batch ${train.batchSize}`,
       encoderTrainingMemory({ ...config, vocabSize: config.vocab.length, outputs: config.labels.length }, train.batchSize), limit.bytes, limit.name);
-    const run = startSupervisedRun(buildTextClassifier(config, new Generator(train.seed)), train, resume);
-    io.log(`model: ${kind === 'bag' ? 'bag of embeddings' : `transformer encoder (${config.nLayer} layers, ${config.nHead} heads)`}, n_embd ${config.nEmbd}, vocabulary ${config.vocab.length}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
+    const model = buildTextClassifier(config, new Generator(train.seed));
+    if (pretrained) initEncoder(model as SequenceClassifier, pretrained, o.init!);
+    const run = startSupervisedRun(model, train, resume);
+    io.log(`model: ${kind === 'bag' ? 'bag of embeddings' : `transformer encoder (${config.nLayer} layers, ${config.nHead} heads${o.init ? `, pre-trained: ${o.init}` : ''})`}, n_embd ${config.nEmbd}, vocabulary ${config.vocab.length}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
     const meanLength = encoded.reduce((s, e) => s + e.length, 0) / encoded.length;
     runSupervised({
       run, train, out, trainCount: encoded.length, tokensPerStep: Math.round(train.batchSize * meanLength), keep: opened.keep,
-      config: { recipe: 'classify', model: config, train, data: dataFile === undefined ? null : resolve(dataFile) },
+      config: { recipe: 'classify', model: config, train, data: dataFile === undefined ? null : resolve(dataFile),
+        init: resume ? resume.config.init ?? null : o.init ? resolve(o.init) : null },
       batchLoss: (indices) => classifierLoss(run.model, encoded, targets, indices),
       evaluate: () => evaluate(run.model, config, splits.val, o.val ?? source, io).accuracy,
       scoreName: 'accuracy',

@@ -10,6 +10,7 @@ import { CHARRNN_SAMPLE, CHARRNN_TRAIN, charrnnSample, charrnnTrain } from './ch
 import { GPT_FINETUNE, gptFinetune } from './finetune.js';
 import { CHAT_CORPUS, GPT_CHAT, chatCorpus, gptChat } from './chat.js';
 import { RAG_ASK, RAG_INDEX, ragAsk, ragIndex } from './rag.js';
+import { MLM_PRETRAIN, mlmPretrain } from './mlm.js';
 import { INFO, info } from './info.js';
 import { GPT_EXPORT, GPT_IMPORT, gptExport, gptImport } from './nanogpt.js';
 import { MAKEMORE_EVAL, MAKEMORE_SAMPLE, MAKEMORE_TRAIN, makemoreEval, makemoreSample, makemoreTrain } from './makemore.js';
@@ -37,7 +38,7 @@ const COMMANDS: [CommandSpec, (argv: string[]) => unknown][] = [
   [GPT_EXPORT, gptExport], [GPT_IMPORT, gptImport],
   [CHARRNN_TRAIN, charrnnTrain], [CHARRNN_SAMPLE, charrnnSample], [RAG_INDEX, ragIndex], [RAG_ASK, ragAsk],
   [CLASSIFY_TRAIN, classifyTrain], [CLASSIFY_EVAL, classifyEval], [CLASSIFY_PREDICT, classifyPredict],
-  [TAG_TRAIN, tagTrain], [TAG_EVAL, tagEval], [TAG_PREDICT, tagPredict], [TAG_CORPUS, tagCorpus],
+  [MLM_PRETRAIN, mlmPretrain], [TAG_TRAIN, tagTrain], [TAG_EVAL, tagEval], [TAG_PREDICT, tagPredict], [TAG_CORPUS, tagCorpus],
   [VISION_TRAIN, visionTrain], [VISION_EVAL, visionEval], [VISION_PREDICT, visionPredict], [KMEANS, kmeansCommand],
   [INFO, info],
 ];

@@ -103,6 +103,22 @@ export function trainSettings(command: string, out: string, o: Options, defaults
   return { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
 }
 
+/**
+ * The encoder sizes of a pre-training checkpoint (--init), which the flags may repeat but not change: the weights
+ * only fit an encoder of those sizes and that vocabulary.
+ */
+export function pretrainedShape(command: string, init: string, pretrained: Checkpoint, o: Options) {
+  const model = pretrained.config.model as { vocab: string[]; maxLength: number; nEmbd: number; nHead: number; nLayer: number };
+  const given = shapeFrom(o, { ...(model as unknown as ModelDefaults), dropout: 0 });
+  for (const [flag, key] of [['max-length', 'maxLength'], ['n-embd', 'nEmbd'], ['n-head', 'nHead'], ['n-layer', 'nLayer']] as const) {
+    if (o[flag] !== undefined && given[key] !== model[key]) {
+      throw new UsageError(`${command}: --${flag} ${given[key]} contradicts --init ${init}, whose encoder has ${model[key]}; leave it out`);
+    }
+  }
+  if (o['min-count'] !== undefined) throw new UsageError(`${command}: --min-count does not apply with --init; the vocabulary is the pre-trained one (${model.vocab.length} words)`);
+  return { vocab: model.vocab, maxLength: model.maxLength, nEmbd: model.nEmbd, nHead: model.nHead, nLayer: model.nLayer };
+}
+
 /** 80/10/10 with a fixed seed (not --seed), so `eval` finds the same held-out examples `train` left out. */
 export const heldOutSplits = <T>(items: readonly T[]) => splitItems(items, { seed: 42 });
 

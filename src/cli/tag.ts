@@ -10,14 +10,16 @@ import {
   type TaggerConfig, type TokenPrediction, buildTagger, encodeTags, encodeTokens, mostFrequentTagBaseline, predictTags, taggerLoss, taggerWords,
 } from '../models/classify/tagging.js';
 import { encoderTrainingMemory } from '../models/classify/encoder.js';
+import { initEncoder } from '../models/classify/pretrain.js';
 import { checkMemory } from '../models/memory.js';
 import type { TokenTagger } from '../models/classify/encoder.js';
 import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
-import { memoryLimit, openRun } from './run.js';
+import { loadPretrained } from './mlm.js';
+import { checkResumeFlags, memoryLimit, openRun } from './run.js';
 import {
   type ModelDefaults, SUPERVISED_OPTIONS, evalOptions, evaluationSet, formatReport, labelsWithUnseen, loadTrainedModel,
-  readStdinLines, runSupervised, shapeFrom, trainSettings, trainingSplits,
+  pretrainedShape, readStdinLines, runSupervised, shapeFrom, trainSettings, trainingSplits,
 } from './supervised.js';
 
 const DEFAULTS: ModelDefaults = { steps: 1500, batchSize: 32, lr: 1e-3, maxLength: 64, nEmbd: 64, nHead: 4, nLayer: 2, dropout: 0.1 };
@@ -31,6 +33,7 @@ export const TAG_TRAIN = defineCommand({
   summary: 'train a transformer-encoder tagger (one tag per token) on a CoNLL file; default: the generated slot-filling corpus',
   options: {
     data: { type: 'string', value: 'FILE.conll', default: 'generated corpus', help: '`token ... tag` per line, a blank line between sentences' },
+    init: { type: 'string', value: 'DIR', help: "start the encoder from a 'zerograd mlm pretrain' run: its weights, vocabulary and sizes" },
     ...SUPERVISED_OPTIONS,
     'max-length': { type: 'string', value: 'N', default: `longest sentence, up to ${AUTO_MAX_LENGTH}`, help: 'token positions; longer sentences are split into pieces of this many tokens' },
   },
@@ -116,7 +119,11 @@ export function tagTrain(argv: string[], io: CliIO = consoleIO): TaggingResult {
     const train = trainSettings(command, out, o, DEFAULTS, resume);
     const shape = shapeFrom(o, DEFAULTS);
     const longest = Math.max(...splits.train.map((s) => s.tokens.length));
-    const config: TaggerConfig = resume ? (resume.config.model as TaggerConfig) : {
+    const pretrained = !resume && o.init ? loadPretrained(o.init, command) : null;
+    if (resume) checkResumeFlags(command, out, [['init', o.init && resolve(o.init), resume.config.init ?? 'none']]);
+    const config: TaggerConfig = resume ? (resume.config.model as TaggerConfig) : pretrained ? {
+      ...pretrainedShape(command, o.init!, pretrained, o), dropout: shape.dropout, tags: [...new Set(splits.train.flatMap((s) => s.tags))].sort(),
+    } : {
       ...shape,
       maxLength: o['max-length'] === undefined ? Math.min(AUTO_MAX_LENGTH, Math.max(shape.maxLength, longest)) : shape.maxLength,
       // Words seen once become <unk> in training, so the model learns to tag unseen words from context.
@@ -133,12 +140,15 @@ export function tagTrain(argv: string[], io: CliIO = consoleIO): TaggingResult {
     const limit = memoryLimit(o['max-memory']);
     checkMemory(`${command}: encoder n_embd ${config.nEmbd}, ${config.nLayer} layers, ${config.maxLength} positions, batch ${train.batchSize}`,
       encoderTrainingMemory({ ...config, vocabSize: config.vocab.length, outputs: config.tags.length }, train.batchSize), limit.bytes, limit.name);
-    const run = startSupervisedRun(buildTagger(config, new Generator(train.seed)), train, resume);
+    const model = buildTagger(config, new Generator(train.seed));
+    if (pretrained) initEncoder(model, pretrained, o.init!);
+    const run = startSupervisedRun(model, train, resume);
     io.log(`model: transformer encoder tagger (${config.nLayer} layers, ${config.nHead} heads, n_embd ${config.nEmbd}), vocabulary ${config.vocab.length}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
     const meanLength = ids.reduce((s, e) => s + e.length, 0) / ids.length;
     runSupervised({
       run, train, out, trainCount: ids.length, tokensPerStep: Math.round(train.batchSize * meanLength), keep: opened.keep,
-      config: { recipe: 'tag', model: config, train, data: dataFile === undefined ? null : resolve(dataFile) },
+      config: { recipe: 'tag', model: config, train, data: dataFile === undefined ? null : resolve(dataFile),
+        init: resume ? resume.config.init ?? null : o.init ? resolve(o.init) : null },
       batchLoss: (indices) => taggerLoss(run.model, ids, tagIds, indices),
       evaluate: () => evaluate(run.model, config, splits.val, o.val ?? source, 'val', io).entities,
       scoreName: 'non-O accuracy',

@@ -22,7 +22,7 @@ describe('zerograd command line help', () => {
     const sample = run(['gpt', 'sample', '-h']);
     assert.notEqual(sample.stdout, help.stdout);
     assert.match(sample.stdout, /--max-new-tokens <N>\s+characters to generate \(at most 100000\) \(default: 500\)/);
-    for (const command of [['gpt', 'export'], ['gpt', 'import'], ['gpt', 'finetune'], ['gpt', 'chat'], ['chat', 'corpus'], ['rag', 'index'], ['rag', 'ask'], ['charrnn', 'train'], ['charrnn', 'sample'], ['makemore', 'train'], ['makemore', 'sample'], ['makemore', 'eval'], ['makemore', 'diagnose'], ['classify', 'train'],
+    for (const command of [['gpt', 'export'], ['gpt', 'import'], ['gpt', 'finetune'], ['gpt', 'chat'], ['chat', 'corpus'], ['rag', 'index'], ['rag', 'ask'], ['mlm', 'pretrain'], ['charrnn', 'train'], ['charrnn', 'sample'], ['makemore', 'train'], ['makemore', 'sample'], ['makemore', 'eval'], ['makemore', 'diagnose'], ['classify', 'train'],
       ['classify', 'eval'], ['classify', 'predict'], ['tag', 'train'], ['tag', 'eval'], ['tag', 'predict'], ['tag', 'corpus'], ['vision', 'train'], ['vision', 'eval'], ['vision', 'predict'],
       ['kmeans'], ['demo'], ['info']]) {
       const result = run([...command, '--help']);

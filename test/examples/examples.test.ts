@@ -27,6 +27,9 @@ const expectations: Record<string, RegExp[]> = {
     /^makemore GRU, 8027 parameters, \d+ AdamW steps: val loss 2\.\d{4}$/m, /^char-rnn LSTM, 93409 parameters, \d+ steps: train \d\.\d{4}, val \d\.\d{4}$/m, /^ROMEO:/m],
   '14-chat': [/^pre-trained a \d+-parameter GPT on Tiny Shakespeare for \d+ steps$/m, /^before fine-tuning: Q: what is .*\?  A: ".*"$/m,
     /^fine-tuned on 241 question-and-answer pairs for \d+ steps$/m, /^questions it was trained on: \d+ of \d+ answered exactly$/m, /^held-out questions: \d+ of \d+ answered exactly$/m],
+  '15-rag': [/^200 passages indexed \(TF-IDF, 413 words\); held-out questions: recall@1 1\.000, recall@5 1\.000$/m,
+    /^reader: a \d+-parameter GPT, \d+ steps on 192 facts$/m,
+    /^exact-match on 8 held-out questions: retrieved passage \d\.\d{3}, no context \d\.\d{3}, gold passage \d\.\d{3}$/m],
   '12-kmeans': [/^k-means on 1438 digits' raw pixels \(64 dims\): purity 0\.\d{4}/m, /^k-means on the CNN's 120-unit penultimate layer: purity 0\.\d{4}/m],
 };
 

@@ -4,8 +4,20 @@ import { type DType, type Storage, allocStorage } from '../../tensor/dtype.js';
 const PAGE = 65536;
 /** Blocks start on 16-byte boundaries so SIMD kernels can load whole lanes. */
 const ALIGN = 16;
-/** The size of the block that holds `bytes` (what the free lists are keyed by). */
-const blockSize = (bytes: number) => Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
+/** Below this, blocks are sized to the 16 bytes; above, to one of four size classes per power of two. */
+const SMALL = 4096;
+
+/**
+ * The size of the block that holds `bytes` (what the free lists are keyed by). Large sizes round up to a size class
+ * (at most 25% more), so a step whose shapes vary (a padded batch's length, the words BERT's masking chose) reuses
+ * the blocks of the step before instead of growing the memory by every new size.
+ */
+const blockSize = (bytes: number) => {
+  const size = Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
+  if (size <= SMALL) return size;
+  const quarter = 2 ** (Math.floor(Math.log2(size - 1)) - 2);
+  return Math.ceil(size / quarter) * quarter;
+};
 
 /** A scratch region's blocks by address, each with its allocation's serial number in the region. */
 interface Region {

@@ -2,7 +2,7 @@ import { Embedding } from '../../nn/embedding.js';
 import { LayerNorm } from '../../nn/layernorm.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
-import { arange, rand } from '../../tensor/creation.js';
+import { arange, rand, randint } from '../../tensor/creation.js';
 import { ZerogradError } from '../../tensor/errors.js';
 import { where } from '../../tensor/ops/elementwise.js';
 import { type Generator, defaultGenerator } from '../../tensor/random.js';
@@ -125,10 +125,22 @@ export class MaskedLanguageModel extends Module {
 }
 
 /**
- * Replaces each non-padding token by `maskId` with probability `p`; targets hold the original token at
- * masked positions and -100 (crossEntropy's ignoreIndex) elsewhere, so the loss counts masked tokens only.
+ * BERT's corruption: each non-padding token is chosen with probability `p`; a chosen token becomes `maskId`, or with
+ * probability `randomize` a random id from [firstWord, vocabSize), or with probability `keep` stays as it is.
+ * Targets hold the original token at chosen positions and -100 (crossEntropy's ignoreIndex) elsewhere, so the loss
+ * counts chosen tokens only. BERT's split is randomize 0.1, keep 0.1; both 0 masks every chosen token.
  */
-export function maskTokens(ids: Tensor, maskId: number, { p = 0.15, padId = 0, generator = defaultGenerator } = {}): { inputs: Tensor; targets: Tensor } {
+export function maskTokens(ids: Tensor, maskId: number, { p = 0.15, padId = 0, randomize = 0, keep = 0, vocabSize = 0, firstWord = 0,
+  generator = defaultGenerator } = {}): { inputs: Tensor; targets: Tensor } {
+  if (randomize > 0 && !(vocabSize > firstWord)) throw new ZerogradError('maskTokens', `randomize needs vocabSize > firstWord, got ${vocabSize} and ${firstWord}`);
   const chosen = rand(ids.shape, { generator }).lt(p).mul(ids.ne(padId));
-  return { inputs: where(chosen, maskId, ids), targets: where(chosen, ids, -100) };
+  const targets = where(chosen, ids, -100);
+  if (randomize === 0 && keep === 0) return { inputs: where(chosen, maskId, ids), targets };
+  const u = rand(ids.shape, { generator });
+  let inputs = where(chosen.mul(u.lt(1 - randomize - keep)), maskId, ids);
+  if (randomize > 0) {
+    const swapped = chosen.mul(u.ge(1 - randomize - keep)).mul(u.lt(1 - keep));
+    inputs = where(swapped, randint(firstWord, vocabSize, ids.shape, { generator }), inputs);
+  }
+  return { inputs, targets };
 }
