@@ -4,10 +4,8 @@ import { CharTokenizer } from '../data/charTokenizer.js';
 import { type QAPair, formatQA, qaCorpus, qaPrompt } from '../data/qaCorpus.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { loadRecipeCheckpoint } from '../io/checkpoint.js';
-import { generate } from '../models/gpt/generate.js';
+import { completeLine } from '../models/gpt/generate.js';
 import type { TrainableLM } from '../models/gpt/recipe.js';
-import { tensor } from '../tensor/creation.js';
-import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { gptFromConfig } from './gpt.js';
 import { forEachInputLine } from './inputLines.js';
@@ -39,18 +37,9 @@ export function chatCorpus(argv: string[], io: CliIO = consoleIO): QAPair[] {
   return pairs;
 }
 
-/**
- * The model's answer to one question: the most likely character at each step (no sampling, so the same
- * question gets the same answer) after the Q/A prompt, up to the end of the answer's line.
- */
-export function answer(model: TrainableLM, tokenizer: CharTokenizer, question: string, maxLength = 80): string {
-  const ids = tokenizer.encode(qaPrompt(question));
-  const newline = tokenizer.itos.indexOf('\n');
-  const out = generate(model, tensor(Int32Array.from(ids), { shape: [1, ids.length] }), maxLength, {
-    topK: 1, generator: new Generator(0), until: (id) => id === newline,
-  });
-  return tokenizer.decode(out.toFlatArray().slice(ids.length)).split('\n')[0].trim();
-}
+/** The model's answer to one question: the most likely completion of the Q/A prompt, to the end of the answer's line. */
+export const answer = (model: TrainableLM, tokenizer: CharTokenizer, question: string, maxLength = 80): string =>
+  completeLine(model, tokenizer, qaPrompt(question), maxLength);
 
 /** Each stdin line is a question; its answer is printed as soon as it is read. Returns the answers. */
 export function gptChat(argv: string[], io: CliIO = consoleIO, eachLine: (onLine: (line: string) => void) => void = forEachInputLine): string[] {

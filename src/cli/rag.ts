@@ -9,10 +9,9 @@ import { loadRecipeCheckpoint } from '../io/checkpoint.js';
 import { loadIndex, saveIndex } from '../io/vectorIndexFiles.js';
 import type { SequenceClassifier } from '../models/classify/encoder.js';
 import { type TextClassifierConfig, buildTextClassifier } from '../models/classify/textClassifier.js';
-import { generate } from '../models/gpt/generate.js';
+import { completeLine } from '../models/gpt/generate.js';
 import { type Embedder, type EmbedderSpec, EncoderEmbedder, GPTEmbedder, TfidfEmbedder, fingerprint } from '../models/rag/embedders.js';
 import { ExactIndex, type SearchHit } from '../models/rag/vectorIndex.js';
-import { tensor } from '../tensor/creation.js';
 import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { gptFromConfig } from './gpt.js';
@@ -101,15 +100,10 @@ function queryEmbedder(spec: EmbedderSpec, dir: string, given: string | undefine
   return embedder;
 }
 
-/** The reader's greedy answer to a question, given a context passage ('' for none), to the end of its line. */
+/** The reader's answer to a question given a context passage ('' for none); characters it does not know are left out. */
 export function readAnswer(model: ReturnType<typeof gptFromConfig>, tokenizer: CharTokenizer, context: string, question: string, maxLength: number): string {
   const known = new Set(tokenizer.itos);
-  const prompt = [...ragPrompt(context, question)].filter((c) => known.has(c)).join('');
-  const ids = tokenizer.encode(prompt);
-  const newline = tokenizer.itos.indexOf('\n');
-  const out = generate(model, tensor(Int32Array.from(ids), { shape: [1, ids.length] }), maxLength,
-    { topK: 1, generator: new Generator(0), until: (id) => id === newline });
-  return tokenizer.decode(out.toFlatArray().slice(ids.length)).split('\n')[0].trim();
+  return completeLine(model, tokenizer, [...ragPrompt(context, question)].filter((c) => known.has(c)).join(''), maxLength);
 }
 
 export function ragAsk(argv: string[], io: CliIO = consoleIO, eachLine: (onLine: (line: string) => void) => void = forEachInputLine): string[] {

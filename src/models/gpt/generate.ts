@@ -2,7 +2,8 @@ import { noGrad } from '../../tensor/autograd.js';
 import { tensor } from '../../tensor/creation.js';
 import { cat } from '../../tensor/ops/join.js';
 import { multinomial } from '../../tensor/ops/sampling.js';
-import { type Generator, defaultGenerator } from '../../tensor/random.js';
+import type { CharTokenizer } from '../../data/charTokenizer.js';
+import { Generator, defaultGenerator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { LMOutput } from './gpt.js';
 
@@ -54,6 +55,18 @@ export function generate(model: LanguageModel, idx: Tensor, maxNewTokens: number
   });
   model.train(wasTraining);
   return out;
+}
+
+/**
+ * The most likely continuation of `prompt` to the end of its line (or maxLength characters): no sampling, so a prompt
+ * always gets the same completion. What answers a question in a fixed Q/A or context/question/answer format.
+ */
+export function completeLine(model: LanguageModel, tokenizer: CharTokenizer, prompt: string, maxLength: number): string {
+  const ids = tokenizer.encode(prompt);
+  const newline = tokenizer.itos.indexOf('\n');
+  const out = generate(model, tensor(Int32Array.from(ids), { shape: [1, ids.length] }), maxLength,
+    { topK: 1, generator: new Generator(0), until: (id) => id === newline });
+  return tokenizer.decode(out.toFlatArray().slice(ids.length)).split('\n')[0].trim();
 }
 
 /** The k-th largest value of each row, shaped (B, 1) for broadcasting. */
