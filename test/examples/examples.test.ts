@@ -30,6 +30,11 @@ const expectations: Record<string, RegExp[]> = {
   '15-rag': [/^200 passages indexed \(TF-IDF, 413 words\); held-out questions: recall@1 1\.000, recall@5 1\.000$/m,
     /^reader: a \d+-parameter GPT, \d+ steps on 192 facts$/m,
     /^exact-match on 8 held-out questions: retrieved passage \d\.\d{3}, no context \d\.\d{3}, gold passage \d\.\d{3}$/m],
+  '16-lora': [/^Linear\(64, 64\): 4160 weights; LoRA rank 4 trains 512 \(A 4x64, B 64x4\), scale alpha\/r = 2$/m,
+    /^full fine-tune: 30144 trainable parameters; names val \d\.\d{4}, Shakespeare val \d\.\d{4}$/m,
+    /^LoRA rank 4: 1024 trainable parameters; names val \d\.\d{4}, Shakespeare val \d\.\d{4}$/m, /^merged 2 layers: largest logit change \d\.\de-[5-9]$/m],
+  '17-pretrain-finetune': [/^pre-trained on 400 unlabelled requests: \d+\.\d% of masked words restored$/m,
+    /^50 labelled sentences: slot tokens right \d+\.\d% from scratch, \d+\.\d% from the pre-trained encoder$/m],
   '12-kmeans': [/^k-means on 1438 digits' raw pixels \(64 dims\): purity 0\.\d{4}/m, /^k-means on the CNN's 120-unit penultimate layer: purity 0\.\d{4}/m],
 };
 
