@@ -3,11 +3,10 @@
 import { CharTokenizer } from '../data/charTokenizer.js';
 import { type QAPair, formatQA, qaCorpus, qaPrompt } from '../data/qaCorpus.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
-import { loadRecipeCheckpoint } from '../io/checkpoint.js';
 import { completeLine } from '../models/gpt/generate.js';
 import type { TrainableLM } from '../models/gpt/recipe.js';
-import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
-import { gptFromConfig } from './gpt.js';
+import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions, warnOn } from './args.js';
+import { gptFromConfig, loadCharModel } from './gpt.js';
 import { forEachInputLine } from './inputLines.js';
 
 export const CHAT_CORPUS = defineCommand({
@@ -46,10 +45,7 @@ export function gptChat(argv: string[], io: CliIO = consoleIO, eachLine: (onLine
   const o = parseOptions(GPT_CHAT, argv);
   if (!o.checkpoint) throw new UsageError('gpt chat: --checkpoint DIR is required');
   const maxLength = intOption('max-answer', o['max-answer'], 80, { min: 1, max: 10_000 });
-  const checkpoint = loadRecipeCheckpoint(o.checkpoint, 'gpt', GPT_CHAT.name);
-  const model = gptFromConfig(checkpoint.config);
-  model.loadStateDict(checkpoint.model);
-  const tokenizer = new CharTokenizer(checkpoint.config.vocab as string[]);
+  const { model, tokenizer } = loadCharModel(o.checkpoint, 'gpt', GPT_CHAT.name, gptFromConfig);
   const known = new Set(tokenizer.itos);
   const missing = [...new Set(qaPrompt('') + '\n')].filter((c) => !known.has(c));
   if (missing.length) throw new UsageError(`gpt chat: ${o.checkpoint} cannot write the Q&A format: its vocabulary lacks ${missing.map((c) => JSON.stringify(c)).join(', ')}`);
@@ -61,7 +57,7 @@ export function gptChat(argv: string[], io: CliIO = consoleIO, eachLine: (onLine
     if (!question) return;
     const unknown = [...question].find((c) => !known.has(c));
     if (unknown !== undefined) {
-      (io.warn ?? consoleIO.warn!)(`stdin line ${line}: character ${JSON.stringify(unknown)} is not in the model's vocabulary; skipped`);
+      warnOn(io)(`stdin line ${line}: character ${JSON.stringify(unknown)} is not in the model's vocabulary; skipped`);
       return;
     }
     const reply = answer(model, tokenizer, question, maxLength);

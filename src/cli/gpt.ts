@@ -225,6 +225,15 @@ export function gptFromConfig(config: Record<string, unknown>): GPT {
   return model;
 }
 
+/** A trained character model from a checkpoint of `recipe`: what `build` makes of its config, with its weights and its tokenizer. */
+export function loadCharModel<M extends TrainableLM>(path: string, recipe: string, command: string, build: (config: Record<string, unknown>) => M):
+  { model: M; tokenizer: CharTokenizer; checkpoint: Checkpoint } {
+  const checkpoint = loadRecipeCheckpoint(path, recipe, command);
+  const model = build(checkpoint.config);
+  model.loadStateDict(checkpoint.model);
+  return { model, tokenizer: new CharTokenizer(checkpoint.config.vocab as string[]), checkpoint };
+}
+
 /** `gpt sample` for any recipe whose checkpoint holds a character language model that `build` makes from its config. */
 export function sampleCheckpoint(command: typeof GPT_SAMPLE, argv: string[], recipe: string, build: (config: Record<string, unknown>) => TrainableLM,
   io: CliIO = consoleIO): string {
@@ -233,10 +242,7 @@ export function sampleCheckpoint(command: typeof GPT_SAMPLE, argv: string[], rec
   const maxNew = intOption('max-new-tokens', o['max-new-tokens'], 500, { min: 1, max: MAX_NEW_TOKENS });
   const temperature = numberOption('temperature', o.temperature, 1);
   const topK = o['top-k'] === undefined ? undefined : intOption('top-k', o['top-k'], 0, { min: 1 });
-  const checkpoint = loadRecipeCheckpoint(o.checkpoint, recipe, command.name);
-  const model = build(checkpoint.config);
-  model.loadStateDict(checkpoint.model);
-  const tokenizer = new CharTokenizer(checkpoint.config.vocab as string[]);
+  const { model, tokenizer } = loadCharModel(o.checkpoint, recipe, command.name, build);
   const ids = promptIds(tokenizer, o.prompt ?? '');
   const { write } = io;
   write?.(tokenizer.decode(ids));

@@ -14,7 +14,7 @@ import { type Embedder, type EmbedderSpec, EncoderEmbedder, GPTEmbedder, TfidfEm
 import { ExactIndex, type SearchHit } from '../models/rag/vectorIndex.js';
 import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
-import { gptFromConfig } from './gpt.js';
+import { gptFromConfig, loadCharModel } from './gpt.js';
 import { forEachInputLine } from './inputLines.js';
 
 const EMBEDDINGS = ['tfidf', 'gpt', 'encoder'] as const;
@@ -57,11 +57,8 @@ export function readPassages(path: string): string[] {
 /** A model embedder from a checkpoint, with the fingerprint of its weights. */
 function modelEmbedder(kind: 'gpt' | 'encoder', path: string, command: string): Embedder {
   if (kind === 'gpt') {
-    const checkpoint = loadRecipeCheckpoint(path, 'gpt', command);
-    const model = gptFromConfig(checkpoint.config);
-    model.loadStateDict(checkpoint.model);
-    const spec: EmbedderSpec = { kind, checkpoint: resolve(path), fingerprint: fingerprint(checkpoint.model.values()) };
-    return new GPTEmbedder(model, new CharTokenizer(checkpoint.config.vocab as string[]), spec);
+    const { model, tokenizer, checkpoint } = loadCharModel(path, 'gpt', command, gptFromConfig);
+    return new GPTEmbedder(model, tokenizer, { kind, checkpoint: resolve(path), fingerprint: fingerprint(checkpoint.model.values()) });
   }
   const checkpoint = loadRecipeCheckpoint(path, 'classify', command, 'a text classifier');
   const config = checkpoint.config.model as TextClassifierConfig;
@@ -114,10 +111,7 @@ export function ragAsk(argv: string[], io: CliIO = consoleIO, eachLine: (onLine:
   const k = intOption('k', o.k, 5, { min: 1, max: 1000 });
   const retrieveOnly = o['retrieve-only'] ?? false;
   if (!retrieveOnly && !o.checkpoint) throw new UsageError('rag ask: --checkpoint DIR (the reader GPT) is required, or give --retrieve-only');
-  const reader = retrieveOnly ? null : loadRecipeCheckpoint(o.checkpoint!, 'gpt', RAG_ASK.name);
-  const model = reader ? gptFromConfig(reader.config) : null;
-  if (reader && model) model.loadStateDict(reader.model);
-  const tokenizer = reader ? new CharTokenizer(reader.config.vocab as string[]) : null;
+  const reader = retrieveOnly ? null : loadCharModel(o.checkpoint!, 'gpt', RAG_ASK.name, gptFromConfig);
   const maxLength = intOption('max-answer', o['max-answer'], 40, { min: 1, max: 10_000 });
   const printed: string[] = [];
   eachLine((raw) => {
@@ -126,7 +120,7 @@ export function ragAsk(argv: string[], io: CliIO = consoleIO, eachLine: (onLine:
     const hits: SearchHit[] = index.search(embedder.embed([question])[0], k);
     const lines = retrieveOnly
       ? hits.map((h) => `${h.score.toFixed(4)}\t${h.passage}`).concat([''])
-      : [readAnswer(model!, tokenizer!, hits[0]?.passage ?? '', question, maxLength)];
+      : [readAnswer(reader!.model, reader!.tokenizer, hits[0]?.passage ?? '', question, maxLength)];
     for (const line of lines) {
       io.log(line);
       printed.push(line);

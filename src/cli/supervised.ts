@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { forEachInputLine } from './inputLines.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { heatmap } from '../viz/heatmap.js';
 import { join, resolve } from 'node:path';
@@ -265,5 +266,7 @@ export function labelsWithUnseen(known: readonly string[], truth: readonly strin
 
 /** Non-empty lines of standard input (what `predict` reads). */
 export function readStdinLines(): string[] {
-  return readFileSync(0, 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
+  const lines: string[] = [];
+  forEachInputLine((line) => line.trim() !== '' && lines.push(line));
+  return lines;
 }
