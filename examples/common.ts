@@ -2,10 +2,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { selectBackend } from '../src/backend/select.js';
 import { corpusPath } from '../src/data/corpora.js';
 import { type ImageSet, readDigitsCsv } from '../src/data/images.js';
 import { readLines, readTextFile } from '../src/data/lines.js';
 import { stratifiedSplit, subset } from '../src/models/vision/recipe.js';
+
+// Lessons run on the CLI's backend: WebAssembly, or the TypeScript kernels with ZEROGRAD_BACKEND=reference.
+selectBackend();
 
 /** `--fast` shrinks every loop so the whole lesson runs in seconds (the example test uses it). */
 export const fast = process.argv.includes('--fast');

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { backendChoice } from '../backend/select.js';
 import { SHARED_KERNELS_URL } from '../backend/wasm/index.js';
 import { threadCount } from '../backend/wasm/threadPool.js';
 import { type CliIO, consoleIO, defineCommand, parseOptions } from './args.js';
@@ -14,7 +15,7 @@ export const INFO = defineCommand({
 export function info(argv: string[], io: CliIO = consoleIO): Record<string, string> {
   parseOptions(INFO, argv);
   const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  const backend = process.env.ZEROGRAD_BACKEND ?? 'wasm';
+  const backend = backendChoice();
   const torch = spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
   const lines: Record<string, string> = {

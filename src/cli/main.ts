@@ -1,7 +1,5 @@
 import { join } from 'node:path';
-import { setBackend } from '../backend/registry.js';
-import { referenceBackend } from '../backend/reference/index.js';
-import { createWasmBackend } from '../backend/wasm/index.js';
+import { backendChoice, selectBackend } from '../backend/select.js';
 import { type CommandSpec, UsageError, commandHelp, defineCommand, helpHint, parseOptions } from './args.js';
 import { CLASSIFY_EVAL, CLASSIFY_PREDICT, CLASSIFY_TRAIN, classifyEval, classifyPredict, classifyTrain } from './classify.js';
 import { MAKEMORE_DIAGNOSE, makemoreDiagnose } from './diagnose.js';
@@ -52,11 +50,12 @@ const USAGE = [
 ].join('\n');
 
 /** The fast backend unless ZEROGRAD_BACKEND=reference asks for the plain TypeScript kernels. */
-function selectBackend(): void {
-  const choice = process.env.ZEROGRAD_BACKEND ?? 'wasm';
-  if (choice === 'wasm') setBackend(createWasmBackend());
-  else if (choice === 'reference') setBackend(referenceBackend);
-  else throw new UsageError(`ZEROGRAD_BACKEND must be 'wasm' or 'reference', got '${choice}'`);
+function chosenBackend(): ReturnType<typeof backendChoice> {
+  try {
+    return backendChoice();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 export function main(argv: string[]): number {
@@ -82,7 +81,7 @@ export function main(argv: string[]): number {
     return 0;
   }
   try {
-    if (spec !== INFO) selectBackend();
+    if (spec !== INFO) selectBackend(chosenBackend());
     run(rest);
     return 0;
   } catch (error) {
