@@ -1,50 +1,46 @@
-// The GPT course problem set: gradient descent, linear regression, the batch loader, attention and a talk-back GPT.
-import { Generator, randn, tensor } from '../src/index.js';
-import { SGD } from '../src/optim/sgd.js';
-import { GPT, MultiHeadedSelfAttention, SingleHeadAttention, batchLoader, generate } from '../src/lessons/gptProblems.js';
+// Lesson 8: the GPT course's 13 coding problems, solved. Each reference solution (src/lessons/solutions/) runs on
+// the course's own example; then the practice judge, the one `zerograd practice check` runs on your files, checks
+// every solution on all its cases, whose answers come from PyTorch (scripts/make_practice_cases.py).
+import { practiceCases } from '../src/lessons/practice/caseFile.js';
+import { judge } from '../src/lessons/practice/judge.js';
+import { PROBLEMS, REFERENCE } from '../src/lessons/practice/problems.js';
+import { getMinimizer } from '../src/lessons/solutions/01-gradientDescent.js';
+import { getMinimizerMultivariate } from '../src/lessons/solutions/02-multivariateGradientDescent.js';
+import { getModelPrediction, trainModel } from '../src/lessons/solutions/03-linearRegression.js';
+import { average } from '../src/lessons/solutions/04-pytorchBasics.js';
+import { getDataset } from '../src/lessons/solutions/06-introToNlp.js';
+import { SentimentClassifier } from '../src/lessons/solutions/07-sentimentAnalysis.js';
+import { batchLoader } from '../src/lessons/solutions/08-gptDataset.js';
+import { SingleHeadAttention } from '../src/lessons/solutions/09-selfAttention.js';
+import { MultiHeadedSelfAttention } from '../src/lessons/solutions/10-multiHeadedSelfAttention.js';
+import { GPT } from '../src/lessons/solutions/12-gpt.js';
+import { generate } from '../src/lessons/solutions/13-talkBack.js';
+import { randn, tensor } from '../src/tensor/creation.js';
+import { Generator, manualSeed } from '../src/tensor/random.js';
 
-const round5 = (v: number) => Math.round(v * 1e5) / 1e5;
-
-// Minimise x^2 from 5 with lr 0.01 for 10 iterations.
-const x = tensor([5], { dtype: 'float64', requiresGrad: true });
-const opt = new SGD([x], 0.01);
-for (let i = 0; i < 10; i++) {
-  opt.zeroGrad();
-  x.square().sum().backward();
-  opt.step();
-}
-console.log(`gradient descent on x^2: ${round5(x.item())}`);
-
-// Minimise x^2 + y^2 from (2, 5) with lr 0.1, rounding to 5 decimals each step, for 1000 iterations.
-let [px, py] = [2, 5];
-for (let i = 0; i < 1000; i++) {
-  const p = tensor([px, py], { dtype: 'float64', requiresGrad: true });
-  p.square().sum().backward();
-  const g = p.grad!.toFlatArray();
-  [px, py] = [round5(px - 0.1 * g[0]), round5(py - 0.1 * g[1])];
-}
-console.log(`multivariate gradient descent: ${px}, ${py}`);
-
-// Linear regression by gradient descent on the mean squared error.
+console.log(`gradient descent on x^2: ${getMinimizer(10, 0.01, 5)}`);
+console.log(`multivariate gradient descent: ${getMinimizerMultivariate(1000, 0.1, [2, 5]).join(', ')}`);
 const X = tensor([[1, 2, 3], [1, 1, 1]], { dtype: 'float64' });
-const Y = tensor([6, 3], { dtype: 'float64' });
-const w = tensor([0.2, 0.1, 0.6], { dtype: 'float64', requiresGrad: true });
-const linear = new SGD([w], 0.01);
-for (let i = 0; i < 10; i++) {
-  linear.zeroGrad();
-  X.matmul(w).sub(Y).square().mean().backward();
-  linear.step();
-}
-console.log(`linear regression weights: ${w.toFlatArray().map(round5).join(', ')}`);
-
-const { X: bx, Y: by } = batchLoader('Hello darkness my old friend I have come to talk with you again', 3, 2, new Generator(0));
+const w = tensor([0.2, 0.1, 0.6], { dtype: 'float64' });
+console.log(`linear regression: predictions ${getModelPrediction(X, w).toFlatArray().join(', ')}; weights after 10 steps ${trainModel(X, tensor([6, 3], { dtype: 'float64' }), 10, w).toFlatArray().join(', ')}`);
+const four = (values: number[]) => values.map((v) => v.toFixed(4)).join(', ');
+console.log(`column means: ${four(average(tensor([[0.8088, 1.2614, -1.4371], [-0.0056, -0.2050, -0.7201]])).toFlatArray())}`);
+console.log(`dataset: ${JSON.stringify(getDataset(['Dogecoin to the moon'], ['I will short Tesla today']).tolist())}`);
+manualSeed(0);
+console.log(`sentiment (untrained): ${four(new SentimentClassifier(20).forward(tensor(Int32Array.from([3, 7, 1, 0]), { shape: [1, 4] })).toFlatArray())}`);
+const { X: bx, Y: by } = batchLoader("Hello darkness my old friend I've come to talk with you again", 3, 2);
 console.log(`batch loader: X=${JSON.stringify(bx)} Y=${JSON.stringify(by)}`);
 const embedded = randn([2, 4, 8], { generator: new Generator(1) });
-console.log(`single head: ${new SingleHeadAttention(8, 4, new Generator(2)).forward(embedded).shape}, multi-head: ${new MultiHeadedSelfAttention(8, 6, 3, new Generator(3)).forward(embedded).shape}`);
+console.log(`single head: [${new SingleHeadAttention(8, 4).forward(embedded).shape}], multi-head: [${new MultiHeadedSelfAttention(8, 6, 3).forward(embedded).shape}]`);
 
-// Talk-back: an (untrained) GPT continues a prompt character by character.
+// Talk back with an untrained GPT: problem 12's model gives probabilities, whose logarithms serve as logits.
 const chars = [...new Set('hello world, how are you?')].sort();
-const model = new GPT(chars.length, 8, 16, 2, 2, new Generator(4));
-const prompt = 'hello';
-const context = tensor(Int32Array.from([...prompt].map((c) => chars.indexOf(c))), { shape: [1, prompt.length] });
-console.log(`talk-back: ${prompt}${generate(model, 20, context, 8, chars, new Generator(5))}`);
+const gpt = new GPT(chars.length, 8, 16, 2, 2).eval();
+const prompt = tensor(Int32Array.from([...'hello'].map((c) => chars.indexOf(c))), { shape: [1, 5] });
+console.log(`talk-back: hello${generate({ forward: (context) => gpt.forward(context).log() }, 20, prompt, 8, chars)}`);
+
+const cases = practiceCases();
+for (const problem of PROBLEMS) {
+  const results = judge(problem, REFERENCE[problem.id], cases.problems[problem.id], REFERENCE[problem.id]);
+  console.log(`problem ${String(problem.id).padStart(2)} ${problem.title}: ${results.filter((r) => r.passed).length} of ${results.length} cases pass`);
+}

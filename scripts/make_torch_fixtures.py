@@ -174,6 +174,8 @@ case("outer", [randn(3), randn(4)], torch.outer)
 case("norm_all", [randn(3, 4)], lambda x: x.norm())
 case("norm_1_dim_keepdim", [randn(3, 4)], lambda x: x.norm(1, 1, keepdim=True))
 case("norm_inf_dim0", [randn(3, 4)], lambda x: torch.linalg.vector_norm(x, float("inf"), 0))
+case("round_decimals", [randn(3, 4)], lambda x: torch.round(x * 10, decimals=2))
+case("round_half_even", [torch.tensor([0.5, 1.5, 2.5, -0.5, -2.5, 0.49, 3.7, -3.2])], lambda x: torch.round(x))
 
 
 def encode(t):

@@ -25,6 +25,7 @@ export * from './tensor/ops/ordering.js';
 export * from './tensor/ops/linalg.js';
 export * from './tensor/ops/binaryCrossEntropy.js';
 export * from './tensor/ops/sampling.js';
+export * from './tensor/ops/rounding.js';
 export { backend, setBackend } from './backend/registry.js';
 export type { Backend, StridedView, UnaryOp, BinaryOp, ReduceOp, MatmulSpec } from './backend/backend.js';
 export { referenceBackend } from './backend/reference/index.js';

@@ -18,8 +18,11 @@ export interface CommandSpec<S extends OptionSpec = OptionSpec> {
   name: string;
   summary: string;
   options: S;
-  /** Positional arguments (files), returned as `argument` (the first) and `arguments` (all); a name ending in ... takes several. */
-  argument?: { name: string; help: string };
+  /**
+   * Positional arguments, returned as `argument` (the first) and `arguments` (all): one, or several in order;
+   * a name ending in ... takes several.
+   */
+  argument?: { name: string; help: string } | { name: string; help: string }[];
 }
 
 export const defineCommand = <S extends OptionSpec>(spec: CommandSpec<S>): CommandSpec<S> => spec;
@@ -34,7 +37,7 @@ function toCommander(spec: CommandSpec): Command {
     .configureOutput({ writeOut: () => {}, writeErr: () => {} })
     .allowExcessArguments(false)
     .helpOption('-h, --help', 'print this help');
-  if (spec.argument) command.argument(`[${spec.argument.name}]`, spec.argument.help);
+  for (const argument of [spec.argument ?? []].flat()) command.argument(`[${argument.name}]`, argument.help);
   for (const [name, def] of Object.entries(spec.options)) {
     const option = new Option(def.type === 'boolean' ? `--${name}` : `--${name} <${def.value ?? 'VALUE'}>`, def.help);
     // Shown in help only: values are read just where the user gave them (getOptionValueSource below).

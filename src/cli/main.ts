@@ -10,6 +10,9 @@ import { CHAT_CORPUS, GPT_CHAT, chatCorpus, gptChat } from './chat.js';
 import { RAG_ASK, RAG_INDEX, ragAsk, ragIndex } from './rag.js';
 import { MLM_PRETRAIN, mlmPretrain } from './mlm.js';
 import { INFO, info } from './info.js';
+import {
+  PRACTICE_CHECK, PRACTICE_LIST, PRACTICE_SOLUTION, PRACTICE_START, practiceCheck, practiceList, practiceSolution, practiceStart,
+} from './practice.js';
 import { GPT_EXPORT, GPT_IMPORT, gptExport, gptImport } from './nanogpt.js';
 import { MAKEMORE_EVAL, MAKEMORE_SAMPLE, MAKEMORE_TRAIN, makemoreEval, makemoreSample, makemoreTrain } from './makemore.js';
 import { KMEANS, VISION_EVAL, VISION_PREDICT, VISION_TRAIN, kmeansCommand, visionEval, visionPredict, visionTrain } from './vision.js';
@@ -38,6 +41,7 @@ const COMMANDS: [CommandSpec, (argv: string[]) => unknown][] = [
   [CLASSIFY_TRAIN, classifyTrain], [CLASSIFY_EVAL, classifyEval], [CLASSIFY_PREDICT, classifyPredict],
   [MLM_PRETRAIN, mlmPretrain], [TAG_TRAIN, tagTrain], [TAG_EVAL, tagEval], [TAG_PREDICT, tagPredict], [TAG_CORPUS, tagCorpus],
   [VISION_TRAIN, visionTrain], [VISION_EVAL, visionEval], [VISION_PREDICT, visionPredict], [KMEANS, kmeansCommand],
+  [PRACTICE_LIST, practiceList], [PRACTICE_START, practiceStart], [PRACTICE_CHECK, practiceCheck], [PRACTICE_SOLUTION, practiceSolution],
   [INFO, info],
 ];
 

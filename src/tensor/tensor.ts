@@ -13,6 +13,7 @@ import * as sm from './ops/softmax.js';
 import * as vw from './ops/view.js';
 import * as la from './ops/linalg.js';
 import * as ord from './ops/ordering.js';
+import * as rnd from './ops/rounding.js';
 import * as re from './ops/rearrange.js';
 import { contiguousStrides, isContiguousRun, numel } from './shape.js';
 
@@ -232,6 +233,7 @@ export class Tensor {
   argsort(dim = -1, descending = false): Tensor { return ord.argsort(this, dim, descending); }
   topk(k: number, dim = -1, largest = true): { values: Tensor; indices: Tensor } { return ord.topk(this, k, dim, largest); }
   norm(p: number | 'fro' = 2, dim?: number | number[], keepdim = false): Tensor { return la.norm(this, p, dim, keepdim); }
+  round(decimals = 0): Tensor { return rnd.round(this, decimals); }
   triu(diagonal = 0): Tensor { return idx.triu(this, diagonal); }
 
   toString(): string { return formatTensor(this); }

@@ -24,7 +24,7 @@ describe('zerograd command line help', () => {
     assert.match(sample.stdout, /--max-new-tokens <N>\s+characters to generate \(at most 100000\) \(default: 500\)/);
     for (const command of [['gpt', 'export'], ['gpt', 'import'], ['gpt', 'finetune'], ['gpt', 'chat'], ['chat', 'corpus'], ['rag', 'index'], ['rag', 'ask'], ['mlm', 'pretrain'], ['charrnn', 'train'], ['charrnn', 'sample'], ['makemore', 'train'], ['makemore', 'sample'], ['makemore', 'eval'], ['makemore', 'diagnose'], ['classify', 'train'],
       ['classify', 'eval'], ['classify', 'predict'], ['tag', 'train'], ['tag', 'eval'], ['tag', 'predict'], ['tag', 'corpus'], ['vision', 'train'], ['vision', 'eval'], ['vision', 'predict'],
-      ['kmeans'], ['demo'], ['info']]) {
+      ['kmeans'], ['demo'], ['info'], ['practice', 'list'], ['practice', 'start'], ['practice', 'check'], ['practice', 'solution']]) {
       const result = run([...command, '--help']);
       assert.equal(result.status, 0, command.join(' '));
       assert.match(result.stdout, new RegExp(`^Usage: zerograd ${command.join(' ')} \\[options\\]`));
@@ -34,13 +34,16 @@ describe('zerograd command line help', () => {
   test('the global usage lists every command; an error is one line and a pointer to the command\'s help', () => {
     const usage = run(['--help']);
     assert.equal(usage.status, 0);
-    for (const name of ['demo', 'makemore train', 'gpt sample', 'classify predict', 'tag corpus', 'info']) assert.match(usage.stdout, new RegExp(`zerograd ${name} `));
+    for (const name of ['demo', 'makemore train', 'gpt sample', 'classify predict', 'tag corpus', 'practice check', 'info']) assert.match(usage.stdout, new RegExp(`zerograd ${name} `));
     const error = run(['gpt', 'sample', '--checkpoint', 'nowhere', '--top-k', 'many']);
     assert.equal(error.status, 2);
     assert.equal(error.stderr, "error: --top-k: expected a decimal integer >= 1, got 'many'\nrun 'zerograd gpt sample --help' for the options\n");
     const group = run(['gpt', 'sing']);
     assert.equal(group.status, 2);
     assert.equal(group.stderr, "error: 'gpt sing' is not a command; 'gpt' has: train, sample, finetune, chat, export, import\n");
+    const practice = run(['practice', 'check', '3', 'nowhere.ts']);
+    assert.equal(practice.status, 2);
+    assert.equal(practice.stderr, "error: nowhere.ts: no such file\nrun 'zerograd practice check --help' for the options\n");
   });
 
   test('every command that reads a checkpoint checks its recipe, in one line', () => {

@@ -167,6 +167,7 @@ const cases: Record<string, Case[]> = {
   cumsum: [one('dim 1', () => [rnd([3, 4], 1)], (x) => x.cumsum(1)), one('dim 0 of a view', () => [rnd([4, 3], 2)], (x) => x.T.cumsum(0))],
   sort: [one('descending values', () => [rnd([3, 5], 1)], (x) => x.sort(-1, true).values)],
   topk: [one('2 largest of each row', () => [rnd([3, 5], 1)], (x) => x.topk(2).values), one('smallest along dim 0', () => [rnd([4, 3], 2)], (x) => x.topk(1, 0, false).values)],
+  round: [one('2 decimals: a zero gradient', () => [rnd([3, 4], 1)], (x) => x.round(2).add(x.mul(0.5)))],
   outer: [one('vectors', () => [rnd([3], 1), rnd([4], 2)], (a, b) => outer(a, b))],
   norm: [
     one('2-norm of all', () => [rnd([3, 4], 1)], (x) => x.norm()),

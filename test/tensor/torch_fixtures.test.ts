@@ -134,6 +134,8 @@ const implementations: Record<string, (...xs: Tensor[]) => Tensor> = {
   norm_all: (x) => x.norm(),
   norm_1_dim_keepdim: (x) => x.norm(1, 1, true),
   norm_inf_dim0: (x) => x.norm(Infinity, 0),
+  round_decimals: (x) => x.mul(10).round(2),
+  round_half_even: (x) => x.round(),
   im2col_batch: (x) => im2col(x, [3, 2], { padding: 1, stride: [2, 1] }),
   max_pool2d_2x2: (x) => maxPool2d(x, 2),
   max_pool2d_3x3_stride2_pad1: (x) => maxPool2d(x, 3, { stride: 2, padding: 1 }),

@@ -1,0 +1,184 @@
+// `zerograd practice`: the course's coding problems as a judge in the terminal. `start` writes a starter file,
+// `check` type-checks it and runs it against the problem's cases in a child process with a time limit, `list`
+// shows progress, and `solution` prints the reference solution once the learner has tried.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../data/corpora.js';
+import type { CaseResult, Problem } from '../lessons/practice/problem.js';
+import { PROBLEMS, SOLUTION_FILES, problemById } from '../lessons/practice/problems.js';
+import type { RunnerReply } from '../lessons/practice/runner.js';
+import { typeErrors } from '../lessons/practice/typecheck.js';
+import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
+
+const DIR_OPTION = { dir: { type: 'string', value: 'DIR', default: 'practice', help: 'folder of your practice files and of the progress file (.progress.json)' } } as const;
+const PROBLEM_ARGUMENT = { name: 'N', help: `the problem's number, 1 to ${PROBLEMS.length} (see 'zerograd practice list')` };
+
+export const PRACTICE_LIST = defineCommand({
+  name: 'practice list',
+  summary: "the course's 13 coding problems, each with your status: not started, failing or passed",
+  options: DIR_OPTION,
+});
+
+export const PRACTICE_START = defineCommand({
+  name: 'practice start',
+  summary: 'write a starter file for problem N: the statement, the signature, a body to fill in',
+  argument: PROBLEM_ARGUMENT,
+  options: { ...DIR_OPTION, force: { type: 'boolean', help: 'overwrite the file if it exists' } },
+});
+
+export const PRACTICE_CHECK = defineCommand({
+  name: 'practice check',
+  summary: "type-check your file for problem N and run it on the problem's cases",
+  argument: [PROBLEM_ARGUMENT, { name: 'FILE', help: 'your solution (default: the starter file in --dir)' }],
+  options: {
+    ...DIR_OPTION,
+    timeout: { type: 'string', value: 'S', default: '30', help: 'seconds the cases may run before the check is stopped' },
+    'skip-types': { type: 'boolean', help: 'run the cases even if TypeScript finds type errors' },
+  },
+});
+
+export const PRACTICE_SOLUTION = defineCommand({
+  name: 'practice solution',
+  summary: "print problem N's reference solution (after you have checked a try of your own)",
+  argument: PROBLEM_ARGUMENT,
+  options: DIR_OPTION,
+});
+
+type Status = 'not started' | 'failing' | 'passed';
+type Progress = Record<string, { status: Exclude<Status, 'not started'>; attempts: number }>;
+
+const progressFile = (dir: string) => join(dir, '.progress.json');
+
+function readProgress(dir: string): Progress {
+  const file = progressFile(dir);
+  if (!existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Progress;
+  } catch {
+    throw new Error(`${file}: not a progress file (remove it to start counting again)`);
+  }
+}
+
+function writeProgress(dir: string, progress: Progress): void {
+  mkdirSync(dir, { recursive: true });
+  const file = progressFile(dir);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(progress, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
+
+const starterPath = (dir: string, problem: Problem) => join(dir, `${String(problem.id).padStart(2, '0')}-${problem.slug}.ts`);
+
+function problemArgument(command: string, value: string | undefined): Problem {
+  if (value === undefined) throw new UsageError(`${command}: which problem? give its number, 1 to ${PROBLEMS.length}`);
+  intOption('N', value, 0, { min: 1, max: PROBLEMS.length });
+  return problemById(value);
+}
+
+/** The starter: the statement as a comment, then the problem's imports and signatures. */
+export function starterText(problem: Problem): string {
+  const comment = [
+    `Problem ${problem.id}: ${problem.title}`, '', ...problem.statement.split('\n'), '',
+    `Check it:  npx zerograd practice check ${problem.id}`,
+    `After a try, the reference solution:  npx zerograd practice solution ${problem.id}`,
+  ];
+  return `/**\n${comment.map((line) => (line ? ` * ${line}` : ' *')).join('\n')}\n */\n${problem.starter}\n`;
+}
+
+export function practiceList(argv: string[], io: CliIO = consoleIO): Status[] {
+  const o = parseOptions(PRACTICE_LIST, argv);
+  const progress = readProgress(o.dir ?? 'practice');
+  const statuses = PROBLEMS.map((p): Status => progress[p.id]?.status ?? 'not started');
+  PROBLEMS.forEach((p, i) => io.log(`${String(p.id).padStart(3)}  ${p.title.padEnd(36)} ${statuses[i]}`));
+  io.log(`${statuses.filter((s) => s === 'passed').length} of ${PROBLEMS.length} passed. Start one: npx zerograd practice start N`);
+  return statuses;
+}
+
+export function practiceStart(argv: string[], io: CliIO = consoleIO): string {
+  const o = parseOptions(PRACTICE_START, argv);
+  const problem = problemArgument(PRACTICE_START.name, o.argument);
+  const dir = o.dir ?? 'practice';
+  const file = starterPath(dir, problem);
+  if (existsSync(file) && !o.force) throw new UsageError(`${file} exists (your work?); check it with 'zerograd practice check ${problem.id}', or pass --force to start over`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, starterText(problem));
+  io.log(`wrote ${file}: problem ${problem.id}, ${problem.title}. Fill it in, then: npx zerograd practice check ${problem.id}`);
+  return file;
+}
+
+const RUNNER = fileURLToPath(new URL('../lessons/practice/runner.js', import.meta.url));
+
+/** Runs the cases in a child process, so an endless loop is stopped after `seconds`. */
+function runCases(problem: Problem, source: string, fileName: string, seconds: number): RunnerReply {
+  const child = spawnSync(process.execPath, [RUNNER], {
+    input: JSON.stringify({ id: problem.id, source, fileName }), encoding: 'utf8', timeout: seconds * 1000, maxBuffer: 64 << 20,
+  });
+  if (child.error && (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
+    return { error: `${fileName}: the cases did not finish within ${seconds} s (an endless loop? --timeout S allows more)` };
+  }
+  if (child.status !== 0) return { error: `${fileName}: the judge stopped: ${child.stderr.trim().split('\n').find((l) => /Error|error/.test(l)) ?? `exit code ${child.status}`}` };
+  return JSON.parse(child.stdout) as RunnerReply;
+}
+
+function report(results: CaseResult[], io: CliIO): void {
+  for (const r of results) {
+    if (r.passed) {
+      io.log(`  ✓ ${r.name}: ${r.input}`);
+      continue;
+    }
+    io.log(`  ✗ ${r.name}: ${r.input}`);
+    io.log(`      expected ${r.expected}`);
+    io.log(`      got      ${r.got}`);
+    if (r.hint) io.log(`      hint: ${r.hint}`);
+  }
+}
+
+export function practiceCheck(argv: string[], io: CliIO = consoleIO): CaseResult[] {
+  const o = parseOptions(PRACTICE_CHECK, argv);
+  const problem = problemArgument(PRACTICE_CHECK.name, o.argument);
+  const dir = o.dir ?? 'practice';
+  const file = o.arguments[1] ?? starterPath(dir, problem);
+  if (!existsSync(file)) {
+    throw new UsageError(o.arguments[1] ? `${file}: no such file` : `${file} does not exist: write it with 'zerograd practice start ${problem.id}' first`);
+  }
+  const seconds = intOption('timeout', o.timeout, 30, { min: 1 });
+  const progress = readProgress(dir);
+  const tried = (status: 'failing' | 'passed') => writeProgress(dir, { ...progress, [problem.id]: { status, attempts: (progress[problem.id]?.attempts ?? 0) + 1 } });
+  io.log(`problem ${problem.id}: ${problem.title} (${file})`);
+  const errors = o['skip-types'] ? [] : typeErrors(resolve(file));
+  if (errors.length) {
+    tried('failing');
+    errors.slice(0, 10).forEach((line) => io.log(`  ${line}`));
+    throw new Error(`TypeScript found ${errors.length} error${errors.length > 1 ? 's' : ''} in ${file} (--skip-types runs the cases anyway)`);
+  }
+  const reply = runCases(problem, readFileSync(file, 'utf8'), file, seconds);
+  if ('error' in reply) {
+    tried('failing');
+    throw new Error(reply.error);
+  }
+  report(reply.results, io);
+  const passed = reply.results.filter((r) => r.passed).length;
+  tried(passed === reply.results.length ? 'passed' : 'failing');
+  if (passed < reply.results.length) throw new Error(`${passed} of ${reply.results.length} cases passed`);
+  io.log(`all ${passed} cases passed. Next: npx zerograd practice start ${problem.id < PROBLEMS.length ? problem.id + 1 : 'N'} (or compare with 'zerograd practice solution ${problem.id}')`);
+  return reply.results;
+}
+
+/** The reference solution's text, importing from 'zerograd' as a learner's file does. */
+export function solutionText(problem: Problem): string {
+  const source = readFileSync(join(packageRoot(), 'src', 'lessons', 'solutions', SOLUTION_FILES[problem.id]), 'utf8');
+  return source.replace(/from '\.\.\/practice\/library\.js'/g, "from 'zerograd'");
+}
+
+export function practiceSolution(argv: string[], io: CliIO = consoleIO): string {
+  const o = parseOptions(PRACTICE_SOLUTION, argv);
+  const problem = problemArgument(PRACTICE_SOLUTION.name, o.argument);
+  const dir = o.dir ?? 'practice';
+  if ((readProgress(dir)[problem.id]?.attempts ?? 0) < 1) {
+    throw new UsageError(`try problem ${problem.id} first: the solution is shown once 'zerograd practice check ${problem.id}' has run on a file of yours (progress in ${progressFile(dir)})`);
+  }
+  const text = solutionText(problem);
+  io.log(text.trimEnd());
+  return text;
+}

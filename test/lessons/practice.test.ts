@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { practiceCheck, practiceList, practiceSolution, practiceStart, solutionText, starterText } from '../../src/cli/practice.js';
+import { practiceCases } from '../../src/lessons/practice/caseFile.js';
+import { loadPracticeFile } from '../../src/lessons/practice/compile.js';
+import { judge } from '../../src/lessons/practice/judge.js';
+import { PROBLEMS, REFERENCE } from '../../src/lessons/practice/problems.js';
+
+const quiet = () => {
+  const lines: string[] = [];
+  return { io: { log: (l: string) => lines.push(l), progress: null }, lines };
+};
+
+/** Problem id, the reference solution's text to replace, its replacement (a common mistake), and the hint expected. */
+const MISTAKES: [number, string, string, RegExp][] = [
+  [1, 'return Math.round(minimizer * 1e5) / 1e5;', 'return minimizer;', /round to 5 decimals/],
+  [1, 'minimizer = minimizer - learningRate * derivative;', 'minimizer = minimizer + learningRate * derivative;', /step against the gradient/],
+  [2, '[x, y] = [round5(x - learningRate * dx), round5(y - learningRate * dy)];\n  }\n  return [x, y];', '[x, y] = [x - learningRate * dx, y - learningRate * dy];\n  }\n  return [round5(x), round5(y)];', /after every step/],
+  [3, '.square().mean().item()', '.square().sum().item()', /mean of the squares/],
+  [4, 'return toAvg.mean(0).round(4);', 'return toAvg.mean(1).round(4);', /over dim 0/],
+  [5, 'return this.sigmoid.forward(this.projection.forward(', 'return (this.projection.forward(', /end with the sigmoid/],
+  [6, '[word, i + 1]', '[word, i]', /number the words from 1/],
+  [7, 'embeddings.mean(1)', 'embeddings.sum(1)', /average the embeddings/],
+  [8, 'words.slice(i + 1, i + 1 + contextLength)', 'words.slice(i, i + contextLength)', /shifted one word ahead/],
+  [9, '    scores = scores.maskedFill(lowerTriangular.eq(0), -Infinity);\n', '', /causal mask/],
+  [10, 'attentionDim / numHeads)', 'attentionDim)', /attentionDim \/ numHeads = 2 outputs/],
+  [11, 'let x = embedded.add(this.attention.forward(this.firstNorm.forward(embedded)));\n    x = x.add(', 'let x = this.attention.forward(this.firstNorm.forward(embedded));\n    x = (', /residual connections/],
+  [12, 'return rawOutput.softmax(-1).round(4);', 'return rawOutput.round(4);', /softmax of the logits/],
+  [13, '    if (context.shape[1] > contextLength) context = context.slice(1, -contextLength); // context[:, -contextLength:]\n', '', /crop the context/],
+];
+
+describe('practice judge: reference solutions and common mistakes', () => {
+  test('the case file comes from PyTorch and covers every problem, with the course\'s own examples', () => {
+    const file = practiceCases();
+    assert.match(file.torch_version, /^\d+\.\d+/);
+    for (const p of PROBLEMS) assert.ok(file.problems[p.id].length >= 3, `problem ${p.id} has ${file.problems[p.id].length} cases`);
+    const course = file.problems[1].find((c) => c.course && (c.args as number[])[0] === 10);
+    assert.equal(course?.expected, 4.08536);
+    assert.deepEqual((file.problems[3][2].expected as { data: number[] }).data, [0.50678, 0.59057, 1.27435]);
+    assert.deepEqual((file.problems[6][0].expected as { data: number[] }).data, [1, 7, 6, 4, 0, 2, 9, 5, 3, 8]);
+  });
+
+  for (const p of PROBLEMS) {
+    test(`problem ${p.id} (${p.title}): the printed reference solution passes every case`, () => {
+      const learner = loadPracticeFile(solutionText(p), `solution-${p.id}.ts`);
+      const results = judge(p, learner, practiceCases().problems[p.id], REFERENCE[p.id]);
+      assert.deepEqual(results.filter((r) => !r.passed), []);
+      assert.ok(p.exports.every((name) => name in learner), `exports ${p.exports.join(', ')}`);
+    });
+  }
+
+  for (const [id, find, replace, hint] of MISTAKES) {
+    test(`problem ${id}: a solution that makes a common mistake fails, with the hint ${hint}`, () => {
+      const p = PROBLEMS[id - 1];
+      const source = solutionText(p);
+      assert.ok(source.includes(find), `the reference solution of problem ${id} contains the text to break`);
+      const results = judge(p, loadPracticeFile(source.replace(find, replace), `wrong-${id}.ts`), practiceCases().problems[id], REFERENCE[id]);
+      assert.ok(results.some((r) => !r.passed), 'the judge fails it');
+      assert.ok(results.some((r) => hint.test(r.hint ?? '')), `hints given: ${[...new Set(results.map((r) => r.hint))].join(' | ')}`);
+    });
+  }
+
+  test('a starter fails every case with the "not implemented" hint, and says what to write', () => {
+    for (const p of PROBLEMS) {
+      const results = judge(p, loadPracticeFile(starterText(p), 'starter.ts'), practiceCases().problems[p.id], REFERENCE[p.id]);
+      assert.ok(results.every((r) => !r.passed), `problem ${p.id}`);
+      assert.match(results[0].hint ?? '', /not implemented/, `problem ${p.id}: ${results[0].got}`);
+    }
+  });
+});
+
+describe('zerograd practice (list, start, check, solution)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'zerograd-practice-'));
+  const file = join(dir, '01-gradient-descent.ts');
+
+  test('start writes a starter with the statement, the signature and an import from zerograd; it will not overwrite', () => {
+    assert.equal(practiceStart(['1', '--dir', dir], quiet().io), file);
+    const text = readFileSync(file, 'utf8');
+    assert.match(text, /Problem 1: Gradient descent/);
+    assert.match(text, /getMinimizer\(10, 0\.01, 5\) gives 4\.08536/);
+    assert.match(text, /export function getMinimizer\(iterations: number, learningRate: number, init: number\): number/);
+    assert.throws(() => practiceStart(['1', '--dir', dir], quiet().io), /exists \(your work\?\)/);
+    assert.throws(() => practiceStart(['14', '--dir', dir], quiet().io), /--N|N must be|at most 13/);
+  });
+
+  test('solution is refused before a try; check reports each case, and a wrong answer fails with its hint', () => {
+    assert.throws(() => practiceSolution(['1', '--dir', dir], quiet().io), /try problem 1 first/);
+    writeFileSync(file, 'export function getMinimizer(iterations: number, learningRate: number, init: number): number {\n  let x = init;\n  for (let i = 0; i < iterations; i++) x -= learningRate * 2 * x;\n  return x;\n}\n');
+    const out = quiet();
+    assert.throws(() => practiceCheck(['1', '--dir', dir], out.io), /[12] of 5 cases passed/);
+    assert.ok(out.lines.some((l) => /✗ case 2 \(the course's example\): getMinimizer\(10, 0\.01, 5\)/.test(l)), out.lines.join('\n'));
+    assert.ok(out.lines.some((l) => /expected 4\.08536/.test(l)));
+    assert.ok(out.lines.some((l) => /hint: round to 5 decimals/.test(l)));
+    assert.match(practiceSolution(['1', '--dir', dir], quiet().io), /from 'zerograd'|Math\.round\(minimizer \* 1e5\)/);
+    assert.deepEqual(practiceList(['--dir', dir], quiet().io).slice(0, 2), ['failing', 'not started']);
+  });
+
+  test('a right answer passes and is recorded', () => {
+    writeFileSync(file, solutionText(PROBLEMS[0]));
+    const out = quiet();
+    assert.equal(practiceCheck(['1', file, '--dir', dir], out.io).length, 5);
+    assert.ok(out.lines.some((l) => /all 5 cases passed/.test(l)));
+    assert.equal(practiceList(['--dir', dir], quiet().io)[0], 'passed');
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, '.progress.json'), 'utf8'))['1'], { status: 'passed', attempts: 2 });
+  });
+
+  test('syntax and type errors are reported as file:line, without running the cases', () => {
+    const bad = join(dir, 'syntax.ts');
+    writeFileSync(bad, 'export function getMinimizer(iterations: number): number {\n  return iterations +* 2;\n}\n');
+    assert.throws(() => practiceCheck(['1', bad, '--dir', dir, '--skip-types'], quiet().io), new RegExp(`^Error: ${bad.replace(/[.]/g, '\\.')}:2:\\d+: Unexpected token`));
+    const typed = join(dir, 'typed.ts');
+    writeFileSync(typed, "import { tensor } from 'zerograd';\nexport function getMinimizer(iterations: number, learningRate: number, init: number): number {\n  return tensor([init]).mul(learningRate);\n}\n");
+    const out = quiet();
+    assert.throws(() => practiceCheck(['1', typed, '--dir', dir], out.io), /TypeScript found 1 error in .*typed\.ts/);
+    assert.match(out.lines.join('\n'), /typed\.ts:3:3: Type 'Tensor' is not assignable to type 'number'/);
+  });
+
+  test('an endless loop is stopped by the time limit', () => {
+    const loop = join(dir, 'loop.ts');
+    writeFileSync(loop, 'export function getMinimizer(iterations: number, learningRate: number, init: number): number {\n  while (true) init += learningRate;\n}\n');
+    assert.throws(() => practiceCheck(['1', loop, '--dir', dir, '--timeout', '2'], quiet().io), /did not finish within 2 s \(an endless loop\?/);
+  });
+
+  test('a missing file and a bad progress file are named', () => {
+    assert.throws(() => practiceCheck(['3', '--dir', dir], quiet().io), /03-linear-regression\.ts does not exist: write it with 'zerograd practice start 3' first/);
+    const other = mkdtempSync(join(tmpdir(), 'zerograd-practice-'));
+    writeFileSync(join(other, '.progress.json'), '{ not json');
+    assert.throws(() => practiceList(['--dir', other], quiet().io), /\.progress\.json: not a progress file/);
+    assert.ok(!existsSync(join(other, '01-gradient-descent.ts')));
+  });
+});
