@@ -10,5 +10,9 @@ export default defineConfig({
   worker: { format: 'es' },
   // Beside dist/, which `npm run build` empties, so rebuilding the library keeps the page.
   // The SpamAssassin corpus is one 34 MB chunk, loaded only when the sentiment recipe runs without a file.
-  build: { outDir: '../dist-web', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 40_000 },
+  build: {
+    outDir: '../dist-web', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 40_000,
+    // Two pages: the playground and the practice judge.
+    rollupOptions: { input: { main: `${import.meta.dirname}/index.html`, practice: `${import.meta.dirname}/practice.html` } },
+  },
 });

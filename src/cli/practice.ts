@@ -9,6 +9,7 @@ import { packageRoot } from '../data/corpora.js';
 import type { CaseResult, Problem } from '../lessons/practice/problem.js';
 import { PROBLEMS, SOLUTION_FILES, problemById } from '../lessons/practice/problems.js';
 import type { RunnerReply } from '../lessons/practice/runner.js';
+import { asLearnerFile, starterText } from '../lessons/practice/starter.js';
 import { typeErrors } from '../lessons/practice/typecheck.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 
@@ -74,16 +75,6 @@ function problemArgument(command: string, value: string | undefined): Problem {
   if (value === undefined) throw new UsageError(`${command}: which problem? give its number, 1 to ${PROBLEMS.length}`);
   intOption('N', value, 0, { min: 1, max: PROBLEMS.length });
   return problemById(value);
-}
-
-/** The starter: the statement as a comment, then the problem's imports and signatures. */
-export function starterText(problem: Problem): string {
-  const comment = [
-    `Problem ${problem.id}: ${problem.title}`, '', ...problem.statement.split('\n'), '',
-    `Check it:  npx zerograd practice check ${problem.id}`,
-    `After a try, the reference solution:  npx zerograd practice solution ${problem.id}`,
-  ];
-  return `/**\n${comment.map((line) => (line ? ` * ${line}` : ' *')).join('\n')}\n */\n${problem.starter}\n`;
 }
 
 export function practiceList(argv: string[], io: CliIO = consoleIO): Status[] {
@@ -166,10 +157,8 @@ export function practiceCheck(argv: string[], io: CliIO = consoleIO): CaseResult
 }
 
 /** The reference solution's text, importing from 'zerograd' as a learner's file does. */
-export function solutionText(problem: Problem): string {
-  const source = readFileSync(join(packageRoot(), 'src', 'lessons', 'solutions', SOLUTION_FILES[problem.id]), 'utf8');
-  return source.replace(/from '\.\.\/practice\/library\.js'/g, "from 'zerograd'");
-}
+export const solutionText = (problem: Problem): string =>
+  asLearnerFile(readFileSync(join(packageRoot(), 'src', 'lessons', 'solutions', SOLUTION_FILES[problem.id]), 'utf8'));
 
 export function practiceSolution(argv: string[], io: CliIO = consoleIO): string {
   const o = parseOptions(PRACTICE_SOLUTION, argv);

@@ -12,6 +12,8 @@ import { parseWeights } from '../../src/io/weightsFile.js';
 import { type VisionModelConfig, buildVisionModel, predictImages, stratifiedSplit } from '../../src/models/vision/recipe.js';
 import { Generator } from '../../src/tensor/random.js';
 import { corpusPath, projectRoot } from '../helpers.js';
+import { solutionText } from '../../src/cli/practice.js';
+import { PROBLEMS } from '../../src/lessons/practice/problems.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // .ci/run installs chromium and sets this, so there a missing browser fails instead of skipping.
@@ -191,5 +193,67 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
     assert.match(inspect, /attention from CLS to each patch, last block, per head/);
     assert.equal((inspect.match(/>head \d</g) ?? []).length, 4, 'one patch grid per head');
     assert.deepEqual(errors, []);
+  });
+  /** The practice page at problem `id`, its worker ready; runs stop after `timeout` ms. */
+  async function openPractice(id: number, timeout = 4000) {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.resolvedUrls!.local[0]}practice.html?timeout=${timeout}#${id}`);
+    await page.waitForSelector('#run:not([disabled])', { timeout: 60_000 });
+    return { page, errors };
+  }
+
+  /** Replaces the editor's text as a learner would (select all, then type), runs the tests, and returns the summary. */
+  async function runCode(page: Page, code: string): Promise<string> {
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(code);
+    assert.equal(await page.evaluate(() => document.querySelector('.cm-content')!.textContent!.length > 0), true);
+    await page.click('#run');
+    await page.waitForFunction(() => /passed|stopped|:\d+:\d+/.test(document.getElementById('summary')!.textContent ?? ''), undefined, { timeout: 60_000 });
+    return (await page.textContent('#summary'))!;
+  }
+
+  test('practice page: problem 1 fails a wrong answer with its hint, passes a right one, and keeps the progress', async () => {
+    const { page, errors } = await openPractice(1);
+    assert.match((await page.textContent('#statement'))!, /getMinimizer\(10, 0\.01, 5\) gives 4\.08536/);
+    assert.match(await page.evaluate(() => document.querySelector('.cm-content')!.textContent!), /throw new Error\('not implemented'\)/);
+    const unrounded = 'export function getMinimizer(iterations: number, learningRate: number, init: number): number {\n  let x = init;\n  for (let i = 0; i < iterations; i++) x -= learningRate * 2 * x;\n  return x;\n}\n';
+    assert.match(await runCode(page, unrounded), /^[12] of 5 cases passed$/);
+    const failed = await page.locator('#results li.failed').first().textContent();
+    assert.match(failed!, /expected 4\.08536\s+got\s+4\.085364/);
+    assert.match(failed!, /hint: round to 5 decimals/);
+    assert.equal(await runCode(page, solutionText(PROBLEMS[0])), 'all 5 cases passed');
+    assert.equal(await page.locator('#results li.passed').count(), 5);
+    await page.reload();
+    await page.waitForSelector('#run:not([disabled])');
+    assert.match((await page.locator('#problem option[value="1"]').textContent())!, /\(passed\)/);
+    assert.match(await page.evaluate(() => document.querySelector('.cm-content')!.textContent!), /Math\.round\(minimizer \* 1e5\)/);
+    await page.click('#solution');
+    assert.match((await page.textContent('#solution-text'))!, /from 'zerograd'|export function getMinimizer/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('practice page: problem 9 (attention) without the causal mask fails with its hint; the course\'s answer passes', async () => {
+    const { page, errors } = await openPractice(9);
+    const right = solutionText(PROBLEMS[8]);
+    const unmasked = right.replace('    scores = scores.maskedFill(lowerTriangular.eq(0), -Infinity);\n', '');
+    assert.match(await runCode(page, unmasked), /^\d of 3 cases passed$/);
+    assert.match((await page.locator('#results li.failed .hint').first().textContent())!, /causal mask/);
+    assert.equal(await runCode(page, right), 'all 3 cases passed');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('practice page: a syntax error names its line, and an endless loop is stopped without losing the page', async () => {
+    const { page } = await openPractice(2, 2000);
+    assert.match(await runCode(page, 'export function getMinimizerMultivariate(iterations: number): number {\n  return iterations +* 2;\n}\n'), /problem-2\.ts:2:\d+: Unexpected token/);
+    const loop = 'export function getMinimizerMultivariate(iterations: number, learningRate: number, init: [number, number]): [number, number] {\n  while (true) init[0] += learningRate;\n}\n';
+    assert.equal(await runCode(page, loop), 'stopped after 2 s: does a loop never end?');
+    await page.waitForSelector('#run:not([disabled])');
+    assert.equal(await runCode(page, solutionText(PROBLEMS[1])), 'all 4 cases passed');
+    await page.close();
   });
 });
