@@ -1,4 +1,5 @@
-import { rand } from '../tensor/creation.js';
+import { rand, zeros } from '../tensor/creation.js';
+import { fillBernoulli } from '../tensor/torchRandom.js';
 import { type Generator, defaultGenerator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
@@ -12,6 +13,12 @@ export class Dropout extends Module {
 
   forward(x: Tensor): Tensor {
     if (!this.training || this.p === 0) return x;
+    if (this.generator.stream === 'torch') {
+      // PyTorch's CPU dropout: a bernoulli(1 - p) mask divided by 1 - p, then one product.
+      const mask = zeros(x.shape, { dtype: x.dtype });
+      fillBernoulli(this.generator, mask.denseData() as Float32Array, 1 - this.p);
+      return x.mul(mask.div(1 - this.p));
+    }
     const keep = rand(x.shape, { generator: this.generator, dtype: x.dtype }).ge(this.p);
     return x.mul(keep).mul(1 / (1 - this.p));
   }

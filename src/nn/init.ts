@@ -1,9 +1,10 @@
 // torch.nn.init: fill a weight in place with the distributions PyTorch's initialisers use.
 import { noGrad } from '../tensor/autograd.js';
-import { full, rand, randn } from '../tensor/creation.js';
+import { full, rand, randn, zeros } from '../tensor/creation.js';
 import { ZerogradError, fmtShape } from '../tensor/errors.js';
 import { type Generator, defaultGenerator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { fillNormal, fillUniform } from '../tensor/torchRandom.js';
 
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
@@ -28,11 +29,18 @@ export function fans(t: Tensor): { fanIn: number; fanOut: number } {
 
 const fill = (t: Tensor, values: Tensor): Tensor => noGrad(() => t.copy_(values.to(t.dtype)));
 
+/** The values a torch-stream generator fills a tensor of t's shape and dtype with (PyTorch's own arithmetic). */
+function torchFilled(t: Tensor, draw: (out: Float32Array | Float64Array) => void): Tensor {
+  const values = zeros(t.shape, { dtype: t.dtype === 'float64' ? 'float64' : 'float32' });
+  draw(values.denseData() as Float32Array | Float64Array);
+  return values;
+}
+
 export const normal_ = (t: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor =>
-  fill(t, randn(t.shape, { generator }).mul(std).add(mean));
+  fill(t, generator.stream === 'torch' ? torchFilled(t, (out) => fillNormal(generator, out, mean, std)) : randn(t.shape, { generator }).mul(std).add(mean));
 
 export const uniform_ = (t: Tensor, a = 0, b = 1, generator: Generator = defaultGenerator): Tensor =>
-  fill(t, rand(t.shape, { generator }).mul(b - a).add(a));
+  fill(t, generator.stream === 'torch' ? torchFilled(t, (out) => fillUniform(generator, out, a, b)) : rand(t.shape, { generator }).mul(b - a).add(a));
 
 export const constant_ = (t: Tensor, value: number): Tensor => fill(t, full(t.shape, value));
 export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);

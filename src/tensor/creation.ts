@@ -3,6 +3,7 @@ import { BYTES, type DType, type Storage, allocStorage, dtypeOf } from './dtype.
 import { ZerogradError, fmtShape } from './errors.js';
 import { type Generator, defaultGenerator } from './random.js';
 import { checkShape, numel } from './shape.js';
+import { fillNormal, fillRandint, fillUniform, permutation } from './torchRandom.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
 export interface TensorOptions {
@@ -88,27 +89,32 @@ export function eye(n: number, options: TensorOptions = {}): Tensor {
   return finish(out, [n, n], options);
 }
 
-function random(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator) => number): Tensor {
+type Fill = (g: Generator, out: Storage) => void;
+
+/** A tensor of draws: one `draw` per element on zerograd's stream, PyTorch's whole-tensor `torch` fill on its. */
+function random(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator) => number, torch: Fill): Tensor {
   const generator = options.generator ?? defaultGenerator;
   const out = backend().alloc(options.dtype ?? 'float32', numel(checkShape(op, shape, BYTES[options.dtype ?? 'float32'])));
-  for (let i = 0; i < out.length; i++) out[i] = draw(generator);
+  if (generator.stream === 'torch') torch(generator, out);
+  else for (let i = 0; i < out.length; i++) out[i] = draw(generator);
   return finish(out, shape, options);
 }
 
 /** Standard normal samples. */
-export const randn = (shape: readonly number[], options: RandomOptions = {}) => random('randn', shape, options, (g) => g.normal());
+export const randn = (shape: readonly number[], options: RandomOptions = {}) => random('randn', shape, options, (g) => g.normal(), (g, out) => fillNormal(g, out as Float32Array));
 /** Uniform samples in [0, 1). */
-export const rand = (shape: readonly number[], options: RandomOptions = {}) => random('rand', shape, options, (g) => g.random());
+export const rand = (shape: readonly number[], options: RandomOptions = {}) => random('rand', shape, options, (g) => g.random(), (g, out) => fillUniform(g, out as Float32Array));
 
 /** Uniform integers in [low, high), int32. */
 export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new ZerogradError('randint', `high (${high}) must be greater than low (${low})`);
-  return random('randint', shape, { dtype: 'int32', ...options }, (g) => g.randint(low, high));
+  return random('randint', shape, { dtype: 'int32', ...options }, (g) => g.randint(low, high), (g, out) => fillRandint(g, out, low, high));
 }
 
 /** A random permutation of 0..n-1 (Fisher-Yates), int32. */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
   const generator = options.generator ?? defaultGenerator;
+  if (generator.stream === 'torch') return Tensor.fromStorage(permutation(generator, n), [n]);
   const out = allocStorage('int32', n);
   for (let i = 0; i < n; i++) out[i] = i;
   for (let i = n - 1; i > 0; i--) {

@@ -2,6 +2,7 @@ import { ZerogradError, fmtShape } from '../errors.js';
 import { type Generator, defaultGenerator } from '../random.js';
 import { defineOp } from '../registry.js';
 import { Tensor } from '../tensor.js';
+import { multinomialRows } from '../torchRandom.js';
 
 export interface MultinomialOptions {
   replacement?: boolean;
@@ -21,6 +22,15 @@ export const multinomial = defineOp('multinomial', false, (probs: Tensor, numSam
     throw new ZerogradError('multinomial', `cannot draw ${numSamples} samples without replacement from ${cols} categories`);
   }
   const weights = probs.toFlatArray();
+  if (generator.stream === 'torch') {
+    for (let r = 0; r < rows; r++) {
+      const row = weights.slice(r * cols, (r + 1) * cols);
+      if (row.some((w) => !(w >= 0) || !Number.isFinite(w))) throw new ZerogradError('multinomial', `row ${r} has a negative, infinite or NaN weight`);
+      if (row.filter((w) => w > 0).length < (replacement ? 1 : numSamples)) throw new ZerogradError('multinomial', `row ${r} has too few positive weights for ${numSamples} samples without replacement`);
+    }
+    const ids = multinomialRows(generator, Float32Array.from(weights), rows, cols, numSamples, replacement);
+    return Tensor.fromStorage(ids, probs.ndim === 2 ? [rows, numSamples] : [numSamples]);
+  }
   const out = new Int32Array(rows * numSamples);
   for (let r = 0; r < rows; r++) {
     const row = weights.slice(r * cols, (r + 1) * cols);
