@@ -16,7 +16,7 @@ import { MultiHeadedSelfAttention } from '../src/lessons/solutions/10-multiHeade
 import { GPT } from '../src/lessons/solutions/12-gpt.js';
 import { generate } from '../src/lessons/solutions/13-talkBack.js';
 import { randn, tensor } from '../src/tensor/creation.js';
-import { Generator, manualSeed } from '../src/tensor/random.js';
+import { Generator } from '../src/tensor/random.js';
 
 console.log(`gradient descent on x^2: ${getMinimizer(10, 0.01, 5)}`);
 console.log(`multivariate gradient descent: ${getMinimizerMultivariate(1000, 0.1, [2, 5]).join(', ')}`);
@@ -26,14 +26,14 @@ console.log(`linear regression: predictions ${getModelPrediction(X, w).toFlatArr
 const four = (values: number[]) => values.map((v) => v.toFixed(4)).join(', ');
 console.log(`column means: ${four(average(tensor([[0.8088, 1.2614, -1.4371], [-0.0056, -0.2050, -0.7201]])).toFlatArray())}`);
 console.log(`dataset: ${JSON.stringify(getDataset(['Dogecoin to the moon'], ['I will short Tesla today']).tolist())}`);
-manualSeed(0);
-console.log(`sentiment (untrained): ${four(new SentimentClassifier(20).forward(tensor(Int32Array.from([3, 7, 1, 0]), { shape: [1, 4] })).toFlatArray())}`);
+console.log(`sentiment (untrained, seeded as the course seeds): ${four(new SentimentClassifier(20).forward(tensor(Int32Array.from([3, 7, 1, 0]), { shape: [1, 4] })).toFlatArray())}`);
 const { X: bx, Y: by } = batchLoader("Hello darkness my old friend I've come to talk with you again", 3, 2);
 console.log(`batch loader: X=${JSON.stringify(bx)} Y=${JSON.stringify(by)}`);
 const embedded = randn([2, 4, 8], { generator: new Generator(1) });
 console.log(`single head: [${new SingleHeadAttention(8, 4).forward(embedded).shape}], multi-head: [${new MultiHeadedSelfAttention(8, 6, 3).forward(embedded).shape}]`);
 
-// Talk back with an untrained GPT: problem 12's model gives probabilities, whose logarithms serve as logits.
+// Talk back with an untrained GPT (PyTorch's initial weights): problem 12's model gives probabilities, whose
+// logarithms serve as logits.
 const chars = [...new Set('hello world, how are you?')].sort();
 const gpt = new GPT(chars.length, 8, 16, 2, 2).eval();
 const prompt = tensor(Int32Array.from([...'hello'].map((c) => chars.indexOf(c))), { shape: [1, 5] });

@@ -3,9 +3,9 @@
 Writes data/practice/cases.json. Each problem's inputs are the course's own example where it gives one, then
 seeded random ones; the expected outputs come from the course's PyTorch code below, so the judge does not
 check zerograd against itself. The model problems build their layers after torch.manual_seed(0), as the
-course does, and store the resulting weights: until zerograd's random stream is PyTorch's, the judge loads
-them into the learner's module. The digit recogniser's 784x512 weights would be 1.6 MB, so they are a
-formula both sides compute instead (pattern() below, patternWeights in the judge).
+course does; zerograd's Generator on the 'torch' stream gives the same weights, so a learner's module that seeds
+the same way reproduces these outputs. The weights are stored too (but for the digit recogniser's 1.6 MB), so
+the judge can tell a wrong computation from a wrong initialisation.
 
 Run: /usr/bin/python3 scripts/make_practice_cases.py
 """
@@ -27,14 +27,6 @@ def t(x, dtype="float32"):
 
 def state(module):
     return {name: t(p.detach()) for name, p in module.state_dict().items()}
-
-
-def pattern(shape, salt, scale):
-    """The judge's patternWeights: exact integer arithmetic, then one float64 division and product, then float32."""
-    n = int(np.prod(shape))
-    i = np.arange(1, n + 1, dtype=np.int64)
-    v = ((i * 2654435761 + salt * 40503) % 2001 - 1000).astype(np.float64) / 1000 * scale
-    return torch.tensor(v.astype(np.float32)).reshape(shape)
 
 
 def rounded(x, decimals=4):
@@ -149,6 +141,7 @@ p4.append({"fn": "getLoss", "args": [t(p), t(q)], "expected": t(get_loss(p, q))}
 class DigitRecognizer(nn.Module):
     def __init__(self):
         super().__init__()
+        torch.manual_seed(0)
         self.first_linear = nn.Linear(784, 512)
         self.relu = nn.ReLU()
         self.dropout = nn.Dropout(p=0.2)
@@ -157,16 +150,6 @@ class DigitRecognizer(nn.Module):
 
     def forward(self, images):
         return self.sigmoid(self.projection(self.dropout(self.relu(self.first_linear(images)))))
-
-
-DIGIT_WEIGHTS = {"first_linear.weight": ([512, 784], 1, 0.0357), "first_linear.bias": ([512], 2, 0.0357),
-                 "projection.weight": ([10, 512], 3, 0.0442), "projection.bias": ([10], 4, 0.0442)}
-
-
-def digit_model():
-    model = DigitRecognizer()
-    model.load_state_dict({name: pattern(shape, salt, scale) for name, (shape, salt, scale) in DIGIT_WEIGHTS.items()})
-    return model
 
 
 def train_digit_recognizer(model, batches, epochs):
@@ -191,11 +174,11 @@ def images(n):
 p5 = []
 for n in [1, 3]:
     x = images(n)
-    model = digit_model().eval()
+    model = DigitRecognizer().eval()
     with torch.no_grad():
         p5.append({"fn": "forward", "args": [t(x)], "expected": t(rounded(model(x)))})
 batches = [(images(6), torch.tensor(rng.integers(0, 10, size=6))) for _ in range(2)]
-model = digit_model().eval()  # dropout off, so the expected losses do not depend on a random stream
+model = DigitRecognizer().eval()  # dropout off, so the expected losses do not depend on a random stream
 p5.append({"fn": "trainDigitRecognizer", "epochs": 2, "batches": [{"images": t(x), "labels": t(y, "int32")} for x, y in batches],
            "expected": train_digit_recognizer(model, batches, 2)})
 
@@ -240,13 +223,23 @@ for vocabulary, batch, length in [(20, 2, 6), (50, 3, 9), (12, 1, 4)]:
     with torch.no_grad():
         p7.append({"args": [vocabulary], "input": t(x, "int32"), "state": state(model), "expected": t(model(x))})
 
-# 8. GPT dataset: the windows come from zerograd's seeded randint until its stream is PyTorch's, so the judge
-# compares the learner's batches with the reference solution's and checks their structure; only the inputs live here.
-p8 = [
-    {"args": ["Hello darkness my old friend I've come to talk with you again", 3, 2], "course": True},
-    {"args": ["the quick brown fox jumps over the lazy dog and runs far away from the farmer", 5, 4]},
-    {"args": ["to be or not to be that is the question", 2, 6]},
-]
+# 8. GPT dataset: windows of words from starts drawn after torch.manual_seed(0).
+def batch_loader(raw_dataset, context_length, batch_size):
+    torch.manual_seed(0)
+    words = raw_dataset.split()
+    indices = torch.randint(low=0, high=len(words) - context_length, size=(batch_size,))
+    X = [words[i:i + context_length] for i in indices.tolist()]
+    Y = [words[i + 1:i + 1 + context_length] for i in indices.tolist()]
+    return {"X": X, "Y": Y}
+
+
+p8 = []
+for raw, context_length, batch_size, course in [
+    ("Hello darkness my old friend I've come to talk with you again", 3, 2, True),
+    ("the quick brown fox jumps over the lazy dog and runs far away from the farmer", 5, 4, False),
+    ("to be or not to be that is the question", 2, 6, False),
+]:
+    p8.append({"args": [raw, context_length, batch_size], "expected": batch_loader(raw, context_length, batch_size), **({"course": True} if course else {})})
 
 
 # 9-12. Attention, multi-head attention, the transformer block and the GPT, as the course writes them.
@@ -354,6 +347,39 @@ for kind, chars, new_chars, context, context_length in [
 ]:
     ids = talk_back(kind, len(chars), new_chars, context, context_length)
     p13.append({"model": kind, "args": [new_chars, t([context], "int32"), context_length, list(chars)], "expected": "".join(chars[i] for i in ids)})
+
+
+# Sampling for real: a model whose logits at each position are one row of a fixed table (a bigram model), and
+# the course's generate: seed 0, the generator's state restored after every draw.
+class TableModel(nn.Module):
+    def __init__(self, table):
+        super().__init__()
+        self.table = table
+
+    def forward(self, context):
+        return self.table[context]
+
+
+def generate(model, new_chars, context, context_length, int_to_char):
+    generator = torch.manual_seed(0)
+    initial_state = generator.get_state()
+    res = []
+    for _ in range(new_chars):
+        if len(context.T) > context_length:
+            context = context[:, -context_length:]
+        prediction = model(context)
+        probabilities = F.softmax(prediction[:, -1, :], dim=-1)
+        next_char = torch.multinomial(probabilities, 1, generator=generator)
+        generator.set_state(initial_state)
+        context = torch.cat((context, next_char), dim=-1)
+        res.append(int_to_char[next_char.item()])
+    return "".join(res)
+
+
+for chars, new_chars, context, context_length in [("abcdefgh ", 12, [0, 1], 4), ("xyz.", 8, [3], 2)]:
+    table = torch.tensor(np.round(rng.normal(size=(len(chars), len(chars))) * 2, 3), dtype=torch.float32)
+    text = generate(TableModel(table), new_chars, torch.tensor([context]), context_length, list(chars))
+    p13.append({"model": "table", "table": t(table), "args": [new_chars, t([context], "int32"), context_length, list(chars)], "expected": text})
 
 
 def main():

@@ -31,6 +31,9 @@ const MISTAKES: [number, string, string, RegExp][] = [
   [11, 'let x = embedded.add(this.attention.forward(this.firstNorm.forward(embedded)));\n    x = x.add(', 'let x = this.attention.forward(this.firstNorm.forward(embedded));\n    x = (', /residual connections/],
   [12, 'return rawOutput.softmax(-1).round(4);', 'return rawOutput.round(4);', /softmax of the logits/],
   [13, '    if (context.shape[1] > contextLength) context = context.slice(1, -contextLength); // context[:, -contextLength:]\n', '', /crop the context/],
+  [13, '    generator.manualSeed(0); // the course resets the generator after every draw\n', '', /restored with generator\.manualSeed\(0\) after every draw/],
+  [9, "    manualSeed(0, { stream: 'torch' }); // the course's torch.manual_seed(0): PyTorch's initial weights\n", '', /initial weights are not PyTorch's/],
+  [12, "    manualSeed(0, { stream: 'torch' }); // the course's torch.manual_seed(0): PyTorch's initial weights\n", '', /initial weights are not PyTorch's/],
 ];
 
 describe('practice judge: reference solutions and common mistakes', () => {

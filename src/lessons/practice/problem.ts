@@ -147,3 +147,20 @@ export function construct<T>(learner: Exports, name: string, args: readonly unkn
 /** The value of a case's argument: stored tensors become tensors, the rest stays as it is. */
 export const argValue = (value: unknown): unknown =>
   value && typeof value === 'object' && 'shape' in value && 'data' in value && 'dtype' in value ? fromJson(value as TensorJson) : value;
+
+/** The hint for a module that computes the right thing from PyTorch's weights but starts from other weights. */
+export const SEED_HINT = "the computation is right but the initial weights are not PyTorch's: begin each constructor that the course seeds with manualSeed(0, { stream: 'torch' }) (its torch.manual_seed(0)), and create the layers in the course's order";
+
+/**
+ * A model case's verdict: the learner's module as its constructor seeded it must give the expected output. When
+ * it does not, `withCourseWeights` (the same module given PyTorch's weights) tells the two causes apart.
+ */
+export function seededVerdict(expected: unknown, got: unknown, withCourseWeights: () => unknown): { passed: boolean; hint?: string } {
+  const verdict = compareValues(expected, got, 4);
+  if (verdict.passed || verdict.hint) return verdict;
+  try {
+    return compareValues(expected, withCourseWeights(), 4).passed ? { passed: false, hint: SEED_HINT } : verdict;
+  } catch {
+    return verdict;
+  }
+}

@@ -1,10 +1,10 @@
 // Giving a learner's module the course's weights: PyTorch's snake_case state-dict names matched to the camelCase
-// fields the starters declare, so a correct module reproduces PyTorch's outputs before the random streams agree.
-import type { Module } from '../../nn/module.js';
+// fields the starters declare. The judge does this only to tell a wrong computation from a wrong initialisation:
+// a module seeded as the course seeds it (manualSeed(0, { stream: 'torch' })) has PyTorch's weights already.
+import type { Layer, Module } from '../../nn/module.js';
 import { noGrad } from '../../tensor/autograd.js';
-import { tensor } from '../../tensor/creation.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { type TensorJson, fromJson } from './problem.js';
+import { type Exports, type TensorJson, construct, fromJson } from './problem.js';
 
 /** 'att_heads.0.key_gen.weight' → 'attHeads.0.keyGen.weight'. */
 export const camelPath = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -13,9 +13,9 @@ export const camelPath = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: s
 const withoutLayers = (name: string) => name.replace(/(^|\.)layers\.(?=\d)/g, '$1');
 
 /** Copies the course's weights (PyTorch names) into `module`, or throws naming the weights that do not fit. */
-export function loadCourseWeights(module: Module, state: Record<string, TensorJson | Tensor>): void {
+export function loadCourseWeights(module: Module, state: Record<string, TensorJson | Tensor> | ReadonlyMap<string, Tensor>): void {
   const own = new Map(module.namedParameters().map(([name, p]) => [withoutLayers(name), { name, p }]));
-  const wanted = Object.entries(state).map(([name, value]) => [camelPath(name), value instanceof Tensor ? value : fromJson(value)] as const);
+  const wanted = (state instanceof Map ? [...state] : Object.entries(state)).map(([name, value]) => [camelPath(name), value instanceof Tensor ? value : fromJson(value)] as const);
   const missing = wanted.filter(([name]) => !own.has(name)).map(([name, v]) => `${name} [${v.shape.join(', ')}]`);
   const extra = [...own.keys()].filter((name) => !wanted.some(([w]) => w === name));
   if (missing.length || extra.length) {
@@ -31,13 +31,18 @@ export function loadCourseWeights(module: Module, state: Record<string, TensorJs
 }
 
 /**
- * Weights both sides compute from a formula (scripts/make_practice_cases.py's pattern()), for the digit
- * recogniser, whose 784x512 layer would make the case file 1.6 MB larger: exact integer arithmetic, one
- * division and one product in float64, then float32.
+ * A model problem's modules: the learner's as its constructor built it and the reference's (both in eval mode),
+ * and the learner's output once given PyTorch's weights (the case file's, or the seeded reference's).
  */
-export function patternWeights(shape: readonly number[], salt: number, scale: number): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  for (let i = 1; i <= n; i++) data[i - 1] = ((((i * 2654435761 + salt * 40503) % 2001) - 1000) / 1000) * scale;
-  return tensor(data, { shape });
+export function modelCase(learner: Exports, reference: Exports, className: string, args: readonly unknown[], state?: Record<string, TensorJson>) {
+  const build = (exports: Exports) => construct<Module & Layer>(exports, className, args).eval();
+  return {
+    learner: () => build(learner),
+    reference: () => build(reference),
+    withCourseWeights: (input: Tensor) => {
+      const model = build(learner);
+      loadCourseWeights(model, state ?? build(reference).stateDict());
+      return model.forward(input);
+    },
+  };
 }

@@ -1,13 +1,20 @@
 // Problem 5, the digit recogniser: 784 pixels → Linear(784, 512) → ReLU → Dropout(0.2) → Linear(512, 10) → sigmoid,
 // and the loop that trains it with cross-entropy and Adam.
-import { Adam, Dropout, type Layer, Linear, Module, ReLU, Sigmoid, type Tensor, crossEntropyLoss } from '../practice/library.js';
+import { Adam, Dropout, type Layer, Linear, Module, ReLU, Sigmoid, type Tensor, crossEntropyLoss, manualSeed } from '../practice/library.js';
 
 export class DigitRecognizer extends Module {
-  readonly firstLinear = new Linear(784, 512);
+  readonly firstLinear: Linear;
   readonly relu = new ReLU();
   readonly dropout = new Dropout(0.2);
-  readonly projection = new Linear(512, 10);
+  readonly projection: Linear;
   readonly sigmoid = new Sigmoid();
+
+  constructor() {
+    super();
+    manualSeed(0, { stream: 'torch' }); // the course's torch.manual_seed(0): PyTorch's initial weights
+    this.firstLinear = new Linear(784, 512);
+    this.projection = new Linear(512, 10);
+  }
 
   /** images (B, 784) → ten scores in (0, 1) per image, (B, 10). */
   forward(images: Tensor): Tensor {

@@ -1,6 +1,6 @@
 // Problem 7, sentiment analysis: embed each word, average over the sentence, and score it with a linear layer and
 // a sigmoid.
-import { Embedding, Linear, Module, Sigmoid, type Tensor } from '../practice/library.js';
+import { Embedding, Linear, Module, Sigmoid, type Tensor, manualSeed } from '../practice/library.js';
 
 export class SentimentClassifier extends Module {
   readonly embeddingLayer: Embedding;
@@ -9,6 +9,7 @@ export class SentimentClassifier extends Module {
 
   constructor(vocabularySize: number) {
     super();
+    manualSeed(0, { stream: 'torch' }); // the course's torch.manual_seed(0): PyTorch's initial weights
     this.embeddingLayer = new Embedding(vocabularySize, 16);
     this.linearLayer = new Linear(16, 1);
   }

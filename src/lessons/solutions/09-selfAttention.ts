@@ -1,6 +1,6 @@
 // Problem 9, one head of causal self-attention: each position mixes the values of itself and the positions before
 // it, weighted by softmax(q·k / √d).
-import { Linear, Module, type Tensor, ones } from '../practice/library.js';
+import { Linear, Module, type Tensor, manualSeed, ones } from '../practice/library.js';
 
 export class SingleHeadAttention extends Module {
   readonly keyGen: Linear;
@@ -9,6 +9,7 @@ export class SingleHeadAttention extends Module {
 
   constructor(embeddingDim: number, attentionDim: number) {
     super();
+    manualSeed(0, { stream: 'torch' }); // the course's torch.manual_seed(0): PyTorch's initial weights
     this.keyGen = new Linear(embeddingDim, attentionDim, { bias: false });
     this.queryGen = new Linear(embeddingDim, attentionDim, { bias: false });
     this.valueGen = new Linear(embeddingDim, attentionDim, { bias: false });

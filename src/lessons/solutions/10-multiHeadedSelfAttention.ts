@@ -1,11 +1,12 @@
 // Problem 10, multi-headed self-attention: numHeads causal heads of attentionDim / numHeads each, side by side.
-import { Linear, Module, ModuleList, type Tensor, cat, ones } from '../practice/library.js';
+import { Linear, Module, ModuleList, type Tensor, cat, manualSeed, ones } from '../practice/library.js';
 
 export class MultiHeadedSelfAttention extends Module {
   readonly attHeads: ModuleList<SingleHeadAttention>;
 
   constructor(embeddingDim: number, attentionDim: number, numHeads: number) {
     super();
+    manualSeed(0, { stream: 'torch' }); // the course's torch.manual_seed(0): PyTorch's initial weights
     this.attHeads = new ModuleList(Array.from({ length: numHeads }, () => new SingleHeadAttention(embeddingDim, attentionDim / numHeads)));
   }
 
@@ -23,6 +24,7 @@ class SingleHeadAttention extends Module {
 
   constructor(embeddingDim: number, attentionDim: number) {
     super();
+    manualSeed(0, { stream: 'torch' }); // the course's torch.manual_seed(0): PyTorch's initial weights
     this.keyGen = new Linear(embeddingDim, attentionDim, { bias: false });
     this.queryGen = new Linear(embeddingDim, attentionDim, { bias: false });
     this.valueGen = new Linear(embeddingDim, attentionDim, { bias: false });

@@ -1,5 +1,5 @@
 // Problem 11, the transformer block: x + attention(norm(x)), then x + feed-forward(norm(x)) (pre-norm, residual).
-import { Dropout, LayerNorm, Linear, Module, ModuleList, ReLU, type Tensor, cat, ones } from '../practice/library.js';
+import { Dropout, LayerNorm, Linear, Module, ModuleList, ReLU, type Tensor, cat, manualSeed, ones } from '../practice/library.js';
 
 export class TransformerBlock extends Module {
   readonly attention: MultiHeadedSelfAttention;
@@ -9,6 +9,7 @@ export class TransformerBlock extends Module {
 
   constructor(modelDim: number, numHeads: number) {
     super();
+    manualSeed(0, { stream: 'torch' }); // the course's torch.manual_seed(0): PyTorch's initial weights
     this.attention = new MultiHeadedSelfAttention(modelDim, modelDim, numHeads);
     this.linearNetwork = new VanillaNeuralNetwork(modelDim);
     this.firstNorm = new LayerNorm(modelDim);
@@ -47,6 +48,7 @@ class MultiHeadedSelfAttention extends Module {
 
   constructor(embeddingDim: number, attentionDim: number, numHeads: number) {
     super();
+    manualSeed(0, { stream: 'torch' }); // the course's torch.manual_seed(0): PyTorch's initial weights
     this.attHeads = new ModuleList(Array.from({ length: numHeads }, () => new SingleHeadAttention(embeddingDim, attentionDim / numHeads)));
   }
 
@@ -63,6 +65,7 @@ class SingleHeadAttention extends Module {
 
   constructor(embeddingDim: number, attentionDim: number) {
     super();
+    manualSeed(0, { stream: 'torch' }); // the course's torch.manual_seed(0): PyTorch's initial weights
     this.keyGen = new Linear(embeddingDim, attentionDim, { bias: false });
     this.queryGen = new Linear(embeddingDim, attentionDim, { bias: false });
     this.valueGen = new Linear(embeddingDim, attentionDim, { bias: false });

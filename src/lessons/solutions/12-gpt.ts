@@ -1,6 +1,6 @@
 // Problem 12, the GPT: token and position embeddings, numBlocks transformer blocks, a final LayerNorm, and a
 // projection to the vocabulary, whose softmax gives the next token's probabilities.
-import { Dropout, Embedding, LayerNorm, Linear, Module, ModuleList, ReLU, Sequential, type Tensor, arange, cat, ones } from '../practice/library.js';
+import { Dropout, Embedding, LayerNorm, Linear, Module, ModuleList, ReLU, Sequential, type Tensor, arange, cat, manualSeed, ones } from '../practice/library.js';
 
 export class GPT extends Module {
   readonly tokenEmbedding: Embedding;
@@ -11,6 +11,7 @@ export class GPT extends Module {
 
   constructor(vocabSize: number, contextLength: number, modelDim: number, numBlocks: number, numHeads: number) {
     super();
+    manualSeed(0, { stream: 'torch' }); // the course's torch.manual_seed(0): PyTorch's initial weights
     this.tokenEmbedding = new Embedding(vocabSize, modelDim);
     this.posEmbedding = new Embedding(contextLength, modelDim);
     this.transformerBlocks = new Sequential(Array.from({ length: numBlocks }, () => new TransformerBlock(modelDim, numHeads)));
@@ -35,6 +36,7 @@ class TransformerBlock extends Module {
 
   constructor(modelDim: number, numHeads: number) {
     super();
+    manualSeed(0, { stream: 'torch' }); // the course's torch.manual_seed(0): PyTorch's initial weights
     this.attention = new MultiHeadedSelfAttention(modelDim, modelDim, numHeads);
     this.linearNetwork = new VanillaNeuralNetwork(modelDim);
     this.firstNorm = new LayerNorm(modelDim);
@@ -71,6 +73,7 @@ class MultiHeadedSelfAttention extends Module {
 
   constructor(embeddingDim: number, attentionDim: number, numHeads: number) {
     super();
+    manualSeed(0, { stream: 'torch' }); // the course's torch.manual_seed(0): PyTorch's initial weights
     this.attHeads = new ModuleList(Array.from({ length: numHeads }, () => new SingleHeadAttention(embeddingDim, attentionDim / numHeads)));
   }
 
@@ -87,6 +90,7 @@ class SingleHeadAttention extends Module {
 
   constructor(embeddingDim: number, attentionDim: number) {
     super();
+    manualSeed(0, { stream: 'torch' }); // the course's torch.manual_seed(0): PyTorch's initial weights
     this.keyGen = new Linear(embeddingDim, attentionDim, { bias: false });
     this.queryGen = new Linear(embeddingDim, attentionDim, { bias: false });
     this.valueGen = new Linear(embeddingDim, attentionDim, { bias: false });

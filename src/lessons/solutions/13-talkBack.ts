@@ -5,7 +5,7 @@ import { Generator, type Tensor, cat, multinomial } from '../practice/library.js
 /** newChars characters after `context` (1, T); `model` returns logits (B, T, vocabulary). */
 export function generate(model: { forward(context: Tensor): Tensor }, newChars: number, context: Tensor, contextLength: number,
   intToChar: Record<number, string> | readonly string[]): string {
-  const generator = new Generator(0); // the course's torch.manual_seed(0)
+  const generator = new Generator(0, { stream: 'torch' }); // the course's torch.manual_seed(0)
   const res: string[] = [];
   for (let i = 0; i < newChars; i++) {
     if (context.shape[1] > contextLength) context = context.slice(1, -contextLength); // context[:, -contextLength:]

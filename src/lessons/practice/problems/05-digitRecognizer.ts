@@ -1,15 +1,7 @@
 import type { Layer, Module } from '../../../nn/module.js';
 import { Dropout } from '../../../nn/dropout.js';
-import { type Problem, type TensorJson, compareValues, construct, describe, exported, fromJson } from '../problem.js';
-import { loadCourseWeights, patternWeights } from '../weights.js';
-
-/** The case file's formula weights for the course's layer names (scripts/make_practice_cases.py, DIGIT_WEIGHTS). */
-const DIGIT_WEIGHTS: Record<string, [number[], number, number]> = {
-  'first_linear.weight': [[512, 784], 1, 0.0357], 'first_linear.bias': [[512], 2, 0.0357],
-  'projection.weight': [[10, 512], 3, 0.0442], 'projection.bias': [[10], 4, 0.0442],
-};
-
-const courseWeights = () => Object.fromEntries(Object.entries(DIGIT_WEIGHTS).map(([name, [shape, salt, scale]]) => [name, patternWeights(shape, salt, scale)]));
+import { type Problem, type TensorJson, compareValues, construct, describe, exported, fromJson, seededVerdict } from '../problem.js';
+import { loadCourseWeights } from '../weights.js';
 
 type Batch = { images: TensorJson; labels: TensorJson };
 
@@ -21,8 +13,9 @@ export const problem: Problem = {
 
 DigitRecognizer: images of 28x28 = 784 pixels, flattened, go through
     Linear(784, 512) → ReLU → Dropout(p = 0.2) → Linear(512, 10) → Sigmoid
-as the fields firstLinear, relu, dropout, projection and sigmoid (the judge loads weights by those names).
-forward(images) maps (B, 784) to (B, 10) scores in (0, 1).
+as the fields firstLinear, relu, dropout, projection and sigmoid. forward(images) maps (B, 784) to (B, 10)
+scores in (0, 1). The course seeds PyTorch before building the layers; do the same, so your weights are PyTorch's:
+    manualSeed(0, { stream: 'torch' });   // torch.manual_seed(0), first thing in the constructor
 
 trainDigitRecognizer(model, batches, epochs): for each epoch, for each { images, labels } batch in order:
     prediction = model.forward(images); optimizer.zeroGrad();
@@ -30,9 +23,9 @@ trainDigitRecognizer(model, batches, epochs): for each epoch, for each { images,
 with one Adam optimizer over model.parameters() at its default learning rate (1e-3), made before the loop.
 Return every step's loss rounded to 4 decimals. Leave the model's train/eval mode as it is given.
 
-Example: one epoch over 2 batches returns 2 losses, e.g. [2.3049, 2.3994]; the first is the loss of the
+Example: one epoch over 2 batches returns 2 losses, e.g. [2.3151, 2.3098]; the first is the loss of the
 untrained model (about ln 10 ≈ 2.30 for ten nearly equal scores).`,
-  starter: `import { Adam, Dropout, type Layer, Linear, Module, ReLU, Sigmoid, type Tensor, crossEntropyLoss } from 'zerograd';
+  starter: `import { Adam, Dropout, type Layer, Linear, Module, ReLU, Sigmoid, type Tensor, crossEntropyLoss, manualSeed } from 'zerograd';
 
 export class DigitRecognizer extends Module {
   // firstLinear, relu, dropout, projection, sigmoid
@@ -54,13 +47,14 @@ export function trainDigitRecognizer(model: Module & Layer, batches: { images: T
   trial(learner, data, reference) {
     if (data.fn === 'forward') {
       const [images] = data.args!.map((a) => fromJson(a as TensorJson));
-      const made = (exports: typeof learner) => {
-        const model = construct<Module & Layer>(exports, 'DigitRecognizer', []);
-        loadCourseWeights(model, courseWeights());
-        return model.eval();
+      const made = (exports: typeof learner) => construct<Module & Layer>(exports, 'DigitRecognizer', []).eval();
+      const withCourseWeights = () => {
+        const model = made(learner);
+        loadCourseWeights(model, made(reference).stateDict());
+        return model.forward(images).round(4);
       };
       return {
-        input: `new DigitRecognizer() with the case's weights, in eval mode; forward(${describe(images, 60)})`,
+        input: `new DigitRecognizer(), in eval mode; forward(${describe(images, 60)})`,
         expected: data.expected,
         decimals: 4,
         answer: () => made(learner).forward(images).round(4),
@@ -68,7 +62,7 @@ export function trainDigitRecognizer(model: Module & Layer, batches: { images: T
           const model = made(learner);
           const dropout = model.namedChildren().find(([, child]) => child instanceof Dropout)?.[1] as Dropout | undefined;
           if (!dropout || dropout.p !== 0.2) return { passed: false, hint: "the course's network has a Dropout(0.2) after the ReLU" };
-          return compareValues(data.expected, got, 4);
+          return seededVerdict(data.expected, got, withCourseWeights);
         },
         mistakes: () => {
           const ref = made(reference) as unknown as { firstLinear: Layer; relu: Layer; projection: Layer };
@@ -84,12 +78,11 @@ export function trainDigitRecognizer(model: Module & Layer, batches: { images: T
     const epochs = data.epochs as number;
     const expected = data.expected as number[];
     return {
-      input: `trainDigitRecognizer(the course's network with the case's weights, in eval mode, ${batches.length} batches of ${batches[0].images.shape[0]} images, ${epochs} epochs)`,
+      input: `trainDigitRecognizer(the course's network, seeded, in eval mode, ${batches.length} batches of ${batches[0].images.shape[0]} images, ${epochs} epochs)`,
       expected,
       decimals: 4,
       answer: () => {
         const model = construct<Module & Layer>(reference, 'DigitRecognizer', []);
-        loadCourseWeights(model, courseWeights());
         return exported<(m: Module & Layer, b: typeof batches, e: number) => number[]>(learner, 'trainDigitRecognizer')(model.eval(), batches, epochs);
       },
       check: (got) => {

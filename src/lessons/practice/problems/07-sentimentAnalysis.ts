@@ -1,7 +1,7 @@
-import type { Layer, Module } from '../../../nn/module.js';
+import type { Layer } from '../../../nn/module.js';
 import type { Tensor } from '../../../tensor/tensor.js';
-import { type Problem, type TensorJson, construct, describe, fromJson } from '../problem.js';
-import { loadCourseWeights } from '../weights.js';
+import { type Problem, type TensorJson, describe, fromJson, seededVerdict } from '../problem.js';
+import { modelCase } from '../weights.js';
 
 export const problem: Problem = {
   id: 7,
@@ -11,14 +11,15 @@ export const problem: Problem = {
 
 SentimentClassifier(vocabularySize) has the fields
     embeddingLayer = Embedding(vocabularySize, 16), linearLayer = Linear(16, 1), sigmoidLayer = Sigmoid()
-(the judge loads the course's weights by these names). forward(x) takes word ids (B, T), padded with 0:
+(built in this order). forward(x) takes word ids (B, T), padded with 0:
     embeddings (B, T, 16) → the mean over time, dim 1 (padding included, as the course does) → (B, 16)
     → linearLayer → (B, 1) → sigmoid,
-rounded to 4 decimals.
+rounded to 4 decimals. The course seeds PyTorch first thing in the constructor; do the same, so your weights are PyTorch's:
+    manualSeed(0, { stream: 'torch' });   // the course's torch.manual_seed(0)
 
 Example: for a 20-word vocabulary and x = [[3, 7, 1, 0]], the output is a (1, 1) tensor such as [[0.4621]]:
 one probability per sentence.`,
-  starter: `import { Embedding, Linear, Module, Sigmoid, type Tensor } from 'zerograd';
+  starter: `import { Embedding, Linear, Module, Sigmoid, type Tensor, manualSeed } from 'zerograd';
 
 export class SentimentClassifier extends Module {
   // embeddingLayer, linearLayer, sigmoidLayer
@@ -35,18 +36,15 @@ export class SentimentClassifier extends Module {
   exports: ['SentimentClassifier'],
   trial(learner, data, reference) {
     const x = fromJson(data.input as TensorJson);
-    const made = (exports: typeof learner) => {
-      const model = construct<Module & Layer>(exports, 'SentimentClassifier', data.args!);
-      loadCourseWeights(model, data.state as Record<string, TensorJson>);
-      return model.eval();
-    };
+    const m = modelCase(learner, reference, 'SentimentClassifier', data.args!, data.state as Record<string, TensorJson>);
     return {
-      input: `new SentimentClassifier(${data.args![0]}) with the course's weights; forward(${describe(x, 80)})`,
+      input: `new SentimentClassifier(${data.args![0]}); forward(${describe(x, 80)})`,
       expected: data.expected,
       decimals: 4,
-      answer: () => made(learner).forward(x),
+      answer: () => m.learner().forward(x),
+      check: (got) => seededVerdict(data.expected, got, () => m.withCourseWeights(x)),
       mistakes: () => {
-        const ref = made(reference) as unknown as { embeddingLayer: Layer; linearLayer: Layer };
+        const ref = m.reference() as unknown as { embeddingLayer: Layer; linearLayer: Layer };
         const embedded: Tensor = ref.embeddingLayer.forward(x);
         return [
           { hint: 'average the embeddings over time (mean over dim 1), do not sum them', output: ref.linearLayer.forward(embedded.sum(1)).sigmoid() },

@@ -1,8 +1,7 @@
-import type { Layer, Module } from '../../../nn/module.js';
 import { ones } from '../../../tensor/creation.js';
 import type { Tensor } from '../../../tensor/tensor.js';
-import { type Problem, type TensorJson, construct, describe, fromJson } from '../problem.js';
-import { loadCourseWeights } from '../weights.js';
+import { type Problem, type TensorJson, describe, fromJson, seededVerdict } from '../problem.js';
+import { modelCase } from '../weights.js';
 
 /** One head from the course's weights, with a mistake switched on, for the hints. */
 function head(state: Record<string, TensorJson>, x: Tensor, { masked = true, scale = 0 } = {}): Tensor {
@@ -20,15 +19,18 @@ export const problem: Problem = {
   statement: `One head of causal self-attention.
 
 SingleHeadAttention(embeddingDim, attentionDim) has three bias-free layers, keyGen, queryGen and valueGen,
-each Linear(embeddingDim, attentionDim, { bias: false }) (the judge loads the course's weights by these names).
+each Linear(embeddingDim, attentionDim, { bias: false }), made in this order.
 forward(embedded), with embedded (B, T, embeddingDim):
     k, q, v = keyGen(embedded), queryGen(embedded), valueGen(embedded)        each (B, T, attentionDim)
     scores = q · kᵀ / √attentionDim                                           (B, T, T)
     a position may not look ahead: scores[b][i][j] = −∞ where j > i (a lower-triangular mask)
     weights = softmax over the last dim; return (weights · v).round(4)       (B, T, attentionDim)
 
+The course seeds PyTorch first thing in each constructor; do the same, so your weights are PyTorch's:
+    manualSeed(0, { stream: 'torch' });   // the course's torch.manual_seed(0)
+
 Example: the first position can only attend to itself, so its output row is exactly its own value vector v[b][0].`,
-  starter: `import { Linear, Module, type Tensor, ones } from 'zerograd';
+  starter: `import { Linear, Module, type Tensor, manualSeed, ones } from 'zerograd';
 
 export class SingleHeadAttention extends Module {
   // keyGen, queryGen, valueGen
@@ -43,19 +45,17 @@ export class SingleHeadAttention extends Module {
   }
 }`,
   exports: ['SingleHeadAttention'],
-  trial(learner, data) {
+  trial(learner, data, reference) {
     const x = fromJson(data.input as TensorJson);
+    const m = modelCase(learner, reference, 'SingleHeadAttention', data.args!, data.state as Record<string, TensorJson>);
     const state = data.state as Record<string, TensorJson>;
     const [embeddingDim] = data.args as number[];
     return {
-      input: `new SingleHeadAttention(${data.args!.join(', ')}) with the course's weights; forward(${describe(x, 80)})`,
+      input: `new SingleHeadAttention(${data.args!.join(', ')}); forward(${describe(x, 80)})`,
       expected: data.expected,
       decimals: 4,
-      answer: () => {
-        const model = construct<Module & Layer>(learner, 'SingleHeadAttention', data.args!);
-        loadCourseWeights(model, state);
-        return model.eval().forward(x);
-      },
+      answer: () => m.learner().forward(x),
+      check: (got) => seededVerdict(data.expected, got, () => m.withCourseWeights(x)),
       mistakes: () => [
         { hint: 'mask the future: scores above the diagonal become −Infinity before the softmax (a causal mask)', output: head(state, x, { masked: false }) },
         { hint: 'scale the scores by √attentionDim (the size of k), not √embeddingDim', output: head(state, x, { scale: embeddingDim }) },

@@ -1,7 +1,7 @@
-import type { Layer, Module } from '../../../nn/module.js';
+import type { Layer } from '../../../nn/module.js';
 import type { Tensor } from '../../../tensor/tensor.js';
-import { type Problem, type TensorJson, construct, describe, fromJson } from '../problem.js';
-import { loadCourseWeights } from '../weights.js';
+import { type Problem, type TensorJson, describe, fromJson, seededVerdict } from '../problem.js';
+import { modelCase } from '../weights.js';
 
 interface Block { attention: Layer; linearNetwork: Layer; firstNorm: Layer; secondNorm: Layer }
 
@@ -19,10 +19,12 @@ TransformerBlock(modelDim, numHeads) has the fields
 forward(embedded) (B, T, modelDim), pre-norm with residual connections:
     x = embedded + attention(firstNorm(embedded))
     x = x + linearNetwork(secondNorm(x))
-and return x rounded to 4 decimals. The judge runs the block in eval mode (dropout off).
+and return x rounded to 4 decimals. The judge runs the block in eval mode (dropout off). The course seeds
+PyTorch first thing in TransformerBlock's, MultiHeadedSelfAttention's and SingleHeadAttention's constructors (not
+in VanillaNeuralNetwork's); do the same, so your weights are PyTorch's: manualSeed(0, { stream: 'torch' }).
 
 Example: with modelDim 8 and numHeads 4 each head has 2 outputs; input and output are both (B, T, 8).`,
-  starter: `import { Dropout, LayerNorm, Linear, Module, ModuleList, ReLU, type Tensor, cat, ones } from 'zerograd';
+  starter: `import { Dropout, LayerNorm, Linear, Module, ModuleList, ReLU, type Tensor, cat, manualSeed, ones } from 'zerograd';
 
 export class TransformerBlock extends Module {
   // attention, linearNetwork, firstNorm, secondNorm
@@ -41,18 +43,15 @@ export class TransformerBlock extends Module {
   exports: ['TransformerBlock'],
   trial(learner, data, reference) {
     const x = fromJson(data.input as TensorJson);
-    const made = (exports: typeof learner) => {
-      const model = construct<Module & Layer>(exports, 'TransformerBlock', data.args!);
-      loadCourseWeights(model, data.state as Record<string, TensorJson>);
-      return model.eval();
-    };
+    const m = modelCase(learner, reference, 'TransformerBlock', data.args!, data.state as Record<string, TensorJson>);
     return {
-      input: `new TransformerBlock(${data.args!.join(', ')}) with the course's weights, in eval mode; forward(${describe(x, 80)})`,
+      input: `new TransformerBlock(${data.args!.join(', ')}), in eval mode; forward(${describe(x, 80)})`,
       expected: data.expected,
       decimals: 4,
-      answer: () => made(learner).forward(x),
+      answer: () => m.learner().forward(x),
+      check: (got) => seededVerdict(data.expected, got, () => m.withCourseWeights(x)),
       mistakes: () => {
-        const b = made(reference) as unknown as Block;
+        const b = m.reference() as unknown as Block;
         const postNorm = (h: Tensor) => b.secondNorm.forward(h.add(b.linearNetwork.forward(h)));
         const noResidual = b.linearNetwork.forward(b.secondNorm.forward(b.attention.forward(b.firstNorm.forward(x))));
         return [

@@ -1,7 +1,7 @@
-import type { Layer, Module } from '../../../nn/module.js';
+import type { Layer } from '../../../nn/module.js';
 import { arange } from '../../../tensor/creation.js';
-import { type Problem, type TensorJson, construct, describe, fromJson } from '../problem.js';
-import { loadCourseWeights } from '../weights.js';
+import { type Problem, type TensorJson, describe, fromJson, seededVerdict } from '../problem.js';
+import { modelCase } from '../weights.js';
 
 interface Parts { tokenEmbedding: Layer; posEmbedding: Layer; transformerBlocks: Layer; finalNorm: Layer; vocabularyProjection: Layer }
 
@@ -20,8 +20,11 @@ forward(context) with token ids (B, T), T ≤ contextLength:
     logits = vocabularyProjection(finalNorm(transformerBlocks(embedded)))   (B, T, vocabSize)
 and return softmax(logits, dim −1) rounded to 4 decimals: next-token probabilities at every position.
 
+The course seeds PyTorch first thing in GPT's constructor and in those of problem 11's classes; do the same:
+manualSeed(0, { stream: 'torch' }).
+
 Example: every row of the output sums to 1 (within rounding).`,
-  starter: `import { Dropout, Embedding, LayerNorm, Linear, Module, ModuleList, ReLU, Sequential, type Tensor, arange, cat, ones } from 'zerograd';
+  starter: `import { Dropout, Embedding, LayerNorm, Linear, Module, ModuleList, ReLU, Sequential, type Tensor, arange, cat, manualSeed, ones } from 'zerograd';
 
 export class GPT extends Module {
   // tokenEmbedding, posEmbedding, transformerBlocks, finalNorm, vocabularyProjection
@@ -40,18 +43,15 @@ export class GPT extends Module {
   exports: ['GPT'],
   trial(learner, data, reference) {
     const context = fromJson(data.input as TensorJson);
-    const made = (exports: typeof learner) => {
-      const model = construct<Module & Layer>(exports, 'GPT', data.args!);
-      loadCourseWeights(model, data.state as Record<string, TensorJson>);
-      return model.eval();
-    };
+    const m = modelCase(learner, reference, 'GPT', data.args!, data.state as Record<string, TensorJson>);
     return {
-      input: `new GPT(${data.args!.join(', ')}) with the course's weights, in eval mode; forward(${describe(context, 80)})`,
+      input: `new GPT(${data.args!.join(', ')}), in eval mode; forward(${describe(context, 80)})`,
       expected: data.expected,
       decimals: 4,
-      answer: () => made(learner).forward(context),
+      answer: () => m.learner().forward(context),
+      check: (got) => seededVerdict(data.expected, got, () => m.withCourseWeights(context)),
       mistakes: () => {
-        const g = made(reference) as unknown as Parts;
+        const g = m.reference() as unknown as Parts;
         const head = (embedded: ReturnType<Layer['forward']>) => g.vocabularyProjection.forward(g.finalNorm.forward(g.transformerBlocks.forward(embedded)));
         const tokens = g.tokenEmbedding.forward(context);
         return [
