@@ -1,5 +1,6 @@
 // Lesson 7: a GPT from scratch on Tiny Shakespeare.
-import { Generator, tensor } from '../src/index.js';
+import { Embedding, Generator, cat, crossEntropy, manualSeed, multinomial, tensor } from '../src/index.js';
+import { getBatch } from '../src/data/textDataset.js';
 import { CharTokenizer } from '../src/data/charTokenizer.js';
 import { splitTokens } from '../src/data/textDataset.js';
 import { generate } from '../src/models/gpt/generate.js';
@@ -11,6 +12,19 @@ const text = shakespeare();
 const tokenizer = CharTokenizer.forText(text);
 const splits = splitTokens(tokenizer.encode(text));
 console.log(`${text.length} characters, vocabulary ${tokenizer.vocabSize}: ${JSON.stringify(tokenizer.itos.join(''))}`);
+// The lecture's first steps, after torch.manual_seed(1337): a batch of 4 windows of 8 characters, and a bigram model
+// (one row of logits per character) with its loss before training and a sample from it. The 'torch' stream draws
+// what PyTorch draws for this code.
+manualSeed(1337, { stream: 'torch' });
+const { x: xb, y: yb } = getBatch(splits.train, 8, 4);
+console.log(`first batch: ${JSON.stringify(xb.tolist())}`);
+const table = new Embedding(tokenizer.vocabSize, tokenizer.vocabSize);
+console.log(`bigram model before training: loss ${crossEntropy(table.forward(xb).view(32, -1), yb.view(32)).item().toFixed(4)} (ln ${tokenizer.vocabSize} = ${Math.log(tokenizer.vocabSize).toFixed(4)})`);
+let idx = tensor(Int32Array.from([0]), { shape: [1, 1] });
+for (let i = 0; i < 100; i++) idx = cat([idx, multinomial(table.forward(idx).slice(1, -1).squeeze(1).softmax(-1), 1)], 1);
+console.log(`its sample: ${JSON.stringify(tokenizer.decode(idx.toFlatArray()))}`);
+manualSeed(0, { stream: 'xoshiro' });
+
 const steps = fast ? 60 : 3000;
 // The lecture's settings: batch 32, a constant learning rate.
 const train = gptTrainConfig(GPT_PRESETS.tiny, { steps, lr: fast ? 1e-2 : 1e-3, warmupSteps: 10, evalEvery: steps / 3, evalIters: 10 });

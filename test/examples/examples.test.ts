@@ -8,12 +8,17 @@ import { projectRoot } from '../helpers.js';
 /** What each lesson must print, checked on its --fast run. */
 const expectations: Record<string, RegExp[]> = {
   '01-micrograd': [/neuron: o=0\.7071 \| grads x1=-1\.5000 w1=1\.0000 x2=0\.5000 w2=0\.0000/, /MLP\(3, \[4, 4, 1\]\): 41 parameters/],
-  '02-bigram': [/vocabulary of 27/, /counting model: average negative log-likelihood 2\.45/, /neural bigram: loss/],
-  '03-mlp': [/learning-rate sweep: lowest batch loss/, /after 500 steps: train \d\.\d+, val \d\.\d+/],
+  // The lectures' own numbers, from torch.Generator().manual_seed(2147483647) reproduced by the 'torch' stream.
+  '02-bigram': [/vocabulary of 27/, /^torch\.rand\(3\) normalised: \[0\.6064, 0\.3033, 0\.0903\]; 20 draws: 1 1 2 0 0 2 1 1 0 0 0 1 1 0 0 1 1 0 0 1$/m,
+    /counting model: average negative log-likelihood 2\.4546/, /^samples: mor, axx, minaymoryles, kondlaisah, anchshizarie$/m,
+    /^neural bigram on 228146 bigrams: loss 3\.7686 -> /m],
+  '03-mlp': [/^the lecture's first MLP: 32 contexts, 3481 parameters, loss 17\.7697 -> 0\.256\d after 1000 full-batch steps$/m,
+    /learning-rate sweep: lowest batch loss/, /after 500 steps: train \d\.\d+, val \d\.\d+/],
   '04-batchnorm-diagnostics': [/layers\.4 \(Tanh\): mean .* saturated/, /update-ratio\.svg/],
   '05-backprop-ninja': [/logprobs\s+\| exact: true/, /^C\s+\| exact: \w+\s*\| approximate: true/m],
   '06-wavenet': [/76579 parameters/, /layers\.3\.running_mean|layers\.2\.weight/],
-  '07-gpt': [/GPT with \d+ parameters/, /step 60: train \d\.\d+, val \d\.\d+/],
+  '07-gpt': [/^first batch: \[\[24,43,58,5,57,1,46,43\],\[44,53,56,1,58,46,39,58\],\[52,58,1,58,46,39,58,1\],\[25,17,27,10,0,21,1,54\]\]$/m,
+    /^bigram model before training: loss 5\.0364 /m, /^its sample: "\\nlfJeukRuaRJKXAYtXzfJ:HEPiu--sDioi;ILCo3pHNTmDwJsfheKRxZCFs\\nlZJ XQc\?:s:HEzEnXalEPklcPU cL'DpdLCafBheH"$/m, /GPT with \d+ parameters/, /step 60: train \d\.\d+, val \d\.\d+/],
   '08-devg-problems': [/gradient descent on x\^2: 4\.08536/, /multivariate gradient descent: 0\.00002, 0\.00002/,
     /linear regression: predictions 2\.2, 0\.9; weights after 10 steps 0\.50678, 0\.59057, 1\.27435/, /column means: 0\.4016, 0\.5282, -1\.0786/,
     /dataset: \[\[1,7,6,4,0\],\[2,9,5,3,8\]\]/, /^talk-back: hello.{20}$/m,
