@@ -14,6 +14,7 @@ import * as vw from './ops/view.js';
 import * as la from './ops/linalg.js';
 import * as ord from './ops/ordering.js';
 import * as rnd from './ops/rounding.js';
+import * as sc from './ops/scatter.js';
 import * as re from './ops/rearrange.js';
 import { contiguousStrides, isContiguousRun, numel } from './shape.js';
 
@@ -234,6 +235,11 @@ export class Tensor {
   topk(k: number, dim = -1, largest = true): { values: Tensor; indices: Tensor } { return ord.topk(this, k, dim, largest); }
   norm(p: number | 'fro' = 2, dim?: number | number[], keepdim = false): Tensor { return la.norm(this, p, dim, keepdim); }
   round(decimals = 0): Tensor { return rnd.round(this, decimals); }
+  cumprod(dim: number): Tensor { return ord.cumprod(this, dim); }
+  scatter(dim: number, indices: Tensor, src: Tensor): Tensor { return sc.scatter(this, dim, indices, src); }
+  scatterAdd(dim: number, indices: Tensor, src: Tensor): Tensor { return sc.scatterAdd(this, dim, indices, src); }
+  indexAdd(dim: number, indices: Tensor, src: Tensor): Tensor { return sc.indexAdd(this, dim, indices, src); }
+  maskedSelect(mask: Tensor): Tensor { return sc.maskedSelect(this, mask); }
   triu(diagonal = 0): Tensor { return idx.triu(this, diagonal); }
 
   toString(): string { return formatTensor(this); }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  ZerogradError, arange, binaryCrossEntropy, cat, crossEntropy, layerNorm, multinomial, ones, randint, randn, stack, tensor, zeros,
+  ZerogradError, arange, einsum, pad, binaryCrossEntropy, cat, crossEntropy, layerNorm, multinomial, ones, randint, randn, stack, tensor, zeros,
 } from '../../src/index.js';
 import { ints } from '../helpers.js';
 
@@ -41,6 +41,13 @@ const cases: [string, () => unknown, RegExp][] = [
   ['tril of a vector', () => ones([3]).tril(), /^tril: needs at least 2 dims, got shape \[3\]/],
   ['binary cross-entropy target shape', () => binaryCrossEntropy(ones([2, 1]), ones([2])), /^binaryCrossEntropy: targets of shape \[2\] must match probabilities of shape \[2, 1\]/],
   ['layerNorm weight shape', () => layerNorm(ones([2, 4]), ones([3])), /^layerNorm: weight of shape \[3\] must be \[4\] to match the last dim of \[2, 4\]/],
+  ['scatter index out of range', () => ones([2, 3]).scatter(1, ints([0, 3], [2, 1]), ones([2, 1])), /^scatter: index 3 at position 1 is out of range for dim 1 of shape \[2, 3\] of size 3/],
+  ['scatterAdd src shape', () => ones([2, 3]).scatterAdd(1, ints([0, 1], [2, 1]), ones([2, 2])), /^scatterAdd: src shape \[2, 2\] must equal the index shape \[2, 1\]/],
+  ['indexAdd src shape', () => ones([4, 3]).indexAdd(0, ints([1, 2]), ones([3, 3])), /^indexAdd: src must have shape \[2, 3\], got \[3, 3\]/],
+  ['maskedSelect mask shape', () => ones([2, 3]).maskedSelect(ints([1, 0])), /^maskedSelect: shapes \[2, 3\] and \[2\]|^maskedSelect: .*broadcast/],
+  ['pad reflect too wide', () => pad(ones([1, 3]), [3, 0], 'reflect'), /^pad: reflect padding of 3 needs dim 1 of \[1, 3\] to be longer than that/],
+  ['einsum operand dims', () => einsum('ij,jk->ik', ones([2, 3]), ones([3])), /^einsum: operand 1 has 1 dims but 'jk' names 2/],
+  ['einsum letter sizes', () => einsum('ij,jk->ik', ones([2, 3]), ones([4, 5])), /^einsum: letter 'j' is 3 in one operand and 4 in another/],
 ];
 
 describe('bad input raises errors that name the op, shapes and argument', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  Tensor, attentionSoftmax, avgPool2d, bceWithLogits, binaryCrossEntropy, crossEntropyLoss, mseLoss, nllLoss, outer, cat, clamp, conv2d, crossEntropy, im2col, layerNorm, maxPool2d, registeredOps, split, stack,
+  Tensor, einsum, pad, attentionSoftmax, avgPool2d, bceWithLogits, binaryCrossEntropy, crossEntropyLoss, mseLoss, nllLoss, outer, cat, clamp, conv2d, crossEntropy, im2col, layerNorm, maxPool2d, registeredOps, split, stack,
   sumToShape, tensor, unfold, where,
 } from '../../src/index.js';
 import { type GradcheckOptions, gradcheck } from '../../src/testing/gradcheck.js';
@@ -167,6 +167,21 @@ const cases: Record<string, Case[]> = {
   cumsum: [one('dim 1', () => [rnd([3, 4], 1)], (x) => x.cumsum(1)), one('dim 0 of a view', () => [rnd([4, 3], 2)], (x) => x.T.cumsum(0))],
   sort: [one('descending values', () => [rnd([3, 5], 1)], (x) => x.sort(-1, true).values)],
   topk: [one('2 largest of each row', () => [rnd([3, 5], 1)], (x) => x.topk(2).values), one('smallest along dim 0', () => [rnd([4, 3], 2)], (x) => x.topk(1, 0, false).values)],
+  cumprod: [one('dim 1', () => [rnd([3, 4], 1)], (x) => x.cumprod(1)), one('dim 0 of a view, with a zero', () => [rnd([4, 3], 2)], (x) => x.T.mul(tensor([[1, 0, 1, 1]], { dtype: 'float64' })).cumprod(1))],
+  scatterAdd: [one('repeated indices', () => [rnd([3, 5], 1), rnd([3, 2], 2)], (x, s) => x.scatterAdd(1, ints([0, 4, 2, 2, 1, 3], [3, 2]), s))],
+  scatter: [one('distinct indices', () => [rnd([3, 5], 1), rnd([3, 2], 2)], (x, s) => x.scatter(1, ints([0, 4, 2, 1, 1, 3], [3, 2]), s).mul(rnd([3, 5], 9)))],
+  indexAdd: [one('rows 4 and 1', () => [rnd([5, 3], 1), rnd([2, 3], 2)], (x, s) => x.indexAdd(0, ints([4, 1]), s).mul(rnd([5, 3], 9)))],
+  maskedSelect: [one('a broadcast mask', () => [rnd([3, 4], 1)], (x) => x.maskedSelect(ints([1, 0, 1, 1])).mul(rnd([9], 9)))],
+  pad: [
+    one('constant', () => [rnd([2, 3], 1)], (x) => pad(x, [1, 2], 'constant', 0.5).mul(rnd([2, 6], 9))),
+    one('reflect', () => [rnd([1, 2, 5], 2)], (x) => pad(x, [2, 1], 'reflect').mul(rnd([1, 2, 8], 9))),
+    one('replicate, two dims', () => [rnd([1, 2, 3, 4], 3)], (x) => pad(x, [1, 1, 2, 0], 'replicate').mul(rnd([1, 2, 5, 6], 9))),
+  ],
+  einsum: [
+    one('batched matrix product', () => [rnd([2, 3, 4], 1), rnd([2, 4, 5], 2)], (a, b) => einsum('bij,bjk->bik', a, b)),
+    one('attention scores', () => [rnd([2, 2, 3, 4], 3), rnd([2, 2, 5, 4], 4)], (q, k) => einsum('bhqd,bhkd->bhqk', q, k)),
+    one('transpose', () => [rnd([3, 4], 5)], (x) => einsum('ij->ji', x).mul(rnd([4, 3], 9))),
+  ],
   round: [one('2 decimals: a zero gradient', () => [rnd([3, 4], 1)], (x) => x.round(2).add(x.mul(0.5)))],
   outer: [one('vectors', () => [rnd([3], 1), rnd([4], 2)], (a, b) => outer(a, b))],
   norm: [

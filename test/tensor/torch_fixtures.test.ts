@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import {
-  type Backend, BatchNorm2d, Tensor, arange, arenaStep, attentionSoftmax, avgPool2d, binaryCrossEntropy, conv2d, im2col, maxPool2d, unfold, mseLoss, bceWithLogits, nllLoss, crossEntropyLoss, outer, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
+  type Backend, BatchNorm2d, Tensor, arange, einsum, pad, arenaStep, attentionSoftmax, avgPool2d, binaryCrossEntropy, conv2d, im2col, maxPool2d, unfold, mseLoss, bceWithLogits, nllLoss, crossEntropyLoss, outer, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
 } from '../../src/index.js';
 import { assertClose, ints, projectRoot } from '../helpers.js';
 
@@ -136,6 +136,19 @@ const implementations: Record<string, (...xs: Tensor[]) => Tensor> = {
   norm_inf_dim0: (x) => x.norm(Infinity, 0),
   round_decimals: (x) => x.mul(10).round(2),
   round_half_even: (x) => x.round(),
+  cumprod: (x) => x.cumprod(1),
+  cumprod_with_zeros: (x) => x.cumprod(1),
+  scatter_add: (x, s) => x.scatterAdd(1, ints([0, 4, 2, 2, 1, 3], [3, 2]), s),
+  scatter: (x, s) => x.scatter(1, ints([0, 4, 2, 1, 1, 3], [3, 2]), s),
+  index_add: (x, s) => x.indexAdd(0, ints([4, 1]), s),
+  masked_select: (x) => x.maskedSelect(ints([1, 0, 1, 1])).mul(arange(1, 10).float()),
+  pad_constant: (x) => pad(x, [1, 2], 'constant', 0.5).mul(arange(0, 12).float().reshape(2, 6)),
+  pad_reflect: (x) => pad(x, [2, 1], 'reflect').mul(arange(0, 16).float().reshape(1, 2, 8)),
+  pad_replicate: (x) => pad(x, [1, 1, 2, 0], 'replicate').mul(arange(0, 60).float().reshape(1, 2, 5, 6)),
+  einsum_bmm: (a, b) => einsum('bij,bjk->bik', a, b),
+  einsum_attention_scores: (q, k) => einsum('bhqd,bhkd->bhqk', q, k),
+  einsum_transpose: (x) => einsum('ij->ji', x).mul(arange(0, 12).float().reshape(4, 3)),
+  einsum_outer_implicit: (a, b) => einsum('i,j', a, b),
   im2col_batch: (x) => im2col(x, [3, 2], { padding: 1, stride: [2, 1] }),
   max_pool2d_2x2: (x) => maxPool2d(x, 2),
   max_pool2d_3x3_stride2_pad1: (x) => maxPool2d(x, 3, { stride: 2, padding: 1 }),

@@ -11,7 +11,7 @@ import { squeeze, unsqueeze } from './view.js';
  * Dense int32 indices with negatives wrapped, failing on the first value outside [-size, size); `what` names
  * the indexed dim in that error and is only built then.
  */
-function checkedIndices(op: string, indices: Tensor, size: number, what: () => string): Int32Array {
+export function checkedIndices(op: string, indices: Tensor, size: number, what: () => string): Int32Array {
   if (indices.dtype !== 'int32') throw new ZerogradError(op, `indices must be an int32 tensor, got ${indices.dtype}`);
   const raw = indices.denseData() as Int32Array;
   let wrapped: Int32Array | null = null;

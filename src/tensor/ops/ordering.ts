@@ -1,4 +1,4 @@
-// Running sums and orderings along one dim: torch.cumsum, torch.sort / argsort and torch.topk.
+// Running sums and products, and orderings, along one dim: torch.cumsum / cumprod, torch.sort / argsort, torch.topk.
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
 import { tensor } from '../creation.js';
@@ -36,6 +36,37 @@ export const cumsum = defineOp('cumsum', true, (x: Tensor, dim: number): Tensor 
   return record(Tensor.fromStorage(out, x.shape), 'cumsum', [x], (g) => {
     const dx = backend().alloc(g.dtype, x.size);
     scan(g.denseData(), x.shape, axis, dx, true);
+    return [Tensor.fromStorage(dx, x.shape)];
+  });
+});
+
+/**
+ * torch.cumprod: running products along `dim`. The gradient of out_j with respect to x_i (i ≤ j) is the product of
+ * every other factor, taken directly (O(n²) per line) so that zeros in x need no special case.
+ */
+export const cumprod = defineOp('cumprod', true, (x: Tensor, dim: number): Tensor => {
+  const axis = normalizeDim('cumprod', dim, x.ndim, x.shape);
+  const data = x.denseData();
+  const out = backend().alloc(x.dtype, x.size);
+  forEachLine(x.shape, axis, (offsets) => {
+    let product = 1;
+    for (const o of offsets) out[o] = product *= data[o];
+  });
+  return record(Tensor.fromStorage(out, x.shape), 'cumprod', [x], (g) => {
+    const grad = g.denseData();
+    const dx = backend().alloc(g.dtype, x.size);
+    forEachLine(x.shape, axis, (offsets) => {
+      let before = 1;
+      offsets.forEach((oi, i) => {
+        let [after, total] = [1, 0];
+        for (let j = i; j < offsets.length; j++) {
+          if (j > i) after *= data[offsets[j]];
+          total += grad[offsets[j]] * after;
+        }
+        dx[oi] = before * total;
+        before *= data[oi];
+      });
+    });
     return [Tensor.fromStorage(dx, x.shape)];
   });
 });

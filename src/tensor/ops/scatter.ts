@@ -1,0 +1,74 @@
+// Writing into a tensor at indices, the adjoints of gather and index: torch.scatter, scatter_add, index_add and
+// masked_select (as new tensors; zerograd's ops do not mutate their inputs).
+import { backend } from '../../backend/registry.js';
+import { record } from '../autograd.js';
+import { tensor } from '../creation.js';
+import { ZerogradError, fmtShape } from '../errors.js';
+import { defineOp } from '../registry.js';
+import { broadcastShapes, normalizeDim, numel } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { checkedIndices, gather, index } from './indexing.js';
+
+/** The (outer, n, m, inner) layout and checked ids of an (index, src) pair written along `axis` of x. */
+function layout(op: string, x: Tensor, axis: number, indices: Tensor, src: Tensor) {
+  if (src.shape.join() !== indices.shape.join()) throw new ZerogradError(op, `src shape ${fmtShape(src.shape)} must equal the index shape ${fmtShape(indices.shape)}`);
+  if (indices.ndim !== x.ndim || indices.shape.some((s, i) => i !== axis && s !== x.shape[i])) {
+    throw new ZerogradError(op, `index shape ${fmtShape(indices.shape)} must match input shape ${fmtShape(x.shape)} in every dim but ${axis}`);
+  }
+  if (src.dtype !== x.dtype) throw new ZerogradError(op, `src is ${src.dtype} but the input is ${x.dtype}`);
+  const ids = checkedIndices(op, indices, x.shape[axis], () => `dim ${axis} of shape ${fmtShape(x.shape)}`);
+  return { ids, outer: numel(x.shape.slice(0, axis)), n: x.shape[axis], m: indices.shape[axis], inner: numel(x.shape.slice(axis + 1)) };
+}
+
+/** torch.scatter_add: x with src added at `indices` along `dim` (repeated indices add up). */
+export const scatterAdd = defineOp('scatterAdd', true, (x: Tensor, dim: number, indices: Tensor, src: Tensor): Tensor => {
+  const axis = normalizeDim('scatterAdd', dim, x.ndim, x.shape);
+  const { ids, outer, n, m, inner } = layout('scatterAdd', x, axis, indices, src);
+  const out = backend().alloc(x.dtype, x.size);
+  out.set(x.denseData());
+  backend().scatterAdd(src.denseData(), ids, outer, n, m, inner, out);
+  return record(Tensor.fromStorage(out, x.shape), 'scatterAdd', [x, src], (g) => [g, gather(g, axis, indices)]);
+});
+
+/** torch.scatter: x with src written at `indices` along `dim` (with repeated indices, the last write wins). */
+export const scatter = defineOp('scatter', true, (x: Tensor, dim: number, indices: Tensor, src: Tensor): Tensor => {
+  const axis = normalizeDim('scatter', dim, x.ndim, x.shape);
+  const { ids, outer, n, m, inner } = layout('scatter', x, axis, indices, src);
+  const out = backend().alloc(x.dtype, x.size);
+  out.set(x.denseData());
+  const written = new Uint8Array(x.size);
+  const values = src.denseData();
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < m; j++) {
+      for (let i = 0; i < inner; i++) {
+        const at = (o * n + ids[(o * m + j) * inner + i]) * inner + i;
+        out[at] = values[(o * m + j) * inner + i];
+        written[at] = 1;
+      }
+    }
+  }
+  return record(Tensor.fromStorage(out, x.shape), 'scatter', [x, src], (g) => {
+    const kept = g.mul(tensor(Float32Array.from(written, (w) => 1 - w), { shape: x.shape }).to(g.dtype));
+    return [kept, gather(g, axis, indices)];
+  });
+});
+
+/** torch.index_add: src (x's shape, but index.length along dim) added into the slices of x that `indices` name. */
+export const indexAdd = defineOp('indexAdd', true, (x: Tensor, dim: number, indices: Tensor, src: Tensor): Tensor => {
+  const axis = normalizeDim('indexAdd', dim, x.ndim, x.shape);
+  if (indices.ndim !== 1) throw new ZerogradError('indexAdd', `indices must be 1-D, got shape ${fmtShape(indices.shape)}`);
+  const want = x.shape.map((s, i) => (i === axis ? indices.shape[0] : s));
+  if (src.shape.join() !== want.join()) throw new ZerogradError('indexAdd', `src must have shape ${fmtShape(want)}, got ${fmtShape(src.shape)}`);
+  const along = indices.reshape(...want.map((s, i) => (i === axis ? s : 1))).expand(...want).contiguous();
+  return scatterAdd(x, axis, along, src);
+});
+
+/** torch.masked_select: the elements of x where the (broadcast) mask is nonzero, as a 1-D tensor in row-major order. */
+export const maskedSelect = defineOp('maskedSelect', true, (x: Tensor, mask: Tensor): Tensor => {
+  const shape = broadcastShapes('maskedSelect', x.shape, mask.shape);
+  if (shape.join() !== x.shape.join()) throw new ZerogradError('maskedSelect', `mask shape ${fmtShape(mask.shape)} must broadcast to the input's ${fmtShape(x.shape)}`);
+  const flags = mask.expand(...shape).denseData();
+  const positions: number[] = [];
+  for (let i = 0; i < flags.length; i++) if (flags[i] !== 0) positions.push(i);
+  return index(x.reshape(-1), tensor(Int32Array.from(positions)));
+});
