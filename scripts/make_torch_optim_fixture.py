@@ -70,12 +70,36 @@ def plateau():
     return out
 
 
+# Parameter groups: the first row of P0 and the second as two tensors, each group with its own settings.
+GROUPS = {
+    "adamw_groups": lambda a, b: torch.optim.AdamW([{"params": [a], "weight_decay": 0.1}, {"params": [b], "lr": 0.01, "weight_decay": 0.0}], lr=0.1),
+    "sgd_groups": lambda a, b: torch.optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.2, "momentum": 0.5}], lr=0.05, momentum=0.9),
+    "adam_groups": lambda a, b: torch.optim.Adam([{"params": [a], "betas": (0.5, 0.9)}, {"params": [b]}], lr=0.1),
+}
+
+
+def trajectory_groups(make):
+    a = torch.tensor(P0[0], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor(P0[1], dtype=torch.float64, requires_grad=True)
+    opt = make(a, b)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    out = []
+    for _ in range(STEPS):
+        opt.zero_grad()
+        ((torch.stack([a, b]) * W - T) ** 2).sum().backward()
+        opt.step()
+        sched.step()
+        out.append(a.detach().tolist() + b.detach().tolist() + sched.get_last_lr())
+    return out
+
+
 def main():
     fixture = {
         "torch_version": torch.__version__, "p0": P0, "w": W.tolist(), "t": T.tolist(),
         "optimizers": {name: trajectory(make) for name, make in OPTIMIZERS.items()},
         "schedulers": {name: lrs(make) for name, make in SCHEDULERS.items()},
         "plateau": {"metrics": PLATEAU_METRICS, "lrs": plateau()},
+        "groups": {name: trajectory_groups(make) for name, make in GROUPS.items()},
     }
     path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "torch_optim.json")
     with open(path, "w") as f:

@@ -1,6 +1,5 @@
 import type { Storage } from '../tensor/dtype.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { type MomentStorage, Optimizer, momentsFor } from './optimizer.js';
+import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
 
 export interface AdagradOptions {
   lrDecay?: number;
@@ -10,17 +9,18 @@ export interface AdagradOptions {
 }
 
 /** torch.optim.Adagrad: each parameter's step divided by the root of its gradients' summed squares. */
-export class Adagrad extends Optimizer {
+export class Adagrad extends Optimizer<AdagradOptions> {
   private readonly sum: MomentStorage[];
 
-  constructor(params: Iterable<Tensor>, lr = 1e-2, readonly options: AdagradOptions = {}) {
+  constructor(params: Params<AdagradOptions>, lr = 1e-2, readonly options: AdagradOptions = {}) {
     super(params, lr);
     this.sum = this.params.map((p) => momentsFor(p).fill(options.initialAccumulatorValue ?? 0));
   }
 
   protected update(index: number, param: Storage, grad: Storage): void {
-    const { lrDecay = 0, weightDecay = 0, eps = 1e-10 } = this.options;
-    const clr = this.lr / (1 + (this.stepCount - 1) * lrDecay);
+    const { lrDecay = 0, weightDecay = 0, eps = 1e-10 } = this.optionsFor(index);
+    const lr = this.lrFor(index);
+    const clr = lr / (1 + (this.stepCount - 1) * lrDecay);
     const sum = this.sum[index];
     for (let i = 0; i < param.length; i++) {
       const g = grad[i] + weightDecay * param[i];

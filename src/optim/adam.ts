@@ -1,6 +1,5 @@
 import type { Storage } from '../tensor/dtype.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { type MomentStorage, Optimizer, momentsFor } from './optimizer.js';
+import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
 
 export interface AdamOptions {
   betas?: [number, number];
@@ -10,18 +9,19 @@ export interface AdamOptions {
 }
 
 /** torch.optim.Adam: moments of the gradient and its square, bias-corrected; weight decay added to the gradient. */
-export class Adam extends Optimizer {
+export class Adam extends Optimizer<AdamOptions> {
   private readonly m: MomentStorage[];
   private readonly v: MomentStorage[];
 
-  constructor(params: Iterable<Tensor>, lr = 1e-3, readonly options: AdamOptions = {}) {
+  constructor(params: Params<AdamOptions>, lr = 1e-3, readonly options: AdamOptions = {}) {
     super(params, lr);
     this.m = this.params.map(momentsFor);
     this.v = this.params.map(momentsFor);
   }
 
   protected update(index: number, param: Storage, grad: Storage): void {
-    const { betas: [b1, b2] = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = this.options;
+    const { betas: [b1, b2] = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = this.optionsFor(index);
+    const lr = this.lrFor(index);
     const m = this.m[index];
     const v = this.v[index];
     const c1 = 1 - b1 ** this.stepCount;
@@ -30,7 +30,7 @@ export class Adam extends Optimizer {
       const g = grad[i] + weightDecay * param[i];
       m[i] = b1 * m[i] + (1 - b1) * g;
       v[i] = b2 * v[i] + (1 - b2) * g * g;
-      param[i] -= (this.lr / c1) * m[i] / (Math.sqrt(v[i]) / c2 + eps);
+      param[i] -= (lr / c1) * m[i] / (Math.sqrt(v[i]) / c2 + eps);
     }
   }
 

@@ -1,7 +1,7 @@
 import { backend } from '../backend/registry.js';
 import type { Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type MomentStorage, Optimizer, momentsFor } from './optimizer.js';
+import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
 
 export interface AdamWOptions {
   betas?: [number, number];
@@ -11,7 +11,7 @@ export interface AdamWOptions {
 }
 
 /** Adam with decoupled weight decay, as torch.optim.AdamW; parameter groups by a decay predicate. */
-export class AdamW extends Optimizer {
+export class AdamW extends Optimizer<AdamWOptions> {
   /** First and second moments, in each parameter's own dtype (float64 parameters keep float64 moments). */
   private readonly m: MomentStorage[];
   private readonly v: MomentStorage[];
@@ -21,7 +21,7 @@ export class AdamW extends Optimizer {
    * @param decay which parameters get weight decay; by default those with 2 or more dims (matrices, as
    *   nanoGPT), so biases and LayerNorm gains are not decayed. Pass a predicate to choose otherwise.
    */
-  constructor(params: Iterable<Tensor>, lr: number, readonly options: AdamWOptions = {},
+  constructor(params: Params<AdamWOptions>, lr: number, readonly options: AdamWOptions = {},
     decay: (p: Tensor) => boolean = (p) => p.ndim >= 2) {
     super(params, lr);
     this.m = this.params.map((p) => momentsFor(p));
@@ -30,11 +30,13 @@ export class AdamW extends Optimizer {
   }
 
   protected update(index: number, param: Storage, grad: Storage): void {
-    const { betas: [beta1, beta2] = [0.9, 0.999], eps = 1e-8, weightDecay = 0.01 } = this.options;
+    const { betas: [beta1, beta2] = [0.9, 0.999], eps = 1e-8, weightDecay = 0.01 } = this.optionsFor(index);
+    const lr = this.lrFor(index);
     backend().adamw(param, grad, this.m[index], this.v[index], {
       beta1, beta2, eps,
-      decayFactor: this.decays[index] ? 1 - this.lr * weightDecay : 1,
-      stepSize: this.lr / (1 - beta1 ** this.stepCount),
+      // A group that sets weightDecay itself is decayed at that rate whatever the predicate says.
+      decayFactor: this.decays[index] || this.groupSets(index, 'weightDecay') ? 1 - lr * weightDecay : 1,
+      stepSize: lr / (1 - beta1 ** this.stepCount),
       correction2: 1 - beta2 ** this.stepCount,
     });
   }

@@ -22,7 +22,7 @@ export abstract class LRScheduler {
   }
 
   getLastLr(): number[] {
-    return [this.optimizer.lr];
+    return this.optimizer.groupLrs();
   }
 }
 
@@ -146,6 +146,6 @@ export class ReduceLROnPlateau {
   }
 
   getLastLr(): number[] {
-    return [this.optimizer.lr];
+    return this.optimizer.groupLrs();
   }
 }

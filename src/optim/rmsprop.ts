@@ -1,6 +1,5 @@
 import type { Storage } from '../tensor/dtype.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { type MomentStorage, Optimizer, momentsFor } from './optimizer.js';
+import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
 
 export interface RMSpropOptions {
   alpha?: number;
@@ -12,12 +11,12 @@ export interface RMSpropOptions {
 }
 
 /** torch.optim.RMSprop: the step divided by a running root mean square of the gradient. */
-export class RMSprop extends Optimizer {
+export class RMSprop extends Optimizer<RMSpropOptions> {
   private readonly squareAvg: MomentStorage[];
   private readonly gradAvg: MomentStorage[];
   private readonly buffer: MomentStorage[];
 
-  constructor(params: Iterable<Tensor>, lr = 1e-2, readonly options: RMSpropOptions = {}) {
+  constructor(params: Params<RMSpropOptions>, lr = 1e-2, readonly options: RMSpropOptions = {}) {
     super(params, lr);
     this.squareAvg = this.params.map(momentsFor);
     this.gradAvg = options.centered ? this.params.map(momentsFor) : [];
@@ -25,7 +24,8 @@ export class RMSprop extends Optimizer {
   }
 
   protected update(index: number, param: Storage, grad: Storage): void {
-    const { alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false } = this.options;
+    const { alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false } = this.optionsFor(index);
+    const lr = this.lrFor(index);
     const sq = this.squareAvg[index];
     for (let i = 0; i < param.length; i++) {
       const g = grad[i] + weightDecay * param[i];
@@ -40,9 +40,9 @@ export class RMSprop extends Optimizer {
       if (momentum > 0) {
         const buf = this.buffer[index];
         buf[i] = momentum * buf[i] + g / denom;
-        param[i] -= this.lr * buf[i];
+        param[i] -= lr * buf[i];
       } else {
-        param[i] -= (this.lr * g) / denom;
+        param[i] -= (lr * g) / denom;
       }
     }
   }

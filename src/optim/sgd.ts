@@ -1,7 +1,6 @@
 import { backend } from '../backend/registry.js';
 import type { Storage } from '../tensor/dtype.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { type MomentStorage, Optimizer, momentsFor } from './optimizer.js';
+import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
 
 export interface SGDOptions {
   momentum?: number;
@@ -14,19 +13,20 @@ export interface SGDOptions {
 }
 
 /** p -= lr * (g + wd * p), optionally with heavy-ball (or Nesterov) momentum, as torch.optim.SGD. */
-export class SGD extends Optimizer {
+export class SGD extends Optimizer<SGDOptions> {
   /** Momentum buffers, in each parameter's dtype. */
   private readonly velocity: MomentStorage[];
 
-  constructor(params: Iterable<Tensor>, lr: number, readonly options: SGDOptions = {}) {
+  constructor(params: Params<SGDOptions>, lr: number, readonly options: SGDOptions = {}) {
     super(params, lr);
     this.velocity = options.momentum ? this.params.map(momentsFor) : [];
   }
 
   protected update(index: number, param: Storage, grad: Storage): void {
-    const { momentum = 0, weightDecay = 0, dampening = 0, nesterov = false } = this.options;
+    const { momentum = 0, weightDecay = 0, dampening = 0, nesterov = false } = this.optionsFor(index);
+    const lr = this.lrFor(index);
     if (!nesterov && (dampening === 0 || !momentum)) {
-      backend().sgd(param, grad, this.velocity[index] ?? null, this.lr, momentum, weightDecay);
+      backend().sgd(param, grad, this.velocity[index] ?? null, lr, momentum, weightDecay);
       return;
     }
     // PyTorch's buffer starts as the first gradient itself; dampening applies from the second step on.
@@ -35,7 +35,7 @@ export class SGD extends Optimizer {
     for (let i = 0; i < param.length; i++) {
       const g = grad[i] + weightDecay * param[i];
       buf[i] = first ? g : momentum * buf[i] + (1 - dampening) * g;
-      param[i] -= this.lr * (nesterov ? g + momentum * buf[i] : buf[i]);
+      param[i] -= lr * (nesterov ? g + momentum * buf[i] : buf[i]);
     }
   }
 

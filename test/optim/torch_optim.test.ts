@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { tensor } from '../../src/index.js';
+import { stack, tensor } from '../../src/index.js';
+import { AdamW } from '../../src/optim/adamw.js';
 import { Adagrad } from '../../src/optim/adagrad.js';
 import { Adam } from '../../src/optim/adam.js';
 import { CosineAnnealingLR, LRScheduler, LambdaLR, LinearLR, OneCycleLR, ReduceLROnPlateau, StepLR } from '../../src/optim/lrScheduler.js';
@@ -15,6 +16,7 @@ import { assertClose, projectRoot } from '../helpers.js';
 const fixture = JSON.parse(readFileSync(join(projectRoot(), 'test', 'fixtures', 'torch_optim.json'), 'utf8')) as {
   torch_version: string; p0: number[][]; w: number[][]; t: number[][];
   optimizers: Record<string, number[][]>; schedulers: Record<string, number[]>; plateau: { metrics: number[]; lrs: number[] };
+  groups: Record<string, number[][]>;
 };
 const f64 = (x: number[][]) => tensor(x, { dtype: 'float64' });
 
@@ -26,6 +28,13 @@ const optimizers: Record<string, (p: Tensor) => Optimizer> = {
   adagrad: (p) => new Adagrad([p], 0.1, { lrDecay: 0.01, weightDecay: 0.01, initialAccumulatorValue: 0.1 }),
   sgd_dampening: (p) => new SGD([p], 0.05, { momentum: 0.9, dampening: 0.1 }),
   sgd_nesterov: (p) => new SGD([p], 0.05, { momentum: 0.9, nesterov: true, weightDecay: 0.01 }),
+};
+
+/** Two tensors (the rows of p0), each in its own parameter group. */
+const grouped: Record<string, (a: Tensor, b: Tensor) => Optimizer> = {
+  adamw_groups: (a, b) => new AdamW([{ params: [a], weightDecay: 0.1 }, { params: [b], lr: 0.01, weightDecay: 0 }], 0.1),
+  sgd_groups: (a, b) => new SGD([{ params: [a] }, { params: [b], lr: 0.2, momentum: 0.5 }], 0.05, { momentum: 0.9 }),
+  adam_groups: (a, b) => new Adam([{ params: [a], betas: [0.5, 0.9] }, { params: [b] }], 0.1),
 };
 
 const schedulers: Record<string, (o: Optimizer) => LRScheduler> = {
@@ -68,6 +77,26 @@ describe(`optimizers and schedulers against torch.optim ${fixture.torch_version}
       assertClose(rates, fixture.schedulers[name], { rtol: 1e-12, atol: 1e-15, what: name });
     });
   }
+
+  for (const [name, make] of Object.entries(grouped)) {
+    test(`${name}: parameter groups with their own settings, under StepLR, follow PyTorch's parameters and rates`, () => {
+      const [a, b] = fixture.p0.map((row) => tensor(row, { dtype: 'float64', requiresGrad: true }));
+      const opt = make(a, b);
+      const scheduler = new StepLR(opt, 2, 0.5);
+      fixture.groups[name].forEach((expected, step) => {
+        opt.zeroGrad();
+        stack([a, b]).mul(f64(fixture.w)).sub(f64(fixture.t)).square().sum().backward();
+        opt.step();
+        scheduler.step();
+        assertClose([...a.toFlatArray(), ...b.toFlatArray(), ...scheduler.getLastLr()], expected, { rtol: 1e-9, atol: 1e-12, what: `${name} step ${step + 1}` });
+      });
+    });
+  }
+
+  test('a parameter in two groups is refused', () => {
+    const p = tensor([1], { requiresGrad: true });
+    assert.throws(() => new SGD([{ params: [p] }, { params: [p], lr: 1 }], 0.1), /a parameter of shape \[1\] is in parameter groups 0 and 1/);
+  });
 
   test('ReduceLROnPlateau halves the rate when the metric stalls past its patience, then cools down', () => {
     const opt = new SGD([tensor([0], { requiresGrad: true })], 0.1);
