@@ -69,6 +69,21 @@ for fan_in, fan_out in [(5, 3), (64, 32)]:
 torch.manual_seed(SEED)
 case("embedding_10_8", torch.nn.Embedding(10, 8).weight.detach())
 
+# DataLoader's order: the iterator draws a base seed (two words) from the loader's generator, RandomSampler then
+# permutes, and at the end of each epoch draws one more permutation that it discards.
+from torch.utils.data import DataLoader, TensorDataset
+
+def epochs(loader, n=2):
+    return [[batch[0].tolist() for batch in loader] for _ in range(n)]
+
+dataset = TensorDataset(torch.arange(10), torch.arange(10) * 10)
+cases["dataloader_generator_42_batch_4"] = {"values": epochs(DataLoader(dataset, batch_size=4, shuffle=True, generator=g(42)))}
+cases["dataloader_generator_42_batch_4_drop_last"] = {"values": epochs(DataLoader(dataset, batch_size=4, shuffle=True, generator=g(42), drop_last=True))}
+torch.manual_seed(7)
+cases["dataloader_default_generator_seed_7"] = {"values": epochs(DataLoader(dataset, batch_size=3, shuffle=True))}
+first = next(iter(DataLoader(TensorDataset(torch.arange(12.0).reshape(6, 2), torch.arange(6)), batch_size=4, shuffle=True, generator=g(3))))
+cases["dataloader_first_batch_collated"] = {"values": [first[0].tolist(), first[1].tolist()]}
+
 # The bigram lecture (makemore part 1): counts + 1, then names sampled from g = torch.Generator().manual_seed(2147483647).
 names = open(os.path.join(os.path.dirname(__file__), "..", "data", "names.txt")).read().splitlines()
 chars = sorted(set("".join(names)))

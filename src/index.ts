@@ -70,6 +70,7 @@ export { emailText } from './data/emailText.js';
 export { slotFillingCorpus } from './data/slotFilling.js';
 export { buildContextDataset } from './data/contextDataset.js';
 export { splitItems, shuffled } from './data/split.js';
+export { DataLoader, TensorDataset, defaultCollate, type Dataset, type DataLoaderOptions, type Collated } from './data/dataLoader.js';
 export { readLines } from './data/lines.js';
 export { defaultNames } from './data/defaultNames.js';
 export { getBatch, splitTokens } from './data/textDataset.js';

@@ -37,3 +37,4 @@ export { SGD } from '../../optim/sgd.js';
 export { Adam } from '../../optim/adam.js';
 export { AdamW } from '../../optim/adamw.js';
 export { padSequence } from '../../data/wordTokenizer.js';
+export { DataLoader, TensorDataset, type Dataset } from '../../data/dataLoader.js';
