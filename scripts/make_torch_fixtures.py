@@ -189,6 +189,8 @@ case("einsum_bmm", [randn(2, 3, 4), randn(2, 4, 5)], lambda a, b: torch.einsum("
 case("einsum_attention_scores", [randn(2, 2, 3, 4), randn(2, 2, 5, 4)], lambda q, k: torch.einsum("bhqd,bhkd->bhqk", q, k))
 case("einsum_transpose", [randn(3, 4)], lambda x: torch.einsum("ij->ji", x) * torch.arange(12.0).reshape(4, 3))
 case("einsum_outer_implicit", [randn(3), randn(4)], lambda a, b: torch.einsum("i,j", a, b))
+case("autograd_grad_create_graph", [randn(5)], lambda x: torch.autograd.grad((x.tanh() * x.exp()).sum(), x, create_graph=True)[0])
+case("autograd_grad_two_inputs", [randn(2, 3), randn(3)], lambda a, b: torch.autograd.grad(((a * b).sigmoid() ** 2).sum(), [a, b], create_graph=True)[1] * 3)
 
 
 def encode(t):

@@ -1,6 +1,9 @@
 // zerograd's public API: the tensor first (so its op modules load in dependency order), then the rest.
-export { Tensor, type NestedArray } from './tensor/tensor.js';
-export { noGrad, isGradEnabled, type GradFn } from './tensor/autograd.js';
+export { Tensor, type NestedArray, type GradHook } from './tensor/tensor.js';
+export { noGrad, isGradEnabled, grad, type GradFn, type GradOptions } from './tensor/autograd.js';
+import { grad } from './tensor/autograd.js';
+/** torch.autograd's spelling: autograd.grad(outputs, inputs, { createGraph }). */
+export const autograd = { grad } as const;
 export { arenaStep } from './tensor/arena.js';
 export { type DType, type Storage } from './tensor/dtype.js';
 export { ZerogradError } from './tensor/errors.js';

@@ -41,11 +41,11 @@ export function record(out: Tensor, op: string, inputs: readonly Tensor[], backw
 }
 
 /** Inputs before outputs, each tensor once: the order in which gradients are complete. */
-function topologicalOrder(root: Tensor): Tensor[] {
+function topologicalOrder(roots: readonly Tensor[]): Tensor[] {
   const order: Tensor[] = [];
   const visited = new Set<Tensor>();
   // Iterative DFS: a deep model (or a long unrolled loop) would overflow the JS call stack.
-  const stack: { tensor: Tensor; expanded: boolean }[] = [{ tensor: root, expanded: false }];
+  const stack: { tensor: Tensor; expanded: boolean }[] = roots.map((tensor) => ({ tensor, expanded: false })).reverse();
   while (stack.length > 0) {
     const top = stack.pop()!;
     if (top.expanded) {
@@ -82,23 +82,77 @@ export function backward(root: Tensor, gradient?: Tensor, { retainGraph = false 
   }
   const region = currentRegion();
   const scratch = region && { region, since: region.mark() };
-  let seed = gradient;
-  if (!seed) {
-    if (root.size !== 1) {
-      throw new ZerogradError('backward', `grad can be implicitly created only for scalar outputs, got shape ${fmtShape(root.shape)}; pass a gradient of that shape`);
+  const order = topologicalOrder([root]);
+  checkNotConsumed('backward', order);
+  const grads = new Map<Tensor, Tensor>([[root, seedGradient('backward', root, gradient).detach()]]);
+  noGrad(() => propagate(order, grads, { scratch, accumulate: true }));
+  if (!retainGraph) for (const t of order) if (t.gradFn) consumed.add(t.gradFn);
+}
+
+/** The gradient a pass starts from: the one given, or 1 for a one-element output. */
+function seedGradient(op: string, output: Tensor, gradient: Tensor | undefined): Tensor {
+  if (!gradient) {
+    if (output.size !== 1) {
+      throw new ZerogradError(op, `grad can be implicitly created only for scalar outputs, got shape ${fmtShape(output.shape)}; pass a gradient of that shape`);
     }
-    seed = root.onesLike();
-  } else if (seed.shape.join() !== root.shape.join()) {
-    throw new ZerogradError('backward', `gradient shape ${fmtShape(seed.shape)} does not match output shape ${fmtShape(root.shape)}`);
+    return output.onesLike();
   }
-  const order = topologicalOrder(root);
+  if (gradient.shape.join() !== output.shape.join()) {
+    throw new ZerogradError(op, `gradient shape ${fmtShape(gradient.shape)} does not match output shape ${fmtShape(output.shape)}`);
+  }
+  return gradient;
+}
+
+function checkNotConsumed(op: string, order: readonly Tensor[]): void {
   if (order.some((t) => t.gradFn !== null && consumed.has(t.gradFn))) {
-    throw new ZerogradError('backward', 'trying to backward through the graph a second time; '
+    throw new ZerogradError(op, 'trying to backward through the graph a second time; '
       + 'call backward({ retainGraph: true }) the first time if you need to, or recompute the forward pass');
   }
-  const grads = new Map<Tensor, Tensor>([[root, seed.detach()]]);
-  noGradBackward(order, grads, scratch);
+}
+
+export interface GradOptions {
+  /** d(loss)/d(output) for each output (default: 1 for one-element outputs). */
+  gradOutputs?: readonly Tensor[];
+  /** Record the backward pass itself, so the gradients can be differentiated again (higher-order). */
+  createGraph?: boolean;
+  /** Keep the graph for another pass (defaults to createGraph, as in PyTorch). */
+  retainGraph?: boolean;
+  /** Return null for an input the outputs do not depend on, instead of throwing. */
+  allowUnused?: boolean;
+}
+
+/**
+ * torch.autograd.grad: the gradients of `outputs` with respect to `inputs`, returned rather than accumulated into
+ * `.grad`. With createGraph the backward rules run with grad mode on, so the result is itself differentiable
+ * (every op whose backward is written with tensor ops, the elementwise ones included, supports this).
+ */
+export function grad(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[],
+  { gradOutputs, createGraph = false, retainGraph = createGraph, allowUnused = false }: GradOptions = {}): (Tensor | null)[] {
+  const roots = Array.isArray(outputs) ? [...outputs] : [outputs as Tensor];
+  roots.forEach((r, i) => {
+    if (!r.requiresGrad) throw new ZerogradError('grad', `output ${i} does not require grad and has no grad_fn`);
+  });
+  inputs.forEach((t, i) => {
+    if (!t.requiresGrad) throw new ZerogradError('grad', `input ${i} of shape ${fmtShape(t.shape)} does not require grad`);
+  });
+  const order = topologicalOrder(roots);
+  checkNotConsumed('grad', order);
+  const grads = new Map<Tensor, Tensor>();
+  roots.forEach((r, i) => {
+    const seed = seedGradient('grad', r, gradOutputs?.[i]);
+    const existing = grads.get(r);
+    grads.set(r, existing ? existing.add(seed) : createGraph ? seed : seed.detach());
+  });
+  const captured = new Map<Tensor, Tensor>(inputs.map((t) => [t, null as unknown as Tensor]));
+  const run = () => propagate(order, grads, { scratch: null, accumulate: false, captured });
+  if (createGraph) run();
+  else noGrad(run);
   if (!retainGraph) for (const t of order) if (t.gradFn) consumed.add(t.gradFn);
+  return inputs.map((t, i) => {
+    const g = captured.get(t) ?? null;
+    if (!g && !allowUnused) throw new ZerogradError('grad', `input ${i} of shape ${fmtShape(t.shape)} was not used to compute the outputs; pass allowUnused: true to get null for it`);
+    return g;
+  });
 }
 
 function ownedCopy(source: Tensor): Tensor {
@@ -138,36 +192,46 @@ function recycle(scratch: Scratch | null, dead: Set<Tensor>, pending: Map<Tensor
   }
 }
 
-function noGradBackward(order: Tensor[], grads: Map<Tensor, Tensor>, scratch: Scratch | null): void {
-  noGrad(() => {
-    for (let i = order.length - 1; i >= 0; i--) {
-      const tensor = order[i];
-      const grad = grads.get(tensor);
-      if (!grad) continue;
-      grads.delete(tensor);
-      const dead = new Set([grad]);
-      if (tensor.gradFn === null || tensor.retainsGrad) {
-        // A fresh dense tensor the leaf owns: the same gradient object can reach several inputs (add's
-        // backward returns it twice), and optimizers or clipping may scale .grad in place. It is
-        // ordinary memory, not a training step's scratch (see arenaStep): it outlives the step.
-        const total = tensor.grad ? tensor.grad.add(grad) : grad;
-        tensor.grad = ownedCopy(total);
-        dead.add(total);
-      }
-      const fn = tensor.gradFn;
-      if (fn) {
-        const inputGrads = fn.backward(grad);
-        fn.inputs.forEach((input, k) => {
-          const g = inputGrads[k];
-          if (!g || !input.requiresGrad) return;
-          const shaped = g.sumToShape(input.shape);
-          const existing = grads.get(input);
-          grads.set(input, existing ? existing.add(shaped) : shaped);
-          dead.add(g).add(shaped);
-          if (existing) dead.add(existing);
-        });
-      }
-      recycle(scratch, dead, grads);
+interface PropagateOptions {
+  scratch: Scratch | null;
+  /** Accumulate into the leaves' (and retaining tensors') .grad, as backward() does. */
+  accumulate: boolean;
+  /** Tensors whose complete gradient to record instead (autograd.grad's inputs). */
+  captured?: Map<Tensor, Tensor>;
+}
+
+/** Pushes gradients from the outputs to the leaves in reverse topological order, running hooks on the way. */
+function propagate(order: Tensor[], grads: Map<Tensor, Tensor>, { scratch, accumulate, captured }: PropagateOptions): void {
+  for (let i = order.length - 1; i >= 0; i--) {
+    const tensor = order[i];
+    let grad = grads.get(tensor);
+    if (!grad) continue;
+    grads.delete(tensor);
+    // Hooks see the tensor's complete gradient and may replace it (PyTorch's register_hook).
+    for (const hook of tensor.hooks) grad = hook(grad) ?? grad;
+    const dead = new Set([grad]);
+    if (captured?.has(tensor)) captured.set(tensor, grad);
+    if (accumulate && (tensor.gradFn === null || tensor.retainsGrad)) {
+      // A fresh dense tensor the leaf owns: the same gradient object can reach several inputs (add's
+      // backward returns it twice), and optimizers or clipping may scale .grad in place. It is
+      // ordinary memory, not a training step's scratch (see arenaStep): it outlives the step.
+      const total = tensor.grad ? tensor.grad.add(grad) : grad;
+      tensor.grad = ownedCopy(total);
+      dead.add(total);
     }
-  });
+    const fn = tensor.gradFn;
+    if (fn) {
+      const inputGrads = fn.backward(grad);
+      fn.inputs.forEach((input, k) => {
+        const g = inputGrads[k];
+        if (!g || !input.requiresGrad) return;
+        const shaped = g.sumToShape(input.shape);
+        const existing = grads.get(input);
+        grads.set(input, existing ? existing.add(shaped) : shaped);
+        dead.add(g).add(shaped);
+        if (existing) dead.add(existing);
+      });
+    }
+    recycle(scratch, dead, grads);
+  }
 }

@@ -25,6 +25,10 @@ export type NestedArray = number | NestedArray[];
  * An n-dimensional array with reverse-mode autograd. A tensor is a view: `data` may be shared with
  * other tensors, and `shape`, `strides` and `offset` say which elements of it this tensor sees.
  */
+/** A function of a gradient, run during backward; it may return a replacement. */
+export type GradHook = (grad: Tensor) => Tensor | void;
+const NO_HOOKS: readonly GradHook[] = Object.freeze([]);
+
 export class Tensor {
   requiresGrad = false;
   /** d(loss)/d(this) after backward(), for leaves and for tensors that called retainGrad(); else null. */
@@ -33,6 +37,8 @@ export class Tensor {
   gradFn: GradFn | null = null;
   /** Set by retainGrad(): keep this non-leaf's gradient after backward. */
   retainsGrad = false;
+  /** Functions run on this tensor's gradient during backward (registerHook); shared and empty until one is added. */
+  hooks: readonly GradHook[] = NO_HOOKS;
 
   private constructor(
     private storage: Storage | null,
@@ -120,6 +126,15 @@ export class Tensor {
     this.requiresGrad = flag;
     return this;
   }
+  /**
+   * Runs `hook` on this tensor's gradient each time backward computes it (PyTorch's register_hook); a tensor it
+   * returns replaces the gradient. Returns a handle whose remove() takes the hook off again.
+   */
+  registerHook(hook: GradHook): { remove(): void } {
+    this.hooks = [...this.hooks, hook];
+    return { remove: () => { this.hooks = this.hooks.filter((h) => h !== hook); } };
+  }
+
   retainGrad(): this {
     this.retainsGrad = true;
     return this;

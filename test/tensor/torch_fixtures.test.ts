@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import {
-  type Backend, BatchNorm2d, Tensor, arange, einsum, pad, arenaStep, attentionSoftmax, avgPool2d, binaryCrossEntropy, conv2d, im2col, maxPool2d, unfold, mseLoss, bceWithLogits, nllLoss, crossEntropyLoss, outer, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
+  type Backend, BatchNorm2d, Tensor, arange, einsum, grad, pad, arenaStep, attentionSoftmax, avgPool2d, binaryCrossEntropy, conv2d, im2col, maxPool2d, unfold, mseLoss, bceWithLogits, nllLoss, crossEntropyLoss, outer, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
 } from '../../src/index.js';
 import { assertClose, ints, projectRoot } from '../helpers.js';
 
@@ -149,6 +149,9 @@ const implementations: Record<string, (...xs: Tensor[]) => Tensor> = {
   einsum_attention_scores: (q, k) => einsum('bhqd,bhkd->bhqk', q, k),
   einsum_transpose: (x) => einsum('ij->ji', x).mul(arange(0, 12).float().reshape(4, 3)),
   einsum_outer_implicit: (a, b) => einsum('i,j', a, b),
+  // The first derivative, made with createGraph; its own gradient (the fixture's) is then the second derivative.
+  autograd_grad_create_graph: (x) => grad(x.tanh().mul(x.exp()).sum(), [x], { createGraph: true })[0]!,
+  autograd_grad_two_inputs: (a, b) => grad(a.mul(b).sigmoid().square().sum(), [a, b], { createGraph: true })[1]!.mul(3),
   im2col_batch: (x) => im2col(x, [3, 2], { padding: 1, stride: [2, 1] }),
   max_pool2d_2x2: (x) => maxPool2d(x, 2),
   max_pool2d_3x3_stride2_pad1: (x) => maxPool2d(x, 3, { stride: 2, padding: 1 }),

@@ -1,6 +1,6 @@
 import type { BinaryOp, UnaryOp } from '../../backend/backend.js';
 import { backend } from '../../backend/registry.js';
-import { record } from '../autograd.js';
+import { isGradEnabled, record } from '../autograd.js';
 import { type DType, isFloat, promote } from '../dtype.js';
 import { ZerogradError } from '../errors.js';
 import { defineOp } from '../registry.js';
@@ -29,10 +29,34 @@ function unaryForward(op: UnaryOp | 'powScalar', x: Tensor, scalar?: number): Te
   backend().unary(op, input, out, scalar);
   const y = Tensor.fromStorage(out, x.shape);
   return record(y, op, [x], (g) => {
+    // Grad mode is on in backward only under autograd.grad's createGraph: then the rule is built from ops, so
+    // that it can be differentiated again.
+    if (isGradEnabled()) return [differentiableGrad(op, x, y, g, scalar)];
     const dx = backend().empty(x.dtype, x.size);
     backend().unaryBackward(op, input, out, g.denseData(), dx, scalar);
     return [Tensor.fromStorage(dx, x.shape)];
   });
+}
+
+/** d(loss)/dx for y = op(x), as tensor ops on x, y and g (for second derivatives). */
+function differentiableGrad(op: UnaryOp | 'powScalar', x: Tensor, y: Tensor, g: Tensor, scalar?: number): Tensor {
+  switch (op) {
+    case 'neg': return neg(g);
+    case 'exp': return mul(g, y);
+    case 'log': return div(g, x);
+    case 'sqrt': return div(mul(g, 0.5), y);
+    case 'rsqrt': return mul(g, div(mul(y, -0.5), x));
+    case 'tanh': return mul(g, sub(1, mul(y, y)));
+    case 'sigmoid': return mul(g, mul(y, sub(1, y)));
+    case 'relu': return mul(g, gt(x, 0).to(x.dtype));
+    case 'abs': return mul(g, sub(gt(x, 0), lt(x, 0)).to(x.dtype));
+    case 'sin': return mul(g, cos(x));
+    case 'cos': return neg(mul(g, sin(x)));
+    case 'square': return mul(g, mul(x, 2));
+    case 'reciprocal': return neg(mul(g, mul(y, y)));
+    case 'powScalar': return mul(g, mul(powScalar(x, scalar! - 1), scalar!));
+    default: throw new ZerogradError(op, 'second derivatives (autograd.grad with createGraph) are not supported through this op');
+  }
 }
 
 const unaryOp = (op: UnaryOp) => defineOp(op, true, (x: Tensor) => unaryForward(op, x));
