@@ -86,41 +86,79 @@ def names_step(name, batch, repeats):
 
 
 class Block(nn.Module):
-    def __init__(self, c, h):
+    """nanoGPT's block: pre-norm, fused QKV, the causal mask kept as a buffer, exact GELU."""
+
+    def __init__(self, c, h, block):
         super().__init__()
         self.ln_1, self.ln_2 = nn.LayerNorm(c), nn.LayerNorm(c)
         self.c_attn, self.c_proj = nn.Linear(c, 3 * c), nn.Linear(c, c)
         self.mlp = nn.Sequential(nn.Linear(c, 4 * c), nn.GELU(), nn.Linear(4 * c, c))
         self.h = h
+        self.register_buffer("bias", torch.tril(torch.ones(block, block)).view(1, 1, block, block))
 
-    def forward(self, x):
+    def forward(self, x, cache=None):
         B, T, C = x.shape
         q, k, v = self.c_attn(self.ln_1(x)).split(C, 2)
         q, k, v = (t.view(B, T, self.h, C // self.h).transpose(1, 2) for t in (q, k, v))
+        if cache is not None:
+            # The generation loop's KV cache: earlier positions' keys and values, one new position per call.
+            if cache:
+                k, v = torch.cat([cache[0], k], 2), torch.cat([cache[1], v], 2)
+            cache[:] = [k, v]
         att = (q @ k.transpose(-2, -1)) * (C // self.h) ** -0.5
-        att = att.masked_fill(torch.tril(torch.ones(T, T)) == 0, float("-inf")).softmax(-1)
-        x = x + self.c_proj((att @ v).transpose(1, 2).reshape(B, T, C))
+        if cache is None or T > 1:
+            att = att.masked_fill(self.bias[:, :, :T, :T] == 0, float("-inf"))
+        x = x + self.c_proj((att.softmax(-1) @ v).transpose(1, 2).reshape(B, T, C))
         return x + self.mlp(self.ln_2(x))
 
 
+class TinyGPT(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        c, h, layers, self.block = cfg["nEmbd"], cfg["nHead"], cfg["nLayer"], cfg["blockSize"]
+        self.wte, self.wpe = nn.Embedding(65, c), nn.Embedding(self.block, c)
+        self.blocks = nn.ModuleList([Block(c, h, self.block) for _ in range(layers)])
+        self.ln_f, self.head = nn.LayerNorm(c), nn.Linear(c, 65, bias=False)
+
+    def forward(self, idx, caches=None, start=0):
+        T = idx.shape[1]
+        hdn = self.wte(idx) + self.wpe(torch.arange(start, start + T))
+        for i, b in enumerate(self.blocks):
+            hdn = b(hdn, None if caches is None else caches[i])
+        return self.head(self.ln_f(hdn))
+
+
 def gpt_step(cfg, repeats):
-    c, h, layers, block, batch = cfg["nEmbd"], cfg["nHead"], cfg["nLayer"], cfg["blockSize"], cfg["batch"]
-    wte, wpe = nn.Embedding(65, c), nn.Embedding(block, c)
-    blocks = nn.ModuleList([Block(c, h) for _ in range(layers)])
-    ln_f, head = nn.LayerNorm(c), nn.Linear(c, 65, bias=False)
-    params = [p for m in (wte, wpe, blocks, ln_f, head) for p in m.parameters()]
-    opt = torch.optim.AdamW(params, lr=1e-3)
+    model = TinyGPT(cfg)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    batch, block = cfg["batch"], cfg["blockSize"]
     x, y = torch.randint(0, 65, (batch, block)), torch.randint(0, 65, (batch, block))
 
     def step():
-        hdn = wte(x) + wpe(torch.arange(block))
-        for b in blocks:
-            hdn = b(hdn)
-        loss = F.cross_entropy(head(ln_f(hdn)).view(-1, 65), y.view(-1))
+        loss = F.cross_entropy(model(x).view(-1, 65), y.view(-1))
         opt.zero_grad()
         loss.backward()
         opt.step()
     return timed(step, repeats)
+
+
+def generation(cfg, tokens, cached):
+    """Tokens per second sampling `tokens` tokens after one, as nanoGPT's generate does (the whole cropped context
+    each step) or with a KV cache (one position each step); one warm-up of 8 tokens, then one timed run."""
+    model = TinyGPT(cfg).eval()
+
+    def run(n):
+        idx = torch.zeros((1, 1), dtype=torch.long)
+        caches = [[] for _ in model.blocks] if cached else None
+        with torch.no_grad():
+            for _ in range(n):
+                logits = model(idx[:, -1:], caches, idx.shape[1] - 1) if cached else model(idx[:, -model.block:])
+                nxt = torch.multinomial(F.softmax(logits[:, -1, :], dim=-1), 1)
+                idx = torch.cat([idx, nxt], 1)
+    run(8)
+    start = time.perf_counter()
+    run(tokens)
+    return tokens / (time.perf_counter() - start)
 
 
 def cnn_step(batch, repeats):
@@ -138,6 +176,8 @@ def main():
     out = {"version": torch.__version__, "sgemm": {}, "steps": {}}
     for n in request["sgemm"]:
         out["sgemm"][str(n)] = sgemm(n, max(3, int(2e9 / (2 * n ** 3))))
+    for case in request.get("generation", []):
+        out.setdefault("generation", {})[case["label"]] = {mode: generation(case, case["tokens"], mode == "cache") for mode in ("cache", "nocache")}
     for case in request["steps"]:
         if case["kind"] == "names":
             out["steps"][case["label"]] = names_step(case["model"], case["batch"], case["repeats"])

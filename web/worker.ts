@@ -145,6 +145,6 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
   handle(event.data).catch((error: Error) => post({ type: 'error', message: error.message }));
 };
 
-const { backend, threads } = await createPageBackend();
+const { backend, threads, build } = await createPageBackend();
 setBackend(backend);
-post({ type: 'ready', backend: `WebAssembly SIMD backend (${threads} thread${threads > 1 ? 's' : ''})` });
+post({ type: 'ready', backend: `WebAssembly ${build} backend (${threads} thread${threads > 1 ? 's' : ''})` });

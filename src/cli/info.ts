@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { backendChoice } from '../backend/select.js';
-import { SHARED_KERNELS_URL } from '../backend/wasm/index.js';
+import { SHARED_KERNELS_URL, defaultKernelBuild } from '../backend/wasm/index.js';
 import { threadCount } from '../backend/wasm/threadPool.js';
 import { type CliIO, consoleIO, defineCommand, parseOptions } from './args.js';
 
@@ -22,7 +22,9 @@ export function info(argv: string[], io: CliIO = consoleIO): Record<string, stri
     zerograd: version,
     node: process.version,
     backend: backend === 'wasm' ? 'wasm (WebAssembly SIMD)' : backend,
-    kernels: existsSync(SHARED_KERNELS_URL) ? 'SIMD128 (kernels-shared.wasm); relaxed SIMD (fused multiply-add) is not built yet' : 'missing: run npm run build',
+    kernels: !existsSync(SHARED_KERNELS_URL) ? 'missing: run npm run build'
+      : defaultKernelBuild() === 'relaxed-simd' ? 'relaxed SIMD: fused multiply-adds (kernels-shared-fma.wasm; ZEROGRAD_KERNELS=simd128 for the other build)'
+        : 'SIMD128 (kernels-shared.wasm): this engine has no relaxed SIMD, or ZEROGRAD_KERNELS=simd128 chose it',
     threads: `${threadCount()} (ZEROGRAD_THREADS, default one per core)`,
     chromium: chromium ?? 'not found (the playground and WebGPU tests need it)',
     'python3-torch': torch.status === 0 ? `torch ${torch.stdout.trim()} at /usr/bin/python3` : 'not found (the nanoGPT hand-off needs it)',

@@ -39,11 +39,15 @@ function apply(step: unknown[], v: Tensor[], inputs: Tensor[]): Tensor {
 /** float32 with different summation orders: relative 1e-4, and an absolute floor scaled by the largest magnitude. */
 const tolerance = (values: number[]) => ({ rtol: 1e-4, atol: 1e-5 * values.reduce((m, x) => Math.max(m, Math.abs(x)), 1) });
 
-const wasm = createWasmBackend();
 const runs: { label: string; kernels: Backend; wrap: (body: () => void) => void }[] = [
   { label: 'reference backend', kernels: referenceBackend, wrap: (body) => body() },
-  { label: 'wasm-simd backend on JavaScript arrays', kernels: wasm, wrap: (body) => body() },
-  { label: 'wasm-simd backend inside arenaStep', kernels: wasm, wrap: (body) => arenaStep(body) },
+  ...(['simd128', 'relaxed-simd'] as const).flatMap((build) => {
+    const wasm = createWasmBackend({ build });
+    return [
+      { label: `wasm ${build} build on JavaScript arrays`, kernels: wasm, wrap: (body: () => void) => body() },
+      { label: `wasm ${build} build inside arenaStep`, kernels: wasm, wrap: (body: () => void) => arenaStep(body) },
+    ];
+  }),
 ];
 
 for (const { label, kernels, wrap } of runs) describe(`${fixture.programs.length} random programs against PyTorch ${fixture.torch_version} on the ${label}`, () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createWasmBackend } from '../../src/backend/wasm/index.js';
+import { type KernelBuild, createWasmBackend } from '../../src/backend/wasm/index.js';
 import {
   type Backend, BatchNorm2d, Tensor, arange, einsum, grad, pad, arenaStep, attentionSoftmax, avgPool2d, binaryCrossEntropy, conv2d, im2col, maxPool2d, unfold, mseLoss, bceWithLogits, nllLoss, crossEntropyLoss, outer, layerNorm as fusedLayerNorm, referenceBackend, setBackend, cat, clamp, crossEntropy, gelu, maximum, minimum, oneHot, ones, split, stack, tensor, where,
 } from '../../src/index.js';
@@ -178,21 +178,23 @@ test('fixtures and implementations name the same cases', () => {
 });
 
 /**
- * The same golden suite runs on every backend, so a fast kernel is held to PyTorch's numbers too: the
- * WebAssembly backend twice, since its own kernels run on tensors made inside arenaStep (in its memory)
- * and the reference kernels on ordinary arrays.
+ * The same golden suite runs on every backend, so a fast kernel is held to PyTorch's numbers too: each
+ * WebAssembly build (SIMD128, and relaxed SIMD with fused multiply-adds) twice, since its own kernels run on
+ * tensors made inside arenaStep (in its memory) and the reference kernels on ordinary arrays.
  */
-const wasm = createWasmBackend();
-/** The same kernels with `empty` storage full of NaN (-1 for integers), so an op that leaves part of it unwritten fails. */
-const poisoned: Backend = {
-  ...wasm,
-  empty: (dtype, size) => wasm.empty(dtype, size).fill(dtype === 'int32' ? -1 : NaN),
-};
+const builds: KernelBuild[] = ['simd128', 'relaxed-simd'];
 const runs: { label: string; kernels: Backend; wrap: (body: () => void) => void }[] = [
   { label: 'reference backend', kernels: referenceBackend, wrap: (body) => body() },
-  { label: 'wasm-simd backend on JavaScript arrays', kernels: wasm, wrap: (body) => body() },
-  { label: 'wasm-simd backend inside arenaStep', kernels: wasm, wrap: (body) => arenaStep(body) },
-  { label: 'wasm-simd backend inside arenaStep, empty storage poisoned', kernels: poisoned, wrap: (body) => arenaStep(body) },
+  ...builds.flatMap((build) => {
+    const wasm = createWasmBackend({ build });
+    /** The same kernels with `empty` storage full of NaN (-1 for integers), so an op that leaves part of it unwritten fails. */
+    const poisoned: Backend = { ...wasm, empty: (dtype, size) => wasm.empty(dtype, size).fill(dtype === 'int32' ? -1 : NaN) };
+    return [
+      { label: `wasm ${build} build on JavaScript arrays`, kernels: wasm, wrap: (body: () => void) => body() },
+      { label: `wasm ${build} build inside arenaStep`, kernels: wasm, wrap: (body: () => void) => arenaStep(body) },
+      { label: `wasm ${build} build inside arenaStep, empty storage poisoned`, kernels: poisoned, wrap: (body: () => void) => arenaStep(body) },
+    ];
+  }),
 ];
 for (const { label, kernels, wrap } of runs) describe(`golden values from PyTorch ${fixtures.torch_version} on the ${label}`, () => {
   let previous: Backend;

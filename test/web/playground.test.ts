@@ -66,7 +66,7 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
     const { page, errors } = await openPage({ viewport: { width: 1400, height: 1000 } });
     // The page is cross-origin isolated, so the kernels get one thread per core (this machine has two or more).
     const threads = Math.min(4, availableParallelism());
-    assert.match(await page.textContent('#status') ?? '', new RegExp(`ready: WebAssembly SIMD backend \\(${threads} threads?\\) in a Web Worker, cross-origin isolated`));
+    assert.match(await page.textContent('#status') ?? '', new RegExp(`ready: WebAssembly (relaxed SIMD|SIMD128) backend \\(${threads} threads?\\) in a Web Worker, cross-origin isolated`));
     await page.waitForSelector('#graph svg', { timeout: 60_000 });
     assert.match(await page.innerHTML('#graph'), /tanh/);
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import type { Backend } from '../backend.js';
 import { instantiateWasmBackend } from './backend.js';
 import { createSharedMemory } from './kernelPool.js';
@@ -10,6 +11,44 @@ import { createKernelPool, threadCount } from './threadPool.js';
  * fallback for pages that are not cross-origin isolated).
  */
 export const SHARED_KERNELS_URL = new URL('../../../wasm/kernels-shared.wasm', import.meta.url);
+/** The same kernels built with relaxed SIMD: the matrix products' multiply-adds fused (f32x4.relaxed_madd). */
+export const SHARED_FMA_KERNELS_URL = new URL('../../../wasm/kernels-shared-fma.wasm', import.meta.url);
+
+/** Which build of the kernels runs: fused multiply-adds where the engine has relaxed SIMD, else SIMD128. */
+export type KernelBuild = 'relaxed-simd' | 'simd128';
+
+const compiled = new Map<KernelBuild, WebAssembly.Module>();
+let preferred: KernelBuild | null = null;
+
+/** Whether this engine runs relaxed SIMD (Node 20 needs its experimental flag, switched on here before compiling). */
+function relaxedSimdAvailable(): boolean {
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return WebAssembly.validate(readFileSync(SHARED_FMA_KERNELS_URL));
+}
+
+/**
+ * The build this process runs by default: relaxed SIMD when the engine has it (Node 22 and Chromium 114 have it
+ * on), SIMD128 otherwise, or the one ZEROGRAD_KERNELS names.
+ */
+export function defaultKernelBuild(): KernelBuild {
+  if (preferred) return preferred;
+  const wanted = process.env.ZEROGRAD_KERNELS;
+  if (wanted !== undefined && wanted !== 'simd128' && wanted !== 'relaxed-simd') throw new Error(`ZEROGRAD_KERNELS must be 'simd128' or 'relaxed-simd', got '${wanted}'`);
+  if (wanted === 'relaxed-simd' && !relaxedSimdAvailable()) throw new Error('ZEROGRAD_KERNELS=relaxed-simd, but this engine has no relaxed SIMD');
+  preferred = (wanted as KernelBuild | undefined) ?? (relaxedSimdAvailable() ? 'relaxed-simd' : 'simd128');
+  return preferred;
+}
+
+/** One build's kernels, compiled once per process. */
+export function kernelModule(build: KernelBuild): WebAssembly.Module {
+  let module = compiled.get(build);
+  if (!module) {
+    if (build === 'relaxed-simd' && !relaxedSimdAvailable()) throw new Error('this engine has no relaxed SIMD for the fused kernels');
+    module = new WebAssembly.Module(readFileSync(build === 'relaxed-simd' ? SHARED_FMA_KERNELS_URL : SHARED_KERNELS_URL));
+    compiled.set(build, module);
+  }
+  return module;
+}
 
 /**
  * The WebAssembly backend in Node, from the compiled kernels on disk (a browser fetches them instead).
@@ -17,9 +56,9 @@ export const SHARED_KERNELS_URL = new URL('../../../wasm/kernels-shared.wasm', i
  * and elementwise functions are split across a worker_threads pool sharing the kernels' memory; results do
  * not depend on the count.
  */
-export function createWasmBackend({ threads = threadCount() }: { threads?: number } = {}): Backend {
-  // Always the shared build: only a shared memory can grow under the tensors arenaStep keeps in it.
-  const module = new WebAssembly.Module(readFileSync(SHARED_KERNELS_URL));
+export function createWasmBackend({ threads = threadCount(), build = defaultKernelBuild() }: { threads?: number; build?: KernelBuild } = {}): Backend {
+  // Always a shared build: only a shared memory can grow under the tensors arenaStep keeps in it.
+  const module = kernelModule(build);
   const memory = createSharedMemory();
   return instantiateWasmBackend(module, { memory, pool: threads > 1 ? createKernelPool(module, memory, threads) : undefined });
 }

@@ -7,6 +7,7 @@ import { triangleMask } from '../../tensor/ops/indexing.js';
 import { ZerogradError } from '../../tensor/errors.js';
 import type { Generator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import type { LayerKV } from './kvCache.js';
 
 /** Masks of shape (T, T), 1 above the diagonal: the future positions a token may not attend to. */
 const futureMasks = new Map<number, Tensor>();
@@ -123,13 +124,27 @@ export class CausalSelfAttention extends Module {
     this.causal = causal;
   }
 
-  forward(x: Tensor, keyPaddingMask?: Tensor): Tensor {
+  /**
+   * x (B, T, C) -> (B, T, C). With a `cache`, x holds only positions after the cached ones: their keys and values
+   * join the cache, and they attend to everything in it (a first pass is causal as usual; later ones add one
+   * position, which may read all that came before).
+   */
+  forward(x: Tensor, keyPaddingMask?: Tensor, cache?: LayerKV): Tensor {
     const [B, T, C] = x.shape;
     const hs = C / this.numHeads;
     // (B, T, 3C) -> three (B, nh, T, hs) views of the same buffer: no copies until the matmuls.
-    const [q, k, v] = this.c_attn.forward(x).split(C, 2).map((t) => t.view(B, T, this.numHeads, hs).transpose(1, 2));
+    let [q, k, v] = this.c_attn.forward(x).split(C, 2).map((t) => t.view(B, T, this.numHeads, hs).transpose(1, 2));
+    let causal = this.causal;
+    if (cache) {
+      if (cache.k && cache.v) {
+        if (T !== 1) throw new ZerogradError('CausalSelfAttention', `a cached pass adds one position at a time, got ${T}`);
+        [k, v] = [cat([cache.k, k], 2), cat([cache.v, v], 2)];
+        causal = false;
+      }
+      [cache.k, cache.v] = [k, v];
+    }
     // keyPaddingMask (B, T): 1 at padding positions, which no query may attend to.
-    const y = scaledDotProductAttention(q, k, v, { causal: this.causal, mask: keyPaddingMask?.view(B, 1, 1, T), dropout: this.attn_dropout });
+    const y = scaledDotProductAttention(q, k, v, { causal, mask: keyPaddingMask?.view(B, 1, 1, T), dropout: this.attn_dropout });
     return this.resid_dropout.forward(this.c_proj.forward(y.transpose(1, 2).reshape(B, T, C)));
   }
 }

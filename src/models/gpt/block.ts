@@ -5,6 +5,7 @@ import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import type { Generator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import type { LayerKV } from './kvCache.js';
 import { CausalSelfAttention, MultiHeadAttention } from './attention.js';
 
 export interface BlockOptions {
@@ -60,8 +61,10 @@ export class Block extends Module {
     this.postNorm = postNorm;
   }
 
-  forward(x: Tensor, keyPaddingMask?: Tensor): Tensor {
-    const attend = (h: Tensor) => (this.attn instanceof CausalSelfAttention ? this.attn.forward(h, keyPaddingMask) : this.attn.forward(h));
+  /** x (B, T, C) -> (B, T, C); `cache` holds this block's keys and values of earlier positions (generation). */
+  forward(x: Tensor, keyPaddingMask?: Tensor, cache?: LayerKV): Tensor {
+    if (cache && !(this.attn instanceof CausalSelfAttention)) throw new Error('Block: a KV cache needs the fused attention');
+    const attend = (h: Tensor) => (this.attn instanceof CausalSelfAttention ? this.attn.forward(h, keyPaddingMask, cache) : this.attn.forward(h));
     if (this.postNorm) {
       const h = this.ln_1.forward(x.add(attend(x)));
       return this.ln_2.forward(h.add(this.mlp.forward(h)));

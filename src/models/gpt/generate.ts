@@ -6,12 +6,16 @@ import type { CharTokenizer } from '../../data/charTokenizer.js';
 import { Generator, defaultGenerator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { LMOutput } from './gpt.js';
+import type { KVCache } from './kvCache.js';
 
 export interface LanguageModel {
   readonly config: { blockSize: number };
   training: boolean;
   train(mode?: boolean): unknown;
   forward(idx: Tensor): LMOutput;
+  /** A key/value cache and the pass that uses it (a GPT has both), so each new token costs one position. */
+  newCache?(): KVCache | null;
+  forwardCached?(idx: Tensor, cache: KVCache): Tensor;
 }
 
 export interface GenerateOptions {
@@ -24,11 +28,14 @@ export interface GenerateOptions {
   onToken?: (token: number) => void;
   /** Ends generation early once it returns true for a new token of the first row (the token stays in the output). */
   until?: (token: number) => boolean;
+  /** Reuse earlier positions' keys and values (default: when the model can); false recomputes the whole context. */
+  cache?: boolean;
 }
 
 /**
  * Extends each row of idx (B, T) by maxNewTokens sampled tokens, feeding back at most blockSize of
- * the latest tokens as context.
+ * the latest tokens as context. With a KV cache each step reads only the newest token while the text fits
+ * in the block; past it, every position's embedding shifts with the window, so each step recomputes it.
  */
 export function generate(model: LanguageModel, idx: Tensor, maxNewTokens: number, options: GenerateOptions = {}): Tensor {
   const { temperature = 1, topK, generator = defaultGenerator, onToken, until } = options;
@@ -36,11 +43,14 @@ export function generate(model: LanguageModel, idx: Tensor, maxNewTokens: number
   const wasTraining = model.training;
   model.train(false);
   let out = idx;
+  let cache = options.cache === false ? null : model.newCache?.() ?? null;
   noGrad(() => {
     for (let i = 0; i < maxNewTokens; i++) {
       const T = out.shape[1];
-      const context = T > model.config.blockSize ? out.slice(1, T - model.config.blockSize) : out;
-      const { logits } = model.forward(context);
+      if (cache && T > model.config.blockSize) cache = null;
+      let logits: Tensor;
+      if (cache) logits = model.forwardCached!(cache.length === 0 ? out : out.slice(1, T - 1), cache);
+      else logits = model.forward(T > model.config.blockSize ? out.slice(1, T - model.config.blockSize) : out).logits;
       let last = logits.slice(1, -1).squeeze(1).div(temperature);
       if (topK !== undefined && topK < last.shape[1]) {
         const kth = kthLargest(last, topK);
@@ -69,8 +79,30 @@ export function completeLine(model: LanguageModel, tokenizer: CharTokenizer, pro
   return tokenizer.decode(out.toFlatArray().slice(ids.length)).split('\n')[0].trim();
 }
 
-/** The k-th largest value of each row, shaped (B, 1) for broadcasting. */
+/** The k-th largest value of each row, shaped (B, 1) for broadcasting: a selection per row, not a sort. */
 function kthLargest(logits: Tensor, k: number): Tensor {
   const rows = logits.tolist() as number[][];
-  return tensor(rows.map((row) => [[...row].sort((a, b) => b - a)[k - 1]]), { dtype: logits.dtype });
+  return tensor(rows.map((row) => [select(row, k - 1)]), { dtype: logits.dtype });
+}
+
+/** The value that would sit at `rank` in `values` sorted from largest (Hoare's quickselect, in place). */
+export function select(values: number[], rank: number): number {
+  let [lo, hi] = [0, values.length - 1];
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1];
+    let [i, j] = [lo, hi];
+    while (i <= j) {
+      while (values[i] > pivot) i++;
+      while (values[j] < pivot) j--;
+      if (i <= j) {
+        [values[i], values[j]] = [values[j], values[i]];
+        i++;
+        j--;
+      }
+    }
+    if (rank <= j) hi = j;
+    else if (rank >= i) lo = i;
+    else return values[rank];
+  }
+  return values[rank];
 }

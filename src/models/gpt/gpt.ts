@@ -9,6 +9,7 @@ import { crossEntropy } from '../../tensor/ops/softmax.js';
 import { type Generator, defaultGenerator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type MemoryEstimate, formatBytes } from '../memory.js';
+import { KVCache } from './kvCache.js';
 import { Block, type BlockOptions } from './block.js';
 
 export interface GPTConfig {
@@ -122,15 +123,30 @@ export class GPT extends Module {
     if (config.tieWeights) (this.lm_head as { weight: Tensor }).weight = this.transformer.wte.weight;
   }
 
-  /** (B, T) token ids -> (B, T, n_embd): the final LayerNorm's output, what the head reads (and what RAG embeds). */
-  hidden(idx: Tensor): Tensor {
+  /**
+   * (B, T) token ids -> (B, T, n_embd): the final LayerNorm's output, what the head reads (and what RAG embeds).
+   * With a `cache`, idx continues the positions already cached, whose keys and values are reused.
+   */
+  hidden(idx: Tensor, cache?: KVCache): Tensor {
     const T = idx.shape[1];
+    const start = cache?.length ?? 0;
     if (idx.ndim !== 2) throw new ZerogradError('GPT', `expected token ids of shape (B, T), got [${idx.shape.join(', ')}]`);
-    if (T > this.config.blockSize) throw new ZerogradError('GPT', `sequence length ${T} exceeds the block size ${this.config.blockSize}`);
+    if (start + T > this.config.blockSize) throw new ZerogradError('GPT', `sequence length ${start + T} exceeds the block size ${this.config.blockSize}`);
     const { wte, wpe, drop, h, ln_f } = this.transformer;
-    let x = drop.forward(wte.forward(idx).add(wpe.forward(arange(T))));
-    for (const block of h) x = block.forward(x);
+    let x = drop.forward(wte.forward(idx).add(wpe.forward(arange(start, start + T))));
+    h.forEach((block, i) => { x = block.forward(x, undefined, cache?.layers[i]); });
+    if (cache) cache.length += T;
     return ln_f.forward(x);
+  }
+
+  /** A cache for forwardCached, or null when the blocks' attention cannot use one (per-head modules). */
+  newCache(): KVCache | null {
+    return this.config.attention === 'heads' ? null : new KVCache(this.config.nLayer);
+  }
+
+  /** The logits (B, T, vocab) of idx's positions, which follow the `cache`d ones; the cache then holds them too. */
+  forwardCached(idx: Tensor, cache: KVCache): Tensor {
+    return this.lm_head.forward(this.hidden(idx, cache));
   }
 
   forward(idx: Tensor, targets?: Tensor): LMOutput {
