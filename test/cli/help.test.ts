@@ -63,7 +63,7 @@ describe('zerograd command line help', () => {
     const lines: string[] = [];
     const result = info([], { log: (l) => lines.push(l), progress: null });
     assert.equal(result.zerograd, JSON.parse(spawnSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: projectRoot(), encoding: 'utf8' }).stdout).version);
-    assert.match(result.kernels, /^SIMD128 \(kernels-shared\.wasm\)/);
+    assert.match(result.kernels, /^(relaxed SIMD: fused multiply-adds \(kernels-shared-fma\.wasm|SIMD128 \(kernels-shared\.wasm\))/);
     assert.match(result.threads, /^\d+ /);
     assert.match(result.chromium, /^\/usr\/bin\/chromium|not found/);
     assert.match(result['python3-torch'], /^torch \S+ at \/usr\/bin\/python3|not found/);
