@@ -143,7 +143,7 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: readonly Tenso
     const existing = grads.get(r);
     grads.set(r, existing ? existing.add(seed) : createGraph ? seed : seed.detach());
   });
-  const captured = new Map<Tensor, Tensor>(inputs.map((t) => [t, null as unknown as Tensor]));
+  const captured = new Map<Tensor, Tensor | null>(inputs.map((t) => [t, null]));
   const run = () => propagate(order, grads, { scratch: null, accumulate: false, captured });
   if (createGraph) run();
   else noGrad(run);
@@ -196,8 +196,8 @@ interface PropagateOptions {
   scratch: Scratch | null;
   /** Accumulate into the leaves' (and retaining tensors') .grad, as backward() does. */
   accumulate: boolean;
-  /** Tensors whose complete gradient to record instead (autograd.grad's inputs). */
-  captured?: Map<Tensor, Tensor>;
+  /** Tensors whose complete gradient to record instead (autograd.grad's inputs; null until it arrives). */
+  captured?: Map<Tensor, Tensor | null>;
 }
 
 /** Pushes gradients from the outputs to the leaves in reverse topological order, running hooks on the way. */

@@ -42,7 +42,6 @@ export class Generator {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       this.state[i] = (z ^ (z >>> 16)) >>> 0;
     }
-    this.spareNormal = null;
     return this;
   }
 

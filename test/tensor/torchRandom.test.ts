@@ -59,6 +59,9 @@ describe("Generator on the 'torch' stream: PyTorch's CPU numbers, bit for bit", 
     assertBitwise(multinomial(probs.slice(0, 0, 1).squeeze(0), 1000, { replacement: true, generator: torch() }).denseData(), expected('multinomial_1000_with_replacement'), '1000 with');
     assertBitwise(multinomial(probs, 1, { generator: torch() }).denseData(), expected('multinomial_1_without_replacement'), '1 without');
     assertBitwise(multinomial(probs, 4, { generator: torch() }).denseData(), expected('multinomial_4_without_replacement'), '4 without');
+    assert.throws(() => multinomial(tensor([0, 0]), 1, { replacement: true, generator: torch() }), /row 0 has no positive weight to sample from/);
+    assert.throws(() => multinomial(tensor([1, 0, 0]), 2, { generator: torch() }), /row 0 has 1 positive weights, too few for 2 samples without replacement/);
+    assert.throws(() => multinomial(tensor([0.5, -0.1]), 1, { generator: torch() }), /row 0 has a negative, infinite or NaN weight/);
   });
 
   test('normal_, uniform_ and bernoulli_; dropout masks and nn.Linear / nn.Embedding initialisation after manual_seed', () => {

@@ -19,11 +19,15 @@ export type KernelBuild = 'relaxed-simd' | 'simd128';
 
 const compiled = new Map<KernelBuild, WebAssembly.Module>();
 let preferred: KernelBuild | null = null;
+let relaxedSimd: boolean | null = null;
 
 /** Whether this engine runs relaxed SIMD (Node 20 needs its experimental flag, switched on here before compiling). */
 function relaxedSimdAvailable(): boolean {
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return WebAssembly.validate(readFileSync(SHARED_FMA_KERNELS_URL));
+  if (relaxedSimd === null) {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+    relaxedSimd = WebAssembly.validate(readFileSync(SHARED_FMA_KERNELS_URL));
+  }
+  return relaxedSimd;
 }
 
 /**

@@ -6,7 +6,6 @@ import { type CaseData, type CaseResult, type Exports, type Problem, compareValu
 const ERROR_HINTS: [RegExp, string][] = [
   [/not implemented/i, 'replace the starter\'s `throw new Error(\'not implemented\')` with your code'],
   [/cannot read properties of undefined \(reading 'forward'\)/i, 'a layer is used before the constructor creates it'],
-  [/loadStateDict.*(missing|unexpected)/i, 'name your layers and their fields as the starter does: the judge loads the course\'s weights by those names'],
 ];
 
 export function judge(problem: Problem, learner: Exports, cases: readonly CaseData[], reference: Exports): CaseResult[] {

@@ -56,15 +56,17 @@ export interface CaseResult {
   hint?: string;
 }
 
+/** Whether `value` is a tensor as the case file stores it. */
+const isTensorJson = (value: unknown): value is TensorJson =>
+  !!value && typeof value === 'object' && 'shape' in value && Array.isArray((value as TensorJson).data);
+
 export const fromJson = (t: TensorJson): Tensor => tensor(t.dtype === 'int32' ? Int32Array.from(t.data) : t.dtype === 'float64' ? Float64Array.from(t.data) : Float32Array.from(t.data), { shape: t.shape, dtype: t.dtype });
 
 /** A value as numbers: a shape and flat data, or null when it is not numeric. */
 function numeric(value: unknown): { shape: number[]; data: number[] } | null {
   if (value instanceof Tensor) return { shape: [...value.shape], data: Array.from(value.denseData()) };
   if (typeof value === 'number') return { shape: [], data: [value] };
-  if (value && typeof value === 'object' && 'shape' in value && 'data' in value && Array.isArray((value as TensorJson).data)) {
-    return { shape: (value as TensorJson).shape, data: (value as TensorJson).data };
-  }
+  if (isTensorJson(value)) return { shape: value.shape, data: value.data };
   if (Array.isArray(value) && value.flat(Infinity).every((v) => typeof v === 'number')) {
     const shape: number[] = [];
     for (let level: unknown = value; Array.isArray(level); level = level[0]) shape.push(level.length);
@@ -114,7 +116,7 @@ export function looksLike(mistake: unknown, got: unknown): boolean {
 export function describe(value: unknown, limit = 160): string {
   let text: string;
   if (value instanceof Tensor) text = `tensor(${JSON.stringify(roundAll(value.tolist()))}) shape ${fmtShape(value.shape)}`;
-  else if (value && typeof value === 'object' && 'shape' in value && 'data' in value) text = describe(fromJson(value as TensorJson), Infinity);
+  else if (isTensorJson(value)) text = describe(fromJson(value), Infinity);
   else if (typeof value === 'function') text = 'a function';
   else if (value === undefined) text = 'undefined';
   else text = JSON.stringify(roundAll(value));
@@ -145,8 +147,7 @@ export function construct<T>(learner: Exports, name: string, args: readonly unkn
 }
 
 /** The value of a case's argument: stored tensors become tensors, the rest stays as it is. */
-export const argValue = (value: unknown): unknown =>
-  value && typeof value === 'object' && 'shape' in value && 'data' in value && 'dtype' in value ? fromJson(value as TensorJson) : value;
+export const argValue = (value: unknown): unknown => (isTensorJson(value) ? fromJson(value) : value);
 
 /** The hint for a module that computes the right thing from PyTorch's weights but starts from other weights. */
 export const SEED_HINT = "the computation is right but the initial weights are not PyTorch's: begin each constructor that the course seeds with manualSeed(0, { stream: 'torch' }) (its torch.manual_seed(0)), and create the layers in the course's order";

@@ -23,10 +23,9 @@ export const pad = defineOp('pad', true, (x: Tensor, pads: readonly number[], mo
   const after = x.shape.map(() => 0);
   for (let k = 0; k < pads.length / 2; k++) [before[x.ndim - 1 - k], after[x.ndim - 1 - k]] = [pads[2 * k], pads[2 * k + 1]];
   x.shape.forEach((size, d) => {
-    const most = mode === 'reflect' ? size - 1 : mode === 'replicate' ? Infinity : Infinity;
     if (before[d] < 0 || after[d] < 0) throw new ZerogradError('pad', 'negative padding (cropping) is not supported; slice instead');
-    if ((before[d] || after[d]) && (mode !== 'constant' && size === 0)) throw new ZerogradError('pad', `cannot ${mode}-pad an empty dim of ${fmtShape(x.shape)}`);
-    if (Math.max(before[d], after[d]) > most) throw new ZerogradError('pad', `reflect padding of ${Math.max(before[d], after[d])} needs dim ${d} of ${fmtShape(x.shape)} to be longer than that`);
+    if ((before[d] || after[d]) && mode !== 'constant' && size === 0) throw new ZerogradError('pad', `cannot ${mode}-pad an empty dim of ${fmtShape(x.shape)}`);
+    if (mode === 'reflect' && Math.max(before[d], after[d]) > size - 1) throw new ZerogradError('pad', `reflect padding of ${Math.max(before[d], after[d])} needs dim ${d} of ${fmtShape(x.shape)} to be longer than that`);
   });
   const shape = x.shape.map((s, d) => s + before[d] + after[d]);
   const inStrides = contiguousStrides(x.shape);

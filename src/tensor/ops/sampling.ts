@@ -22,11 +22,16 @@ export const multinomial = defineOp('multinomial', false, (probs: Tensor, numSam
     throw new ZerogradError('multinomial', `cannot draw ${numSamples} samples without replacement from ${cols} categories`);
   }
   const weights = probs.toFlatArray();
+  for (let r = 0; r < rows; r++) {
+    const row = weights.slice(r * cols, (r + 1) * cols);
+    if (row.some((w) => !(w >= 0) || !Number.isFinite(w))) throw new ZerogradError('multinomial', `row ${r} has a negative, infinite or NaN weight`);
+  }
   if (generator.stream === 'torch') {
+    // PyTorch's algorithms draw all samples at once, so a row runs out of positive weights up front, not midway.
     for (let r = 0; r < rows; r++) {
-      const row = weights.slice(r * cols, (r + 1) * cols);
-      if (row.some((w) => !(w >= 0) || !Number.isFinite(w))) throw new ZerogradError('multinomial', `row ${r} has a negative, infinite or NaN weight`);
-      if (row.filter((w) => w > 0).length < (replacement ? 1 : numSamples)) throw new ZerogradError('multinomial', `row ${r} has too few positive weights for ${numSamples} samples without replacement`);
+      const positive = weights.slice(r * cols, (r + 1) * cols).filter((w) => w > 0).length;
+      if (positive === 0) throw new ZerogradError('multinomial', `row ${r} has no positive weight to sample from`);
+      if (!replacement && positive < numSamples) throw new ZerogradError('multinomial', `row ${r} has ${positive} positive weights, too few for ${numSamples} samples without replacement`);
     }
     const ids = multinomialRows(generator, Float32Array.from(weights), rows, cols, numSamples, replacement);
     return Tensor.fromStorage(ids, probs.ndim === 2 ? [rows, numSamples] : [numSamples]);
@@ -34,9 +39,6 @@ export const multinomial = defineOp('multinomial', false, (probs: Tensor, numSam
   const out = new Int32Array(rows * numSamples);
   for (let r = 0; r < rows; r++) {
     const row = weights.slice(r * cols, (r + 1) * cols);
-    if (row.some((w) => !(w >= 0) || !Number.isFinite(w))) {
-      throw new ZerogradError('multinomial', `row ${r} has a negative, infinite or NaN weight`);
-    }
     for (let s = 0; s < numSamples; s++) {
       const total = row.reduce((a, b) => a + b, 0);
       if (total <= 0) throw new ZerogradError('multinomial', `row ${r} has no positive weight left to sample from`);
