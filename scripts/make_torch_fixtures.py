@@ -38,6 +38,8 @@ for op in ["neg", "exp", "tanh", "sigmoid", "relu", "abs", "sin", "cos", "square
 for op in ["log", "sqrt", "rsqrt", "reciprocal"]:
     case(op, [randn(3, 4, positive=True)], getattr(torch, op))
 case("gelu", [randn(3, 4) * 3], F.gelu)
+case("erf", [randn(3, 4) * 2], torch.erf)
+case("gelu_second_derivative", [randn(6) * 2], lambda x: torch.autograd.grad(F.gelu(x).sum(), x, create_graph=True)[0])
 case("pow_scalar", [randn(3, 4)], lambda x: x ** 3)
 case("pow_negative_half", [randn(3, 4, positive=True)], lambda x: x ** -0.5)
 case("add_broadcast", [randn(2, 3, 4), randn(4)], torch.add)

@@ -99,6 +99,7 @@ export { attentionWeights } from './models/gpt/inspect.js';
 export { trainLoop } from './models/trainer.js';
 export { parseSafetensors, serializeSafetensors } from './io/safetensors.js';
 export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
+export { save, load, type StateDict } from './io/stateDict.js';
 export { saveLoRAAdapter, loadLoRAAdapter, readAdapterConfig, type AdapterConfig } from './io/peft.js';
 export { fromHuggingFaceGPT2, gpt2Config } from './io/gpt2.js';
 export { createWasmBackend } from './backend/wasm/index.js';

@@ -17,7 +17,7 @@ export interface StridedView {
 
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'tanh' | 'sigmoid' | 'relu' | 'gelu'
-  | 'abs' | 'sin' | 'cos' | 'square' | 'reciprocal';
+  | 'abs' | 'sin' | 'cos' | 'square' | 'reciprocal' | 'erf';
 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'

@@ -172,7 +172,7 @@ export function gptImport(argv: string[], io: CliIO = consoleIO): string {
     optimizerNames(model).forEach((name, i) => {
       for (const kind of ['exp_avg', 'exp_avg_sq']) {
         const values = moments.get(`state.${index.get(name)}.${kind}`);
-        if (values) optimizer.set(`${kind}.${i}`, values.denseData() as Float32Array);
+        if (values) optimizer.set(`${kind}.${i}`, values.to('float32').denseData() as Float32Array);
       }
     });
     const c = (spec.config ?? {}) as Record<string, number | boolean>;

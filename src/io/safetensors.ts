@@ -1,11 +1,12 @@
 import { type DType, allocStorage } from '../tensor/dtype.js';
+import { BFloat16Storage, HalfStorage } from '../tensor/halfFloat.js';
 import { numel } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** Element types read from safetensors files; F16, BF16 and I64 are widened to float32 / int32 on load. */
+/** Element types read from safetensors files; I64 (PyTorch's index type) narrows to int32 on load. */
 const ITEM_SIZE = { F32: 4, F64: 8, I32: 4, F16: 2, BF16: 2, I64: 8 } as const;
 type FileDType = keyof typeof ITEM_SIZE;
-const WRITE_DTYPE: Record<DType, FileDType> = { float32: 'F32', float64: 'F64', int32: 'I32' };
+const WRITE_DTYPE: Record<DType, FileDType> = { float32: 'F32', float64: 'F64', int32: 'I32', float16: 'F16', bfloat16: 'BF16' };
 const MAX_HEADER_BYTES = 100_000_000;
 
 export interface SafetensorsContent {
@@ -19,7 +20,7 @@ export function serializeSafetensors(tensors: ReadonlyMap<string, Tensor>, metad
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
   const entries = [...tensors].map(([name, t]) => {
-    const data = t.denseData();
+    const data = t.storedData();
     const begin = offset;
     offset += data.byteLength;
     header[name] = { dtype: WRITE_DTYPE[t.dtype], shape: t.shape, data_offsets: [begin, offset] };
@@ -147,24 +148,7 @@ function decodeTensor(raw: Uint8Array, dtype: FileDType, shape: number[], name: 
       }
       return Tensor.fromStorage(out, shape);
     }
-    case 'F16':
-    case 'BF16': {
-      const out = allocStorage('float32', n);
-      for (let i = 0; i < n; i++) out[i] = dtype === 'F16' ? halfToFloat(view.getUint16(i * 2, true)) : bfloat16ToFloat(view.getUint16(i * 2, true));
-      return Tensor.fromStorage(out, shape);
-    }
+    case 'F16': return Tensor.fromStorage(new HalfStorage(aligned), shape);
+    case 'BF16': return Tensor.fromStorage(new BFloat16Storage(aligned), shape);
   }
-}
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const fraction = h & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
-
-function bfloat16ToFloat(b: number): number {
-  return new Float32Array(new Uint32Array([b << 16]).buffer)[0];
 }

@@ -1,5 +1,5 @@
 import { backend } from '../backend/registry.js';
-import { BYTES, type DType, type Storage, allocStorage, dtypeOf } from './dtype.js';
+import { BYTES, type DType, type Storage, allocStorage, computeDtype, dtypeOf, isHalf } from './dtype.js';
 import { ZerogradError, fmtShape } from './errors.js';
 import { type Generator, defaultGenerator } from './random.js';
 import { checkShape, numel } from './shape.js';
@@ -16,8 +16,13 @@ export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
 
+/** Storage to write `size` values of `dtype` into as numbers: a 16-bit float dtype is filled in float32 first. */
+const valuesFor = (dtype: DType, size: number): Storage => backend().alloc(computeDtype(dtype), size);
+
+/** The tensor of `data`'s values, rounded to a 16-bit float dtype if that was asked for. */
 function finish(data: Storage, shape: readonly number[], options: TensorOptions): Tensor {
-  const t = Tensor.fromStorage(data, shape);
+  const values = Tensor.fromStorage(data, shape);
+  const t = options.dtype && isHalf(options.dtype) && dtypeOf(data) !== options.dtype ? values.to(options.dtype) : values;
   if (options.requiresGrad) t.requiresGrad_();
   return t;
 }
@@ -43,13 +48,15 @@ export function tensor(data: NestedArray | Storage, options: TensorOptions & { s
     if (numel(shape) !== data.length) {
       throw new ZerogradError('tensor', `shape ${fmtShape(shape)} needs ${numel(shape)} elements, the array has ${data.length}`);
     }
-    const out = backend().alloc(dtype, data.length);
+    // 16-bit storage holds bit patterns: it is copied as it is, or converted by value to another dtype.
+    if (isHalf(dtypeOf(data)) && dtype !== dtypeOf(data)) return finish(Tensor.fromStorage(data, shape).to(dtype).data, shape, options);
+    const out = dtypeOf(data) === dtype ? backend().alloc(dtype, data.length) : valuesFor(dtype, data.length);
     out.set(data);
     return finish(out, shape, options);
   }
   const shape = nestedShape(data, 'data');
   const flat = Array.isArray(data) ? (data as unknown[]).flat(Infinity) as number[] : [data];
-  const out = backend().alloc(options.dtype ?? 'float32', flat.length);
+  const out = valuesFor(options.dtype ?? 'float32', flat.length);
   flat.forEach((v, i) => {
     if (typeof v !== 'number') throw new ZerogradError('tensor', `element ${i} is ${typeof v}, expected a number`);
     out[i] = v;
@@ -58,7 +65,7 @@ export function tensor(data: NestedArray | Storage, options: TensorOptions & { s
 }
 
 export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
-  const out = backend().alloc(options.dtype ?? 'float32', numel(checkShape('full', shape, BYTES[options.dtype ?? 'float32'])));
+  const out = valuesFor(options.dtype ?? 'float32', numel(checkShape('full', shape, BYTES[options.dtype ?? 'float32'])));
   out.fill(value);
   return finish(out, shape, options);
 }
@@ -72,19 +79,19 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   if (step === 0) throw new ZerogradError('arange', 'step must be non-zero');
   const count = Math.max(0, Math.ceil((to - from) / step));
   const integral = [from, to, step].every(Number.isInteger);
-  const out = backend().alloc(options.dtype ?? (integral ? 'int32' : 'float32'), count);
+  const out = valuesFor(options.dtype ?? (integral ? 'int32' : 'float32'), count);
   for (let i = 0; i < count; i++) out[i] = from + i * step;
   return finish(out, [count], options);
 }
 
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
-  const out = backend().alloc(options.dtype ?? 'float32', steps);
+  const out = valuesFor(options.dtype ?? 'float32', steps);
   for (let i = 0; i < steps; i++) out[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
   return finish(out, [steps], options);
 }
 
 export function eye(n: number, options: TensorOptions = {}): Tensor {
-  const out = backend().alloc(options.dtype ?? 'float32', n * n);
+  const out = valuesFor(options.dtype ?? 'float32', n * n);
   for (let i = 0; i < n; i++) out[i * n + i] = 1;
   return finish(out, [n, n], options);
 }
@@ -94,7 +101,7 @@ type Fill = (g: Generator, out: Storage) => void;
 /** A tensor of draws: one `draw` per element on zerograd's stream, PyTorch's whole-tensor `torch` fill on its. */
 function random(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator) => number, torch: Fill): Tensor {
   const generator = options.generator ?? defaultGenerator;
-  const out = backend().alloc(options.dtype ?? 'float32', numel(checkShape(op, shape, BYTES[options.dtype ?? 'float32'])));
+  const out = valuesFor(options.dtype ?? 'float32', numel(checkShape(op, shape, BYTES[options.dtype ?? 'float32'])));
   if (generator.stream === 'torch') torch(generator, out);
   else for (let i = 0; i < out.length; i++) out[i] = draw(generator);
   return finish(out, shape, options);

@@ -1,12 +1,16 @@
 import { ZerogradError } from './errors.js';
+import { BFloat16Storage, HalfStorage } from './halfFloat.js';
 
-/** Element types a tensor can hold: float32 for training, float64 for precise checks, int32 for indices. */
-export type DType = 'float32' | 'float64' | 'int32';
+/**
+ * Element types a tensor can hold: float32 for training, float64 for precise checks, int32 for indices, and
+ * float16 / bfloat16 for storing weights at half the size (elementwise ops compute them in float32).
+ */
+export type DType = 'float32' | 'float64' | 'int32' | 'float16' | 'bfloat16';
 
-export type Storage = Float32Array | Float64Array | Int32Array;
+export type Storage = Float32Array | Float64Array | Int32Array | HalfStorage | BFloat16Storage;
 
 /** Bytes per element of each dtype. */
-export const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
+export const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, float16: 2, bfloat16: 2 };
 
 /** The most bytes one tensor may take: past it a size is a mistake (a mistyped option), not a model. */
 export const MAX_TENSOR_BYTES = 2 ** 33;
@@ -20,20 +24,32 @@ export function allocStorage(dtype: DType, size: number): Storage {
     case 'float32': return new Float32Array(size);
     case 'float64': return new Float64Array(size);
     case 'int32': return new Int32Array(size);
+    case 'float16': return new HalfStorage(size);
+    case 'bfloat16': return new BFloat16Storage(size);
   }
 }
 
 export function dtypeOf(storage: Storage): DType {
   if (storage instanceof Float32Array) return 'float32';
   if (storage instanceof Float64Array) return 'float64';
+  if (storage instanceof HalfStorage) return 'float16';
+  if (storage instanceof BFloat16Storage) return 'bfloat16';
   return 'int32';
 }
 
 export const isFloat = (dtype: DType): boolean => dtype !== 'int32';
 
-/** The dtype two operands are computed in, following PyTorch's promotion for these three types. */
+/** True for the 16-bit float dtypes, whose storage holds bit patterns rather than numbers. */
+export const isHalf = (dtype: DType): boolean => dtype === 'float16' || dtype === 'bfloat16';
+
+/** The dtype a kernel computes `dtype` in: the 16-bit floats widen to float32, as PyTorch's CPU kernels do. */
+export const computeDtype = (dtype: DType): DType => (isHalf(dtype) ? 'float32' : dtype);
+
+/** The dtype of an op on two operands, following PyTorch's promotion (float16 with bfloat16 gives float32). */
 export function promote(a: DType, b: DType): DType {
   if (a === b) return a;
+  if (a === 'int32') return b;
+  if (b === 'int32') return a;
   if (a === 'float64' || b === 'float64') return 'float64';
   return 'float32';
 }

@@ -1,7 +1,7 @@
 import { backend } from '../backend/registry.js';
 import { track } from './arena.js';
 import { type BackwardOptions, type GradFn, backward as runBackward } from './autograd.js';
-import { type DType, type Storage, dtypeOf } from './dtype.js';
+import { type DType, type Storage, computeDtype, dtypeOf, isHalf } from './dtype.js';
 import { ZerogradError } from './errors.js';
 import { formatTensor } from './format.js';
 import * as ew from './ops/elementwise.js';
@@ -82,8 +82,19 @@ export class Tensor {
     return isContiguousRun(this.shape, this.strides);
   }
 
-  /** The elements in row-major order as an array starting at 0: shared when possible, copied otherwise. */
+  /**
+   * The elements in row-major order as an array starting at 0, for a kernel to compute with: shared when
+   * possible, copied otherwise. A 16-bit float tensor holds bit patterns, so kernels never see one.
+   */
   denseData(): Storage {
+    if (isHalf(this.dtype)) {
+      throw new ZerogradError('tensor', `this op does not compute in ${this.dtype} (a tensor of shape [${this.shape.join(', ')}]); convert it with .float() first (elementwise ops, .to() and saving take it as it is)`);
+    }
+    return this.storedData();
+  }
+
+  /** denseData() for any dtype: a 16-bit float tensor's elements come as their bit patterns (for saving). */
+  storedData(): Storage {
     if (!this.isContiguous()) return vw.contiguous(this.detach()).data;
     if (this.offset === 0 && this.data.length === this.size) return this.data;
     return this.data.subarray(this.offset, this.offset + this.size);
@@ -91,7 +102,7 @@ export class Tensor {
 
   /** A copy of the elements as a flat JS array of numbers. */
   toFlatArray(): number[] {
-    return Array.from(this.denseData());
+    return Array.from(isHalf(this.dtype) ? this.to('float32').denseData() : this.denseData());
   }
 
   /** The elements as nested arrays matching the shape (PyTorch's tolist()). */
@@ -108,7 +119,7 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) throw new ZerogradError('item', `only one-element tensors can be converted to a number, got shape [${this.shape.join(', ')}]`);
-    return this.data[this.offset];
+    return isHalf(this.dtype) ? this.to('float32').data[0] : this.data[this.offset];
   }
 
   // ---- autograd ----
@@ -152,19 +163,25 @@ export class Tensor {
     if (source.shape.join() !== this.shape.join()) {
       throw new ZerogradError('copy_', `source shape [${source.shape.join(', ')}] differs from target shape [${this.shape.join(', ')}]`);
     }
-    backend().copy(this.shape, source, this);
+    // A copy between typed arrays converts numbers, not the bit patterns of a 16-bit float.
+    const converted = source.dtype !== this.dtype && (isHalf(source.dtype) || isHalf(this.dtype)) ? source.to(this.dtype) : source;
+    backend().copy(this.shape, converted, this);
     return this;
   }
 
   // ---- dtype ----
   to(dtype: DType): Tensor { return vw.cast(this, dtype); }
-  float(): Tensor { return this.dtype === 'int32' ? this.to('float32') : this; }
+  /** float32 from int32 and the 16-bit floats; a float64 tensor stays float64 (a precise check keeps its precision). */
+  float(): Tensor { return this.dtype === 'int32' || isHalf(this.dtype) ? this.to('float32') : this; }
+  /** torch's .half(): float16 storage, rounded to nearest. */
+  half(): Tensor { return this.to('float16'); }
+  bfloat16(): Tensor { return this.to('bfloat16'); }
   double(): Tensor { return this.to('float64'); }
   int(): Tensor { return this.to('int32'); }
   onesLike(): Tensor {
-    const out = backend().alloc(this.dtype, this.size);
+    const out = backend().alloc(computeDtype(this.dtype), this.size);
     out.fill(1);
-    return Tensor.fromStorage(out, this.shape);
+    return Tensor.fromStorage(out, this.shape).to(this.dtype);
   }
   zerosLike(): Tensor { return Tensor.zeros(this.shape, this.dtype); }
 
@@ -191,6 +208,7 @@ export class Tensor {
   cos(): Tensor { return ew.cos(this); }
   square(): Tensor { return ew.square(this); }
   reciprocal(): Tensor { return ew.reciprocal(this); }
+  erf(): Tensor { return ew.erf(this); }
   eq(other: Operand): Tensor { return ew.eq(this, other); }
   ne(other: Operand): Tensor { return ew.ne(this, other); }
   lt(other: Operand): Tensor { return ew.lt(this, other); }

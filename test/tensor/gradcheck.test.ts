@@ -37,6 +37,7 @@ const cases: Record<string, Case[]> = {
   tanh: unaryCases((x) => x.tanh()),
   sigmoid: unaryCases((x) => x.sigmoid()),
   relu: unaryCases((x) => x.relu()),
+  erf: [...unaryCases((x) => x.erf()), one('large magnitudes', () => [rnd([8], 19).mul(3)], (x) => x.erf())],
   gelu: [...unaryCases((x) => x.gelu()), one('large magnitudes', () => [rnd([8], 9).mul(4)], (x) => x.gelu())],
   abs: unaryCases((x) => x.abs()),
   sin: unaryCases((x) => x.sin()),

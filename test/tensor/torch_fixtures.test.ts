@@ -55,6 +55,8 @@ const implementations: Record<string, (...xs: Tensor[]) => Tensor> = {
   relu: (x) => x.relu(), abs: (x) => x.abs(), sin: (x) => x.sin(), cos: (x) => x.cos(), square: (x) => x.square(),
   log: (x) => x.log(), sqrt: (x) => x.sqrt(), rsqrt: (x) => x.rsqrt(), reciprocal: (x) => x.reciprocal(),
   gelu: (x) => gelu(x),
+  erf: (x) => x.erf(),
+  gelu_second_derivative: (x) => grad(gelu(x).sum(), [x], { createGraph: true })[0]!,
   pow_scalar: (x) => x.pow(3),
   pow_negative_half: (x) => x.pow(-0.5),
   add_broadcast: (a, b) => a.add(b),

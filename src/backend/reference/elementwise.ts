@@ -6,6 +6,7 @@ import { forEachRow, isDense, lastAxis } from './strided.js';
 
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
 type Unary = (x: number, scalar: number) => number;
 /** Derivative of each unary function, from its input x and its output y. */
@@ -26,6 +27,7 @@ const unaryFns: Record<UnaryOp | 'powScalar', Unary> = {
   cos: Math.cos,
   square: (x) => x * x,
   reciprocal: (x) => 1 / x,
+  erf,
   powScalar: (x, p) => Math.pow(x, p),
 };
 
@@ -44,6 +46,7 @@ const derivatives: Record<UnaryOp | 'powScalar', Derivative> = {
   cos: (x) => -Math.sin(x),
   square: (x) => 2 * x,
   reciprocal: (_x, y) => -y * y,
+  erf: (x) => TWO_OVER_SQRT_PI * Math.exp(-x * x),
   powScalar: (x, _y, p) => (p === 0 ? 0 : p * Math.pow(x, p - 1)),
 };
 

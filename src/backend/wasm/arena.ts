@@ -112,7 +112,7 @@ export class WasmArena {
    */
   alloc(dtype: DType, size: number, zeroed = true): Storage {
     const region = this.regions.at(-1);
-    if (!region || dtype === 'float64') return allocStorage(dtype, size);
+    if (!region || (dtype !== 'float32' && dtype !== 'int32')) return allocStorage(dtype, size);
     const at = this.block(size * 4);
     region.blocks.set(at, { bytes: size * 4, serial: region.allocations++ });
     const buffer = this.view().buffer;

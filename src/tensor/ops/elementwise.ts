@@ -1,7 +1,7 @@
 import type { BinaryOp, UnaryOp } from '../../backend/backend.js';
 import { backend } from '../../backend/registry.js';
 import { isGradEnabled, record } from '../autograd.js';
-import { type DType, isFloat, promote } from '../dtype.js';
+import { type DType, computeDtype, isFloat, isHalf, promote } from '../dtype.js';
 import { ZerogradError } from '../errors.js';
 import { defineOp } from '../registry.js';
 import { broadcastShapes, broadcastStrides } from '../shape.js';
@@ -9,13 +9,17 @@ import { Tensor } from '../tensor.js';
 
 export type Operand = Tensor | number;
 
-/** Turns a plain number into a 0-d tensor that computes in `like`'s dtype (as PyTorch treats Python scalars). */
+/**
+ * Turns a plain number into a 0-d tensor of `like`'s dtype (as PyTorch treats Python scalars: with a 16-bit
+ * float tensor, the number is rounded to its dtype first).
+ */
 export function asTensor(value: Operand, like: Tensor): Tensor {
   if (value instanceof Tensor) return value;
   const dtype: DType = like.dtype === 'int32' && !Number.isInteger(value) ? 'float32' : like.dtype;
-  const data = backend().alloc(dtype, 1);
+  const data = backend().alloc(computeDtype(dtype), 1);
   data[0] = value;
-  return Tensor.fromStorage(data, []);
+  const scalar = Tensor.fromStorage(data, []);
+  return isHalf(dtype) ? scalar.to(dtype) : scalar;
 }
 
 function requireFloat(op: string, x: Tensor): void {
@@ -24,6 +28,8 @@ function requireFloat(op: string, x: Tensor): void {
 
 function unaryForward(op: UnaryOp | 'powScalar', x: Tensor, scalar?: number): Tensor {
   requireFloat(op === 'powScalar' ? 'pow' : op, x);
+  // PyTorch's CPU kernels compute a 16-bit float in float32 and round the result back.
+  if (isHalf(x.dtype)) return unaryForward(op, x.float(), scalar).to(x.dtype);
   const input = x.denseData();
   const out = backend().empty(x.dtype, x.size);
   backend().unary(op, input, out, scalar);
@@ -55,6 +61,9 @@ function differentiableGrad(op: UnaryOp | 'powScalar', x: Tensor, y: Tensor, g: 
     case 'square': return mul(g, mul(x, 2));
     case 'reciprocal': return neg(mul(g, mul(y, y)));
     case 'powScalar': return mul(g, mul(powScalar(x, scalar! - 1), scalar!));
+    case 'erf': return mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI)));
+    // d/dx x Φ(x) = Φ(x) + x φ(x), with Φ(x) = (1 + erf(x / √2)) / 2 and φ(x) = exp(-x² / 2) / √(2π).
+    case 'gelu': return mul(g, add(mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5), mul(x, mul(exp(mul(square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI)))));
     default: throw new ZerogradError(op, 'second derivatives (autograd.grad with createGraph) are not supported through this op');
   }
 }
@@ -76,6 +85,8 @@ export const sin = unaryOp('sin');
 export const cos = unaryOp('cos');
 export const square = unaryOp('square');
 export const reciprocal = unaryOp('reciprocal');
+/** The error function, as torch.erf: GELU's Gaussian CDF is (1 + erf(x / √2)) / 2. */
+export const erf = unaryOp('erf');
 
 /** x ** p for a constant exponent; a tensor exponent goes through `pow`. */
 export const powScalar = defineOp('powScalar', true, (x: Tensor, exponent: number) => unaryForward('powScalar', x, exponent));
@@ -94,11 +105,14 @@ function broadcastBinary(op: BinaryOp, a: Tensor, b: Tensor, outDtype: DType): T
 }
 
 function binaryOp(op: BinaryOp, grads: (a: Tensor, b: Tensor, out: Tensor, g: Tensor) => [Tensor | null, Tensor | null]) {
-  return defineOp(op, true, (aIn: Operand, bIn: Operand): Tensor => {
+  const fn = defineOp(op, true, (aIn: Operand, bIn: Operand): Tensor => {
     const [a, b] = operands(aIn, bIn);
-    const out = broadcastBinary(op, a, b, promote(a.dtype, b.dtype));
+    const dtype = promote(a.dtype, b.dtype);
+    if (isHalf(dtype)) return fn(a.float(), b.float()).to(dtype);
+    const out = broadcastBinary(op, a, b, dtype);
     return record(out, op, [a, b], (g) => grads(a, b, out, g));
   });
+  return fn;
 }
 
 function operands(aIn: Operand, bIn: Operand): [Tensor, Tensor] {
@@ -137,10 +151,9 @@ export const clamp = defineOp('clamp', true, (x: Tensor, low?: number, high?: nu
 function comparison(op: BinaryOp) {
   return defineOp(op, false, (aIn: Operand, bIn: Operand): Tensor => {
     const [a, b] = operands(aIn, bIn);
-    // Compare in the promoted type, but answer with an int32 mask (1 where true).
-    const computeIn = promote(a.dtype, b.dtype);
-    const castA = a.dtype === computeIn ? a : a.to(computeIn);
-    const castB = b.dtype === computeIn ? b : b.to(computeIn);
+    // Compare in the promoted type (16-bit floats widened exactly), but answer with an int32 mask (1 where true).
+    const computeIn = computeDtype(promote(a.dtype, b.dtype));
+    const [castA, castB] = [a, b].map((t) => t.to(computeIn));
     return broadcastBinary(op, castA, castB, 'int32');
   });
 }
@@ -157,6 +170,7 @@ export const where = defineOp('where', true, (cond: Tensor, aIn: Operand, bIn: O
   const [a, b] = operands(aIn, bIn);
   const shape = broadcastShapes('where', cond.shape, a.shape, b.shape);
   const dtype = promote(a.dtype, b.dtype);
+  if (isHalf(dtype)) return where(cond, a.float(), b.float()).to(dtype);
   const [ca, cb] = [a, b].map((t) => (t.dtype === dtype ? t : t.to(dtype)));
   const view = (t: Tensor) => ({ data: t.data, offset: t.offset, strides: broadcastStrides(t.shape, t.strides, shape) });
   const out = backend().empty(dtype, shape.reduce((p, s) => p * s, 1));

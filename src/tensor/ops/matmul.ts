@@ -1,6 +1,6 @@
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
-import { isFloat, promote } from '../dtype.js';
+import { isFloat, isHalf, promote } from '../dtype.js';
 import { ZerogradError, fmtShape } from '../errors.js';
 import { defineOp } from '../registry.js';
 import { broadcastShapes, broadcastStrides, numel } from '../shape.js';
@@ -46,6 +46,8 @@ function batchedMatmul(aIn: Tensor, bIn: Tensor): Tensor {
     throw new ZerogradError('matmul', `shapes ${fmtShape(aIn.shape)} and ${fmtShape(bIn.shape)} cannot be multiplied (${M}x${K} and ${K2}x${N}): a.shape[-1]=${K} must equal b.shape[-2]=${K2}`);
   }
   const dtype = promote(aIn.dtype, bIn.dtype);
+  // A 16-bit product accumulates in float32 and rounds once at the end, as PyTorch's bfloat16 matmul does.
+  if (isHalf(dtype)) return batchedMatmul(aIn.float(), bIn.float()).to(dtype);
   const prepare = (x: Tensor) => {
     const cast = x.dtype === dtype ? x : x.to(dtype);
     return matrixLayout(cast).layout === 'copy' ? contiguous(cast) : cast;

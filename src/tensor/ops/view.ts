@@ -1,6 +1,7 @@
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
-import { type DType, isFloat } from '../dtype.js';
+import { type DType, isFloat, isHalf } from '../dtype.js';
+import { decode16, encode16 } from '../halfFloat.js';
 import { ZerogradError, fmtShape } from '../errors.js';
 import { defineOp } from '../registry.js';
 import { contiguousStrides, inferShape, normalizeDim, numel, viewStrides } from '../shape.js';
@@ -17,13 +18,27 @@ function denseCopy(x: Tensor, dtype: DType = x.dtype): Tensor {
   return Tensor.fromStorage(out, x.shape);
 }
 
+/** x converted to or from a 16-bit float dtype, whose storage holds bit patterns that a typed-array copy would not convert. */
+function convert16(x: Tensor, dtype: DType): Tensor {
+  let values = x.storedData();
+  if (isHalf(x.dtype)) {
+    const widened = backend().empty('float32', x.size);
+    decode16(values as Uint16Array, widened, x.dtype === 'bfloat16');
+    values = widened;
+  }
+  const out = backend().empty(dtype, x.size);
+  if (isHalf(dtype)) encode16(values, out as Uint16Array, dtype === 'bfloat16');
+  else out.set(values);
+  return Tensor.fromStorage(out, x.shape);
+}
+
 /** A dense copy that stays in the graph. */
 export const clone = defineOp('clone', true, (x: Tensor): Tensor => record(denseCopy(x), 'clone', [x], (g) => [g]));
 
 /** Converts to another dtype; gradients flow through float casts, casting to int32 ends the graph as in PyTorch. */
 export const cast = defineOp('to', true, (x: Tensor, dtype: DType): Tensor => {
   if (dtype === x.dtype) return x;
-  const result = denseCopy(x, dtype);
+  const result = isHalf(dtype) || isHalf(x.dtype) ? convert16(x, dtype) : denseCopy(x, dtype);
   return isFloat(dtype) ? record(result, 'to', [x], (g) => [cast(g, x.dtype)]) : result;
 });
 
