@@ -12,7 +12,9 @@ export default defineConfig({
   // The SpamAssassin corpus is one 34 MB chunk, loaded only when the sentiment recipe runs without a file.
   build: {
     outDir: '../dist-web', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 40_000,
-    // Two pages: the playground and the practice judge.
-    rollupOptions: { input: { main: `${import.meta.dirname}/index.html`, practice: `${import.meta.dirname}/practice.html` } },
+    // Three pages: the playground, the practice judge and the WebGPU check and benchmark.
+    rollupOptions: {
+      input: { main: `${import.meta.dirname}/index.html`, practice: `${import.meta.dirname}/practice.html`, gpu: `${import.meta.dirname}/gpu.html` },
+    },
   },
 });

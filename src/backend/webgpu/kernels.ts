@@ -1,0 +1,292 @@
+/// <reference types="@webgpu/types" />
+import type { AdamWStep, BinaryOp, MatmulSpec, ReduceOp, UnaryOp } from '../backend.js';
+import { BufferPool, type GPUDType, GPUTensor } from './buffers.js';
+import { grid, rowGrid } from './wgsl/common.js';
+import { MAX_DIMS, binaryShader, copyShader, unaryBackwardShader, unaryShader, whereShader } from './wgsl/elementwise.js';
+import { gatherShader, indexAddShader, indexSelectShader, scatterAddShader } from './wgsl/indexing.js';
+import { TILE, matmulShader } from './wgsl/matmul.js';
+import { adamwShader, sgdShader } from './wgsl/optim.js';
+import { reduceShader } from './wgsl/reduce.js';
+import {
+  attentionSoftmaxBackwardShader, attentionSoftmaxShader, crossEntropyBackwardShader, crossEntropyShader, layerNormBackwardShader,
+  layerNormParamsBackwardShader, layerNormShader, softmaxBackwardShader, softmaxShader,
+} from './wgsl/rows.js';
+
+/** A strided view of a GPU tensor, as StridedView is of a typed array. */
+export interface GPUView {
+  readonly data: GPUTensor;
+  readonly offset: number;
+  readonly strides: readonly number[];
+}
+
+const scratch = new DataView(new ArrayBuffer(4));
+/** A float's bits as the u32 a shader bit-casts back. */
+function f32(value: number): number {
+  scratch.setFloat32(0, value, true);
+  return scratch.getUint32(0, true);
+}
+/** An int's two's-complement bits as u32 (negative strides, ignoreIndex -100). */
+const i32 = (value: number) => value >>> 0;
+const wgslType = (dtype: GPUDType) => (dtype === 'float32' ? 'f32' : 'i32');
+
+/**
+ * The WebGPU kernels: each method encodes one compute dispatch (matmul's tiles, the elementwise and row
+ * kernels) on tensors that stay in GPU buffers, with the signature of the matching Backend kernel. Nothing
+ * is read back until `read`, which is the one asynchronous call. Pipelines are compiled once per shader and
+ * kept; buffers come from a pool.
+ */
+export class WebGPUKernels {
+  readonly pool: BufferPool;
+  private readonly paramsPool: BufferPool;
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  /** Bound where a kernel's optional input (LayerNorm's weight or bias) is absent. */
+  private readonly placeholder: GPUTensor;
+
+  constructor(readonly device: GPUDevice) {
+    this.pool = new BufferPool(device);
+    this.paramsPool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    this.placeholder = this.alloc('float32', 1);
+  }
+
+  // ---- memory ----
+
+  /** A tensor whose elements the next kernel overwrites (a pooled buffer may hold an earlier tensor's values). */
+  empty(dtype: GPUDType, length: number): GPUTensor {
+    return new GPUTensor(this.pool.acquire(Math.max(4, length * 4)), length, dtype);
+  }
+
+  alloc(dtype: GPUDType, length: number): GPUTensor {
+    const t = this.empty(dtype, length);
+    const encoder = this.device.createCommandEncoder();
+    encoder.clearBuffer(t.buffer);
+    this.device.queue.submit([encoder.finish()]);
+    return t;
+  }
+
+  upload(values: Float32Array | Int32Array): GPUTensor {
+    const t = this.empty(values instanceof Int32Array ? 'int32' : 'float32', values.length);
+    if (values.length) this.device.queue.writeBuffer(t.buffer, 0, values.buffer, values.byteOffset, values.byteLength);
+    return t;
+  }
+
+  /** Gives the buffer back to the pool; the tensor must not be used again. */
+  release(t: GPUTensor): void {
+    this.pool.release(t.buffer);
+  }
+
+  /** The tensor's elements, once the work queued before this call has run. */
+  async read(t: GPUTensor): Promise<Float32Array | Int32Array> {
+    const bytes = t.byteLength;
+    const staging = this.device.createBuffer({ size: Math.max(4, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const encoder = this.device.createCommandEncoder();
+    if (bytes) encoder.copyBufferToBuffer(t.buffer, 0, staging, 0, bytes);
+    this.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const copy = staging.getMappedRange(0, Math.max(4, bytes)).slice(0, bytes);
+    staging.unmap();
+    staging.destroy();
+    return t.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
+  }
+
+  // ---- dispatch ----
+
+  private pipeline(key: string, source: () => string): GPUComputePipeline {
+    let pipeline = this.pipelines.get(key);
+    if (!pipeline) {
+      const module = this.device.createShaderModule({ code: source(), label: key });
+      pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: key });
+      this.pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  /** One dispatch of the `key` shader: its u32 parameter block at binding 0, `buffers` at 1, 2, .... */
+  private dispatch(key: string, source: () => string, params: readonly number[], buffers: readonly (GPUTensor | GPUBuffer)[], groups: readonly number[]): void {
+    const pipeline = this.pipeline(key, source);
+    const words = new Uint32Array(params.length ? params : [0]) as Uint32Array<ArrayBuffer>;
+    const paramBuffer = this.paramsPool.acquire(words.byteLength);
+    this.device.queue.writeBuffer(paramBuffer, 0, words);
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: paramBuffer } }];
+    buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b instanceof GPUTensor ? b.buffer : b } }));
+    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+    // Safe to reuse at once: a later write to it is queued after this submission, which reads it first.
+    this.paramsPool.release(paramBuffer);
+  }
+
+  /** An extra read-only array for one dispatch (matmul's batch offsets), from the parameter pool. */
+  private smallArray(values: Uint32Array<ArrayBuffer>): GPUBuffer {
+    const buffer = this.paramsPool.acquire(Math.max(4, values.byteLength));
+    this.device.queue.writeBuffer(buffer, 0, values);
+    return buffer;
+  }
+
+  /** The shape and per-operand offsets and strides a strided shader walks (0-d as [1]). */
+  private layout(shape: readonly number[], views: readonly { offset: number; strides: readonly number[] }[]): number[] {
+    if (shape.length > MAX_DIMS) throw new Error(`webgpu: a ${shape.length}-dimensional layout; the strided kernels walk at most ${MAX_DIMS}`);
+    const dims = shape.length ? shape : [1];
+    const pad = (values: readonly number[]) => [...values, ...new Array(MAX_DIMS - values.length).fill(0)];
+    const count = dims.reduce((a, b) => a * b, 1);
+    return [count, dims.length, ...views.map((v) => i32(v.offset)), ...pad(dims),
+      ...views.flatMap((v) => pad(shape.length ? v.strides : [0]).map(i32))];
+  }
+
+  // ---- elementwise ----
+
+  unary(op: UnaryOp | 'powScalar', x: GPUTensor, out: GPUTensor, scalar = 0): void {
+    if (!out.length) return;
+    this.dispatch(`unary:${op}`, () => unaryShader(op), [out.length, f32(scalar)], [x, out], grid(out.length));
+  }
+
+  unaryBackward(op: UnaryOp | 'powScalar', x: GPUTensor, y: GPUTensor, g: GPUTensor, out: GPUTensor, scalar = 0): void {
+    if (!out.length) return;
+    this.dispatch(`unaryBackward:${op}`, () => unaryBackwardShader(op), [out.length, f32(scalar)], [x, y, g, out], grid(out.length));
+  }
+
+  binary(op: BinaryOp, shape: readonly number[], a: GPUView, b: GPUView, out: GPUTensor): void {
+    if (!out.length) return;
+    const type = wgslType(a.data.dtype);
+    this.dispatch(`binary:${op}:${type}`, () => binaryShader(op, type), this.layout(shape, [a, b]), [a.data, b.data, out], grid(out.length));
+  }
+
+  where(shape: readonly number[], cond: GPUView, a: GPUView, b: GPUView, out: GPUTensor): void {
+    if (!out.length) return;
+    const type = wgslType(a.data.dtype);
+    this.dispatch(`where:${type}`, () => whereShader(type), this.layout(shape, [cond, a, b]), [cond.data, a.data, b.data, out], grid(out.length));
+  }
+
+  copy(shape: readonly number[], src: GPUView, dst: GPUView): void {
+    const count = shape.reduce((p, n) => p * n, 1);
+    if (!count) return;
+    const type = wgslType(src.data.dtype);
+    this.dispatch(`copy:${type}`, () => copyShader(type), this.layout(shape, [src, dst]), [src.data, dst.data], grid(count));
+  }
+
+  // ---- reductions and products ----
+
+  reduce(op: ReduceOp, x: GPUTensor, outer: number, n: number, inner: number, out: GPUTensor, argOut?: GPUTensor): void {
+    if (!out.length) return;
+    const type = wgslType(x.dtype);
+    const buffers = argOut ? [x, out, argOut] : [x, out];
+    this.dispatch(`reduce:${op}:${type}:${!!argOut}`, () => reduceShader(op, type, !!argOut), [outer, n, inner], buffers, grid(outer * inner));
+  }
+
+  matmul(spec: MatmulSpec, a: GPUTensor, b: GPUTensor, out: GPUTensor): void {
+    const { batch, M, N, K } = spec;
+    if (!batch || !M || !N) return;
+    const offsets = new Uint32Array(2 * batch);
+    for (let i = 0; i < batch; i++) {
+      offsets[2 * i] = spec.aOffsets[i];
+      offsets[2 * i + 1] = spec.bOffsets[i];
+    }
+    const offsetBuffer = this.smallArray(offsets);
+    this.dispatch('matmul', matmulShader, [M, N, K, spec.lda, spec.ldb, +spec.transA, +spec.transB], [offsetBuffer, a, b, out],
+      [Math.ceil(N / TILE), Math.ceil(M / TILE), batch]);
+    this.paramsPool.release(offsetBuffer);
+  }
+
+  // ---- row kernels ----
+
+  softmax(x: GPUTensor, rows: number, cols: number, out: GPUTensor, log: boolean): void {
+    if (!rows || !cols) return;
+    this.dispatch('softmax', softmaxShader, [rows, cols, +log], [x, out], rowGrid(rows));
+  }
+
+  softmaxBackward(y: GPUTensor, g: GPUTensor, rows: number, cols: number, out: GPUTensor, log: boolean): void {
+    if (!rows || !cols) return;
+    this.dispatch('softmaxBackward', softmaxBackwardShader, [rows, cols, +log], [y, g, out], rowGrid(rows));
+  }
+
+  attentionSoftmax(x: GPUTensor, rows: number, cols: number, scale: number, causal: boolean, out: GPUTensor): void {
+    if (!rows || !cols) return;
+    this.dispatch('attentionSoftmax', attentionSoftmaxShader, [rows, cols, f32(scale), +causal], [x, out], rowGrid(rows));
+  }
+
+  attentionSoftmaxBackward(y: GPUTensor, g: GPUTensor, rows: number, cols: number, scale: number, out: GPUTensor): void {
+    if (!rows || !cols) return;
+    this.dispatch('attentionSoftmaxBackward', attentionSoftmaxBackwardShader, [rows, cols, f32(scale)], [y, g, out], rowGrid(rows));
+  }
+
+  /**
+   * Cross-entropy's row log-sum-exps into `lse`, and [summed loss, counted rows] into `totals` (two floats): the
+   * loss stays on the GPU until the caller reads it, the one read-back of a training step.
+   */
+  crossEntropy(logits: GPUTensor, targets: GPUTensor, rows: number, cols: number, ignoreIndex: number, lse: GPUTensor, totals: GPUTensor): void {
+    const rowLoss = this.empty('float32', 2 * rows);
+    if (rows) this.dispatch('crossEntropy', crossEntropyShader, [rows, cols, i32(ignoreIndex)], [logits, targets, lse, rowLoss], rowGrid(rows));
+    this.reduce('sum', rowLoss, 2, rows, 1, totals);
+    this.release(rowLoss);
+  }
+
+  crossEntropyBackward(logits: GPUTensor, targets: GPUTensor, lse: GPUTensor, rows: number, cols: number, ignoreIndex: number, scale: number, out: GPUTensor): void {
+    if (!rows || !cols) return;
+    this.dispatch('crossEntropyBackward', crossEntropyBackwardShader, [rows, cols, i32(ignoreIndex), f32(scale)], [logits, targets, lse, out], grid(rows * cols));
+  }
+
+  layerNorm(x: GPUTensor, rows: number, cols: number, weight: GPUTensor | null, bias: GPUTensor | null, eps: number,
+    out: GPUTensor, mean: GPUTensor, rstd: GPUTensor): void {
+    if (!rows || !cols) return;
+    this.dispatch('layerNorm', layerNormShader, [rows, cols, f32(eps), +!!weight, +!!bias],
+      [x, weight ?? this.placeholder, bias ?? this.placeholder, out, mean, rstd], rowGrid(rows));
+  }
+
+  layerNormBackward(x: GPUTensor, g: GPUTensor, rows: number, cols: number, weight: GPUTensor | null, mean: GPUTensor, rstd: GPUTensor,
+    dx: GPUTensor, dweight: GPUTensor | null, dbias: GPUTensor | null): void {
+    if (!rows || !cols) return;
+    this.dispatch('layerNormBackward', layerNormBackwardShader, [rows, cols, 0, +!!weight], [x, g, weight ?? this.placeholder, mean, rstd, dx], rowGrid(rows));
+    if (dweight || dbias) {
+      const [gx] = grid(cols);
+      this.dispatch('layerNormParamsBackward', layerNormParamsBackwardShader, [rows, cols, 0, +!!dweight, +!!dbias],
+        [x, g, mean, rstd, dweight ?? this.placeholder, dbias ?? this.placeholder], [gx]);
+    }
+  }
+
+  // ---- indexing ----
+
+  indexSelect(src: GPUTensor, rowSize: number, indices: GPUTensor, out: GPUTensor): void {
+    if (!out.length) return;
+    const type = wgslType(src.dtype);
+    this.dispatch(`indexSelect:${type}`, () => indexSelectShader(type), [indices.length, rowSize], [src, indices, out], grid(out.length));
+  }
+
+  indexAdd(g: GPUTensor, rowSize: number, indices: GPUTensor, out: GPUTensor): void {
+    if (!indices.length || !rowSize) return;
+    this.dispatch('indexAdd', indexAddShader, [indices.length, rowSize], [g, indices, out], grid(indices.length * rowSize));
+  }
+
+  gather(x: GPUTensor, index: GPUTensor, outer: number, n: number, m: number, inner: number, out: GPUTensor): void {
+    if (!out.length) return;
+    const type = wgslType(x.dtype);
+    this.dispatch(`gather:${type}`, () => gatherShader(type), [outer, n, m, inner], [x, index, out], grid(out.length));
+  }
+
+  scatterAdd(g: GPUTensor, index: GPUTensor, outer: number, n: number, m: number, inner: number, out: GPUTensor): void {
+    if (!g.length) return;
+    this.dispatch('scatterAdd', scatterAddShader, [outer, n, m, inner], [g, index, out], grid(g.length));
+  }
+
+  // ---- optimizers ----
+
+  adamw(param: GPUTensor, grad: GPUTensor, m: GPUTensor, v: GPUTensor, step: AdamWStep): void {
+    if (!param.length) return;
+    this.dispatch('adamw', adamwShader, [param.length, f32(step.beta1), f32(step.beta2), f32(step.eps), f32(step.decayFactor),
+      f32(step.stepSize), f32(step.correction2)], [param, grad, m, v], grid(param.length));
+  }
+
+  sgd(param: GPUTensor, grad: GPUTensor, velocity: GPUTensor | null, lr: number, momentum: number, weightDecay: number): void {
+    if (!param.length) return;
+    this.dispatch(`sgd:${!!velocity}`, () => sgdShader(!!velocity), [param.length, f32(lr), f32(momentum), f32(weightDecay)],
+      velocity ? [param, grad, velocity] : [param, grad], grid(param.length));
+  }
+
+  /** Resolves when every dispatch queued so far has finished (for timing). */
+  finished(): Promise<void> {
+    return this.device.queue.onSubmittedWorkDone();
+  }
+}

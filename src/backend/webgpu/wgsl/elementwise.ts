@@ -1,0 +1,142 @@
+import type { BinaryOp, UnaryOp } from '../../backend.js';
+import { FLAT_INDEX, FLOAT_FUNCTIONS, PARAMS, WORKGROUP } from './common.js';
+
+/** The most dimensions a strided kernel walks; every layout zerograd's models make has fewer. */
+export const MAX_DIMS = 8;
+
+/** y = f(x), with `s` the scalar (powScalar's exponent). */
+const UNARY: Record<UnaryOp | 'powScalar', string> = {
+  neg: '-x', exp: 'exp(x)', log: 'log(x)', sqrt: 'sqrt(x)', rsqrt: 'inverseSqrt(x)', tanh: 'tanh_(x)',
+  sigmoid: '1.0 / (1.0 + exp(-x))', relu: 'select(0.0, x, x > 0.0)', gelu: '0.5 * x * (1.0 + erf_(x * 0.70710678118654752))',
+  abs: 'abs(x)', sin: 'sincos_(x, false)', cos: 'sincos_(x, true)', square: 'x * x', reciprocal: '1.0 / x', erf: 'erf_(x)', powScalar: 'pow_(x, s)',
+};
+
+/** dy/dx from x and y, as the reference backend's derivatives. */
+const DERIVATIVE: Record<UnaryOp | 'powScalar', string> = {
+  neg: '-1.0', exp: 'y', log: '1.0 / x', sqrt: '0.5 / y', rsqrt: '-0.5 * y / x', tanh: '1.0 - y * y', sigmoid: 'y * (1.0 - y)',
+  relu: 'select(0.0, 1.0, x > 0.0)', gelu: '0.5 * (1.0 + erf_(x * 0.70710678118654752)) + x * 0.39894228040143268 * exp(-0.5 * x * x)',
+  abs: 'sign(x)', sin: 'sincos_(x, true)', cos: '-sincos_(x, false)', square: '2.0 * x', reciprocal: '-y * y', erf: '1.1283791670955126 * exp(-x * x)',
+  powScalar: 'select(s * pow_(x, s - 1.0), 0.0, s == 0.0)',
+};
+
+/** out[i] = f(x[i]) over dense arrays; p = [n, s]. */
+export function unaryShader(op: UnaryOp | 'powScalar'): string {
+  return `${PARAMS}
+@group(0) @binding(1) var<storage, read> xs: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+${FLAT_INDEX}
+${FLOAT_FUNCTIONS}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = flat(gid, nwg);
+  if (i >= p[0]) { return; }
+  let x = xs[i];
+  let s = pf(1u);
+  out[i] = ${UNARY[op]};
+}`;
+}
+
+/** out[i] = g[i] * f'(x[i]); p = [n, s]. */
+export function unaryBackwardShader(op: UnaryOp | 'powScalar'): string {
+  return `${PARAMS}
+@group(0) @binding(1) var<storage, read> xs: array<f32>;
+@group(0) @binding(2) var<storage, read> ys: array<f32>;
+@group(0) @binding(3) var<storage, read> gs: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+${FLAT_INDEX}
+${FLOAT_FUNCTIONS}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = flat(gid, nwg);
+  if (i >= p[0]) { return; }
+  let x = xs[i];
+  let y = ys[i];
+  let s = pf(1u);
+  out[i] = gs[i] * (${DERIVATIVE[op]});
+}`;
+}
+
+const BINARY: Record<BinaryOp, string> = {
+  add: 'a + b', sub: 'a - b', mul: 'a * b', div: 'a / b', pow: 'pow_(a, b)', maximum: 'max_(a, b)', minimum: 'min_(a, b)',
+  eq: 'a == b', ne: 'a != b', lt: 'a < b', le: 'a <= b', gt: 'a > b', ge: 'a >= b',
+};
+const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
+/**
+ * The layout block of a strided kernel over `operands` views: p = [n, ndim, offset per operand, shape[MAX_DIMS],
+ * then each operand's strides[MAX_DIMS]]. `at(k, i)` gives operand k's element index for output element i.
+ */
+export function stridedLayout(operands: number): string {
+  const starts = Array.from({ length: operands }, (_, k) => `var o${k} = pi(${2 + k}u);`).join(' ');
+  const steps = Array.from({ length: operands }, (_, k) => `o${k} += c * pi(${2 + operands + MAX_DIMS * (k + 1)}u + d);`).join(' ');
+  const result = `array<i32, ${operands}>(${Array.from({ length: operands }, (_, k) => `o${k}`).join(', ')})`;
+  return `
+fn at(i: u32) -> array<i32, ${operands}> {
+  var rest = i;
+  ${starts}
+  for (var k = 0u; k < p[1]; k++) {
+    let d = p[1] - 1u - k;
+    let size = p[${2 + operands}u + d];
+    let c = i32(rest % size);
+    rest = rest / size;
+    ${steps}
+  }
+  return ${result};
+}`;
+}
+
+/** out[i] = a[..] op b[..] with broadcasting strides; float or int32 operands, int32 out for comparisons. */
+export function binaryShader(op: BinaryOp, type: 'f32' | 'i32'): string {
+  const outType = COMPARISONS.has(op) ? 'i32' : type;
+  const value = COMPARISONS.has(op) ? `select(0, 1, ${BINARY[op]})` : BINARY[op];
+  return `${PARAMS}
+@group(0) @binding(1) var<storage, read> as_: array<${type}>;
+@group(0) @binding(2) var<storage, read> bs: array<${type}>;
+@group(0) @binding(3) var<storage, read_write> out: array<${outType}>;
+${FLAT_INDEX}
+${type === 'f32' ? FLOAT_FUNCTIONS : ''}
+${stridedLayout(2)}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = flat(gid, nwg);
+  if (i >= p[0]) { return; }
+  let o = at(i);
+  let a = as_[o[0]];
+  let b = bs[o[1]];
+  out[i] = ${value};
+}`;
+}
+
+/** out = cond ? a : b with broadcasting. */
+export function whereShader(type: 'f32' | 'i32'): string {
+  return `${PARAMS}
+@group(0) @binding(1) var<storage, read> conds: array<i32>;
+@group(0) @binding(2) var<storage, read> as_: array<${type}>;
+@group(0) @binding(3) var<storage, read> bs: array<${type}>;
+@group(0) @binding(4) var<storage, read_write> out: array<${type}>;
+${FLAT_INDEX}
+${stridedLayout(3)}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = flat(gid, nwg);
+  if (i >= p[0]) { return; }
+  let o = at(i);
+  out[i] = select(bs[o[2]], as_[o[1]], conds[o[0]] != 0);
+}`;
+}
+
+/** dst[..] = src[..] between two strided views of one shape. */
+export function copyShader(type: 'f32' | 'i32'): string {
+  return `${PARAMS}
+@group(0) @binding(1) var<storage, read> src: array<${type}>;
+@group(0) @binding(2) var<storage, read_write> dst: array<${type}>;
+${FLAT_INDEX}
+${stridedLayout(2)}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = flat(gid, nwg);
+  if (i >= p[0]) { return; }
+  let o = at(i);
+  dst[o[1]] = src[o[0]];
+}`;
+}

@@ -1,0 +1,238 @@
+import { PARAMS, WORKGROUP } from './common.js';
+
+/**
+ * Row kernels: one workgroup per row of a dense (rows, cols) array, its WORKGROUP threads striding over the
+ * columns and combining their partial results through workgroup memory. Row r is workgroup
+ * (r % nwg.x, r / nwg.x), so more rows than one grid dimension holds still fit.
+ */
+const ROW_PRELUDE = `${PARAMS}
+var<workgroup> scratch: array<f32, ${WORKGROUP}>;
+const LOWEST = -3.4028234e38f;
+fn combine(v: f32, t: u32, isMax: bool) -> f32 {
+  scratch[t] = v;
+  workgroupBarrier();
+  for (var s = ${WORKGROUP / 2}u; s > 0u; s >>= 1u) {
+    if (t < s) { scratch[t] = select(scratch[t] + scratch[t + s], max(scratch[t], scratch[t + s]), isMax); }
+    workgroupBarrier();
+  }
+  let r = scratch[0];
+  workgroupBarrier();
+  return r;
+}
+fn rowSum(v: f32, t: u32) -> f32 { return combine(v, t, false); }
+fn rowMax(v: f32, t: u32) -> f32 { return combine(v, t, true); }
+fn pf(i: u32) -> f32 { return bitcast<f32>(p[i]); }`;
+
+const ROW_ENTRY = `@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let row = wg.y * nwg.x + wg.x;
+  let t = lid.x;
+  let cols = p[1];
+  if (row >= p[0]) { return; }
+  let base = row * cols;`;
+
+/** Softmax or log-softmax of each row; p = [rows, cols, log]. */
+export function softmaxShader(): string {
+  return `${ROW_PRELUDE}
+@group(0) @binding(1) var<storage, read> xs: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+${ROW_ENTRY}
+  var m = LOWEST;
+  for (var c = t; c < cols; c += ${WORKGROUP}u) { m = max(m, xs[base + c]); }
+  m = rowMax(m, t);
+  var s = 0.0;
+  for (var c = t; c < cols; c += ${WORKGROUP}u) { s += exp(xs[base + c] - m); }
+  s = rowSum(s, t);
+  let logS = log(s);
+  for (var c = t; c < cols; c += ${WORKGROUP}u) {
+    let z = xs[base + c] - m;
+    out[base + c] = select(exp(z) / s, z - logS, p[2] == 1u);
+  }
+}`;
+}
+
+/** Gradient of softmax (g - sum(g y)) y, or of log-softmax g - exp(y) sum(g); p = [rows, cols, log]. */
+export function softmaxBackwardShader(): string {
+  return `${ROW_PRELUDE}
+@group(0) @binding(1) var<storage, read> ys: array<f32>;
+@group(0) @binding(2) var<storage, read> gs: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+${ROW_ENTRY}
+  let isLog = p[2] == 1u;
+  var s = 0.0;
+  for (var c = t; c < cols; c += ${WORKGROUP}u) { s += select(gs[base + c] * ys[base + c], gs[base + c], isLog); }
+  s = rowSum(s, t);
+  for (var c = t; c < cols; c += ${WORKGROUP}u) {
+    let y = ys[base + c];
+    let g = gs[base + c];
+    out[base + c] = select((g - s) * y, g - exp(y) * s, isLog);
+  }
+}`;
+}
+
+/** softmax(scale x) per row, with columns after the row's query position (row % cols) at 0 when causal; p = [rows, cols, scale, causal]. */
+export function attentionSoftmaxShader(): string {
+  return `${ROW_PRELUDE}
+@group(0) @binding(1) var<storage, read> xs: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+${ROW_ENTRY}
+  let scale = pf(2u);
+  let last = select(cols - 1u, row % cols, p[3] == 1u);
+  var m = LOWEST;
+  for (var c = t; c <= last; c += ${WORKGROUP}u) { m = max(m, scale * xs[base + c]); }
+  m = rowMax(m, t);
+  var s = 0.0;
+  for (var c = t; c <= last; c += ${WORKGROUP}u) { s += exp(scale * xs[base + c] - m); }
+  s = rowSum(s, t);
+  for (var c = t; c < cols; c += ${WORKGROUP}u) {
+    out[base + c] = select(0.0, exp(scale * xs[base + c] - m) / s, c <= last);
+  }
+}`;
+}
+
+/** Its gradient scale y (g - sum(g y)); p = [rows, cols, scale]. */
+export function attentionSoftmaxBackwardShader(): string {
+  return `${ROW_PRELUDE}
+@group(0) @binding(1) var<storage, read> ys: array<f32>;
+@group(0) @binding(2) var<storage, read> gs: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+${ROW_ENTRY}
+  let scale = pf(2u);
+  var s = 0.0;
+  for (var c = t; c < cols; c += ${WORKGROUP}u) { s += gs[base + c] * ys[base + c]; }
+  s = rowSum(s, t);
+  for (var c = t; c < cols; c += ${WORKGROUP}u) { out[base + c] = scale * ys[base + c] * (gs[base + c] - s); }
+}`;
+}
+
+/**
+ * Each counted row's log-sum-exp into lse (0 for an ignored row, as the reference backend leaves it), and its loss lse - x[target] into rowLoss[row] with 1 into rowLoss[rows + row]
+ * (0 and 0 for a row whose target is ignoreIndex), so that one reduction gives the sum and the count.
+ * p = [rows, cols, ignoreIndex].
+ */
+export function crossEntropyShader(): string {
+  return `${ROW_PRELUDE}
+@group(0) @binding(1) var<storage, read> xs: array<f32>;
+@group(0) @binding(2) var<storage, read> targets: array<i32>;
+@group(0) @binding(3) var<storage, read_write> lse: array<f32>;
+@group(0) @binding(4) var<storage, read_write> rowLoss: array<f32>;
+${ROW_ENTRY}
+  var m = LOWEST;
+  for (var c = t; c < cols; c += ${WORKGROUP}u) { m = max(m, xs[base + c]); }
+  m = rowMax(m, t);
+  var s = 0.0;
+  for (var c = t; c < cols; c += ${WORKGROUP}u) { s += exp(xs[base + c] - m); }
+  s = rowSum(s, t);
+  if (t == 0u) {
+    let l = m + log(s);
+    let tgt = targets[row];
+    let counted = tgt != bitcast<i32>(p[2]);
+    lse[row] = select(0.0, l, counted);
+    rowLoss[row] = select(0.0, l - xs[base + u32(max(tgt, 0))], counted);
+    rowLoss[p[0] + row] = select(0.0, 1.0, counted);
+  }
+}`;
+}
+
+/** d(loss)/d(logits) = scale (softmax - onehot) on counted rows, 0 on ignored ones; one thread per element. p = [rows, cols, ignoreIndex, scale]. */
+export function crossEntropyBackwardShader(): string {
+  return `${PARAMS}
+@group(0) @binding(1) var<storage, read> xs: array<f32>;
+@group(0) @binding(2) var<storage, read> targets: array<i32>;
+@group(0) @binding(3) var<storage, read> lse: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.y * nwg.x * ${WORKGROUP}u + gid.x;
+  let cols = p[1];
+  if (i >= p[0] * cols) { return; }
+  let row = i / cols;
+  let tgt = targets[row];
+  let counted = tgt != bitcast<i32>(p[2]);
+  let onehot = select(0.0, 1.0, i32(i % cols) == tgt);
+  out[i] = select(0.0, bitcast<f32>(p[3]) * (exp(xs[i] - lse[row]) - onehot), counted);
+}`;
+}
+
+/** LayerNorm of each row, two-pass mean and variance; p = [rows, cols, eps, hasWeight, hasBias]. */
+export function layerNormShader(): string {
+  return `${ROW_PRELUDE}
+@group(0) @binding(1) var<storage, read> xs: array<f32>;
+@group(0) @binding(2) var<storage, read> weight: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<storage, read_write> means: array<f32>;
+@group(0) @binding(6) var<storage, read_write> rstds: array<f32>;
+${ROW_ENTRY}
+  var s = 0.0;
+  for (var c = t; c < cols; c += ${WORKGROUP}u) { s += xs[base + c]; }
+  let mean = rowSum(s, t) / f32(cols);
+  var v = 0.0;
+  for (var c = t; c < cols; c += ${WORKGROUP}u) { let d = xs[base + c] - mean; v += d * d; }
+  let rstd = inverseSqrt(rowSum(v, t) / f32(cols) + pf(2u));
+  for (var c = t; c < cols; c += ${WORKGROUP}u) {
+    var y = (xs[base + c] - mean) * rstd;
+    if (p[3] == 1u) { y *= weight[c]; }
+    if (p[4] == 1u) { y += bias[c]; }
+    out[base + c] = y;
+  }
+  if (t == 0u) {
+    means[row] = mean;
+    rstds[row] = rstd;
+  }
+}`;
+}
+
+/** dx of LayerNorm per row: rstd (gw - mean(gw) - xhat mean(gw xhat)) with gw = g weight; p = [rows, cols, _, hasWeight]. */
+export function layerNormBackwardShader(): string {
+  return `${ROW_PRELUDE}
+@group(0) @binding(1) var<storage, read> xs: array<f32>;
+@group(0) @binding(2) var<storage, read> gs: array<f32>;
+@group(0) @binding(3) var<storage, read> weight: array<f32>;
+@group(0) @binding(4) var<storage, read> means: array<f32>;
+@group(0) @binding(5) var<storage, read> rstds: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dx: array<f32>;
+${ROW_ENTRY}
+  let mean = means[row];
+  let rstd = rstds[row];
+  var a = 0.0;
+  var b = 0.0;
+  for (var c = t; c < cols; c += ${WORKGROUP}u) {
+    let gw = gs[base + c] * select(1.0, weight[c], p[3] == 1u);
+    a += gw;
+    b += gw * (xs[base + c] - mean) * rstd;
+  }
+  a = rowSum(a, t) / f32(cols);
+  b = rowSum(b, t) / f32(cols);
+  for (var c = t; c < cols; c += ${WORKGROUP}u) {
+    let gw = gs[base + c] * select(1.0, weight[c], p[3] == 1u);
+    dx[base + c] = rstd * (gw - a - (xs[base + c] - mean) * rstd * b);
+  }
+}`;
+}
+
+/** dweight += sum over rows of g xhat and dbias += sum of g, one thread per column; p = [rows, cols, _, hasWeight, hasBias]. */
+export function layerNormParamsBackwardShader(): string {
+  return `${PARAMS}
+@group(0) @binding(1) var<storage, read> xs: array<f32>;
+@group(0) @binding(2) var<storage, read> gs: array<f32>;
+@group(0) @binding(3) var<storage, read> means: array<f32>;
+@group(0) @binding(4) var<storage, read> rstds: array<f32>;
+@group(0) @binding(5) var<storage, read_write> dweight: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dbias: array<f32>;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let c = gid.x;
+  let cols = p[1];
+  if (c >= cols) { return; }
+  var w = 0.0;
+  var b = 0.0;
+  for (var r = 0u; r < p[0]; r++) {
+    let g = gs[r * cols + c];
+    w += g * (xs[r * cols + c] - means[r]) * rstds[r];
+    b += g;
+  }
+  if (p[3] == 1u) { dweight[c] += w; }
+  if (p[4] == 1u) { dbias[c] += b; }
+}`;
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+import { projectRoot } from '../helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// .ci/run installs chromium and sets this, so there a missing browser fails instead of skipping.
+const required = process.env.ZEROGRAD_REQUIRE_BROWSER === '1';
+const skip = !existsSync(CHROMIUM) && !required ? `no browser at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)` : false;
+
+interface PageState {
+  adapter?: string;
+  error?: string;
+  check?: { kernel: string; detail: string; worst: number; ok: boolean; at?: string }[];
+  bench?: { size: number; backend: string; ms: number; gflops: number }[];
+  done: boolean;
+}
+
+/**
+ * The WebGPU kernels in headless Chromium on its SwiftShader adapter (a CPU implementation of WebGPU, so these
+ * machines need no GPU): every kernel against the reference backend, and the benchmark page run to its end.
+ */
+describe('WebGPU kernels in Chromium (SwiftShader adapter)', { skip }, () => {
+  const config = join(projectRoot(), 'web', 'vite.config.ts');
+  let server: PreviewServer;
+  let browser: Browser;
+
+  before(async () => {
+    await build({ configFile: config, logLevel: 'error' });
+    server = await preview({ configFile: config, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--headless', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--disable-background-networking',
+        '--disable-component-update', '--disable-default-apps', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+  });
+
+  async function runPage(query: string): Promise<{ state: PageState; page: Page; errors: string[] }> {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.resolvedUrls!.local[0]}gpu.html?${query}`);
+    await page.waitForFunction(() => (globalThis as unknown as { zerogradGpu?: PageState }).zerogradGpu?.done === true, null, { timeout: 300_000 });
+    const state = await page.evaluate(() => (globalThis as unknown as { zerogradGpu: PageState }).zerogradGpu);
+    return { state, page, errors };
+  }
+
+  test('every kernel agrees with the reference backend on awkward sizes, with no WebGPU validation error', async () => {
+    const { state, page, errors } = await runPage('check');
+    assert.deepEqual(errors, []);
+    assert.equal(state.error, undefined);
+    assert.match(state.adapter ?? '', /swiftshader/);
+    assert.match(await page.textContent('#status') ?? '', /WebGPU: google swiftshader/);
+    const check = state.check ?? [];
+    const kernels = new Set(check.map((r) => r.kernel));
+    for (const kernel of ['unary', 'unaryBackward', 'binary', 'where', 'copy', 'reduce', 'matmul', 'softmax', 'logSoftmaxBackward', 'attentionSoftmax',
+      'attentionSoftmaxBackward', 'crossEntropy', 'crossEntropyBackward', 'layerNorm', 'layerNormBackward', 'indexSelect', 'indexAdd', 'gather',
+      'scatterAdd', 'adamw', 'sgd']) assert.ok(kernels.has(kernel), `no ${kernel} case`);
+    const failed = check.filter((r) => !r.ok).map((r) => `${r.kernel} ${r.detail}: ${r.worst} at ${r.at}`);
+    assert.deepEqual(failed, []);
+    assert.ok(check.length >= 100, `${check.length} cases`);
+    assert.match(await page.textContent('#check-summary') ?? '', new RegExp(`^${check.length} of ${check.length} cases agree`));
+    await page.close();
+  });
+
+  test('the benchmark runs to its end on WebGPU and on WebAssembly, reporting ms and GFLOP/s', async () => {
+    const { state, page, errors } = await runPage('bench=64,96');
+    assert.deepEqual(errors, []);
+    const rows = state.bench ?? [];
+    assert.deepEqual(rows.map((r) => `${r.size} ${r.backend.split(' ')[0]}`), ['64 WebGPU', '64 WebAssembly', '96 WebGPU', '96 WebAssembly']);
+    for (const r of rows) assert.ok(r.ms > 0 && r.gflops > 0 && Number.isFinite(r.gflops), JSON.stringify(r));
+    assert.equal((await page.$$('#bench-results tr')).length, 5);
+    await page.close();
+  });
+});
