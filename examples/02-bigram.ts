@@ -18,7 +18,7 @@ console.log(`${words.length} names, vocabulary of ${tokenizer.vocabSize}: ${toke
 let g = lectureSeed();
 let p = rand([3], { generator: g });
 p = p.div(p.sum());
-console.log(`torch.rand(3) normalised: [${Array.from(p.denseData(), (v) => v.toFixed(4)).join(', ')}]; 20 draws: ${multinomial(p, 20, { replacement: true, generator: g }).toFlatArray().join(' ')}`);
+console.log(`torch.rand(3) normalised: [${Array.from(p.hostData(), (v) => v.toFixed(4)).join(', ')}]; 20 draws: ${multinomial(p, 20, { replacement: true, generator: g }).toFlatArray().join(' ')}`);
 
 const counts = BigramCounts.fromItems(tokenizer, words);
 console.log(`counting model: average negative log-likelihood ${counts.nll(words).toFixed(4)}`);

@@ -9,7 +9,7 @@ export interface Splits<T> {
 
 /** A copy of items in a seeded random order (randperm's Fisher-Yates swaps). */
 export function shuffled<T>(items: readonly T[], seed = 42): T[] {
-  return Array.from(randperm(items.length, { generator: new Generator(seed) }).denseData(), (i) => items[i]);
+  return Array.from(randperm(items.length, { generator: new Generator(seed) }).hostData(), (i) => items[i]);
 }
 
 /** Shuffles with a seeded generator, then cuts 80/10/10 (or the given fractions), as the makemore lectures do. */

@@ -1,4 +1,4 @@
-import { type DType, allocStorage } from '../tensor/dtype.js';
+import { type DType, allocStorage, hostStorage } from '../tensor/dtype.js';
 import { BFloat16Storage, HalfStorage } from '../tensor/halfFloat.js';
 import { numel } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -20,7 +20,7 @@ export function serializeSafetensors(tensors: ReadonlyMap<string, Tensor>, metad
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
   const entries = [...tensors].map(([name, t]) => {
-    const data = t.storedData();
+    const data = hostStorage(t.storedData());
     const begin = offset;
     offset += data.byteLength;
     header[name] = { dtype: WRITE_DTYPE[t.dtype], shape: t.shape, data_offsets: [begin, offset] };

@@ -1,4 +1,4 @@
-import type { Storage } from '../tensor/dtype.js';
+import { type Storage, hostStorage } from '../tensor/dtype.js';
 import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
 
 export interface AdagradOptions {
@@ -17,7 +17,9 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     this.sum = this.params.map((p) => momentsFor(p).fill(options.initialAccumulatorValue ?? 0));
   }
 
-  protected update(index: number, param: Storage, grad: Storage): void {
+  protected update(index: number, paramStorage: Storage, gradStorage: Storage): void {
+    // A JavaScript loop over the elements: the CPU backends only.
+    const [param, grad] = [hostStorage(paramStorage), hostStorage(gradStorage)];
     const { lrDecay = 0, weightDecay = 0, eps = 1e-10 } = this.optionsFor(index);
     const lr = this.lrFor(index);
     const clr = lr / (1 + (this.stepCount - 1) * lrDecay);

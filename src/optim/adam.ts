@@ -1,4 +1,4 @@
-import type { Storage } from '../tensor/dtype.js';
+import { type Storage, hostStorage } from '../tensor/dtype.js';
 import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
 
 export interface AdamOptions {
@@ -19,7 +19,9 @@ export class Adam extends Optimizer<AdamOptions> {
     this.v = this.params.map(momentsFor);
   }
 
-  protected update(index: number, param: Storage, grad: Storage): void {
+  protected update(index: number, paramStorage: Storage, gradStorage: Storage): void {
+    // A JavaScript loop over the elements: the CPU backends only.
+    const [param, grad] = [hostStorage(paramStorage), hostStorage(gradStorage)];
     const { betas: [b1, b2] = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = this.optionsFor(index);
     const lr = this.lrFor(index);
     const m = this.m[index];

@@ -1,4 +1,4 @@
-import type { Storage } from '../tensor/dtype.js';
+import { type Storage, hostStorage } from '../tensor/dtype.js';
 import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
 
 export interface RMSpropOptions {
@@ -23,7 +23,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     this.buffer = options.momentum ? this.params.map(momentsFor) : [];
   }
 
-  protected update(index: number, param: Storage, grad: Storage): void {
+  protected update(index: number, paramStorage: Storage, gradStorage: Storage): void {
+    // A JavaScript loop over the elements: the CPU backends only.
+    const [param, grad] = [hostStorage(paramStorage), hostStorage(gradStorage)];
     const { alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false } = this.optionsFor(index);
     const lr = this.lrFor(index);
     const sq = this.squareAvg[index];

@@ -1,5 +1,5 @@
 import { backend } from '../backend/registry.js';
-import type { Storage } from '../tensor/dtype.js';
+import { type Storage, hostStorage } from '../tensor/dtype.js';
 import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
 
 export interface SGDOptions {
@@ -31,11 +31,12 @@ export class SGD extends Optimizer<SGDOptions> {
     }
     // PyTorch's buffer starts as the first gradient itself; dampening applies from the second step on.
     const buf = this.velocity[index];
+    const [values, grads] = [hostStorage(param), hostStorage(grad)];
     const first = this.stepCount === 1;
-    for (let i = 0; i < param.length; i++) {
-      const g = grad[i] + weightDecay * param[i];
+    for (let i = 0; i < values.length; i++) {
+      const g = grads[i] + weightDecay * values[i];
       buf[i] = first ? g : momentum * buf[i] + (1 - dampening) * g;
-      param[i] -= lr * (nesterov ? g + momentum * buf[i] : buf[i]);
+      values[i] -= lr * (nesterov ? g + momentum * buf[i] : buf[i]);
     }
   }
 

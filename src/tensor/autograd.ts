@@ -2,7 +2,7 @@ import { ZerogradError, fmtShape } from './errors.js';
 import type { ScratchRegion } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { currentRegion } from './arena.js';
-import { allocStorage } from './dtype.js';
+import { type Storage, allocStorage, isDevice } from './dtype.js';
 import { Tensor } from './tensor.js';
 
 /**
@@ -178,16 +178,10 @@ function recycle(scratch: Scratch | null, dead: Set<Tensor>, pending: Map<Tensor
   for (const tensor of dead) {
     const data = tensor.data;
     if (!scratch.region.holds(data)) continue;
-    const start = data.byteOffset;
-    const end = start + data.byteLength;
-    let shared = false;
-    for (const other of pending.values()) {
-      const d = other.data;
-      if (d.buffer === data.buffer && d.byteOffset < end && start < d.byteOffset + d.byteLength) {
-        shared = true;
-        break;
-      }
-    }
+    // Device storage is never a view into another's: only the same storage object shares its memory.
+    const overlaps = (d: Storage) => d === data || (!isDevice(d) && !isDevice(data) && d.buffer === data.buffer
+      && d.byteOffset < data.byteOffset + data.byteLength && data.byteOffset < d.byteOffset + d.byteLength);
+    const shared = [...pending.values()].some((other) => overlaps(other.data));
     if (!shared && scratch.region.recycle(data, scratch.since)) tensor.release();
   }
 }

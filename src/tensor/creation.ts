@@ -1,5 +1,5 @@
 import { backend } from '../backend/registry.js';
-import { BYTES, type DType, type Storage, allocStorage, computeDtype, dtypeOf, isHalf } from './dtype.js';
+import { BYTES, type DType, type HostStorage, allocStorage, computeDtype, dtypeOf, hostStorage, isHalf } from './dtype.js';
 import { ZerogradError, fmtShape } from './errors.js';
 import { type Generator, defaultGenerator } from './random.js';
 import { checkShape, numel } from './shape.js';
@@ -16,12 +16,20 @@ export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
 
-/** Storage to write `size` values of `dtype` into as numbers: a 16-bit float dtype is filled in float32 first. */
-const valuesFor = (dtype: DType, size: number): Storage => backend().alloc(computeDtype(dtype), size);
+/**
+ * Host storage to write `size` values of `dtype` into as numbers (a 16-bit float dtype is filled in float32 first):
+ * the backend's own, where it keeps tensors in host memory (the WebAssembly arena inside arenaStep), else an
+ * array that `finish` uploads.
+ */
+function hostFor(dtype: DType, size: number): HostStorage {
+  const b = backend();
+  return b.upload ? allocStorage(dtype, size) : hostStorage(b.alloc(dtype, size));
+}
+const valuesFor = (dtype: DType, size: number) => hostFor(computeDtype(dtype), size);
 
 /** The tensor of `data`'s values, rounded to a 16-bit float dtype if that was asked for. */
-function finish(data: Storage, shape: readonly number[], options: TensorOptions): Tensor {
-  const values = Tensor.fromStorage(data, shape);
+function finish(data: HostStorage, shape: readonly number[], options: TensorOptions): Tensor {
+  const values = Tensor.fromHost(data, shape);
   const t = options.dtype && isHalf(options.dtype) && dtypeOf(data) !== options.dtype ? values.to(options.dtype) : values;
   if (options.requiresGrad) t.requiresGrad_();
   return t;
@@ -41,7 +49,7 @@ function nestedShape(data: NestedArray, path: string): number[] {
 }
 
 /** A tensor from nested arrays, a number, or a typed array with an explicit shape (copied). */
-export function tensor(data: NestedArray | Storage, options: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
+export function tensor(data: NestedArray | HostStorage, options: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
   if (ArrayBuffer.isView(data)) {
     const dtype = options.dtype ?? dtypeOf(data);
     const shape = options.shape ?? [data.length];
@@ -49,8 +57,8 @@ export function tensor(data: NestedArray | Storage, options: TensorOptions & { s
       throw new ZerogradError('tensor', `shape ${fmtShape(shape)} needs ${numel(shape)} elements, the array has ${data.length}`);
     }
     // 16-bit storage holds bit patterns: it is copied as it is, or converted by value to another dtype.
-    if (isHalf(dtypeOf(data)) && dtype !== dtypeOf(data)) return finish(Tensor.fromStorage(data, shape).to(dtype).data, shape, options);
-    const out = dtypeOf(data) === dtype ? backend().alloc(dtype, data.length) : valuesFor(dtype, data.length);
+    if (isHalf(dtypeOf(data)) && dtype !== dtypeOf(data)) return finish(Tensor.fromStorage(data, shape).to(dtype).hostData(), shape, options);
+    const out = dtypeOf(data) === dtype ? hostFor(dtype, data.length) : valuesFor(dtype, data.length);
     out.set(data);
     return finish(out, shape, options);
   }
@@ -96,7 +104,7 @@ export function eye(n: number, options: TensorOptions = {}): Tensor {
   return finish(out, [n, n], options);
 }
 
-type Fill = (g: Generator, out: Storage) => void;
+type Fill = (g: Generator, out: HostStorage) => void;
 
 /** A tensor of draws: one `draw` per element on zerograd's stream, PyTorch's whole-tensor `torch` fill on its. */
 function random(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator) => number, torch: Fill): Tensor {
@@ -121,12 +129,12 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 /** A random permutation of 0..n-1 (Fisher-Yates), int32. */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
   const generator = options.generator ?? defaultGenerator;
-  if (generator.stream === 'torch') return Tensor.fromStorage(permutation(generator, n), [n]);
+  if (generator.stream === 'torch') return Tensor.fromHost(permutation(generator, n), [n]);
   const out = allocStorage('int32', n);
   for (let i = 0; i < n; i++) out[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = generator.randint(0, i + 1);
     [out[i], out[j]] = [out[j], out[i]];
   }
-  return Tensor.fromStorage(out, [n]);
+  return Tensor.fromHost(out, [n]);
 }

@@ -7,7 +7,34 @@ import { BFloat16Storage, HalfStorage } from './halfFloat.js';
  */
 export type DType = 'float32' | 'float64' | 'int32' | 'float16' | 'bfloat16';
 
-export type Storage = Float32Array | Float64Array | Int32Array | HalfStorage | BFloat16Storage;
+/** Elements in this process's memory, which JavaScript reads and writes directly. */
+export type HostStorage = Float32Array | Float64Array | Int32Array | HalfStorage | BFloat16Storage;
+
+/**
+ * Elements in an accelerator's memory (a WebGPU buffer): the backend that made it computes on it, and its values
+ * reach JavaScript only through the backend's asynchronous read.
+ */
+export interface DeviceStorage {
+  readonly device: true;
+  readonly dtype: DType;
+  readonly length: number;
+  /** The values, once the work queued on the device before this call has run. */
+  read(): Promise<HostStorage>;
+}
+
+export type Storage = HostStorage | DeviceStorage;
+
+export function isDevice(storage: Storage): storage is DeviceStorage {
+  return (storage as DeviceStorage).device === true;
+}
+
+/** `storage` as an array JavaScript can read; device storage is an error that says how to read it. */
+export function hostStorage(storage: Storage): HostStorage {
+  if (isDevice(storage)) {
+    throw new ZerogradError('tensor', `its ${storage.length} values are in GPU memory; read them with await t.toArrayAsync() or await t.itemAsync()`);
+  }
+  return storage;
+}
 
 /** Bytes per element of each dtype. */
 export const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, float16: 2, bfloat16: 2 };
@@ -16,7 +43,7 @@ export const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, 
 export const MAX_TENSOR_BYTES = 2 ** 33;
 
 /** Zeroed storage for `size` elements; a size that is not a count, or too large to hold, is an error naming it. */
-export function allocStorage(dtype: DType, size: number): Storage {
+export function allocStorage(dtype: DType, size: number): HostStorage {
   if (!Number.isSafeInteger(size) || size < 0 || size * BYTES[dtype] > MAX_TENSOR_BYTES) {
     throw new ZerogradError('alloc', `cannot allocate ${size} ${dtype} elements (${size * BYTES[dtype]} bytes; one tensor may take at most ${MAX_TENSOR_BYTES} bytes)`);
   }
@@ -30,6 +57,7 @@ export function allocStorage(dtype: DType, size: number): Storage {
 }
 
 export function dtypeOf(storage: Storage): DType {
+  if (isDevice(storage)) return storage.dtype;
   if (storage instanceof Float32Array) return 'float32';
   if (storage instanceof Float64Array) return 'float64';
   if (storage instanceof HalfStorage) return 'float16';

@@ -1,7 +1,7 @@
 import { backend } from '../backend/registry.js';
 import { track } from './arena.js';
 import { type BackwardOptions, type GradFn, backward as runBackward } from './autograd.js';
-import { type DType, type Storage, computeDtype, dtypeOf, isHalf } from './dtype.js';
+import { type DType, type HostStorage, type Storage, allocStorage, computeDtype, dtypeOf, hostStorage, isDevice, isHalf } from './dtype.js';
 import { ZerogradError } from './errors.js';
 import { formatTensor } from './format.js';
 import * as ew from './ops/elementwise.js';
@@ -67,6 +67,11 @@ export class Tensor {
     this.storage = null;
   }
 
+  /** A tensor of host values, handed to the backend to upload when it keeps tensors in device memory. */
+  static fromHost(values: HostStorage, shape: readonly number[]): Tensor {
+    return Tensor.fromStorage(backend().upload?.(values) ?? values, shape);
+  }
+
   static zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
     return Tensor.fromStorage(backend().alloc(dtype, numel(shape)), shape);
   }
@@ -93,33 +98,62 @@ export class Tensor {
     return this.storedData();
   }
 
+  /** denseData() as an array JavaScript reads (an error for a tensor in GPU memory: see toArrayAsync). */
+  hostData(): HostStorage {
+    return hostStorage(this.denseData());
+  }
+
+  /** The storage itself as an array JavaScript reads and writes in place (optimizer state, checkpoint loading). */
+  get host(): HostStorage {
+    return hostStorage(this.data);
+  }
+
   /** denseData() for any dtype: a 16-bit float tensor's elements come as their bit patterns (for saving). */
   storedData(): Storage {
     if (!this.isContiguous()) return vw.contiguous(this.detach()).data;
     if (this.offset === 0 && this.data.length === this.size) return this.data;
+    // Device memory has no views into it: a slice of it is copied.
+    if (isDevice(this.data)) return vw.clone(this.detach()).data;
     return this.data.subarray(this.offset, this.offset + this.size);
   }
 
-  /** A copy of the elements as a flat JS array of numbers. */
+  /** A copy of the elements as a flat JS array of numbers (a tensor in GPU memory: toArrayAsync). */
   toFlatArray(): number[] {
-    return Array.from(isHalf(this.dtype) ? this.to('float32').denseData() : this.denseData());
+    return Array.from(isHalf(this.dtype) ? this.to('float32').hostData() : this.hostData());
   }
 
   /** The elements as nested arrays matching the shape (PyTorch's tolist()). */
   tolist(): NestedArray {
-    const flat = this.toFlatArray();
-    const build = (axis: number, start: number): NestedArray => {
-      if (axis === this.ndim) return flat[start];
-      const step = numel(this.shape.slice(axis + 1));
-      return Array.from({ length: this.shape[axis] }, (_, i) => build(axis + 1, start + i * step));
-    };
-    return build(0, 0);
+    return nest(this.shape, this.toFlatArray());
   }
 
   /** The single value of a one-element tensor. */
   item(): number {
+    return this.checkedItem(this.toFlatArray.bind(this));
+  }
+
+  /**
+   * The elements as a flat array on every backend: at once on the CPU ones, after the work queued before it on
+   * a GPU. Model code that awaits it runs unchanged on WebGPU.
+   */
+  async toArrayAsync(): Promise<number[]> {
+    const dense = (isHalf(this.dtype) ? this.to('float32') : this).denseData();
+    return Array.from(isDevice(dense) ? await dense.read() : dense);
+  }
+
+  async tolistAsync(): Promise<NestedArray> {
+    return nest(this.shape, await this.toArrayAsync());
+  }
+
+  /** item() on every backend: a training loop awaits its loss this way, the one read-back of a step on a GPU. */
+  async itemAsync(): Promise<number> {
+    if (this.size !== 1) this.checkedItem(() => []);
+    return (await this.toArrayAsync())[0];
+  }
+
+  private checkedItem(values: () => number[]): number {
     if (this.size !== 1) throw new ZerogradError('item', `only one-element tensors can be converted to a number, got shape [${this.shape.join(', ')}]`);
-    return isHalf(this.dtype) ? this.to('float32').data[0] : this.data[this.offset];
+    return values()[0];
   }
 
   // ---- autograd ----
@@ -179,9 +213,7 @@ export class Tensor {
   double(): Tensor { return this.to('float64'); }
   int(): Tensor { return this.to('int32'); }
   onesLike(): Tensor {
-    const out = backend().alloc(computeDtype(this.dtype), this.size);
-    out.fill(1);
-    return Tensor.fromStorage(out, this.shape).to(this.dtype);
+    return Tensor.fromHost(allocStorage(computeDtype(this.dtype), this.size).fill(1), this.shape).to(this.dtype);
   }
   zerosLike(): Tensor { return Tensor.zeros(this.shape, this.dtype); }
 
@@ -277,4 +309,14 @@ export class Tensor {
 
   toString(): string { return formatTensor(this); }
   [Symbol.for('nodejs.util.inspect.custom')](): string { return formatTensor(this); }
+}
+
+/** Flat values in nested arrays of `shape`. */
+function nest(shape: readonly number[], flat: number[]): NestedArray {
+  const build = (axis: number, start: number): NestedArray => {
+    if (axis === shape.length) return flat[start];
+    const step = numel(shape.slice(axis + 1));
+    return Array.from({ length: shape[axis] }, (_, i) => build(axis + 1, start + i * step));
+  };
+  return build(0, 0);
 }

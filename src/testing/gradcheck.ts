@@ -36,7 +36,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   leaves.forEach((leaf, k) => {
     if (!leaf.requiresGrad) return;
     const analytic = leaf.grad ? leaf.grad.toFlatArray() : new Array<number>(leaf.size).fill(0);
-    const data = leaf.data;
+    const data = leaf.host;
     for (let i = 0; i < leaf.size; i++) {
       const saved = data[i];
       data[i] = saved + eps;

@@ -7,6 +7,7 @@ import {
   type Backend, Embedding, Linear, Module, Tensor, arenaStep, gelu, load, parseSafetensors, referenceBackend, save, setBackend, tensor, where, zeros,
 } from '../../src/index.js';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
+import { hostStorage } from '../../src/tensor/dtype.js';
 import { bfloat16BitsToFloat, halfBitsToFloat } from '../../src/tensor/halfFloat.js';
 import { assertClose, projectRoot } from '../helpers.js';
 
@@ -20,7 +21,7 @@ const numbers = (values: Value[]) => values.map((v) => (typeof v === 'number' ? 
 const dtypes = ['float16', 'bfloat16'] as const;
 
 /** The stored bit patterns of a 16-bit tensor, as PyTorch's .view(torch.int16) & 0xffff gives them. */
-const bitsOf = (t: Tensor) => Array.from(t.storedData());
+const bitsOf = (t: Tensor) => Array.from(hostStorage(t.storedData()));
 
 function assertSameBits(actual: number[], want: readonly number[], label: string): void {
   const differ = want.map((v, i) => (actual[i] === v ? -1 : i)).filter((i) => i >= 0);

@@ -1,5 +1,5 @@
 import type { BinaryOp, StridedView, UnaryOp } from '../backend.js';
-import type { Storage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../tensor/dtype.js';
 import { isContiguousRun } from '../../tensor/shape.js';
 import { erf } from './erf.js';
 import { forEachRow, isDense, lastAxis } from './strided.js';
@@ -50,12 +50,12 @@ const derivatives: Record<UnaryOp | 'powScalar', Derivative> = {
   powScalar: (x, _y, p) => (p === 0 ? 0 : p * Math.pow(x, p - 1)),
 };
 
-export function unary(op: UnaryOp | 'powScalar', x: Storage, out: Storage, scalar = 0): void {
+export function unary(op: UnaryOp | 'powScalar', x: HostStorage, out: HostStorage, scalar = 0): void {
   const f = unaryFns[op];
   for (let i = 0; i < x.length; i++) out[i] = f(x[i], scalar);
 }
 
-export function unaryBackward(op: UnaryOp | 'powScalar', x: Storage, y: Storage, g: Storage, out: Storage, scalar = 0): void {
+export function unaryBackward(op: UnaryOp | 'powScalar', x: HostStorage, y: HostStorage, g: HostStorage, out: HostStorage, scalar = 0): void {
   const df = derivatives[op];
   for (let i = 0; i < g.length; i++) out[i] = g[i] * df(x[i], y[i], scalar);
 }
@@ -76,7 +76,7 @@ const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
   ge: (a, b) => +(a >= b),
 };
 
-export function binary(op: BinaryOp, shape: readonly number[], a: StridedView, b: StridedView, out: Storage): void {
+export function binary(op: BinaryOp, shape: readonly number[], a: StridedView<HostStorage>, b: StridedView<HostStorage>, out: HostStorage): void {
   const dense = isDense(shape, a.strides, a.offset) && isDense(shape, b.strides, b.offset);
   // Dense operands are one long row; otherwise walk rows of the last axis with per-operand strides.
   const { cols, strides: [as, bs] } = dense ? { cols: out.length, strides: [1, 1] } : lastAxis(shape, [a, b]);
@@ -88,8 +88,8 @@ export function binary(op: BinaryOp, shape: readonly number[], a: StridedView, b
  * One row of a binary op. The arithmetic ops get loops of their own so V8 compiles each to a tight
  * loop without a function call per element; the rarer ones go through the function table.
  */
-function binaryRow(op: BinaryOp, ad: Storage, ao: number, as: number, bd: Storage, bo: number, bs: number,
-  out: Storage, base: number, cols: number): void {
+function binaryRow(op: BinaryOp, ad: HostStorage, ao: number, as: number, bd: HostStorage, bo: number, bs: number,
+  out: HostStorage, base: number, cols: number): void {
   switch (op) {
     case 'add':
       for (let j = 0; j < cols; j++) out[base + j] = ad[ao + j * as] + bd[bo + j * bs];
@@ -110,7 +110,7 @@ function binaryRow(op: BinaryOp, ad: Storage, ao: number, as: number, bd: Storag
   }
 }
 
-export function where(shape: readonly number[], cond: StridedView, a: StridedView, b: StridedView, out: Storage): void {
+export function where(shape: readonly number[], cond: StridedView<HostStorage>, a: StridedView<HostStorage>, b: StridedView<HostStorage>, out: HostStorage): void {
   const { cols, strides: [cs, as, bs] } = lastAxis(shape, [cond, a, b]);
   const cd = cond.data;
   const ad = a.data;
@@ -121,7 +121,7 @@ export function where(shape: readonly number[], cond: StridedView, a: StridedVie
   });
 }
 
-export function copy(shape: readonly number[], src: StridedView, dst: StridedView): void {
+export function copy(shape: readonly number[], src: StridedView<HostStorage>, dst: StridedView<HostStorage>): void {
   // Two dense runs of one element type (a gradient copied out of a step, contiguous()): one memcpy.
   if (src.data.constructor === dst.data.constructor && isContiguousRun(shape, src.strides) && isContiguousRun(shape, dst.strides)) {
     const count = shape.reduce((p, s) => p * s, 1);

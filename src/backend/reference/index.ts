@@ -1,5 +1,5 @@
 import type { Backend, ScratchRegion } from '../backend.js';
-import { type DType, type Storage, allocStorage } from '../../tensor/dtype.js';
+import { type DType, type HostStorage, allocStorage } from '../../tensor/dtype.js';
 import { adamw, sgd } from './optim.js';
 import { binary, copy, unary, unaryBackward, where } from './elementwise.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
@@ -12,17 +12,17 @@ import {
 } from './softmax.js';
 
 /** A region that holds nothing: for backends whose arrays the garbage collector frees. */
-export const noScratch: ScratchRegion = { holds: () => false, close: () => {}, mark: () => 0, recycle: () => false };
+export const noScratch: ScratchRegion<HostStorage> = { holds: () => false, close: () => {}, mark: () => 0, recycle: () => false };
 
 /**
  * The reference backend's regions reuse nothing (the garbage collector frees its arrays), but they hold what
  * they allocate as the WebAssembly arena does (float32 and int32 tensor storage), so a tensor that escapes
  * arenaStep fails on every backend alike, not only on the one with its own memory.
  */
-const open: Set<Storage>[] = [];
+const open: Set<HostStorage>[] = [];
 
-function scratch(): ScratchRegion {
-  const made = new Set<Storage>();
+function scratch(): ScratchRegion<HostStorage> {
+  const made = new Set<HostStorage>();
   open.push(made);
   return {
     holds: (storage) => made.has(storage),
@@ -35,15 +35,15 @@ function scratch(): ScratchRegion {
   };
 }
 
-/** Storage for a tensor; inside a scratch region, float32 and int32 storage belongs to it. */
-function alloc(dtype: DType, size: number): Storage {
+/** HostStorage for a tensor; inside a scratch region, float32 and int32 storage belongs to it. */
+function alloc(dtype: DType, size: number): HostStorage {
   const storage = allocStorage(dtype, size);
   if (dtype !== 'float64') open.at(-1)?.add(storage);
   return storage;
 }
 
 /** The plain TypeScript backend: every kernel written to be read, the yardstick other backends are tested against. */
-export const referenceBackend: Backend = {
+export const referenceBackend: Backend<HostStorage> = {
   name: 'reference',
   alloc,
   empty: alloc,

@@ -1,13 +1,13 @@
-import type { Storage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../tensor/dtype.js';
 
-export function indexSelect(src: Storage, rowSize: number, indices: Int32Array, out: Storage): void {
+export function indexSelect(src: HostStorage, rowSize: number, indices: Int32Array, out: HostStorage): void {
   for (let i = 0; i < indices.length; i++) {
     const from = indices[i] * rowSize;
     out.set(src.subarray(from, from + rowSize), i * rowSize);
   }
 }
 
-export function indexAdd(g: Storage, rowSize: number, indices: Int32Array, out: Storage): void {
+export function indexAdd(g: HostStorage, rowSize: number, indices: Int32Array, out: HostStorage): void {
   for (let i = 0; i < indices.length; i++) {
     const to = indices[i] * rowSize;
     const from = i * rowSize;
@@ -15,7 +15,7 @@ export function indexAdd(g: Storage, rowSize: number, indices: Int32Array, out: 
   }
 }
 
-export function gather(x: Storage, index: Int32Array, outer: number, n: number, m: number, inner: number, out: Storage): void {
+export function gather(x: HostStorage, index: Int32Array, outer: number, n: number, m: number, inner: number, out: HostStorage): void {
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       const at = (o * m + j) * inner;
@@ -24,7 +24,7 @@ export function gather(x: Storage, index: Int32Array, outer: number, n: number, 
   }
 }
 
-export function scatterAdd(g: Storage, index: Int32Array, outer: number, n: number, m: number, inner: number, out: Storage): void {
+export function scatterAdd(g: HostStorage, index: Int32Array, outer: number, n: number, m: number, inner: number, out: HostStorage): void {
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       const at = (o * m + j) * inner;

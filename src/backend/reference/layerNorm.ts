@@ -1,7 +1,7 @@
-import type { Storage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../tensor/dtype.js';
 
-export function layerNorm(x: Storage, rows: number, cols: number, weight: Storage | null, bias: Storage | null, eps: number,
-  out: Storage, mean: Float64Array, rstd: Float64Array): void {
+export function layerNorm(x: HostStorage, rows: number, cols: number, weight: HostStorage | null, bias: HostStorage | null, eps: number,
+  out: HostStorage, mean: Float64Array, rstd: Float64Array): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let sum = 0;
@@ -20,8 +20,8 @@ export function layerNorm(x: Storage, rows: number, cols: number, weight: Storag
 }
 
 /** dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), where dxhat = g * weight. */
-export function layerNormBackward(x: Storage, g: Storage, rows: number, cols: number, weight: Storage | null, mean: Float64Array,
-  rstd: Float64Array, dx: Storage, dweight: Storage | null, dbias: Storage | null): void {
+export function layerNormBackward(x: HostStorage, g: HostStorage, rows: number, cols: number, weight: HostStorage | null, mean: Float64Array,
+  rstd: Float64Array, dx: HostStorage, dweight: HostStorage | null, dbias: HostStorage | null): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let sumDxhat = 0;

@@ -1,5 +1,5 @@
 import type { MatmulSpec } from '../backend.js';
-import type { Storage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../tensor/dtype.js';
 
 /** Output rows (axpy form) or columns (dot form) computed per pass, so each loaded element is used that often. */
 const BLOCK = 4;
@@ -13,7 +13,7 @@ const BLOCK = 4;
  * A's rows are staged into a scratch buffer first (this also un-transposes A).
  * Accumulation is in float64, so float32 results are correctly rounded sums.
  */
-export function matmul(spec: MatmulSpec, a: Storage, b: Storage, out: Storage): void {
+export function matmul(spec: MatmulSpec, a: HostStorage, b: HostStorage, out: HostStorage): void {
   const { batch, M, N, K, transA, transB, lda, ldb } = spec;
   const aRows = new Float64Array(BLOCK * K);
   const acc = new Float64Array(BLOCK * N);
@@ -42,7 +42,7 @@ export function matmul(spec: MatmulSpec, a: Storage, b: Storage, out: Storage): 
 }
 
 /** acc[r, :] += sum_k aRows[r, k] * B[k, :] for BLOCK (= 4) rows r at once. */
-function axpyRows(aRows: Float64Array, K: number, b: Storage, bOff: number, ldb: number, N: number, acc: Float64Array): void {
+function axpyRows(aRows: Float64Array, K: number, b: HostStorage, bOff: number, ldb: number, N: number, acc: Float64Array): void {
   for (let k = 0; k < K; k++) {
     const a0 = aRows[k];
     const a1 = aRows[K + k];
@@ -61,7 +61,7 @@ function axpyRows(aRows: Float64Array, K: number, b: Storage, bOff: number, ldb:
 }
 
 /** out[n] = dot(aRows[aAt..aAt+K], B[n, :]) for all n, four columns of B per pass. */
-function dotRow(aRows: Float64Array, aAt: number, b: Storage, bOff: number, ldb: number, K: number, N: number, out: Storage, outAt: number): void {
+function dotRow(aRows: Float64Array, aAt: number, b: HostStorage, bOff: number, ldb: number, K: number, N: number, out: HostStorage, outAt: number): void {
   let n = 0;
   for (; n + 3 < N; n += 4) {
     const b0 = bOff + n * ldb;

@@ -1,7 +1,7 @@
 import type { AdamWStep } from '../backend.js';
-import type { Storage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../tensor/dtype.js';
 
-export function adamw(param: Storage, grad: Storage, m: Float32Array | Float64Array, v: Float32Array | Float64Array,
+export function adamw(param: HostStorage, grad: HostStorage, m: Float32Array | Float64Array, v: Float32Array | Float64Array,
   { beta1, beta2, eps, decayFactor, stepSize, correction2 }: AdamWStep): void {
   for (let i = 0; i < param.length; i++) {
     const g = grad[i];
@@ -11,7 +11,7 @@ export function adamw(param: Storage, grad: Storage, m: Float32Array | Float64Ar
   }
 }
 
-export function sgd(param: Storage, grad: Storage, velocity: Float32Array | Float64Array | null, lr: number, momentum: number, weightDecay: number): void {
+export function sgd(param: HostStorage, grad: HostStorage, velocity: Float32Array | Float64Array | null, lr: number, momentum: number, weightDecay: number): void {
   for (let i = 0; i < param.length; i++) {
     let g = grad[i] + weightDecay * param[i];
     if (velocity) g = velocity[i] = momentum * velocity[i] + g;

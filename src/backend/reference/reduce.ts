@@ -1,7 +1,7 @@
 import type { ReduceOp } from '../backend.js';
-import type { Storage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../tensor/dtype.js';
 
-export function reduce(op: ReduceOp, x: Storage, outer: number, n: number, inner: number, out: Storage, argOut?: Int32Array): void {
+export function reduce(op: ReduceOp, x: HostStorage, outer: number, n: number, inner: number, out: HostStorage, argOut?: Int32Array): void {
   if (op === 'sum') {
     for (let o = 0; o < outer; o++) {
       const base = o * n * inner;

@@ -1,6 +1,6 @@
-import type { Storage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../tensor/dtype.js';
 
-export function softmax(x: Storage, rows: number, cols: number, out: Storage, log: boolean): void {
+export function softmax(x: HostStorage, rows: number, cols: number, out: HostStorage, log: boolean): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     const lse = logSumExpRow(x, base, cols);
@@ -11,7 +11,7 @@ export function softmax(x: Storage, rows: number, cols: number, out: Storage, lo
   }
 }
 
-export function softmaxBackward(y: Storage, g: Storage, rows: number, cols: number, out: Storage, log: boolean): void {
+export function softmaxBackward(y: HostStorage, g: HostStorage, rows: number, cols: number, out: HostStorage, log: boolean): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let dot = 0;
@@ -24,7 +24,7 @@ export function softmaxBackward(y: Storage, g: Storage, rows: number, cols: numb
   }
 }
 
-export function attentionSoftmax(x: Storage, rows: number, cols: number, scale: number, causal: boolean, out: Storage): void {
+export function attentionSoftmax(x: HostStorage, rows: number, cols: number, scale: number, causal: boolean, out: HostStorage): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     const visible = causal ? (r % cols) + 1 : cols;
@@ -37,7 +37,7 @@ export function attentionSoftmax(x: Storage, rows: number, cols: number, scale: 
   }
 }
 
-export function attentionSoftmaxBackward(y: Storage, g: Storage, rows: number, cols: number, scale: number, out: Storage): void {
+export function attentionSoftmaxBackward(y: HostStorage, g: HostStorage, rows: number, cols: number, scale: number, out: HostStorage): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let dot = 0;
@@ -47,7 +47,7 @@ export function attentionSoftmaxBackward(y: Storage, g: Storage, rows: number, c
 }
 
 /** log(sum(exp(row))) computed after subtracting the row max, so logits of +100 do not overflow. */
-export function logSumExpRow(x: Storage, base: number, cols: number): number {
+export function logSumExpRow(x: HostStorage, base: number, cols: number): number {
   let max = -Infinity;
   for (let c = 0; c < cols; c++) if (x[base + c] > max) max = x[base + c];
   if (max === -Infinity) return -Infinity;
@@ -56,8 +56,8 @@ export function logSumExpRow(x: Storage, base: number, cols: number): number {
   return max + Math.log(sum);
 }
 
-export function crossEntropy(logits: Storage, targets: Int32Array, rows: number, cols: number, ignoreIndex: number,
-  lse: Storage): { sum: number; count: number } {
+export function crossEntropy(logits: HostStorage, targets: Int32Array, rows: number, cols: number, ignoreIndex: number,
+  lse: HostStorage): { sum: number; count: number } {
   let sum = 0;
   let count = 0;
   for (let r = 0; r < rows; r++) {
@@ -71,8 +71,8 @@ export function crossEntropy(logits: Storage, targets: Int32Array, rows: number,
   return { sum, count };
 }
 
-export function crossEntropyBackward(logits: Storage, targets: Int32Array, lse: Storage, rows: number, cols: number,
-  ignoreIndex: number, scale: number, out: Storage): void {
+export function crossEntropyBackward(logits: HostStorage, targets: Int32Array, lse: HostStorage, rows: number, cols: number,
+  ignoreIndex: number, scale: number, out: HostStorage): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     const t = targets[r];

@@ -1,5 +1,5 @@
 import type { ScratchRegion } from '../backend.js';
-import { type DType, type Storage, allocStorage } from '../../tensor/dtype.js';
+import { type DType, type HostStorage, allocStorage } from '../../tensor/dtype.js';
 
 const PAGE = 65536;
 /** Blocks start on 16-byte boundaries so SIMD kernels can load whole lanes. */
@@ -26,10 +26,10 @@ interface Region {
 }
 
 /** A scratch region as the arena serves it (the backend adds `holds`). */
-export type ArenaRegion = Omit<ScratchRegion, 'holds'>;
+export type ArenaRegion = Omit<ScratchRegion<HostStorage>, 'holds'>;
 
 /**
- * Storage inside a WebAssembly memory, handed out by size and reused. A training step allocates the same
+ * HostStorage inside a WebAssembly memory, handed out by size and reused. A training step allocates the same
  * sizes in the same order every time, so blocks freed at the end of one step serve the next and memory
  * stops growing after the first. Only a shared memory can hold tensors: growing it leaves existing views
  * valid, where growing an unshared one detaches them.
@@ -54,7 +54,7 @@ export class WasmArena {
   get used(): number { return this.top; }
 
   /** True when `storage` is a view into this arena's memory, so kernels can use it in place. */
-  holds(storage: Storage): boolean {
+  holds(storage: HostStorage): boolean {
     return this.buffers.has(storage.buffer);
   }
 
@@ -110,7 +110,7 @@ export class WasmArena {
    * JavaScript array otherwise (a tensor made outside one may live for ever; the arena cannot know when
    * it dies). `zeroed: false` skips clearing a block for a caller that overwrites all of it.
    */
-  alloc(dtype: DType, size: number, zeroed = true): Storage {
+  alloc(dtype: DType, size: number, zeroed = true): HostStorage {
     const region = this.regions.at(-1);
     if (!region || (dtype !== 'float32' && dtype !== 'int32')) return allocStorage(dtype, size);
     const at = this.block(size * 4);

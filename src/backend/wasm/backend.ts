@@ -1,5 +1,5 @@
 import type { Backend, MatmulSpec } from '../backend.js';
-import type { Storage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../tensor/dtype.js';
 import { noScratch, referenceBackend } from '../reference/index.js';
 import { WasmArena } from './arena.js';
 import { type KernelPool, claimSize } from './kernelPool.js';
@@ -44,7 +44,7 @@ function storedExtent(rows: number, cols: number, transposed: boolean, ld: numbe
  * (src/backend/wasm/kernels.ts). Large products and elementwise functions are split across `pool`.
  * Everything else is the reference backend's.
  */
-export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssembly.Module, { memory, pool }: WasmBackendOptions = {}): Backend {
+export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssembly.Module, { memory, pool }: WasmBackendOptions = {}): Backend<HostStorage> {
   const module = wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm);
   const instance = new WebAssembly.Instance(module, { env: memory ? { memory } : {} });
   const kernels = instance.exports as unknown as KernelExports;
@@ -77,7 +77,7 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssemb
     return true;
   }
 
-  function matmul(spec: MatmulSpec, a: Storage, b: Storage, out: Storage): void {
+  function matmul(spec: MatmulSpec, a: HostStorage, b: HostStorage, out: HostStorage): void {
     if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
       referenceBackend.matmul(spec, a, b, out);
       return;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import type { Backend } from '../backend.js';
+import type { HostStorage } from '../../tensor/dtype.js';
 import { instantiateWasmBackend } from './backend.js';
 import { createSharedMemory } from './kernelPool.js';
 import { createKernelPool, threadCount } from './threadPool.js';
@@ -60,7 +61,7 @@ export function kernelModule(build: KernelBuild): WebAssembly.Module {
  * and elementwise functions are split across a worker_threads pool sharing the kernels' memory; results do
  * not depend on the count.
  */
-export function createWasmBackend({ threads = threadCount(), build = defaultKernelBuild() }: { threads?: number; build?: KernelBuild } = {}): Backend {
+export function createWasmBackend({ threads = threadCount(), build = defaultKernelBuild() }: { threads?: number; build?: KernelBuild } = {}): Backend<HostStorage> {
   // Always a shared build: only a shared memory can grow under the tensors arenaStep keeps in it.
   const module = kernelModule(build);
   const memory = createSharedMemory();

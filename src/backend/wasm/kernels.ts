@@ -1,5 +1,5 @@
 import type { Backend, BinaryOp, StridedView, UnaryOp, WindowGeometry } from '../backend.js';
-import type { Storage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../tensor/dtype.js';
 import { isContiguousRun } from '../../tensor/shape.js';
 import { ERF_TABLE } from '../reference/erf.js';
 import { referenceBackend } from '../reference/index.js';
@@ -38,12 +38,12 @@ type FourByte = Float32Array | Int32Array;
 /** Elements below which an elementwise kernel stays on one thread (waking another costs tens of microseconds). */
 const PARALLEL_ELEMENTS = 1 << 16;
 
-const isF32 = (s: Storage | null): s is Float32Array => s instanceof Float32Array;
-const f32s = (...storages: (Storage | null)[]) => storages.every((s) => s === null || isF32(s));
-const positive = (v: StridedView) => v.strides.every((s) => s >= 0);
+const isF32 = (s: HostStorage | null): s is Float32Array => s instanceof Float32Array;
+const f32s = (...storages: (HostStorage | null)[]) => storages.every((s) => s === null || isF32(s));
+const positive = (v: StridedView<HostStorage>) => v.strides.every((s) => s >= 0);
 const windowNumbers = (g: WindowGeometry) => [g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
 
-type Kernels = Omit<Backend, 'name' | 'alloc' | 'empty' | 'scratch' | 'memoryInUse' | 'matmul' | 'where' | 'gather' | 'scatterAdd'>;
+type Kernels = Omit<Backend<HostStorage>, 'name' | 'alloc' | 'empty' | 'upload' | 'scratch' | 'memoryInUse' | 'matmul' | 'where' | 'gather' | 'scatterAdd'>;
 type Args<K extends keyof Kernels> = Parameters<Kernels[K]>;
 
 /**
@@ -52,11 +52,11 @@ type Args<K extends keyof Kernels> = Parameters<Kernels[K]>;
  * arenaStep; an input that does not is copied in first, but only when that costs less than the kernel), and
  * the call itself. Otherwise, and outside arenaStep, the reference kernel runs on the same arrays.
  */
-export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: KernelPool): Partial<Backend> {
+export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: KernelPool): Partial<Backend<HostStorage>> {
   const s = new Staging(arena);
   const tableAt = arena.block(ERF_TABLE.byteLength);
   new Float64Array(arena.view().buffer, tableAt, ERF_TABLE.length).set(ERF_TABLE);
-  const address = (storage: Storage | null) => s.address(storage as FourByte | null);
+  const address = (storage: HostStorage | null) => s.address(storage as FourByte | null);
 
   /**
    * Shape and two operands' strides in the i32 layout assembly/elementwise.ts walks (0-d as [1]), followed by
@@ -113,7 +113,7 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: K
 
   // A strided view out of the arena into a dense JavaScript array (a weight's gradient, which matmul's
   // backward makes as a transposed view, leaving the step) is gathered in a borrowed block and copied out in one go.
-  const gathersOut = (shape: readonly number[], src: StridedView, dst: StridedView) =>
+  const gathersOut = (shape: readonly number[], src: StridedView<HostStorage>, dst: StridedView<HostStorage>) =>
     !s.held(dst.data) && s.held(src.data) && isContiguousRun(shape, dst.strides);
   const copy = kernel('copy',
     (shape, src, dst) => src.data.constructor === dst.data.constructor && src.data.BYTES_PER_ELEMENT === 4

@@ -1,4 +1,4 @@
-import type { Storage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../tensor/dtype.js';
 import type { WasmArena } from './arena.js';
 
 type FourByte = Float32Array | Int32Array;
@@ -31,12 +31,12 @@ export class Staging {
   }
 
   /** True when every array (null counts as absent) lives in the arena. */
-  held(...storages: (Storage | null)[]): boolean {
+  held(...storages: (HostStorage | null)[]): boolean {
     return storages.every((s) => s === null || this.arena.holds(s));
   }
 
   /** Worth staging: in the arena already, or no larger than the output the kernel writes. */
-  stageable(output: number, ...storages: (Storage | null)[]): boolean {
+  stageable(output: number, ...storages: (HostStorage | null)[]): boolean {
     return storages.every((s) => s === null || this.arena.holds(s) || s.length <= output);
   }
 

@@ -64,7 +64,7 @@ export const fromJson = (t: TensorJson): Tensor => tensor(t.dtype === 'int32' ? 
 
 /** A value as numbers: a shape and flat data, or null when it is not numeric. */
 function numeric(value: unknown): { shape: number[]; data: number[] } | null {
-  if (value instanceof Tensor) return { shape: [...value.shape], data: Array.from(value.denseData()) };
+  if (value instanceof Tensor) return { shape: [...value.shape], data: Array.from(value.hostData()) };
   if (typeof value === 'number') return { shape: [], data: [value] };
   if (isTensorJson(value)) return { shape: value.shape, data: value.data };
   if (Array.isArray(value) && value.flat(Infinity).every((v) => typeof v === 'number')) {

@@ -24,14 +24,14 @@ export class BigramCounts {
   static fromItems(tokenizer: CharTokenizer, items: readonly string[], smoothing = 1): BigramCounts {
     const V = tokenizer.vocabSize;
     const counts = zeros([V, V]);
-    for (const [a, b] of bigramPairs(items, tokenizer)) counts.data[a * V + b]++;
+    for (const [a, b] of bigramPairs(items, tokenizer)) counts.host[a * V + b]++;
     return new BigramCounts(tokenizer, counts, smoothing);
   }
 
   /** Average negative log-likelihood per character (including each item's end). */
   nll(items: readonly string[]): number {
     const V = this.tokenizer.vocabSize;
-    const p = this.probs.data;
+    const p = this.probs.host;
     let total = 0;
     let n = 0;
     for (const [a, b] of bigramPairs(items, this.tokenizer)) {

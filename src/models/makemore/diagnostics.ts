@@ -49,7 +49,7 @@ function namedModules(model: Module, prefix = ''): [string, Module][] {
 /** The lecture's forward-pass histograms: each Tanh layer's last output, with its saturation. */
 export function activationStats(model: Module): LayerStats[] {
   return tanhLayers(model).filter(([, t]) => t.out).map(([layer, t]) => {
-    const values = t.out!.denseData();
+    const values = t.out!.hostData();
     const [mean, std] = meanStd(values);
     let saturated = 0;
     for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) > 0.97) saturated++;
@@ -65,7 +65,7 @@ export function retainActivationGrads(model: Module): void {
 /** The backward-pass histograms: gradients at each Tanh output (needs retainActivationGrads). */
 export function gradientStats(model: Module): Omit<LayerStats, 'saturated'>[] {
   return tanhLayers(model).filter(([, t]) => t.out?.grad).map(([layer, t]) => {
-    const values = t.out!.grad!.denseData();
+    const values = t.out!.grad!.hostData();
     const [mean, std] = meanStd(values);
     return { layer, mean, std, histogram: histogram(values) };
   });
@@ -84,9 +84,9 @@ export interface WeightStats {
 /** Gradient statistics of every matrix parameter (2-D), as in the lecture's weight-gradient plot. */
 export function weightGradStats(model: Module): WeightStats[] {
   return model.namedParameters().filter(([, p]) => p.ndim === 2 && p.grad).map(([name, p]) => {
-    const grad = p.grad!.denseData();
+    const grad = p.grad!.hostData();
     const [gradMean, gradStd] = meanStd(grad);
-    const [, dataStd] = meanStd(p.denseData());
+    const [, dataStd] = meanStd(p.hostData());
     return { name, shape: p.shape, gradMean, gradStd, gradToData: gradStd / dataStd, histogram: histogram(grad) };
   });
 }
@@ -101,7 +101,7 @@ export class UpdateRatioTracker {
   record(model: Module, lr: number): void {
     for (const [name, p] of model.namedParameters()) {
       if (p.ndim !== 2 || !p.grad) continue;
-      const ratio = Math.log10((lr * meanStd(p.grad.denseData())[1]) / meanStd(p.denseData())[1]);
+      const ratio = Math.log10((lr * meanStd(p.grad.hostData())[1]) / meanStd(p.hostData())[1]);
       if (!this.history.has(name)) this.history.set(name, []);
       this.history.get(name)!.push(ratio);
     }

@@ -73,7 +73,7 @@ export function stratifiedSplit(labels: ArrayLike<number>, fractions: number[], 
   const generator = new Generator(seed);
   for (const label of [...byClass.keys()].sort((a, b) => a - b)) {
     const members = byClass.get(label)!;
-    const order = Array.from(randperm(members.length, { generator }).denseData(), (k) => members[k]);
+    const order = Array.from(randperm(members.length, { generator }).hostData(), (k) => members[k]);
     let start = 0;
     fractions.forEach((fraction, p) => {
       const end = p === fractions.length - 1 ? order.length : start + Math.round(fraction * order.length);

@@ -1,7 +1,7 @@
 import type { BinaryOp, UnaryOp } from '../../backend/backend.js';
 import { backend } from '../../backend/registry.js';
 import { isGradEnabled, record } from '../autograd.js';
-import { type DType, computeDtype, isFloat, isHalf, promote } from '../dtype.js';
+import { type DType, allocStorage, computeDtype, isFloat, isHalf, promote } from '../dtype.js';
 import { ZerogradError } from '../errors.js';
 import { defineOp } from '../registry.js';
 import { broadcastShapes, broadcastStrides } from '../shape.js';
@@ -16,9 +16,9 @@ export type Operand = Tensor | number;
 export function asTensor(value: Operand, like: Tensor): Tensor {
   if (value instanceof Tensor) return value;
   const dtype: DType = like.dtype === 'int32' && !Number.isInteger(value) ? 'float32' : like.dtype;
-  const data = backend().alloc(computeDtype(dtype), 1);
+  const data = allocStorage(computeDtype(dtype), 1);
   data[0] = value;
-  const scalar = Tensor.fromStorage(data, []);
+  const scalar = Tensor.fromHost(data, []);
   return isHalf(dtype) ? scalar.to(dtype) : scalar;
 }
 

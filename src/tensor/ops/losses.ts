@@ -54,7 +54,7 @@ export const nllLoss = defineOp('nllLoss', true, (logProbs: Tensor, targets: Ten
     throw new ZerogradError('nllLoss', `expected log-probabilities (N, C) and targets (N,), got ${fmtShape(logProbs.shape)} and ${fmtShape(targets.shape)}`);
   }
   const C = logProbs.shape[1];
-  const ids = Array.from(targets.denseData());
+  const ids = Array.from(targets.hostData());
   ids.forEach((t, i) => {
     if (t !== ignoreIndex && (t < 0 || t >= C)) throw new ZerogradError('nllLoss', `target ${t} at position ${i} is out of range for ${C} classes`);
   });
@@ -88,7 +88,7 @@ export const crossEntropyLoss = defineOp('crossEntropyLoss', true, (logits: Tens
   if (labelSmoothing === 0) return nll;
   // PyTorch's smoothing term: -sum_c w_c logp_c / C per row (rows with ignored targets left out), reduced as the nll.
   const C = logits.shape[1];
-  const ids = Array.from(targets.denseData());
+  const ids = Array.from(targets.hostData());
   const keep = tensor(ids.map((t) => [t === ignoreIndex ? 0 : 1]), { dtype: logProbs.dtype === 'float64' ? 'float64' : 'float32' });
   const weighted = weight ? logProbs.mul(weight.view(1, C)) : logProbs;
   let smooth = weighted.mul(keep).sum(1).neg().div(C);

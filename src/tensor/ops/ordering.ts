@@ -1,3 +1,4 @@
+import { hostStorage } from '../dtype.js';
 // Running sums and products, and orderings, along one dim: torch.cumsum / cumprod, torch.sort / argsort, torch.topk.
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
@@ -31,11 +32,11 @@ function scan(data: ArrayLike<number>, shape: readonly number[], axis: number, o
 /** torch.cumsum: running sums along `dim`; the gradient is the running sum of the output's gradient taken backwards. */
 export const cumsum = defineOp('cumsum', true, (x: Tensor, dim: number): Tensor => {
   const axis = normalizeDim('cumsum', dim, x.ndim, x.shape);
-  const out = backend().alloc(x.dtype, x.size);
-  scan(x.denseData(), x.shape, axis, out, false);
+  const out = hostStorage(backend().alloc(x.dtype, x.size));
+  scan(x.hostData(), x.shape, axis, out, false);
   return record(Tensor.fromStorage(out, x.shape), 'cumsum', [x], (g) => {
-    const dx = backend().alloc(g.dtype, x.size);
-    scan(g.denseData(), x.shape, axis, dx, true);
+    const dx = hostStorage(backend().alloc(g.dtype, x.size));
+    scan(g.hostData(), x.shape, axis, dx, true);
     return [Tensor.fromStorage(dx, x.shape)];
   });
 });
@@ -46,15 +47,15 @@ export const cumsum = defineOp('cumsum', true, (x: Tensor, dim: number): Tensor 
  */
 export const cumprod = defineOp('cumprod', true, (x: Tensor, dim: number): Tensor => {
   const axis = normalizeDim('cumprod', dim, x.ndim, x.shape);
-  const data = x.denseData();
-  const out = backend().alloc(x.dtype, x.size);
+  const data = x.hostData();
+  const out = hostStorage(backend().alloc(x.dtype, x.size));
   forEachLine(x.shape, axis, (offsets) => {
     let product = 1;
     for (const o of offsets) out[o] = product *= data[o];
   });
   return record(Tensor.fromStorage(out, x.shape), 'cumprod', [x], (g) => {
-    const grad = g.denseData();
-    const dx = backend().alloc(g.dtype, x.size);
+    const grad = g.hostData();
+    const dx = hostStorage(backend().alloc(g.dtype, x.size));
     forEachLine(x.shape, axis, (offsets) => {
       let before = 1;
       offsets.forEach((oi, i) => {
@@ -73,7 +74,7 @@ export const cumprod = defineOp('cumprod', true, (x: Tensor, dim: number): Tenso
 
 /** The positions that sort each line along `axis` (ascending, or descending), ties kept in their order. */
 function sortedIndices(x: Tensor, axis: number, descending: boolean): Tensor {
-  const data = x.denseData();
+  const data = x.hostData();
   const ids = new Int32Array(x.size);
   forEachLine(x.shape, axis, (offsets) => {
     const order = offsets.map((_, k) => k).sort((a, b) => (descending ? data[offsets[b]] - data[offsets[a]] : data[offsets[a]] - data[offsets[b]]));

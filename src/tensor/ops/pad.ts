@@ -1,3 +1,4 @@
+import { hostStorage } from '../dtype.js';
 // torch.nn.functional.pad: a border around the last dims, filled with a constant, or by reflecting or repeating the
 // edge. `pads` lists (before, after) pairs from the last dim backwards, as PyTorch's does.
 import { backend } from '../../backend/registry.js';
@@ -42,12 +43,12 @@ export const pad = defineOp('pad', true, (x: Tensor, pads: readonly number[], mo
     from[o] = at;
     for (let d = shape.length - 1; d >= 0 && ++position[d] === shape[d]; d--) position[d] = 0;
   }
-  const data = x.denseData();
-  const out = backend().alloc(x.dtype, size);
+  const data = x.hostData();
+  const out = hostStorage(backend().alloc(x.dtype, size));
   for (let o = 0; o < size; o++) out[o] = from[o] < 0 ? value : data[from[o]];
   return record(Tensor.fromStorage(out, shape), 'pad', [x], (g) => {
-    const grad = g.denseData();
-    const dx = backend().alloc(g.dtype, x.size);
+    const grad = g.hostData();
+    const dx = hostStorage(backend().alloc(g.dtype, x.size));
     for (let o = 0; o < size; o++) if (from[o] >= 0) dx[from[o]] += grad[o];
     return [Tensor.fromStorage(dx, x.shape)];
   });

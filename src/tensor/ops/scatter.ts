@@ -1,3 +1,4 @@
+import { hostStorage } from '../dtype.js';
 // Writing into a tensor at indices, the adjoints of gather and index: torch.scatter, scatter_add, index_add and
 // masked_select (as new tensors; zerograd's ops do not mutate their inputs).
 import { backend } from '../../backend/registry.js';
@@ -24,9 +25,9 @@ function layout(op: string, x: Tensor, axis: number, indices: Tensor, src: Tenso
 export const scatterAdd = defineOp('scatterAdd', true, (x: Tensor, dim: number, indices: Tensor, src: Tensor): Tensor => {
   const axis = normalizeDim('scatterAdd', dim, x.ndim, x.shape);
   const { ids, outer, n, m, inner } = layout('scatterAdd', x, axis, indices, src);
-  const out = backend().alloc(x.dtype, x.size);
-  out.set(x.denseData());
-  backend().scatterAdd(src.denseData(), ids, outer, n, m, inner, out);
+  const out = hostStorage(backend().alloc(x.dtype, x.size));
+  out.set(x.hostData());
+  backend().scatterAdd(src.hostData(), ids, outer, n, m, inner, out);
   return record(Tensor.fromStorage(out, x.shape), 'scatterAdd', [x, src], (g) => [g, gather(g, axis, indices)]);
 });
 
@@ -34,10 +35,10 @@ export const scatterAdd = defineOp('scatterAdd', true, (x: Tensor, dim: number, 
 export const scatter = defineOp('scatter', true, (x: Tensor, dim: number, indices: Tensor, src: Tensor): Tensor => {
   const axis = normalizeDim('scatter', dim, x.ndim, x.shape);
   const { ids, outer, n, m, inner } = layout('scatter', x, axis, indices, src);
-  const out = backend().alloc(x.dtype, x.size);
-  out.set(x.denseData());
+  const out = hostStorage(backend().alloc(x.dtype, x.size));
+  out.set(x.hostData());
   const written = new Uint8Array(x.size);
-  const values = src.denseData();
+  const values = src.hostData();
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       for (let i = 0; i < inner; i++) {
@@ -67,7 +68,7 @@ export const indexAdd = defineOp('indexAdd', true, (x: Tensor, dim: number, indi
 export const maskedSelect = defineOp('maskedSelect', true, (x: Tensor, mask: Tensor): Tensor => {
   const shape = broadcastShapes('maskedSelect', x.shape, mask.shape);
   if (shape.join() !== x.shape.join()) throw new ZerogradError('maskedSelect', `mask shape ${fmtShape(mask.shape)} must broadcast to the input's ${fmtShape(x.shape)}`);
-  const flags = mask.expand(...shape).denseData();
+  const flags = mask.expand(...shape).hostData();
   const positions: number[] = [];
   for (let i = 0; i < flags.length; i++) if (flags[i] !== 0) positions.push(i);
   return index(x.reshape(-1), tensor(Int32Array.from(positions)));

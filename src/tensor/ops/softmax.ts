@@ -1,6 +1,6 @@
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
-import { isFloat } from '../dtype.js';
+import { hostStorage, isFloat } from '../dtype.js';
 import { ZerogradError, fmtShape } from '../errors.js';
 import { defineOp } from '../registry.js';
 import { normalizeDim } from '../shape.js';
@@ -80,7 +80,7 @@ export const crossEntropy = defineOp('crossEntropy', true, (logits: Tensor, targ
   const { sum, count } = backend().crossEntropy(x, ids, rows, cols, ignoreIndex, lse);
   const divisor = reduction === 'mean' ? count : 1;
   const loss = backend().alloc(logits.dtype, 1);
-  loss[0] = sum / divisor;
+  hostStorage(loss)[0] = sum / divisor;
   return record(Tensor.fromStorage(loss, []), 'crossEntropy', [logits], (g) => {
     const dx = backend().empty(logits.dtype, logits.size);
     backend().crossEntropyBackward(x, ids, lse, rows, cols, ignoreIndex, g.item() / divisor, dx);

@@ -1,6 +1,6 @@
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
-import { type DType, isFloat, isHalf } from '../dtype.js';
+import { type DType, allocStorage, hostStorage, isFloat, isHalf } from '../dtype.js';
 import { decode16, encode16 } from '../halfFloat.js';
 import { ZerogradError, fmtShape } from '../errors.js';
 import { defineOp } from '../registry.js';
@@ -20,16 +20,16 @@ function denseCopy(x: Tensor, dtype: DType = x.dtype): Tensor {
 
 /** x converted to or from a 16-bit float dtype, whose storage holds bit patterns that a typed-array copy would not convert. */
 function convert16(x: Tensor, dtype: DType): Tensor {
-  let values = x.storedData();
+  let values = hostStorage(x.storedData());
   if (isHalf(x.dtype)) {
-    const widened = backend().empty('float32', x.size);
+    const widened = allocStorage('float32', x.size);
     decode16(values as Uint16Array, widened, x.dtype === 'bfloat16');
     values = widened;
   }
-  const out = backend().empty(dtype, x.size);
+  const out = allocStorage(dtype, x.size);
   if (isHalf(dtype)) encode16(values, out as Uint16Array, dtype === 'bfloat16');
   else out.set(values);
-  return Tensor.fromStorage(out, x.shape);
+  return Tensor.fromHost(out, x.shape);
 }
 
 /** A dense copy that stays in the graph. */
