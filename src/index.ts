@@ -10,7 +10,7 @@ export { ZerogradError } from './tensor/errors.js';
 export { registeredOps, type OpInfo } from './tensor/registry.js';
 export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
 export {
-  tensor, zeros, ones, full, arange, linspace, eye, randn, rand, randint, randperm,
+  tensor, zeros, ones, full, arange, linspace, eye, randn, rand, randint, randintValues, randperm,
   type TensorOptions, type RandomOptions,
 } from './tensor/creation.js';
 export * from './tensor/ops/elementwise.js';
@@ -59,7 +59,7 @@ export { RMSprop } from './optim/rmsprop.js';
 export { Adagrad } from './optim/adagrad.js';
 export { StepLR, CosineAnnealingLR, LinearLR, LambdaLR, OneCycleLR, ReduceLROnPlateau, LRScheduler } from './optim/lrScheduler.js';
 export { constantLr, stepDecay, cosineWithWarmup, type Schedule } from './optim/schedule.js';
-export { clipGradNorm } from './optim/clip.js';
+export { clipGradNorm, clipGradNormTensor } from './optim/clip.js';
 
 // Data, models and checkpoints (Node: these read files).
 export { CharTokenizer } from './data/charTokenizer.js';
@@ -96,7 +96,7 @@ export { CausalSelfAttention, MultiHeadAttention, Head, scaledDotProductAttentio
 export { Block, FeedForward } from './models/gpt/block.js';
 export { generate } from './models/gpt/generate.js';
 export { attentionWeights } from './models/gpt/inspect.js';
-export { trainLoop } from './models/trainer.js';
+export { trainLoop, trainLoopAsync } from './models/trainer.js';
 export { parseSafetensors, serializeSafetensors } from './io/safetensors.js';
 export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
 export { save, load, type StateDict } from './io/stateDict.js';
@@ -105,6 +105,7 @@ export { fromHuggingFaceGPT2, gpt2Config } from './io/gpt2.js';
 export { createWasmBackend } from './backend/wasm/index.js';
 export { requestGPUDevice, adapterName, type GPUContext, type AdapterSummary } from './backend/webgpu/device.js';
 export { WebGPUKernels, type GPUView } from './backend/webgpu/kernels.js';
+export { createWebGPUBackend } from './backend/webgpu/backend.js';
 export { GPUTensor, BufferPool } from './backend/webgpu/buffers.js';
 export { checkWebGPUKernels, type CheckResult } from './backend/webgpu/selfCheck.js';
 export { instantiateWasmBackend, type WasmBackendOptions } from './backend/wasm/backend.js';

@@ -2,13 +2,114 @@
 // on WebGPU and on the WebAssembly backend in the same tab. `?check` and `?bench=256,512` run them on load (the
 // tests drive the page that way through Chromium's SwiftShader adapter).
 import type { Backend, MatmulSpec } from '../src/backend/backend.js';
+import { setBackend } from '../src/backend/registry.js';
+import { createWebGPUBackend } from '../src/backend/webgpu/backend.js';
 import { type AdapterSummary, adapterName, requestGPUDevice } from '../src/backend/webgpu/device.js';
 import { WebGPUKernels } from '../src/backend/webgpu/kernels.js';
 import { type CheckResult, checkWebGPUKernels } from '../src/backend/webgpu/selfCheck.js';
+import { getBatch } from '../src/data/textDataset.js';
+import { GPT } from '../src/models/gpt/gpt.js';
+import { trainLoopAsync } from '../src/models/trainer.js';
+import { AdamW } from '../src/optim/adamw.js';
+import { Generator } from '../src/tensor/random.js';
+import { type FixtureCase, runCase, tolerance } from '../test/tensor/torchCases.js';
+import goldenFixtures from '../test/fixtures/torch_ops.json';
 import { createPageBackend } from './backend.js';
 
 interface BenchRow { size: number; backend: string; ms: number; gflops: number }
-interface PageState { adapter?: string; error?: string; check?: CheckResult[]; bench?: BenchRow[]; done: boolean }
+interface TrainRun { backend: string; losses: number[]; ms: number; memory: number[] }
+interface GoldenResult { name: string; ok: boolean; message?: string }
+interface PageState {
+  adapter?: string; error?: string; check?: CheckResult[]; bench?: BenchRow[]; train?: TrainRun[]; golden?: GoldenResult[]; done: boolean;
+}
+
+/**
+ * PyTorch's golden values (test/fixtures/torch_ops.json) on `backend`: each case forward and backward, its output
+ * and gradients read back and compared within the Node suite's tolerance. A case an op cannot run on this backend
+ * fails with that op's error, never with a wrong number passed silently.
+ */
+async function golden(backend: Backend): Promise<GoldenResult[]> {
+  const results: GoldenResult[] = [];
+  const previous = setBackend(backend);
+  try {
+    for (const [name, fixture] of Object.entries((goldenFixtures as { cases: Record<string, FixtureCase> }).cases)) {
+      try {
+        const { shape, comparisons } = runCase(name, fixture);
+        if (shape.join() !== fixture.output.shape.join()) throw new Error(`output shape [${shape}], PyTorch's [${fixture.output.shape}]`);
+        for (const { what, actual, expected } of comparisons) {
+          if (!expected || !actual) {
+            if (actual || expected) throw new Error(`${what}: ${actual ? 'a gradient PyTorch does not give' : 'no gradient'}`);
+            continue;
+          }
+          const values = await actual.toArrayAsync();
+          // Every intermediate is float32 here (WGSL has no f64 accumulators, where the CPU kernels keep some), so
+          // the absolute floor is 4e-6 of the tensor's largest magnitude rather than the Node suite's 1e-6.
+          const { rtol, atol } = tolerance(expected);
+          const floor = 4 * atol;
+          const bad = expected.findIndex((e, i) => !(Math.abs(values[i] - e) <= floor + rtol * Math.abs(e) || (Number.isNaN(e) && Number.isNaN(values[i]))));
+          if (bad >= 0 || values.length !== expected.length) {
+            throw new Error(`${what}[${bad}]: got ${values[bad]}, PyTorch ${expected[bad]} (tolerance ${(floor + rtol * Math.abs(expected[bad])).toExponential(2)})`);
+          }
+        }
+        results.push({ name, ok: true });
+      } catch (error) {
+        results.push({ name, ok: false, message: (error as Error).message });
+      }
+    }
+  } finally {
+    setBackend(previous);
+  }
+  return results;
+}
+
+/** The opening of Tiny Shakespeare (public domain), the training text of the page's GPT comparison. */
+const TEXT = `First Citizen:
+Before we proceed any further, hear me speak.
+
+All:
+Speak, speak.
+
+First Citizen:
+You are all resolved rather to die than to famish?
+
+All:
+Resolved. resolved.
+
+First Citizen:
+First, you know Caius Marcius is chief enemy to the people.`;
+
+/**
+ * The same small GPT, seed and batches trained on each backend in turn, so their losses can be compared step by
+ * step; GPU memory in use is sampled after every step to show it stays flat.
+ */
+async function trainBoth(backends: { label: string; backend: Backend }[], steps: number): Promise<TrainRun[]> {
+  const chars = [...new Set(TEXT)].sort();
+  const ids = Int32Array.from(TEXT, (c) => chars.indexOf(c));
+  const runs: TrainRun[] = [];
+  for (const { label, backend } of backends) {
+    const previous = setBackend(backend);
+    try {
+      const model = new GPT({ vocabSize: chars.length, blockSize: 16, nEmbd: 32, nHead: 4, nLayer: 2, dropout: 0, bias: true,
+        tieWeights: false, activation: 'gelu', attention: 'fused' }, new Generator(1337));
+      const optimizer = new AdamW(model.parameters(), 3e-3);
+      const batches = new Generator(7);
+      const memory: number[] = [];
+      const start = performance.now();
+      const losses = await trainLoopAsync({
+        optimizer, schedule: () => 3e-3, steps, clipNorm: 1,
+        batchLoss: () => {
+          const { x, y } = getBatch(ids, 16, 8, batches);
+          return model.forward(x, y).loss!;
+        },
+        onStep: () => memory.push(backend.memoryInUse?.() ?? 0),
+      });
+      runs.push({ backend: label, losses, ms: (performance.now() - start) / steps, memory });
+    } finally {
+      setBackend(previous);
+    }
+  }
+  return runs;
+}
 const state: PageState = { done: false };
 (globalThis as unknown as { zerogradGpu: PageState }).zerogradGpu = state;
 
@@ -90,6 +191,23 @@ async function main(): Promise<void> {
     showCheck(state.check);
     status(`WebGPU: ${state.adapter}${state.error ? ` (errors: ${state.error})` : ''}`);
   };
+  const runGolden = async () => {
+    status(`PyTorch's golden values on ${state.adapter}…`);
+    state.golden = await golden(createWebGPUBackend(gpu));
+    if (errors.length) state.error = errors.join('; ');
+    const passed = state.golden.filter((r) => r.ok).length;
+    $('golden-summary').textContent = `${passed} of ${state.golden.length} cases match PyTorch on WebGPU`;
+    $('golden-results').innerHTML = row(['case', 'result'], true) + state.golden.map((r) => row([r.name, r.ok ? 'ok' : r.message ?? ''])).join('');
+    status(`WebGPU: ${state.adapter}`);
+  };
+  const runTrain = async (steps: number) => {
+    status(`training a small GPT for ${steps} steps on ${state.adapter} and ${wasmLabel}…`);
+    state.train = await trainBoth([{ label: 'WebGPU', backend: createWebGPUBackend(gpu) }, { label: wasmLabel, backend: wasm.backend }], steps);
+    if (errors.length) state.error = errors.join('; ');
+    $('train-results').innerHTML = row(['backend', 'first loss', 'last loss', 'ms per step'], true)
+      + state.train.map((r) => row([r.backend, r.losses[0].toFixed(4), r.losses.at(-1)!.toFixed(4), r.ms.toFixed(1)])).join('');
+    status(`WebGPU: ${state.adapter}`);
+  };
   const runBench = async (sizes: number[]) => {
     status(`timing on ${state.adapter} and ${wasmLabel}…`);
     state.bench = await benchmark(gpu, { backend: wasm.backend, label: wasmLabel }, sizes);
@@ -99,10 +217,14 @@ async function main(): Promise<void> {
   const parseSizes = (text: string) => text.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0 && n <= 8192);
   $('check').addEventListener('click', () => void runCheck());
   $('bench').addEventListener('click', () => void runBench(parseSizes(sizesInput.value)));
-  for (const id of ['check', 'bench']) $<HTMLButtonElement>(id).disabled = false;
+  $('train').addEventListener('click', () => void runTrain(50));
+  $('golden').addEventListener('click', () => void runGolden());
+  for (const id of ['check', 'golden', 'train', 'bench']) $<HTMLButtonElement>(id).disabled = false;
 
   const query = new URLSearchParams(location.search);
   if (query.has('check')) await runCheck();
+  if (query.has('golden')) await runGolden();
+  if (query.has('train')) await runTrain(Number(query.get('train')) || 50);
   if (query.has('bench')) await runBench(parseSizes(query.get('bench') || sizesInput.value));
   state.done = true;
 }

@@ -101,6 +101,10 @@ export interface Backend<S = Storage> {
   empty(dtype: DType, size: number): S;
   /** A backend whose storage lives in device memory takes host values there (creation functions call it). */
   upload?(values: HostStorage): S;
+  /** Device storage that outlives the open scratch region: a leaf's gradient made inside arenaStep. */
+  persistent?(dtype: DType, size: number): S;
+  /** Gives device storage back at once (a gradient zeroGrad drops); host arrays are left to the garbage collector. */
+  free?(storage: S): void;
   /** Opens a scratch region; backends that keep no memory of their own return one that holds nothing. */
   scratch(): ScratchRegion<S>;
   /** Bytes of its own memory the backend has handed out for tensors (a high-water mark); absent when it keeps none. */
@@ -143,11 +147,11 @@ export interface Backend<S = Storage> {
 
   /**
    * Cross-entropy of dense logits (rows, cols) against integer targets; rows whose target equals
-   * `ignoreIndex` contribute nothing. Writes each row's log-sum-exp into `lse` and returns the
-   * summed loss and the number of counted rows.
+   * `ignoreIndex` contribute nothing. Writes each row's log-sum-exp into `lse`, and the summed loss and the
+   * number of counted rows into `totals` (two elements, so that on a device they stay there).
    */
   crossEntropy(logits: S, targets: Typed<S, Int32Array>, rows: number, cols: number, ignoreIndex: number,
-    lse: S): { sum: number; count: number };
+    lse: S, totals: Typed<S, Float64Array>): void;
   /** d(loss)/d(logits) = scale * (softmax - onehot) on counted rows, 0 on ignored rows. */
   crossEntropyBackward(logits: S, targets: Typed<S, Int32Array>, lse: S, rows: number, cols: number,
     ignoreIndex: number, scale: number, out: S): void;

@@ -1,4 +1,4 @@
-import { randint, tensor } from '../tensor/creation.js';
+import { randintValues, tensor } from '../tensor/creation.js';
 import { type Generator, defaultGenerator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -22,7 +22,7 @@ export function getBatch(data: Int32Array, blockSize: number, batchSize: number,
   if (data.length <= blockSize) {
     throw new Error(`getBatch: the data has ${data.length} tokens, fewer than block size ${blockSize} + 1; use a smaller --block-size or more text`);
   }
-  const offsets = randint(0, data.length - blockSize, [batchSize], { generator }).hostData();
+  const offsets = randintValues(0, data.length - blockSize, batchSize, generator);
   const x = new Int32Array(batchSize * blockSize);
   const y = new Int32Array(batchSize * blockSize);
   offsets.forEach((start, b) => {

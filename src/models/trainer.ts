@@ -3,7 +3,10 @@ import type { Module } from '../nn/module.js';
 import { clipGradNorm } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Schedule } from '../optim/schedule.js';
+import { backend } from '../backend/registry.js';
 import { arenaStep } from '../tensor/arena.js';
+import { ownedCopy } from '../tensor/autograd.js';
+import { isDevice } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -33,24 +36,49 @@ export interface TrainLoopOptions {
 
 /** The loop every recipe shares: lr from the schedule, forward, zero grads, backward, clip, update. */
 export function trainLoop(options: TrainLoopOptions): number[] {
-  const { optimizer, schedule, startStep = 0, steps, batchLoss, clipNorm, onStep, reuseMemory = true } = options;
+  const { optimizer, schedule, startStep = 0, steps, onStep, reuseMemory = true } = options;
   const losses: number[] = [];
-  const oneStep = (step: number): number => {
-    const loss = batchLoss(step);
-    optimizer.zeroGrad();
-    loss.backward();
-    if (clipNorm !== undefined) clipGradNorm(optimizer.params, clipNorm);
-    optimizer.step();
-    return loss.item();
-  };
   for (let step = startStep; step < steps; step++) {
     optimizer.lr = schedule(step);
-    const value = reuseMemory ? arenaStep(() => oneStep(step)) : oneStep(step);
-    if (!Number.isFinite(value)) throw new Error(`training diverged: loss is ${value} at step ${step} (lr ${optimizer.lr}); lower the learning rate`);
-    losses.push(value);
+    const value = reuseMemory ? arenaStep(() => oneStep(options, step).item()) : oneStep(options, step).item();
+    losses.push(checkedLoss(value, step, optimizer.lr));
     onStep?.({ step, loss: value, lr: optimizer.lr });
   }
   return losses;
+}
+
+/**
+ * trainLoop for every backend: each step's loss is awaited (`itemAsync`), the one read-back of a step on a GPU,
+ * where the rest of the step never leaves the device. On the CPU backends it gives trainLoop's losses.
+ */
+export async function trainLoopAsync(options: TrainLoopOptions): Promise<number[]> {
+  const { optimizer, schedule, startStep = 0, steps, onStep, reuseMemory = true } = options;
+  const losses: number[] = [];
+  for (let step = startStep; step < steps; step++) {
+    optimizer.lr = schedule(step);
+    // The loss is kept past the step's scratch memory, then read once the device has run the step.
+    const loss = reuseMemory ? arenaStep(() => ownedCopy(oneStep(options, step).detach())) : oneStep(options, step);
+    const value = await loss.itemAsync();
+    if (reuseMemory && isDevice(loss.data)) backend().free?.(loss.data);
+    losses.push(checkedLoss(value, step, optimizer.lr));
+    onStep?.({ step, loss: value, lr: optimizer.lr });
+  }
+  return losses;
+}
+
+/** Forward, zero grads, backward, clip, update: returns the batch's loss. */
+function oneStep({ optimizer, batchLoss, clipNorm }: TrainLoopOptions, step: number): Tensor {
+  const loss = batchLoss(step);
+  optimizer.zeroGrad();
+  loss.backward();
+  if (clipNorm !== undefined) clipGradNorm(optimizer.params, clipNorm);
+  optimizer.step();
+  return loss;
+}
+
+function checkedLoss(value: number, step: number, lr: number): number {
+  if (!Number.isFinite(value)) throw new Error(`training diverged: loss is ${value} at step ${step} (lr ${lr}); lower the learning rate`);
+  return value;
 }
 
 /** What every recipe's run holds, and what its checkpoint saves and restores. */

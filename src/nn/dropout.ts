@@ -1,4 +1,4 @@
-import { rand, zeros } from '../tensor/creation.js';
+import { rand, tensor } from '../tensor/creation.js';
 import { fillBernoulli } from '../tensor/torchRandom.js';
 import { type Generator, defaultGenerator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -15,8 +15,9 @@ export class Dropout extends Module {
     if (!this.training || this.p === 0) return x;
     if (this.generator.stream === 'torch') {
       // PyTorch's CPU dropout: a bernoulli(1 - p) mask divided by 1 - p, then one product.
-      const mask = zeros(x.shape, { dtype: x.dtype });
-      fillBernoulli(this.generator, mask.denseData() as Float32Array, 1 - this.p);
+      const values = new Float32Array(x.size);
+      fillBernoulli(this.generator, values, 1 - this.p);
+      const mask = tensor(values, { shape: x.shape, dtype: x.dtype });
       return x.mul(mask.div(1 - this.p));
     }
     const keep = rand(x.shape, { generator: this.generator, dtype: x.dtype }).ge(this.p);

@@ -1,6 +1,6 @@
 // torch.nn.init: fill a weight in place with the distributions PyTorch's initialisers use.
 import { noGrad } from '../tensor/autograd.js';
-import { full, rand, randn, zeros } from '../tensor/creation.js';
+import { full, rand, randn, tensor } from '../tensor/creation.js';
 import { ZerogradError, fmtShape } from '../tensor/errors.js';
 import { type Generator, defaultGenerator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -31,9 +31,9 @@ const fill = (t: Tensor, values: Tensor): Tensor => noGrad(() => t.copy_(values.
 
 /** The values a torch-stream generator fills a tensor of t's shape and dtype with (PyTorch's own arithmetic). */
 function torchFilled(t: Tensor, draw: (out: Float32Array | Float64Array) => void): Tensor {
-  const values = zeros(t.shape, { dtype: t.dtype === 'float64' ? 'float64' : 'float32' });
-  draw(values.denseData() as Float32Array | Float64Array);
-  return values;
+  const values = t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size);
+  draw(values);
+  return tensor(values, { shape: t.shape });
 }
 
 export const normal_ = (t: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor =>

@@ -1,7 +1,7 @@
 import { backend } from '../backend/registry.js';
-import type { Storage } from '../tensor/dtype.js';
+import { type DeviceStorage, type Storage, hostStorage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
+import { type MomentStorage, Optimizer, type Params, kernelMomentsFor } from './optimizer.js';
 
 export interface AdamWOptions {
   betas?: [number, number];
@@ -13,8 +13,8 @@ export interface AdamWOptions {
 /** Adam with decoupled weight decay, as torch.optim.AdamW; parameter groups by a decay predicate. */
 export class AdamW extends Optimizer<AdamWOptions> {
   /** First and second moments, in each parameter's own dtype (float64 parameters keep float64 moments). */
-  private readonly m: MomentStorage[];
-  private readonly v: MomentStorage[];
+  private readonly m: (MomentStorage | DeviceStorage)[];
+  private readonly v: (MomentStorage | DeviceStorage)[];
   private readonly decays: boolean[];
 
   /**
@@ -24,8 +24,8 @@ export class AdamW extends Optimizer<AdamWOptions> {
   constructor(params: Params<AdamWOptions>, lr: number, readonly options: AdamWOptions = {},
     decay: (p: Tensor) => boolean = (p) => p.ndim >= 2) {
     super(params, lr);
-    this.m = this.params.map((p) => momentsFor(p));
-    this.v = this.params.map((p) => momentsFor(p));
+    this.m = this.params.map((p) => kernelMomentsFor(p));
+    this.v = this.params.map((p) => kernelMomentsFor(p));
     this.decays = this.params.map(decay);
   }
 
@@ -42,6 +42,7 @@ export class AdamW extends Optimizer<AdamWOptions> {
   }
 
   stateTensors(): Map<string, MomentStorage> {
-    return new Map([...this.m.map((t, i) => [`exp_avg.${i}`, t] as const), ...this.v.map((t, i) => [`exp_avg_sq.${i}`, t] as const)]);
+    const host = (t: MomentStorage | DeviceStorage) => hostStorage(t) as MomentStorage;
+    return new Map([...this.m.map((t, i) => [`exp_avg.${i}`, host(t)] as const), ...this.v.map((t, i) => [`exp_avg_sq.${i}`, host(t)] as const)]);
   }
 }

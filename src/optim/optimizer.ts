@@ -1,5 +1,6 @@
 import { ZerogradError } from '../tensor/errors.js';
-import type { Storage } from '../tensor/dtype.js';
+import { type DeviceStorage, type Storage, isDevice } from '../tensor/dtype.js';
+import { backend } from '../backend/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** An optimizer's per-parameter state: float64 for float64 parameters, float32 otherwise. */
@@ -7,6 +8,10 @@ export type MomentStorage = Float32Array | Float64Array;
 
 /** Zeroed state for `param`, in its dtype. */
 export const momentsFor = (param: Tensor): MomentStorage => (param.dtype === 'float64' ? new Float64Array(param.size) : new Float32Array(param.size));
+
+/** Moments an update kernel keeps: beside the parameter, in device memory when the parameter is there. */
+export const kernelMomentsFor = (param: Tensor): MomentStorage | DeviceStorage =>
+  (isDevice(param.data) ? backend().alloc('float32', param.size) as DeviceStorage : momentsFor(param));
 
 /**
  * A parameter group, as torch.optim takes them: its tensors, and settings that differ from the optimizer's
@@ -59,6 +64,7 @@ export abstract class Optimizer<O extends object = object> {
   /** Drops the gradients (PyTorch's default, set_to_none=True), or with `setToNone: false` fills them with zeros. */
   zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
     for (const p of this.params) {
+      if (p.grad && isDevice(p.grad.data)) backend().free?.(p.grad.data);
       if (setToNone || !p.grad) p.grad = null;
       else p.grad = p.grad.zerosLike();
     }

@@ -155,8 +155,11 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: readonly Tenso
   });
 }
 
-function ownedCopy(source: Tensor): Tensor {
-  const copy = Tensor.fromStorage(allocStorage(source.dtype, source.size), source.shape);
+/** A dense copy of `source` on memory no training step's scratch region owns: it outlives arenaStep. */
+export function ownedCopy(source: Tensor): Tensor {
+  const b = backend();
+  const storage = isDevice(source.data) && b.persistent ? b.persistent(source.dtype, source.size) : allocStorage(source.dtype, source.size);
+  const copy = Tensor.fromStorage(storage, source.shape);
   backend().copy(source.shape, source, copy);
   return copy;
 }
@@ -209,8 +212,10 @@ function propagate(order: Tensor[], grads: Map<Tensor, Tensor>, { scratch, accum
       // A fresh dense tensor the leaf owns: the same gradient object can reach several inputs (add's
       // backward returns it twice), and optimizers or clipping may scale .grad in place. It is
       // ordinary memory, not a training step's scratch (see arenaStep): it outlives the step.
-      const total = tensor.grad ? tensor.grad.add(grad) : grad;
+      const previous = tensor.grad;
+      const total = previous ? previous.add(grad) : grad;
       tensor.grad = ownedCopy(total);
+      if (previous && isDevice(previous.data)) backend().free?.(previous.data);
       dead.add(total);
     }
     const fn = tensor.gradFn;

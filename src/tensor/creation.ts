@@ -126,6 +126,15 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   return random('randint', shape, { dtype: 'int32', ...options }, (g) => g.randint(low, high), (g, out) => fillRandint(g, out, low, high));
 }
 
+/** randint's values for `count` draws as a host array (batch offsets that JavaScript reads), the same draws from `generator`. */
+export function randintValues(low: number, high: number, count: number, generator: Generator = defaultGenerator): Int32Array {
+  if (!(high > low)) throw new ZerogradError('randint', `high (${high}) must be greater than low (${low})`);
+  const out = allocStorage('int32', count) as Int32Array;
+  if (generator.stream === 'torch') fillRandint(generator, out, low, high);
+  else for (let i = 0; i < count; i++) out[i] = generator.randint(low, high);
+  return out;
+}
+
 /** A random permutation of 0..n-1 (Fisher-Yates), int32. */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
   const generator = options.generator ?? defaultGenerator;

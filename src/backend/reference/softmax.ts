@@ -57,7 +57,7 @@ export function logSumExpRow(x: HostStorage, base: number, cols: number): number
 }
 
 export function crossEntropy(logits: HostStorage, targets: Int32Array, rows: number, cols: number, ignoreIndex: number,
-  lse: HostStorage): { sum: number; count: number } {
+  lse: HostStorage, totals: Float64Array): void {
   let sum = 0;
   let count = 0;
   for (let r = 0; r < rows; r++) {
@@ -68,7 +68,7 @@ export function crossEntropy(logits: HostStorage, targets: Int32Array, rows: num
     sum += lse[r] - logits[base + t];
     count++;
   }
-  return { sum, count };
+  [totals[0], totals[1]] = [sum, count];
 }
 
 export function crossEntropyBackward(logits: HostStorage, targets: Int32Array, lse: HostStorage, rows: number, cols: number,

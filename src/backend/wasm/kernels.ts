@@ -43,7 +43,7 @@ const f32s = (...storages: (HostStorage | null)[]) => storages.every((s) => s ==
 const positive = (v: StridedView<HostStorage>) => v.strides.every((s) => s >= 0);
 const windowNumbers = (g: WindowGeometry) => [g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
 
-type Kernels = Omit<Backend<HostStorage>, 'name' | 'alloc' | 'empty' | 'upload' | 'scratch' | 'memoryInUse' | 'matmul' | 'where' | 'gather' | 'scatterAdd'>;
+type Kernels = Omit<Backend<HostStorage>, 'name' | 'alloc' | 'empty' | 'upload' | 'persistent' | 'free' | 'scratch' | 'memoryInUse' | 'matmul' | 'where' | 'gather' | 'scatterAdd'>;
 type Args<K extends keyof Kernels> = Parameters<Kernels[K]>;
 
 /**
@@ -146,11 +146,11 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: K
     (y, g, rows, cols, scale, out) => kernels.attentionSoftmaxBackward(y.byteOffset, g.byteOffset, rows, cols, scale, out.byteOffset));
 
   const crossEntropy = kernel('crossEntropy', (logits, _targets, _rows, _cols, _ignore, lse) => f32s(logits, lse) && s.held(logits, lse),
-    (logits, targets, rows, cols, ignoreIndex, lse) => {
-      const sum = kernels.crossEntropy(logits.byteOffset, address(targets), rows, cols, ignoreIndex, lse.byteOffset);
+    (logits, targets, rows, cols, ignoreIndex, lse, totals) => {
+      totals[0] = kernels.crossEntropy(logits.byteOffset, address(targets), rows, cols, ignoreIndex, lse.byteOffset);
       let count = 0;
       for (let r = 0; r < rows; r++) if (targets[r] !== ignoreIndex) count++;
-      return { sum, count };
+      totals[1] = count;
     });
   const crossEntropyBackward = kernel('crossEntropyBackward',
     (logits, _targets, lse, _rows, _cols, _ignore, _scale, out) => f32s(logits, lse, out) && s.held(logits, lse, out),

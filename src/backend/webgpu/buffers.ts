@@ -1,12 +1,19 @@
 /// <reference types="@webgpu/types" />
+import type { DeviceStorage } from '../../tensor/dtype.js';
 
 /** Element types a GPU buffer holds: WGSL has f32, i32 and u32, no 64-bit or 16-bit floats in core. */
 export type GPUDType = 'float32' | 'int32';
 
-/** A tensor's elements in a GPU storage buffer (the buffer may be larger: pooled buffers come in size classes). */
-export class GPUTensor {
-  constructor(readonly buffer: GPUBuffer, readonly length: number, readonly dtype: GPUDType) {}
+/**
+ * A tensor's elements in a GPU storage buffer (the buffer may be larger: pooled buffers come in size classes): the
+ * device storage a Tensor holds on the WebGPU backend, read back only through `read()`.
+ */
+export class GPUTensor implements DeviceStorage {
+  readonly device = true;
+  constructor(readonly buffer: GPUBuffer, readonly length: number, readonly dtype: GPUDType,
+    private readonly reader: (t: GPUTensor) => Promise<Float32Array | Int32Array>) {}
   get byteLength(): number { return this.length * 4; }
+  read(): Promise<Float32Array | Int32Array> { return this.reader(this); }
 }
 
 /**

@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" />
-import type { AdamWStep, BinaryOp, MatmulSpec, ReduceOp, UnaryOp } from '../backend.js';
+import type { AdamWStep, BinaryOp, MatmulSpec, ReduceOp, UnaryOp, WindowGeometry } from '../backend.js';
 import { BufferPool, type GPUDType, GPUTensor } from './buffers.js';
 import { grid, rowGrid } from './wgsl/common.js';
 import { MAX_DIMS, binaryShader, copyShader, unaryBackwardShader, unaryShader, whereShader } from './wgsl/elementwise.js';
@@ -7,6 +7,7 @@ import { gatherShader, indexAddShader, indexSelectShader, scatterAddShader } fro
 import { TILE, matmulShader } from './wgsl/matmul.js';
 import { adamwShader, sgdShader } from './wgsl/optim.js';
 import { reduceShader } from './wgsl/reduce.js';
+import { col2imShader, im2colShader, maxPool2dBackwardShader, maxPool2dShader } from './wgsl/window.js';
 import {
   attentionSoftmaxBackwardShader, attentionSoftmaxShader, crossEntropyBackwardShader, crossEntropyShader, layerNormBackwardShader,
   layerNormParamsBackwardShader, layerNormShader, softmaxBackwardShader, softmaxShader,
@@ -27,7 +28,8 @@ function f32(value: number): number {
 }
 /** An int's two's-complement bits as u32 (negative strides, ignoreIndex -100). */
 const i32 = (value: number) => value >>> 0;
-const wgslType = (dtype: GPUDType) => (dtype === 'float32' ? 'f32' : 'i32');
+const windowNumbers = (g: WindowGeometry) => [g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
+const wgslType = (dtype: GPUDType): 'f32' | 'i32' => (dtype === 'float32' ? 'f32' : 'i32');
 
 /**
  * The WebGPU kernels: each method encodes one compute dispatch (matmul's tiles, the elementwise and row
@@ -41,6 +43,11 @@ export class WebGPUKernels {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   /** Bound where a kernel's optional input (LayerNorm's weight or bias) is absent. */
   private readonly placeholder: GPUTensor;
+  /**
+   * A tensor dropped without release() (made outside arenaStep, then forgotten) gives its buffer back when the
+   * garbage collector takes it: GPU memory is not collected by itself.
+   */
+  private readonly finalizer = new FinalizationRegistry<GPUBuffer>((buffer) => this.pool.release(buffer));
 
   constructor(readonly device: GPUDevice) {
     this.pool = new BufferPool(device);
@@ -52,7 +59,9 @@ export class WebGPUKernels {
 
   /** A tensor whose elements the next kernel overwrites (a pooled buffer may hold an earlier tensor's values). */
   empty(dtype: GPUDType, length: number): GPUTensor {
-    return new GPUTensor(this.pool.acquire(Math.max(4, length * 4)), length, dtype);
+    const t = new GPUTensor(this.pool.acquire(Math.max(4, length * 4)), length, dtype, (tensor) => this.read(tensor));
+    this.finalizer.register(t, t.buffer, t);
+    return t;
   }
 
   alloc(dtype: GPUDType, length: number): GPUTensor {
@@ -69,8 +78,9 @@ export class WebGPUKernels {
     return t;
   }
 
-  /** Gives the buffer back to the pool; the tensor must not be used again. */
+  /** Gives the buffer back to the pool (once, however often it is called); the tensor must not be used again. */
   release(t: GPUTensor): void {
+    if (!this.finalizer.unregister(t)) return;
     this.pool.release(t.buffer);
   }
 
@@ -151,8 +161,8 @@ export class WebGPUKernels {
 
   binary(op: BinaryOp, shape: readonly number[], a: GPUView, b: GPUView, out: GPUTensor): void {
     if (!out.length) return;
-    const type = wgslType(a.data.dtype);
-    this.dispatch(`binary:${op}:${type}`, () => binaryShader(op, type), this.layout(shape, [a, b]), [a.data, b.data, out], grid(out.length));
+    const [type, outType] = [wgslType(a.data.dtype), wgslType(out.dtype)];
+    this.dispatch(`binary:${op}:${type}:${outType}`, () => binaryShader(op, type, outType), this.layout(shape, [a, b]), [a.data, b.data, out], grid(out.length));
   }
 
   where(shape: readonly number[], cond: GPUView, a: GPUView, b: GPUView, out: GPUTensor): void {
@@ -164,8 +174,8 @@ export class WebGPUKernels {
   copy(shape: readonly number[], src: GPUView, dst: GPUView): void {
     const count = shape.reduce((p, n) => p * n, 1);
     if (!count) return;
-    const type = wgslType(src.data.dtype);
-    this.dispatch(`copy:${type}`, () => copyShader(type), this.layout(shape, [src, dst]), [src.data, dst.data], grid(count));
+    const [type, dstType] = [wgslType(src.data.dtype), wgslType(dst.data.dtype)];
+    this.dispatch(`copy:${type}:${dstType}`, () => copyShader(type, dstType), this.layout(shape, [src, dst]), [src.data, dst.data], grid(count));
   }
 
   // ---- reductions and products ----
@@ -269,6 +279,28 @@ export class WebGPUKernels {
   scatterAdd(g: GPUTensor, index: GPUTensor, outer: number, n: number, m: number, inner: number, out: GPUTensor): void {
     if (!g.length) return;
     this.dispatch('scatterAdd', scatterAddShader, [outer, n, m, inner], [g, index, out], grid(g.length));
+  }
+
+  // ---- sliding windows (convolution and pooling) ----
+
+  im2col(x: GPUTensor, g: WindowGeometry, out: GPUTensor): void {
+    if (!out.length) return;
+    this.dispatch('im2col', im2colShader, windowNumbers(g), [x, out], grid(out.length));
+  }
+
+  col2im(cols: GPUTensor, g: WindowGeometry, dx: GPUTensor): void {
+    if (!dx.length) return;
+    this.dispatch('col2im', col2imShader, windowNumbers(g), [cols, dx], grid(dx.length));
+  }
+
+  maxPool2d(x: GPUTensor, g: WindowGeometry, out: GPUTensor, argmax: GPUTensor): void {
+    if (!out.length) return;
+    this.dispatch('maxPool2d', maxPool2dShader, windowNumbers(g), [x, out, argmax], grid(out.length));
+  }
+
+  maxPool2dBackward(grad: GPUTensor, argmax: GPUTensor, g: WindowGeometry, dx: GPUTensor): void {
+    if (!dx.length) return;
+    this.dispatch('maxPool2dBackward', maxPool2dBackwardShader, windowNumbers(g), [grad, argmax, dx], grid(dx.length));
   }
 
   // ---- optimizers ----

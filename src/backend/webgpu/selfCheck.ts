@@ -139,6 +139,21 @@ export async function checkWebGPUKernels(gpu: WebGPUKernels, seed = 1): Promise<
     const gdst = empty(dst.length);
     gpu.copy([7, 11, 9], { data: up(src), ...srcView }, { data: gdst, offset: 0, strides: [99, 9, 1] });
     await compare('copy', 'a permuted (7, 11, 9) view into dense storage', [[gdst, dst]], 0, 0);
+
+    // A cast is a copy between types; a comparison may write a float mask (maximum's backward asks for one).
+    const ints32 = ints(50, 100, -100);
+    const asFloats = new Float32Array(50);
+    ref.copy([5, 10], { data: ints32, offset: 0, strides: [1, 5] }, { data: asFloats, offset: 0, strides: [10, 1] });
+    const gcast = empty(50);
+    gpu.copy([5, 10], { data: up(ints32), offset: 0, strides: [1, 5] }, { data: gcast, offset: 0, strides: [10, 1] });
+    await compare('copy', 'int32 to float32, transposed', [[gcast, asFloats]], 0, 0);
+    const [ca, cb] = [rand(12), rand(12)];
+    cb[3] = ca[3];
+    const mask = new Float32Array(12);
+    ref.binary('ge', [12], { data: ca, offset: 0, strides: [1] }, { data: cb, offset: 0, strides: [1] }, mask);
+    const gmask = empty(12);
+    gpu.binary('ge', [12], { data: up(ca), offset: 0, strides: [1] }, { data: up(cb), offset: 0, strides: [1] }, gmask);
+    await compare('binary', 'ge into a float32 mask', [[gmask, mask]], 0, 0);
   }
 
   for (const op of ['sum', 'max', 'min'] as ReduceOp[]) {
@@ -212,7 +227,9 @@ export async function checkWebGPUKernels(gpu: WebGPUKernels, seed = 1): Promise<
     const targets = ints(rows, cols);
     targets[1] = -100;
     const lse = new Float32Array(rows);
-    const { sum, count } = ref.crossEntropy(logits, targets, rows, cols, -100, lse);
+    const refTotals = new Float64Array(2);
+    ref.crossEntropy(logits, targets, rows, cols, -100, lse, refTotals);
+    const [sum, count] = refTotals;
     const dx = new Float32Array(logits.length);
     ref.crossEntropyBackward(logits, targets, lse, rows, cols, -100, 1 / count, dx);
     const [gl, gt, glse, totals, gdx] = [up(logits), up(targets), empty(rows), empty(2), empty(logits.length)];
@@ -274,6 +291,36 @@ export async function checkWebGPUKernels(gpu: WebGPUKernels, seed = 1): Promise<
     gpu.scatterAdd(up(gg), gIndex, outer, n, m, inner, gscattered);
     await compare('gather', `(${outer}, ${n}, ${inner}) by (${outer}, ${m}, ${inner})`, [[ggathered, gathered]], 0, 0);
     await compare('scatterAdd', `(${outer}, ${m}, ${inner}) into (${outer}, ${n}, ${inner})`, [[gscattered, scattered]], 1e-5, 1e-5);
+  }
+
+  // Windows with padding, stride and dilation (conv2d's im2col and its adjoint, max pooling both ways).
+  for (const [N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw] of [[2, 3, 7, 6, 3, 2, 2, 1, 1, 0, 1, 2], [1, 2, 8, 8, 2, 2, 2, 2, 0, 0, 1, 1]]) {
+    const Ho = Math.floor((H + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
+    const Wo = Math.floor((W + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
+    const g = { N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo };
+    const detail = `(${N}, ${C}, ${H}, ${W}) kernel ${kh}x${kw} stride ${sh},${sw} padding ${ph},${pw} dilation ${dh},${dw}`;
+    const x = rand(N * C * H * W);
+    x[5] = x[6];
+    const cols = new Float32Array(C * kh * kw * N * Ho * Wo);
+    ref.im2col(x, g, cols);
+    const back = new Float32Array(x.length);
+    ref.col2im(cols, g, back);
+    const pooled = new Float32Array(N * C * Ho * Wo);
+    const argmax = new Int32Array(pooled.length);
+    ref.maxPool2d(x, g, pooled, argmax);
+    const gp = rand(pooled.length);
+    const dx = new Float32Array(x.length);
+    ref.maxPool2dBackward(gp, argmax, g, dx);
+    const gx = up(x);
+    const [gcols, gback, gpooled, gargmax, gdx] = [empty(cols.length), empty(x.length), empty(pooled.length), empty(argmax.length, 'int32'), empty(x.length)];
+    gpu.im2col(gx, g, gcols);
+    gpu.col2im(gcols, g, gback);
+    gpu.maxPool2d(gx, g, gpooled, gargmax);
+    gpu.maxPool2dBackward(up(gp), gargmax, g, gdx);
+    await compare('im2col', detail, [[gcols, cols]], 0, 0);
+    await compare('col2im', detail, [[gback, back]], 1e-6, 1e-6);
+    await compare('maxPool2d', detail, [[gpooled, pooled], [gargmax, argmax]], 0, 0);
+    await compare('maxPool2dBackward', detail, [[gdx, dx]], 1e-6, 1e-6);
   }
 
   {

@@ -3,6 +3,7 @@
 import type { WindowGeometry } from '../../backend/backend.js';
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
+import type { DeviceStorage } from '../dtype.js';
 import { isFloat } from '../dtype.js';
 import { ZerogradError, fmtShape } from '../errors.js';
 import { defineOp } from '../registry.js';
@@ -110,7 +111,7 @@ export const maxPool2d = defineOp('maxPool2d', true, (x: Tensor, kernelSize: Siz
   }
   const g = geometry(x.shape, w);
   const out = backend().empty(x.dtype, g.N * g.C * g.Ho * g.Wo);
-  const argmax = backend().empty('int32', out.length) as Int32Array;
+  const argmax = backend().empty('int32', out.length) as Int32Array | DeviceStorage;
   backend().maxPool2d(x.denseData(), g, out, argmax);
   return record(Tensor.fromStorage(out, [g.N, g.C, g.Ho, g.Wo]), 'maxPool2d', [x], (grad) => {
     const dx = backend().empty(grad.dtype, x.size);

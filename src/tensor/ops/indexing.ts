@@ -1,19 +1,24 @@
 import { backend } from '../../backend/registry.js';
+import { type DeviceStorage, hostStorage, isDevice } from '../dtype.js';
 import { record } from '../autograd.js';
 import { ZerogradError, fmtShape } from '../errors.js';
 import { defineOp } from '../registry.js';
 import { normalizeDim, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { type Operand, where } from './elementwise.js';
+import { arange } from '../creation.js';
+import { type Operand, eq, where } from './elementwise.js';
 import { squeeze, unsqueeze } from './view.js';
 
 /**
  * Dense int32 indices with negatives wrapped, failing on the first value outside [-size, size); `what` names
  * the indexed dim in that error and is only built then.
  */
-export function checkedIndices(op: string, indices: Tensor, size: number, what: () => string): Int32Array {
+export function checkedIndices(op: string, indices: Tensor, size: number, what: () => string): Int32Array | DeviceStorage {
   if (indices.dtype !== 'int32') throw new ZerogradError(op, `indices must be an int32 tensor, got ${indices.dtype}`);
-  const raw = indices.denseData() as Int32Array;
+  const dense = indices.denseData();
+  // Indices in GPU memory cannot be read here without waiting for the device; its kernels read what they get.
+  if (isDevice(dense)) return dense;
+  const raw = dense as Int32Array;
   let wrapped: Int32Array | null = null;
   for (let i = 0; i < raw.length; i++) {
     const v = raw[i];
@@ -96,7 +101,9 @@ export const triu = defineOp('triu', true, (x: Tensor, diagonal = 0): Tensor => 
 /** float32 one-hot rows for integer class ids; the output shape is indices.shape + [numClasses]. */
 export const oneHot = defineOp('oneHot', false, (indices: Tensor, numClasses: number): Tensor => {
   const ids = checkedIndices('oneHot', indices, numClasses, () => `${numClasses} classes`);
+  // Indices in device memory: compare each with every class there.
+  if (isDevice(ids)) return eq(unsqueeze(indices, -1), arange(0, numClasses)).float();
   const out = new Float32Array(ids.length * numClasses);
-  ids.forEach((id, i) => (out[i * numClasses + id] = 1));
-  return Tensor.fromStorage(out, [...indices.shape, numClasses]);
+  (hostStorage(ids) as Int32Array).forEach((id, i) => (out[i * numClasses + id] = 1));
+  return Tensor.fromHost(out, [...indices.shape, numClasses]);
 });

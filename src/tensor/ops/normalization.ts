@@ -1,6 +1,6 @@
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
-import { isFloat } from '../dtype.js';
+import { type DeviceStorage, isDevice, isFloat } from '../dtype.js';
 import { ZerogradError, fmtShape } from '../errors.js';
 import { defineOp } from '../registry.js';
 import { Tensor } from '../tensor.js';
@@ -22,8 +22,10 @@ export const layerNorm = defineOp('layerNorm', true, (x: Tensor, weight: Tensor 
   const cast = (p: Tensor | null) => (p ? (p.dtype === x.dtype ? p : p.to(x.dtype)).denseData() : null);
   const w = cast(weight);
   const out = backend().empty(x.dtype, x.size);
-  const mean = new Float64Array(rows);
-  const rstd = new Float64Array(rows);
+  // The row statistics: float64 on the CPU backends, float32 beside the data on a device (WGSL has no f64).
+  const stats = () => (isDevice(data) ? backend().empty('float32', rows) as DeviceStorage : new Float64Array(rows));
+  const mean = stats();
+  const rstd = stats();
   backend().layerNorm(data, rows, cols, w, cast(bias), eps, out, mean, rstd);
   const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
   return record(Tensor.fromStorage(out, x.shape), 'layerNorm', inputs, (g) => {

@@ -1,6 +1,7 @@
 import type { ReduceOp } from '../../backend/backend.js';
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
+import { type DeviceStorage, isDevice } from '../dtype.js';
 import { ZerogradError, fmtShape } from '../errors.js';
 import { defineOp } from '../registry.js';
 import { normalizeDim, numel } from '../shape.js';
@@ -28,7 +29,7 @@ function around(shape: readonly number[], axis: number): [number, number, number
 }
 
 function reduceAxis(op: ReduceOp, data: ReturnType<Tensor['denseData']>, shape: number[], axis: number, dtype: Tensor['dtype'],
-  argOut?: Int32Array) {
+  argOut?: Int32Array | DeviceStorage) {
   const [outer, n, inner] = around(shape, axis);
   const out = backend().empty(dtype, outer * inner);
   backend().reduce(op, data, outer, n, inner, out, argOut);
@@ -77,8 +78,10 @@ function extreme(op: 'max' | 'min', x: Tensor, dim: number | undefined, keepdim:
   const shape = flat ? [x.size] : [...x.shape];
   const axis = flat ? 0 : normalizeDim(op, dim, x.ndim, x.shape);
   const [outer, n, inner] = around(shape, axis);
-  const indices = new Int32Array(outer * inner);
-  const data = reduceAxis(op, x.denseData(), shape, axis, x.dtype, indices);
+  const input = x.denseData();
+  // The positions stay beside the values: a host array on the CPU backends, device memory on a device.
+  const indices = isDevice(input) ? backend().alloc('int32', outer * inner) as DeviceStorage : new Int32Array(outer * inner);
+  const data = reduceAxis(op, input, shape, axis, x.dtype, indices);
   const outShape = flat ? [] : finalShape(x.shape, [axis], keepdim);
   const values = Tensor.fromStorage(data, outShape);
   const indexTensor = Tensor.fromStorage(indices, outShape);

@@ -42,7 +42,7 @@ export const scatter = defineOp('scatter', true, (x: Tensor, dim: number, indice
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       for (let i = 0; i < inner; i++) {
-        const at = (o * n + ids[(o * m + j) * inner + i]) * inner + i;
+        const at = (o * n + (ids as Int32Array)[(o * m + j) * inner + i]) * inner + i;
         out[at] = values[(o * m + j) * inner + i];
         written[at] = 1;
       }

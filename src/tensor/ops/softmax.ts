@@ -1,6 +1,6 @@
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
-import { hostStorage, isFloat } from '../dtype.js';
+import { type DeviceStorage, type Storage, hostStorage, isDevice, isFloat } from '../dtype.js';
 import { ZerogradError, fmtShape } from '../errors.js';
 import { defineOp } from '../registry.js';
 import { normalizeDim } from '../shape.js';
@@ -69,21 +69,44 @@ export const crossEntropy = defineOp('crossEntropy', true, (logits: Tensor, targ
   if (!isFloat(logits.dtype)) throw new ZerogradError('crossEntropy', `logits must be floating point, got ${logits.dtype}`);
   const cols = logits.shape[logits.ndim - 1];
   const rows = targets.size;
-  const ids = targets.denseData() as Int32Array;
-  ids.forEach((t, i) => {
+  const ids = targets.denseData();
+  const x = logits.denseData();
+  if (isDevice(ids) || isDevice(x)) return deviceCrossEntropy(logits, x, ids as DeviceStorage | Int32Array, rows, cols, ignoreIndex, reduction);
+  const hostIds = ids as Int32Array;
+  hostIds.forEach((t, i) => {
     if (t !== ignoreIndex && (t < 0 || t >= cols)) {
       throw new ZerogradError('crossEntropy', `target ${t} at position ${i} is out of range for ${cols} classes`);
     }
   });
-  const x = logits.denseData();
   const lse = backend().alloc(logits.dtype, rows);
-  const { sum, count } = backend().crossEntropy(x, ids, rows, cols, ignoreIndex, lse);
-  const divisor = reduction === 'mean' ? count : 1;
+  const totals = new Float64Array(2);
+  backend().crossEntropy(x, hostIds, rows, cols, ignoreIndex, lse, totals);
+  const divisor = reduction === 'mean' ? totals[1] : 1;
   const loss = backend().alloc(logits.dtype, 1);
-  hostStorage(loss)[0] = sum / divisor;
+  hostStorage(loss)[0] = totals[0] / divisor;
   return record(Tensor.fromStorage(loss, []), 'crossEntropy', [logits], (g) => {
     const dx = backend().empty(logits.dtype, logits.size);
-    backend().crossEntropyBackward(x, ids, lse, rows, cols, ignoreIndex, g.item() / divisor, dx);
+    backend().crossEntropyBackward(x, hostIds, lse, rows, cols, ignoreIndex, g.item() / divisor, dx);
     return [Tensor.fromStorage(dx, logits.shape)];
   });
 });
+
+/**
+ * Cross-entropy on a device: the sum and the count stay in a two-element device tensor, the mean is a division
+ * there, and the backward pass scales by the upstream gradient over the count on the device too, so a training
+ * step reads nothing back but the loss it is asked for.
+ */
+function deviceCrossEntropy(logits: Tensor, x: Storage, ids: DeviceStorage | Int32Array, rows: number, cols: number, ignoreIndex: number,
+  reduction: 'mean' | 'sum'): Tensor {
+  const lse = backend().empty(logits.dtype, rows);
+  const totals = Tensor.fromStorage(backend().empty(logits.dtype, 2), [2]);
+  backend().crossEntropy(x, ids, rows, cols, ignoreIndex, lse, totals.data as DeviceStorage);
+  const sum = totals.slice(0, 0, 1).reshape();
+  const divisor = reduction === 'mean' ? totals.slice(0, 1, 2).reshape() : null;
+  const loss = divisor ? sum.div(divisor) : sum;
+  return record(loss.detach(), 'crossEntropy', [logits], (g) => {
+    const dx = backend().empty(logits.dtype, logits.size);
+    backend().crossEntropyBackward(x, ids, lse, rows, cols, ignoreIndex, 1, dx);
+    return [Tensor.fromStorage(dx, logits.shape).mul(divisor ? g.div(divisor) : g)];
+  });
+}

@@ -17,18 +17,34 @@ fn flat(gid: vec3u, nwg: vec3u) -> u32 { return gid.y * nwg.x * ${WORKGROUP}u + 
 fn pf(i: u32) -> f32 { return bitcast<f32>(p[i]); }
 fn pi(i: u32) -> i32 { return bitcast<i32>(p[i]); }`;
 
-export const FLOAT_FUNCTIONS = `
+/**
+ * exp in float32 to about 1 ulp (Cephes' expf: x = n ln 2 + r with ln 2 in two parts, a degree-6 polynomial for
+ * e^r, then ldexp), where WGSL allows its built-in exp an error growing with |x|; softmax, cross-entropy and the
+ * exponential activations all go through it.
+ */
+export const EXP = `
+fn exp_(x: f32) -> f32 {
+  if (x > 88.7228394) { return x * 3.4028234e38f; }
+  if (x < -103.972084) { return 0.0; }
+  let n = round(x * 1.44269504088896341);
+  let r = (x - n * 0.693359375) - n * -2.12194440e-4;
+  let y = ((((((1.9875691500e-4 * r + 1.3981999507e-3) * r + 8.3334519073e-3) * r + 4.1665795894e-2) * r
+    + 1.6666665459e-1) * r + 5.0000001201e-1) * r * r + r) + 1.0;
+  return ldexp(y, i32(n));
+}`;
+
+export const FLOAT_FUNCTIONS = `${EXP}
 fn erf_(x: f32) -> f32 {
   // Numerical Recipes' erfc by a Chebyshev fit, fractional error below 1.2e-7 everywhere.
   let z = abs(x);
   let t = 1.0 / (1.0 + 0.5 * z);
-  let r = t * exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+  let r = t * exp_(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
     + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
   return select(r - 1.0, 1.0 - r, x >= 0.0);
 }
 fn tanh_(x: f32) -> f32 {
   // tanh(x) = sign(x) (1 - e) / (1 + e) with e = exp(-2|x|), which never divides infinity by infinity.
-  let e = exp(-2.0 * abs(x));
+  let e = exp_(-2.0 * abs(x));
   return sign(x) * (1.0 - e) / (1.0 + e);
 }
 fn pow_(x: f32, y: f32) -> f32 {

@@ -6,16 +6,16 @@ export const MAX_DIMS = 8;
 
 /** y = f(x), with `s` the scalar (powScalar's exponent). */
 const UNARY: Record<UnaryOp | 'powScalar', string> = {
-  neg: '-x', exp: 'exp(x)', log: 'log(x)', sqrt: 'sqrt(x)', rsqrt: 'inverseSqrt(x)', tanh: 'tanh_(x)',
-  sigmoid: '1.0 / (1.0 + exp(-x))', relu: 'select(0.0, x, x > 0.0)', gelu: '0.5 * x * (1.0 + erf_(x * 0.70710678118654752))',
+  neg: '-x', exp: 'exp_(x)', log: 'log(x)', sqrt: 'sqrt(x)', rsqrt: 'inverseSqrt(x)', tanh: 'tanh_(x)',
+  sigmoid: '1.0 / (1.0 + exp_(-x))', relu: 'select(0.0, x, x > 0.0)', gelu: '0.5 * x * (1.0 + erf_(x * 0.70710678118654752))',
   abs: 'abs(x)', sin: 'sincos_(x, false)', cos: 'sincos_(x, true)', square: 'x * x', reciprocal: '1.0 / x', erf: 'erf_(x)', powScalar: 'pow_(x, s)',
 };
 
 /** dy/dx from x and y, as the reference backend's derivatives. */
 const DERIVATIVE: Record<UnaryOp | 'powScalar', string> = {
   neg: '-1.0', exp: 'y', log: '1.0 / x', sqrt: '0.5 / y', rsqrt: '-0.5 * y / x', tanh: '1.0 - y * y', sigmoid: 'y * (1.0 - y)',
-  relu: 'select(0.0, 1.0, x > 0.0)', gelu: '0.5 * (1.0 + erf_(x * 0.70710678118654752)) + x * 0.39894228040143268 * exp(-0.5 * x * x)',
-  abs: 'sign(x)', sin: 'sincos_(x, true)', cos: '-sincos_(x, false)', square: '2.0 * x', reciprocal: '-y * y', erf: '1.1283791670955126 * exp(-x * x)',
+  relu: 'select(0.0, 1.0, x > 0.0)', gelu: '0.5 * (1.0 + erf_(x * 0.70710678118654752)) + x * 0.39894228040143268 * exp_(-0.5 * x * x)',
+  abs: 'sign(x)', sin: 'sincos_(x, true)', cos: '-sincos_(x, false)', square: '2.0 * x', reciprocal: '-y * y', erf: '1.1283791670955126 * exp_(-x * x)',
   powScalar: 'select(s * pow_(x, s - 1.0), 0.0, s == 0.0)',
 };
 
@@ -85,10 +85,12 @@ fn at(i: u32) -> array<i32, ${operands}> {
 }`;
 }
 
-/** out[i] = a[..] op b[..] with broadcasting strides; float or int32 operands, int32 out for comparisons. */
-export function binaryShader(op: BinaryOp, type: 'f32' | 'i32'): string {
-  const outType = COMPARISONS.has(op) ? 'i32' : type;
-  const value = COMPARISONS.has(op) ? `select(0, 1, ${BINARY[op]})` : BINARY[op];
+/**
+ * out[i] = a[..] op b[..] with broadcasting strides; float or int32 operands. A comparison writes 1 or 0 in the
+ * output's type (an int32 mask, or float32 where a backward rule asks for one).
+ */
+export function binaryShader(op: BinaryOp, type: 'f32' | 'i32', outType: 'f32' | 'i32'): string {
+  const value = COMPARISONS.has(op) ? `select(${outType}(0), ${outType}(1), ${BINARY[op]})` : BINARY[op];
   return `${PARAMS}
 @group(0) @binding(1) var<storage, read> as_: array<${type}>;
 @group(0) @binding(2) var<storage, read> bs: array<${type}>;
@@ -125,11 +127,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 }`;
 }
 
-/** dst[..] = src[..] between two strided views of one shape. */
-export function copyShader(type: 'f32' | 'i32'): string {
+/** dst[..] = src[..] between two strided views of one shape, converting int32 and float32 by value (a cast). */
+export function copyShader(type: 'f32' | 'i32', dstType: 'f32' | 'i32'): string {
   return `${PARAMS}
 @group(0) @binding(1) var<storage, read> src: array<${type}>;
-@group(0) @binding(2) var<storage, read_write> dst: array<${type}>;
+@group(0) @binding(2) var<storage, read_write> dst: array<${dstType}>;
 ${FLAT_INDEX}
 ${stridedLayout(2)}
 @compute @workgroup_size(${WORKGROUP})
@@ -137,6 +139,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let i = flat(gid, nwg);
   if (i >= p[0]) { return; }
   let o = at(i);
-  dst[o[1]] = src[o[0]];
+  dst[o[1]] = ${dstType}(src[o[0]]);
 }`;
 }

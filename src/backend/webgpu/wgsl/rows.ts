@@ -1,4 +1,4 @@
-import { PARAMS, WORKGROUP } from './common.js';
+import { EXP, PARAMS, WORKGROUP } from './common.js';
 
 /**
  * Row kernels: one workgroup per row of a dense (rows, cols) array, its WORKGROUP threads striding over the
@@ -6,6 +6,7 @@ import { PARAMS, WORKGROUP } from './common.js';
  * (r % nwg.x, r / nwg.x), so more rows than one grid dimension holds still fit.
  */
 const ROW_PRELUDE = `${PARAMS}
+${EXP}
 var<workgroup> scratch: array<f32, ${WORKGROUP}>;
 const LOWEST = -3.4028234e38f;
 fn combine(v: f32, t: u32, isMax: bool) -> f32 {
@@ -41,17 +42,17 @@ ${ROW_ENTRY}
   for (var c = t; c < cols; c += ${WORKGROUP}u) { m = max(m, xs[base + c]); }
   m = rowMax(m, t);
   var s = 0.0;
-  for (var c = t; c < cols; c += ${WORKGROUP}u) { s += exp(xs[base + c] - m); }
+  for (var c = t; c < cols; c += ${WORKGROUP}u) { s += exp_(xs[base + c] - m); }
   s = rowSum(s, t);
   let logS = log(s);
   for (var c = t; c < cols; c += ${WORKGROUP}u) {
     let z = xs[base + c] - m;
-    out[base + c] = select(exp(z) / s, z - logS, p[2] == 1u);
+    out[base + c] = select(exp_(z) / s, z - logS, p[2] == 1u);
   }
 }`;
 }
 
-/** Gradient of softmax (g - sum(g y)) y, or of log-softmax g - exp(y) sum(g); p = [rows, cols, log]. */
+/** Gradient of softmax (g - sum(g y)) y, or of log-softmax g - exp_(y) sum(g); p = [rows, cols, log]. */
 export function softmaxBackwardShader(): string {
   return `${ROW_PRELUDE}
 @group(0) @binding(1) var<storage, read> ys: array<f32>;
@@ -65,7 +66,7 @@ ${ROW_ENTRY}
   for (var c = t; c < cols; c += ${WORKGROUP}u) {
     let y = ys[base + c];
     let g = gs[base + c];
-    out[base + c] = select((g - s) * y, g - exp(y) * s, isLog);
+    out[base + c] = select((g - s) * y, g - exp_(y) * s, isLog);
   }
 }`;
 }
@@ -82,10 +83,10 @@ ${ROW_ENTRY}
   for (var c = t; c <= last; c += ${WORKGROUP}u) { m = max(m, scale * xs[base + c]); }
   m = rowMax(m, t);
   var s = 0.0;
-  for (var c = t; c <= last; c += ${WORKGROUP}u) { s += exp(scale * xs[base + c] - m); }
+  for (var c = t; c <= last; c += ${WORKGROUP}u) { s += exp_(scale * xs[base + c] - m); }
   s = rowSum(s, t);
   for (var c = t; c < cols; c += ${WORKGROUP}u) {
-    out[base + c] = select(0.0, exp(scale * xs[base + c] - m) / s, c <= last);
+    out[base + c] = select(0.0, exp_(scale * xs[base + c] - m) / s, c <= last);
   }
 }`;
 }
@@ -121,7 +122,7 @@ ${ROW_ENTRY}
   for (var c = t; c < cols; c += ${WORKGROUP}u) { m = max(m, xs[base + c]); }
   m = rowMax(m, t);
   var s = 0.0;
-  for (var c = t; c < cols; c += ${WORKGROUP}u) { s += exp(xs[base + c] - m); }
+  for (var c = t; c < cols; c += ${WORKGROUP}u) { s += exp_(xs[base + c] - m); }
   s = rowSum(s, t);
   if (t == 0u) {
     let l = m + log(s);
@@ -137,6 +138,7 @@ ${ROW_ENTRY}
 /** d(loss)/d(logits) = scale (softmax - onehot) on counted rows, 0 on ignored ones; one thread per element. p = [rows, cols, ignoreIndex, scale]. */
 export function crossEntropyBackwardShader(): string {
   return `${PARAMS}
+${EXP}
 @group(0) @binding(1) var<storage, read> xs: array<f32>;
 @group(0) @binding(2) var<storage, read> targets: array<i32>;
 @group(0) @binding(3) var<storage, read> lse: array<f32>;
@@ -150,7 +152,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let tgt = targets[row];
   let counted = tgt != bitcast<i32>(p[2]);
   let onehot = select(0.0, 1.0, i32(i % cols) == tgt);
-  out[i] = select(0.0, bitcast<f32>(p[3]) * (exp(xs[i] - lse[row]) - onehot), counted);
+  out[i] = select(0.0, bitcast<f32>(p[3]) * (exp_(xs[i] - lse[row]) - onehot), counted);
 }`;
 }
 
