@@ -27,12 +27,13 @@ function startWorkers(count: number, module: WebAssembly.Module, memory: WebAsse
 }
 
 /**
- * When SharedArrayBuffer is allowed (the page is cross-origin isolated): the kernels on a shared memory,
+ * When SharedArrayBuffer is allowed (the page is cross-origin isolated) and `threads` is not false (a page's main
+ * thread may not block, which the pool's waits do): the kernels on a shared memory,
  * which keeps arenaStep's tensors, and one thread per core (at most four). Otherwise, or if that fails,
  * the single-threaded kernels on a memory of their own.
  */
-export async function createPageBackend(): Promise<{ backend: Backend; threads: number; build: string }> {
-  if (globalThis.crossOriginIsolated) {
+export async function createPageBackend({ threads: allowThreads = true } = {}): Promise<{ backend: Backend; threads: number; build: string }> {
+  if (globalThis.crossOriginIsolated && allowThreads) {
     const threads = Math.min(4, navigator.hardwareConcurrency || 1);
     try {
       const { bytes, build } = await kernelBytes(sharedFmaKernelsUrl, sharedKernelsUrl);

@@ -8,7 +8,7 @@ import { type AdapterSummary, adapterName, requestGPUDevice } from '../src/backe
 import { WebGPUKernels } from '../src/backend/webgpu/kernels.js';
 import { type CheckResult, checkWebGPUKernels } from '../src/backend/webgpu/selfCheck.js';
 import { getBatch } from '../src/data/textDataset.js';
-import { GPT } from '../src/models/gpt/gpt.js';
+import { GPT, lectureGPTConfig } from '../src/models/gpt/gpt.js';
 import { trainLoopAsync } from '../src/models/trainer.js';
 import { AdamW } from '../src/optim/adamw.js';
 import { Generator } from '../src/tensor/random.js';
@@ -18,9 +18,52 @@ import { createPageBackend } from './backend.js';
 
 interface BenchRow { size: number; backend: string; ms: number; gflops: number }
 interface TrainRun { backend: string; losses: number[]; ms: number; memory: number[] }
+interface StepRow { model: string; backend: string; ms: number; tokensPerSecond: number }
 interface GoldenResult { name: string; ok: boolean; message?: string }
 interface PageState {
-  adapter?: string; error?: string; check?: CheckResult[]; bench?: BenchRow[]; train?: TrainRun[]; golden?: GoldenResult[]; done: boolean;
+  adapter?: string; error?: string; check?: CheckResult[]; bench?: BenchRow[]; steps?: StepRow[]; train?: TrainRun[]; golden?: GoldenResult[];
+  done: boolean;
+}
+
+/** The GPT training steps the benchmark times, as `npm run bench` names them (the 10.8M one at the lecture's batch). */
+const GPT_SIZES: Record<string, { label: string; nEmbd: number; nHead: number; nLayer: number; blockSize: number; batch: number }> = {
+  tiny: { label: 'GPT n_embd 32, 3 layers, block 8 (batch 32)', nEmbd: 32, nHead: 4, nLayer: 3, blockSize: 8, batch: 32 },
+  128: { label: 'GPT n_embd 128, 4 layers, block 64 (batch 32)', nEmbd: 128, nHead: 4, nLayer: 4, blockSize: 64, batch: 32 },
+  '10.8M': { label: 'GPT 10.8M: n_embd 384, 6 layers, block 256 (batch 64)', nEmbd: 384, nHead: 6, nLayer: 6, blockSize: 256, batch: 64 },
+};
+
+/** ms per AdamW training step of each GPT size on each backend: one warm-up step, then two timed, each awaited. */
+async function timeGptSteps(backends: { label: string; backend: Backend }[], sizes: string[]): Promise<StepRow[]> {
+  const rows: StepRow[] = [];
+  for (const size of sizes) {
+    const c = GPT_SIZES[size];
+    if (!c) throw new Error(`unknown GPT size '${size}' (${Object.keys(GPT_SIZES).join(', ')})`);
+    for (const { label, backend } of backends) {
+      const previous = setBackend(backend);
+      try {
+        const model = new GPT(lectureGPTConfig({ vocabSize: 65, blockSize: c.blockSize, nEmbd: c.nEmbd, nHead: c.nHead, nLayer: c.nLayer, dropout: 0 }), new Generator(0));
+        const optimizer = new AdamW(model.parameters(), 3e-4);
+        const batches = new Generator(1);
+        const tokens = Int32Array.from({ length: 4096 }, (_, i) => (i * 7919) % 65);
+        const run = (steps: number, startStep = 0) => trainLoopAsync({
+          optimizer, schedule: () => 3e-4, startStep, steps,
+          batchLoss: () => {
+            const { x, y } = getBatch(tokens, c.blockSize, c.batch, batches);
+            return model.forward(x, y).loss!;
+          },
+        });
+        await run(1);
+        const start = performance.now();
+        await run(3, 1);
+        const ms = (performance.now() - start) / 2;
+        rows.push({ model: c.label, backend: label, ms, tokensPerSecond: (c.batch * c.blockSize) / (ms / 1000) });
+        $('step-results').innerHTML += row([c.label, label, ms.toFixed(1), ((c.batch * c.blockSize) / (ms / 1000)).toFixed(0)]);
+      } finally {
+        setBackend(previous);
+      }
+    }
+  }
+  return rows;
 }
 
 /**
@@ -181,7 +224,8 @@ async function main(): Promise<void> {
   context.device.addEventListener('uncapturederror', (event) => errors.push((event as GPUUncapturedErrorEvent).error.message));
   state.adapter = adapterName(context.adapter);
   status(`WebGPU: ${state.adapter}`);
-  const wasm = await createPageBackend();
+  // One thread: this runs on the page's main thread, where the kernel pool may not wait (Atomics.wait).
+  const wasm = await createPageBackend({ threads: false });
   const wasmLabel = `WebAssembly ${wasm.build} x${wasm.threads}`;
 
   const runCheck = async () => {
@@ -208,24 +252,34 @@ async function main(): Promise<void> {
       + state.train.map((r) => row([r.backend, r.losses[0].toFixed(4), r.losses.at(-1)!.toFixed(4), r.ms.toFixed(1)])).join('');
     status(`WebGPU: ${state.adapter}`);
   };
-  const runBench = async (sizes: number[]) => {
+  const runBench = async (sizes: number[], gptSizes: string[]) => {
     status(`timing on ${state.adapter} and ${wasmLabel}…`);
     state.bench = await benchmark(gpu, { backend: wasm.backend, label: wasmLabel }, sizes);
+    $('step-results').innerHTML = row(['model', 'backend', 'ms per step', 'tokens/s'], true);
+    state.steps = await timeGptSteps([{ label: 'WebGPU', backend: createWebGPUBackend(gpu) }, { label: wasmLabel, backend: wasm.backend }], gptSizes);
+    if (errors.length) state.error = errors.join('; ');
     status(`WebGPU: ${state.adapter}`);
   };
   const sizesInput = $<HTMLInputElement>('sizes');
+  const gptSizes = (text: string | null) => (text ?? 'tiny,128,10.8M').split(',').filter(Boolean);
   const parseSizes = (text: string) => text.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0 && n <= 8192);
   $('check').addEventListener('click', () => void runCheck());
-  $('bench').addEventListener('click', () => void runBench(parseSizes(sizesInput.value)));
+  $('bench').addEventListener('click', () => void runBench(parseSizes(sizesInput.value), gptSizes(null)));
   $('train').addEventListener('click', () => void runTrain(50));
   $('golden').addEventListener('click', () => void runGolden());
   for (const id of ['check', 'golden', 'train', 'bench']) $<HTMLButtonElement>(id).disabled = false;
 
   const query = new URLSearchParams(location.search);
-  if (query.has('check')) await runCheck();
-  if (query.has('golden')) await runGolden();
-  if (query.has('train')) await runTrain(Number(query.get('train')) || 50);
-  if (query.has('bench')) await runBench(parseSizes(query.get('bench') || sizesInput.value));
+  try {
+    if (query.has('check')) await runCheck();
+    if (query.has('golden')) await runGolden();
+    if (query.has('train')) await runTrain(Number(query.get('train')) || 50);
+    if (query.has('bench')) await runBench(parseSizes(query.get('bench') || sizesInput.value), gptSizes(query.get('gpt')));
+  } catch (error) {
+    // The tests and `npm run bench:web` wait for `done`: a failure ends the run with its message.
+    state.error = (error as Error).message;
+    status(`failed: ${state.error}`);
+  }
   state.done = true;
 }
 

@@ -16,6 +16,7 @@ interface PageState {
   error?: string;
   check?: { kernel: string; detail: string; worst: number; ok: boolean; at?: string }[];
   bench?: { size: number; backend: string; ms: number; gflops: number }[];
+  steps?: { model: string; backend: string; ms: number; tokensPerSecond: number }[];
   train?: { backend: string; losses: number[]; ms: number; memory: number[] }[];
   golden?: { name: string; ok: boolean; message?: string }[];
   done: boolean;
@@ -108,13 +109,15 @@ describe('WebGPU kernels in Chromium (SwiftShader adapter)', { skip }, () => {
     assert.equal(gpu.memory[49], gpu.memory[4]);
   });
 
-  test('the benchmark runs to its end on WebGPU and on WebAssembly, reporting ms and GFLOP/s', async () => {
-    const { state, page, errors } = await runPage('bench=64,96');
+  test('the benchmark runs to its end on WebGPU and on WebAssembly: matrix products in GFLOP/s, GPT steps in ms and tokens/s', async () => {
+    const { state, page, errors } = await runPage('bench=64,96&gpt=tiny');
     assert.deepEqual(errors, []);
     const rows = state.bench ?? [];
     assert.deepEqual(rows.map((r) => `${r.size} ${r.backend.split(' ')[0]}`), ['64 WebGPU', '64 WebAssembly', '96 WebGPU', '96 WebAssembly']);
     for (const r of rows) assert.ok(r.ms > 0 && r.gflops > 0 && Number.isFinite(r.gflops), JSON.stringify(r));
     assert.equal((await page.$$('#bench-results tr')).length, 5);
+    assert.deepEqual((state.steps ?? []).map((r) => r.backend.split(' ')[0]), ['WebGPU', 'WebAssembly']);
+    for (const r of state.steps ?? []) assert.ok(r.ms > 0 && r.tokensPerSecond > 0, JSON.stringify(r));
     await page.close();
   });
 });
