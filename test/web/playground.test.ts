@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { makemoreTrain } from '../../src/cli/makemore.js';
 import { resolveCheckpointDir } from '../../src/io/checkpoint.js';
 import { readDigitsCsv } from '../../src/data/images.js';
@@ -14,39 +13,26 @@ import { Generator } from '../../src/tensor/random.js';
 import { corpusPath, projectRoot } from '../helpers.js';
 import { solutionText } from '../../src/cli/practice.js';
 import { PROBLEMS } from '../../src/lessons/practice/problems.js';
+import { type Playground, browserSkip, startPlayground } from './browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// .ci/run installs chromium and sets this, so there a missing browser fails instead of skipping.
-const required = process.env.ZEROGRAD_REQUIRE_BROWSER === '1';
-const skip = !existsSync(CHROMIUM) && !required ? `no browser at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)` : false;
-
-describe('browser playground (Vite build, Playwright driving headless Chromium)', { skip }, () => {
+describe('browser playground (Vite build, Playwright driving headless Chromium)', { skip: browserSkip }, () => {
   const root = projectRoot();
-  const config = join(root, 'web', 'vite.config.ts');
-  let server: PreviewServer;
+  let playground: Playground;
   let browser: Browser;
 
   before(async () => {
-    await build({ configFile: config, logLevel: 'error' });
-    server = await preview({ configFile: config, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-background-networking', '--disable-component-update',
-        '--disable-default-apps', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-    });
+    playground = await startPlayground();
+    browser = playground.browser;
   });
 
-  after(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
-  });
+  after(async () => { await playground?.close(); });
 
   /** A fresh page whose worker has its kernels ready; `errors` collects uncaught page errors. */
   async function openPage(options: Parameters<Browser['newPage']>[0] = {}) {
     const page = await browser.newPage(options);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(server.resolvedUrls!.local[0]);
+    await page.goto(playground.url);
     await page.waitForSelector('#train:not([disabled])', { timeout: 60_000 });
     return { page, errors };
   }
@@ -199,7 +185,7 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${server.resolvedUrls!.local[0]}practice.html?timeout=${timeout}#${id}`);
+    await page.goto(`${playground.url}practice.html?timeout=${timeout}#${id}`);
     await page.waitForSelector('#run:not([disabled])', { timeout: 60_000 });
     return { page, errors };
   }

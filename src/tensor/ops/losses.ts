@@ -3,6 +3,9 @@ import { ZerogradError, fmtShape } from '../errors.js';
 import { defineOp } from '../registry.js';
 import type { Tensor } from '../tensor.js';
 import { tensor } from '../creation.js';
+import { isDevice } from '../dtype.js';
+import { where } from './elementwise.js';
+import { oneHot } from './indexing.js';
 import { crossEntropy } from './softmax.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -54,13 +57,18 @@ export const nllLoss = defineOp('nllLoss', true, (logProbs: Tensor, targets: Ten
     throw new ZerogradError('nllLoss', `expected log-probabilities (N, C) and targets (N,), got ${fmtShape(logProbs.shape)} and ${fmtShape(targets.shape)}`);
   }
   const C = logProbs.shape[1];
+  if (weight && (weight.ndim !== 1 || weight.shape[0] !== C)) throw new ZerogradError('nllLoss', `weight of shape ${fmtShape(weight.shape)} must have one entry per class (${C})`);
+  if (isDevice(targets.data) || isDevice(logProbs.data)) {
+    const { picks, total } = devicePicks(targets, C, ignoreIndex, weight);
+    const losses = logProbs.mul(picks).sum(1).neg();
+    return reduction === 'mean' ? losses.sum().div(total) : reduce(losses, reduction, 'nllLoss');
+  }
   const ids = Array.from(targets.hostData());
   ids.forEach((t, i) => {
     if (t !== ignoreIndex && (t < 0 || t >= C)) throw new ZerogradError('nllLoss', `target ${t} at position ${i} is out of range for ${C} classes`);
   });
   // One-hot rows of each target's weight (zero for ignored targets): the loss is -sum(onehot * logp) per row.
   const w = weight ? Array.from(weight.toFlatArray()) : new Array<number>(C).fill(1);
-  if (w.length !== C) throw new ZerogradError('nllLoss', `weight of shape ${fmtShape(weight!.shape)} must have one entry per class (${C})`);
   const picks = new Float64Array(ids.length * C);
   ids.forEach((t, i) => { if (t !== ignoreIndex) picks[i * C + t] = w[t]; });
   const pick = tensor(picks, { shape: [ids.length, C], dtype: logProbs.dtype === 'float64' ? 'float64' : 'float32' });
@@ -88,15 +96,28 @@ export const crossEntropyLoss = defineOp('crossEntropyLoss', true, (logits: Tens
   if (labelSmoothing === 0) return nll;
   // PyTorch's smoothing term: -sum_c w_c logp_c / C per row (rows with ignored targets left out), reduced as the nll.
   const C = logits.shape[1];
-  const ids = Array.from(targets.hostData());
-  const keep = tensor(ids.map((t) => [t === ignoreIndex ? 0 : 1]), { dtype: logProbs.dtype === 'float64' ? 'float64' : 'float32' });
+  const device = isDevice(targets.data) || isDevice(logits.data);
+  const ids = device ? [] : Array.from(targets.hostData());
+  const keep = device ? targets.ne(ignoreIndex).unsqueeze(1).to(logProbs.dtype)
+    : tensor(ids.map((t) => [t === ignoreIndex ? 0 : 1]), { dtype: logProbs.dtype === 'float64' ? 'float64' : 'float32' });
   const weighted = weight ? logProbs.mul(weight.view(1, C)) : logProbs;
   let smooth = weighted.mul(keep).sum(1).neg().div(C);
   if (reduction === 'sum') smooth = smooth.sum();
   else if (reduction === 'mean') {
-    const w = weight ? Array.from(weight.toFlatArray()) : null;
-    const total = ids.reduce((s, t) => s + (t === ignoreIndex ? 0 : w ? w[t] : 1), 0);
+    const w = weight && !device ? weight.toFlatArray() : null;
+    const total = device ? devicePicks(targets, C, ignoreIndex, weight).total : ids.reduce((s, t) => s + (t === ignoreIndex ? 0 : w ? w[t] : 1), 0);
     smooth = smooth.sum().div(total);
   }
   return nll.mul(1 - labelSmoothing).add(smooth.mul(labelSmoothing));
 });
+
+/**
+ * nllLoss's one-hot rows of each target's class weight (zero for an ignored target) and their sum, made with tensor
+ * ops for targets in device memory, which JavaScript cannot read without waiting for the device.
+ */
+function devicePicks(targets: Tensor, C: number, ignoreIndex: number, weight: Tensor | null): { picks: Tensor; total: Tensor } {
+  const kept = targets.ne(ignoreIndex);
+  const onehot = oneHot(where(kept, targets, 0), C).mul(kept.unsqueeze(1).float());
+  const picks = weight ? onehot.mul(weight.view(1, C)) : onehot;
+  return { picks, total: picks.sum() };
+}

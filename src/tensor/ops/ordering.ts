@@ -1,8 +1,8 @@
-import { hostStorage } from '../dtype.js';
 // Running sums and products, and orderings, along one dim: torch.cumsum / cumprod, torch.sort / argsort, torch.topk.
+import { hostStorage, isDevice } from '../dtype.js';
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
-import { tensor } from '../creation.js';
+import { ones, tensor } from '../creation.js';
 import { ZerogradError } from '../errors.js';
 import { defineOp } from '../registry.js';
 import { normalizeDim } from '../shape.js';
@@ -32,6 +32,12 @@ function scan(data: ArrayLike<number>, shape: readonly number[], axis: number, o
 /** torch.cumsum: running sums along `dim`; the gradient is the running sum of the output's gradient taken backwards. */
 export const cumsum = defineOp('cumsum', true, (x: Tensor, dim: number): Tensor => {
   const axis = normalizeDim('cumsum', dim, x.ndim, x.shape);
+  if (isDevice(x.data)) {
+    // In device memory: a product with an upper-triangular matrix of ones, which the product kernels run and differentiate.
+    const n = x.shape[axis];
+    const sums = x.float().movedim(axis, -1).matmul(ones([n, n]).triu()).movedim(-1, axis);
+    return sums.to(x.dtype);
+  }
   const out = hostStorage(backend().alloc(x.dtype, x.size));
   scan(x.hostData(), x.shape, axis, out, false);
   return record(Tensor.fromStorage(out, x.shape), 'cumsum', [x], (g) => {

@@ -1,12 +1,14 @@
-import { hostStorage } from '../dtype.js';
 // torch.nn.functional.pad: a border around the last dims, filled with a constant, or by reflecting or repeating the
 // edge. `pads` lists (before, after) pairs from the last dim backwards, as PyTorch's does.
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
+import { tensor } from '../creation.js';
+import { hostStorage, isDevice } from '../dtype.js';
 import { ZerogradError, fmtShape } from '../errors.js';
 import { defineOp } from '../registry.js';
 import { contiguousStrides } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { where } from './elementwise.js';
 
 export type PadMode = 'constant' | 'reflect' | 'replicate';
 
@@ -42,6 +44,12 @@ export const pad = defineOp('pad', true, (x: Tensor, pads: readonly number[], mo
     }
     from[o] = at;
     for (let d = shape.length - 1; d >= 0 && ++position[d] === shape[d]; d--) position[d] = 0;
+  }
+  // In device memory the copy is a gather by `from` (the shapes alone made it) and the fill a select; the gather's
+  // backward adds each output's gradient back to its source, as the loop below does.
+  if (isDevice(x.data)) {
+    const gathered = x.reshape(-1).index(tensor(from.map((f) => Math.max(f, 0)), { shape }));
+    return mode === 'constant' ? where(tensor(from.map((f) => +(f >= 0)), { shape }), gathered, value) : gathered;
   }
   const data = x.hostData();
   const out = hostStorage(backend().alloc(x.dtype, size));

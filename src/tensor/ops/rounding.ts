@@ -1,5 +1,5 @@
-import { hostStorage } from '../dtype.js';
 // torch.round with `decimals`: the course's checkers compare answers rounded to 4 or 5 places.
+import { hostStorage } from '../dtype.js';
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
 import { zeros } from '../creation.js';

@@ -1,6 +1,6 @@
-import { hostStorage } from '../dtype.js';
 // Writing into a tensor at indices, the adjoints of gather and index: torch.scatter, scatter_add, index_add and
 // masked_select (as new tensors; zerograd's ops do not mutate their inputs).
+import { hostStorage, isDevice } from '../dtype.js';
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
 import { tensor } from '../creation.js';
@@ -25,9 +25,10 @@ function layout(op: string, x: Tensor, axis: number, indices: Tensor, src: Tenso
 export const scatterAdd = defineOp('scatterAdd', true, (x: Tensor, dim: number, indices: Tensor, src: Tensor): Tensor => {
   const axis = normalizeDim('scatterAdd', dim, x.ndim, x.shape);
   const { ids, outer, n, m, inner } = layout('scatterAdd', x, axis, indices, src);
-  const out = hostStorage(backend().alloc(x.dtype, x.size));
-  out.set(x.hostData());
-  backend().scatterAdd(src.hostData(), ids, outer, n, m, inner, out);
+  // A copy of x to add into: in device memory the copy and the adds are kernels there.
+  const out = isDevice(x.data) ? x.detach().clone().data : hostStorage(backend().alloc(x.dtype, x.size));
+  if (!isDevice(out)) out.set(x.hostData());
+  backend().scatterAdd(src.denseData(), ids, outer, n, m, inner, out);
   return record(Tensor.fromStorage(out, x.shape), 'scatterAdd', [x, src], (g) => [g, gather(g, axis, indices)]);
 });
 

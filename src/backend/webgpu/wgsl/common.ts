@@ -11,6 +11,25 @@ export const WORKGROUP = 256;
 /** Parameters arrive as one read-only array of u32 at binding 0; floats are bit-cast. */
 export const PARAMS = '@group(0) @binding(0) var<storage, read> p: array<u32>;';
 
+/**
+ * The parameter block, then the kernel's arrays at bindings 1, 2, ...: each 'name: type' is read-only, and
+ * 'name: type!' is written.
+ */
+export function bindings(...arrays: string[]): string {
+  return [PARAMS, ...arrays.map((declaration, i) => {
+    const written = declaration.endsWith('!');
+    const [name, type] = (written ? declaration.slice(0, -1) : declaration).split(':').map((part) => part.trim());
+    return `@group(0) @binding(${i + 1}) var<storage, ${written ? 'read_write' : 'read'}> ${name}: array<${type}>;`;
+  })].join('\n');
+}
+
+/** The entry point of a kernel with one thread per element: `i` is its element; threads at or past `count` return. */
+export const elementEntry = (count: string) => `${FLAT_INDEX}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = flat(gid, nwg);
+  if (i >= ${count}) { return; }`;
+
 /** `flat(gid, nwg)`: the thread's index over a grid (x, y) of WORKGROUP-thread groups. */
 export const FLAT_INDEX = `
 fn flat(gid: vec3u, nwg: vec3u) -> u32 { return gid.y * nwg.x * ${WORKGROUP}u + gid.x; }

@@ -1,5 +1,5 @@
 import type { BinaryOp, UnaryOp } from '../../backend.js';
-import { FLAT_INDEX, FLOAT_FUNCTIONS, PARAMS, WORKGROUP } from './common.js';
+import { FLOAT_FUNCTIONS, bindings, elementEntry } from './common.js';
 
 /** The most dimensions a strided kernel walks; every layout zerograd's models make has fewer. */
 export const MAX_DIMS = 8;
@@ -21,15 +21,9 @@ const DERIVATIVE: Record<UnaryOp | 'powScalar', string> = {
 
 /** out[i] = f(x[i]) over dense arrays; p = [n, s]. */
 export function unaryShader(op: UnaryOp | 'powScalar'): string {
-  return `${PARAMS}
-@group(0) @binding(1) var<storage, read> xs: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-${FLAT_INDEX}
+  return `${bindings('xs: f32', 'out: f32!')}
 ${FLOAT_FUNCTIONS}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat(gid, nwg);
-  if (i >= p[0]) { return; }
+${elementEntry('p[0]')}
   let x = xs[i];
   let s = pf(1u);
   out[i] = ${UNARY[op]};
@@ -38,17 +32,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 
 /** out[i] = g[i] * f'(x[i]); p = [n, s]. */
 export function unaryBackwardShader(op: UnaryOp | 'powScalar'): string {
-  return `${PARAMS}
-@group(0) @binding(1) var<storage, read> xs: array<f32>;
-@group(0) @binding(2) var<storage, read> ys: array<f32>;
-@group(0) @binding(3) var<storage, read> gs: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-${FLAT_INDEX}
+  return `${bindings('xs: f32', 'ys: f32', 'gs: f32', 'out: f32!')}
 ${FLOAT_FUNCTIONS}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat(gid, nwg);
-  if (i >= p[0]) { return; }
+${elementEntry('p[0]')}
   let x = xs[i];
   let y = ys[i];
   let s = pf(1u);
@@ -64,12 +50,11 @@ const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
 /**
  * The layout block of a strided kernel over `operands` views: p = [n, ndim, offset per operand, shape[MAX_DIMS],
- * then each operand's strides[MAX_DIMS]]. `at(k, i)` gives operand k's element index for output element i.
+ * then each operand's strides[MAX_DIMS]]. `at(i)` gives each operand's element index for output element i.
  */
-export function stridedLayout(operands: number): string {
+function stridedLayout(operands: number): string {
   const starts = Array.from({ length: operands }, (_, k) => `var o${k} = pi(${2 + k}u);`).join(' ');
   const steps = Array.from({ length: operands }, (_, k) => `o${k} += c * pi(${2 + operands + MAX_DIMS * (k + 1)}u + d);`).join(' ');
-  const result = `array<i32, ${operands}>(${Array.from({ length: operands }, (_, k) => `o${k}`).join(', ')})`;
   return `
 fn at(i: u32) -> array<i32, ${operands}> {
   var rest = i;
@@ -81,7 +66,7 @@ fn at(i: u32) -> array<i32, ${operands}> {
     rest = rest / size;
     ${steps}
   }
-  return ${result};
+  return array<i32, ${operands}>(${Array.from({ length: operands }, (_, k) => `o${k}`).join(', ')});
 }`;
 }
 
@@ -91,17 +76,10 @@ fn at(i: u32) -> array<i32, ${operands}> {
  */
 export function binaryShader(op: BinaryOp, type: 'f32' | 'i32', outType: 'f32' | 'i32'): string {
   const value = COMPARISONS.has(op) ? `select(${outType}(0), ${outType}(1), ${BINARY[op]})` : BINARY[op];
-  return `${PARAMS}
-@group(0) @binding(1) var<storage, read> as_: array<${type}>;
-@group(0) @binding(2) var<storage, read> bs: array<${type}>;
-@group(0) @binding(3) var<storage, read_write> out: array<${outType}>;
-${FLAT_INDEX}
+  return `${bindings(`as_: ${type}`, `bs: ${type}`, `out: ${outType}!`)}
 ${type === 'f32' ? FLOAT_FUNCTIONS : ''}
 ${stridedLayout(2)}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat(gid, nwg);
-  if (i >= p[0]) { return; }
+${elementEntry('p[0]')}
   let o = at(i);
   let a = as_[o[0]];
   let b = bs[o[1]];
@@ -111,17 +89,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 
 /** out = cond ? a : b with broadcasting. */
 export function whereShader(type: 'f32' | 'i32'): string {
-  return `${PARAMS}
-@group(0) @binding(1) var<storage, read> conds: array<i32>;
-@group(0) @binding(2) var<storage, read> as_: array<${type}>;
-@group(0) @binding(3) var<storage, read> bs: array<${type}>;
-@group(0) @binding(4) var<storage, read_write> out: array<${type}>;
-${FLAT_INDEX}
+  return `${bindings('conds: i32', `as_: ${type}`, `bs: ${type}`, `out: ${type}!`)}
 ${stridedLayout(3)}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat(gid, nwg);
-  if (i >= p[0]) { return; }
+${elementEntry('p[0]')}
   let o = at(i);
   out[i] = select(bs[o[2]], as_[o[1]], conds[o[0]] != 0);
 }`;
@@ -129,15 +99,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 
 /** dst[..] = src[..] between two strided views of one shape, converting int32 and float32 by value (a cast). */
 export function copyShader(type: 'f32' | 'i32', dstType: 'f32' | 'i32'): string {
-  return `${PARAMS}
-@group(0) @binding(1) var<storage, read> src: array<${type}>;
-@group(0) @binding(2) var<storage, read_write> dst: array<${dstType}>;
-${FLAT_INDEX}
+  return `${bindings(`src: ${type}`, `dst: ${dstType}!`)}
 ${stridedLayout(2)}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat(gid, nwg);
-  if (i >= p[0]) { return; }
+${elementEntry('p[0]')}
   let o = at(i);
   dst[o[1]] = ${dstType}(src[o[0]]);
 }`;

@@ -1,10 +1,11 @@
-import { FLAT_INDEX, PARAMS, WORKGROUP } from './common.js';
+import { bindings, elementEntry } from './common.js';
 
 /**
  * Adds v into a float stored as u32 bits by compare-and-swap, WGSL having no atomic float add: two threads
  * adding to one element (an embedding row used twice in a batch) both land, in either order.
  */
 const ATOMIC_ADD = `
+@group(0) @binding(3) var<storage, read_write> out: array<atomic<u32>>;
 fn atomicAddF32(at: u32, v: f32) {
   var old = atomicLoad(&out[at]);
   loop {
@@ -14,72 +15,45 @@ fn atomicAddF32(at: u32, v: f32) {
   }
 }`;
 
+/** Element i of the output of a gather over (outer, n, inner) picking (outer, m, inner): its source element. */
+const GATHERED = `
+fn source(i: u32) -> u32 {
+  let inner = p[3];
+  return ((i / (p[2] * inner)) * p[1] + u32(index[i])) * inner + i % inner;
+}`;
+
 /** out[i, :] = src[indices[i], :]; p = [count, rowSize]. */
 export function indexSelectShader(type: 'f32' | 'i32'): string {
-  return `${PARAMS}
-@group(0) @binding(1) var<storage, read> src: array<${type}>;
-@group(0) @binding(2) var<storage, read> indices: array<i32>;
-@group(0) @binding(3) var<storage, read_write> out: array<${type}>;
-${FLAT_INDEX}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat(gid, nwg);
-  let rowSize = p[1];
-  if (i >= p[0] * rowSize) { return; }
-  out[i] = src[u32(indices[i / rowSize]) * rowSize + i % rowSize];
+  return `${bindings(`src: ${type}`, 'indices: i32', `out: ${type}!`)}
+${elementEntry('p[0] * p[1]')}
+  out[i] = src[u32(indices[i / p[1]]) * p[1] + i % p[1]];
 }`;
 }
 
 /** out[indices[i], :] += g[i, :]; p = [count, rowSize]. */
 export function indexAddShader(): string {
-  return `${PARAMS}
-@group(0) @binding(1) var<storage, read> gs: array<f32>;
-@group(0) @binding(2) var<storage, read> indices: array<i32>;
-@group(0) @binding(3) var<storage, read_write> out: array<atomic<u32>>;
-${FLAT_INDEX}
+  return `${bindings('gs: f32', 'indices: i32')}
 ${ATOMIC_ADD}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat(gid, nwg);
-  let rowSize = p[1];
-  if (i >= p[0] * rowSize) { return; }
-  atomicAddF32(u32(indices[i / rowSize]) * rowSize + i % rowSize, gs[i]);
+${elementEntry('p[0] * p[1]')}
+  atomicAddF32(u32(indices[i / p[1]]) * p[1] + i % p[1], gs[i]);
 }`;
 }
 
 /** out[o, j, i] = x[o, index[o, j, i], i] over (outer, m, inner); p = [outer, n, m, inner]. */
 export function gatherShader(type: 'f32' | 'i32'): string {
-  return `${PARAMS}
-@group(0) @binding(1) var<storage, read> xs: array<${type}>;
-@group(0) @binding(2) var<storage, read> index: array<i32>;
-@group(0) @binding(3) var<storage, read_write> out: array<${type}>;
-${FLAT_INDEX}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat(gid, nwg);
-  let inner = p[3];
-  let m = p[2];
-  if (i >= p[0] * m * inner) { return; }
-  let o = i / (m * inner);
-  out[i] = xs[(o * p[1] + u32(index[i])) * inner + i % inner];
+  return `${bindings(`xs: ${type}`, 'index: i32', `out: ${type}!`)}
+${GATHERED}
+${elementEntry('p[0] * p[2] * p[3]')}
+  out[i] = xs[source(i)];
 }`;
 }
 
 /** out[o, index[o, j, i], i] += g[o, j, i]; p = [outer, n, m, inner]. */
 export function scatterAddShader(): string {
-  return `${PARAMS}
-@group(0) @binding(1) var<storage, read> gs: array<f32>;
-@group(0) @binding(2) var<storage, read> index: array<i32>;
-@group(0) @binding(3) var<storage, read_write> out: array<atomic<u32>>;
-${FLAT_INDEX}
+  return `${bindings('gs: f32', 'index: i32')}
 ${ATOMIC_ADD}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat(gid, nwg);
-  let inner = p[3];
-  let m = p[2];
-  if (i >= p[0] * m * inner) { return; }
-  let o = i / (m * inner);
-  atomicAddF32((o * p[1] + u32(index[i])) * inner + i % inner, gs[i]);
+${GATHERED}
+${elementEntry('p[0] * p[2] * p[3]')}
+  atomicAddF32(source(i), gs[i]);
 }`;
 }

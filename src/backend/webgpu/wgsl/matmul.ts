@@ -1,4 +1,4 @@
-import { PARAMS } from './common.js';
+import { bindings } from './common.js';
 
 /** Output tile of one workgroup: TILE x TILE, each of its 16 x 16 threads computing a 4 x 4 block. */
 export const TILE = 64;
@@ -11,11 +11,7 @@ const K_STEP = 16;
  * Each K step loads a 64 x 16 slice of A and a 16 x 64 slice of B (zeros past the edges, so any size works).
  */
 export function matmulShader(): string {
-  return `${PARAMS}
-@group(0) @binding(1) var<storage, read> offsets: array<u32>;
-@group(0) @binding(2) var<storage, read> A: array<f32>;
-@group(0) @binding(3) var<storage, read> B: array<f32>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+  return `${bindings('offsets: u32', 'A: f32', 'B: f32', 'C: f32!')}
 
 var<workgroup> As: array<array<f32, ${TILE}>, ${K_STEP}>;
 var<workgroup> Bs: array<array<f32, ${TILE}>, ${K_STEP}>;

@@ -1,20 +1,12 @@
-import { FLAT_INDEX, PARAMS, WORKGROUP } from './common.js';
+import { bindings, elementEntry } from './common.js';
 
 /**
  * One AdamW update per element, in place, as the reference backend's: p = [n, beta1, beta2, eps, decayFactor,
  * stepSize, correction2] (floats bit-cast).
  */
 export function adamwShader(): string {
-  return `${PARAMS}
-@group(0) @binding(1) var<storage, read_write> param: array<f32>;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-@group(0) @binding(3) var<storage, read_write> m: array<f32>;
-@group(0) @binding(4) var<storage, read_write> v: array<f32>;
-${FLAT_INDEX}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat(gid, nwg);
-  if (i >= p[0]) { return; }
+  return `${bindings('param: f32!', 'grad: f32', 'm: f32!', 'v: f32!')}
+${elementEntry('p[0]')}
   let beta1 = pf(1u);
   let beta2 = pf(2u);
   let g = grad[i];
@@ -28,15 +20,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 
 /** One SGD update in place, with a velocity buffer when momentum is used; p = [n, lr, momentum, weightDecay]. */
 export function sgdShader(withVelocity: boolean): string {
-  return `${PARAMS}
-@group(0) @binding(1) var<storage, read_write> param: array<f32>;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-${withVelocity ? '@group(0) @binding(3) var<storage, read_write> velocity: array<f32>;' : ''}
-${FLAT_INDEX}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat(gid, nwg);
-  if (i >= p[0]) { return; }
+  return `${bindings('param: f32!', 'grad: f32', ...(withVelocity ? ['velocity: f32!'] : []))}
+${elementEntry('p[0]')}
   var g = grad[i] + pf(3u) * param[i];
   ${withVelocity ? 'velocity[i] = pf(2u) * velocity[i] + g;\n  g = velocity[i];' : ''}
   param[i] = param[i] - pf(1u) * g;

@@ -1,5 +1,5 @@
 import type { ReduceOp } from '../../backend.js';
-import { FLAT_INDEX, PARAMS, WORKGROUP } from './common.js';
+import { bindings, elementEntry } from './common.js';
 
 /**
  * Reduces the middle axis of (outer, n, inner) with one thread per output, walking n in order. A float sum
@@ -30,18 +30,11 @@ export function reduceShader(op: ReduceOp, type: 'f32' | 'i32', withArg: boolean
     }
   }
   ${withArg ? 'args[i] = arg;' : ''}`;
-  return `${PARAMS}
-@group(0) @binding(1) var<storage, read> xs: array<${type}>;
-@group(0) @binding(2) var<storage, read_write> out: array<${type}>;
-${withArg ? '@group(0) @binding(3) var<storage, read_write> args: array<i32>;' : ''}
-${FLAT_INDEX}
+  return `${bindings(`xs: ${type}`, `out: ${type}!`, ...(withArg ? ['args: i32!'] : []))}
 ${isNan}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat(gid, nwg);
+${elementEntry('p[0] * p[2]')}
   let n = p[1];
   let inner = p[2];
-  if (i >= p[0] * inner) { return; }
   let base = (i / inner) * n * inner + i % inner;
   ${body}
   out[i] = acc;

@@ -1,12 +1,11 @@
-import { EXP, PARAMS, WORKGROUP } from './common.js';
+import { EXP, WORKGROUP, bindings, elementEntry } from './common.js';
 
 /**
  * Row kernels: one workgroup per row of a dense (rows, cols) array, its WORKGROUP threads striding over the
  * columns and combining their partial results through workgroup memory. Row r is workgroup
  * (r % nwg.x, r / nwg.x), so more rows than one grid dimension holds still fit.
  */
-const ROW_PRELUDE = `${PARAMS}
-${EXP}
+const ROW_FUNCTIONS = `${EXP}
 var<workgroup> scratch: array<f32, ${WORKGROUP}>;
 const LOWEST = -3.4028234e38f;
 fn combine(v: f32, t: u32, isMax: bool) -> f32 {
@@ -24,6 +23,26 @@ fn rowSum(v: f32, t: u32) -> f32 { return combine(v, t, false); }
 fn rowMax(v: f32, t: u32) -> f32 { return combine(v, t, true); }
 fn pf(i: u32) -> f32 { return bitcast<f32>(p[i]); }`;
 
+/** A row's largest element m and its sum of exp(x - m), the two passes of a stable softmax over `xs`. */
+const MAX_AND_SUM_EXP = `
+fn maxAndSumExp(base: u32, cols: u32, t: u32) -> vec2<f32> {
+  var m = LOWEST;
+  for (var c = t; c < cols; c += ${WORKGROUP}u) { m = max(m, xs[base + c]); }
+  m = rowMax(m, t);
+  var s = 0.0;
+  for (var c = t; c < cols; c += ${WORKGROUP}u) { s += exp_(xs[base + c] - m); }
+  return vec2<f32>(m, rowSum(s, t));
+}`;
+
+/** A row kernel over `xs` with these arrays, from the point where its max m and sum s of exp(x - m) are known. */
+const withRowStats = (...arrays: string[]) => `${bindings(...arrays)}
+${ROW_FUNCTIONS}
+${MAX_AND_SUM_EXP}
+${ROW_ENTRY}
+  let stats = maxAndSumExp(base, cols, t);
+  let m = stats.x;
+  let s = stats.y;`;
+
 const ROW_ENTRY = `@compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let row = wg.y * nwg.x + wg.x;
@@ -34,16 +53,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
 
 /** Softmax or log-softmax of each row; p = [rows, cols, log]. */
 export function softmaxShader(): string {
-  return `${ROW_PRELUDE}
-@group(0) @binding(1) var<storage, read> xs: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-${ROW_ENTRY}
-  var m = LOWEST;
-  for (var c = t; c < cols; c += ${WORKGROUP}u) { m = max(m, xs[base + c]); }
-  m = rowMax(m, t);
-  var s = 0.0;
-  for (var c = t; c < cols; c += ${WORKGROUP}u) { s += exp_(xs[base + c] - m); }
-  s = rowSum(s, t);
+  return `${withRowStats('xs: f32', 'out: f32!')}
   let logS = log(s);
   for (var c = t; c < cols; c += ${WORKGROUP}u) {
     let z = xs[base + c] - m;
@@ -54,10 +64,8 @@ ${ROW_ENTRY}
 
 /** Gradient of softmax (g - sum(g y)) y, or of log-softmax g - exp_(y) sum(g); p = [rows, cols, log]. */
 export function softmaxBackwardShader(): string {
-  return `${ROW_PRELUDE}
-@group(0) @binding(1) var<storage, read> ys: array<f32>;
-@group(0) @binding(2) var<storage, read> gs: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+  return `${bindings('ys: f32', 'gs: f32', 'out: f32!')}
+${ROW_FUNCTIONS}
 ${ROW_ENTRY}
   let isLog = p[2] == 1u;
   var s = 0.0;
@@ -73,9 +81,8 @@ ${ROW_ENTRY}
 
 /** softmax(scale x) per row, with columns after the row's query position (row % cols) at 0 when causal; p = [rows, cols, scale, causal]. */
 export function attentionSoftmaxShader(): string {
-  return `${ROW_PRELUDE}
-@group(0) @binding(1) var<storage, read> xs: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+  return `${bindings('xs: f32', 'out: f32!')}
+${ROW_FUNCTIONS}
 ${ROW_ENTRY}
   let scale = pf(2u);
   let last = select(cols - 1u, row % cols, p[3] == 1u);
@@ -93,10 +100,8 @@ ${ROW_ENTRY}
 
 /** Its gradient scale y (g - sum(g y)); p = [rows, cols, scale]. */
 export function attentionSoftmaxBackwardShader(): string {
-  return `${ROW_PRELUDE}
-@group(0) @binding(1) var<storage, read> ys: array<f32>;
-@group(0) @binding(2) var<storage, read> gs: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+  return `${bindings('ys: f32', 'gs: f32', 'out: f32!')}
+${ROW_FUNCTIONS}
 ${ROW_ENTRY}
   let scale = pf(2u);
   var s = 0.0;
@@ -112,18 +117,7 @@ ${ROW_ENTRY}
  * p = [rows, cols, ignoreIndex].
  */
 export function crossEntropyShader(): string {
-  return `${ROW_PRELUDE}
-@group(0) @binding(1) var<storage, read> xs: array<f32>;
-@group(0) @binding(2) var<storage, read> targets: array<i32>;
-@group(0) @binding(3) var<storage, read_write> lse: array<f32>;
-@group(0) @binding(4) var<storage, read_write> rowLoss: array<f32>;
-${ROW_ENTRY}
-  var m = LOWEST;
-  for (var c = t; c < cols; c += ${WORKGROUP}u) { m = max(m, xs[base + c]); }
-  m = rowMax(m, t);
-  var s = 0.0;
-  for (var c = t; c < cols; c += ${WORKGROUP}u) { s += exp_(xs[base + c] - m); }
-  s = rowSum(s, t);
+  return `${withRowStats('xs: f32', 'targets: i32', 'lse: f32!', 'rowLoss: f32!')}
   if (t == 0u) {
     let l = m + log(s);
     let tgt = targets[row];
@@ -137,17 +131,10 @@ ${ROW_ENTRY}
 
 /** d(loss)/d(logits) = scale (softmax - onehot) on counted rows, 0 on ignored ones; one thread per element. p = [rows, cols, ignoreIndex, scale]. */
 export function crossEntropyBackwardShader(): string {
-  return `${PARAMS}
+  return `${bindings('xs: f32', 'targets: i32', 'lse: f32', 'out: f32!')}
 ${EXP}
-@group(0) @binding(1) var<storage, read> xs: array<f32>;
-@group(0) @binding(2) var<storage, read> targets: array<i32>;
-@group(0) @binding(3) var<storage, read> lse: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.y * nwg.x * ${WORKGROUP}u + gid.x;
+${elementEntry('p[0] * p[1]')}
   let cols = p[1];
-  if (i >= p[0] * cols) { return; }
   let row = i / cols;
   let tgt = targets[row];
   let counted = tgt != bitcast<i32>(p[2]);
@@ -158,13 +145,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 
 /** LayerNorm of each row, two-pass mean and variance; p = [rows, cols, eps, hasWeight, hasBias]. */
 export function layerNormShader(): string {
-  return `${ROW_PRELUDE}
-@group(0) @binding(1) var<storage, read> xs: array<f32>;
-@group(0) @binding(2) var<storage, read> weight: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-@group(0) @binding(5) var<storage, read_write> means: array<f32>;
-@group(0) @binding(6) var<storage, read_write> rstds: array<f32>;
+  return `${bindings('xs: f32', 'weight: f32', 'bias: f32', 'out: f32!', 'means: f32!', 'rstds: f32!')}
+${ROW_FUNCTIONS}
 ${ROW_ENTRY}
   var s = 0.0;
   for (var c = t; c < cols; c += ${WORKGROUP}u) { s += xs[base + c]; }
@@ -187,13 +169,8 @@ ${ROW_ENTRY}
 
 /** dx of LayerNorm per row: rstd (gw - mean(gw) - xhat mean(gw xhat)) with gw = g weight; p = [rows, cols, _, hasWeight]. */
 export function layerNormBackwardShader(): string {
-  return `${ROW_PRELUDE}
-@group(0) @binding(1) var<storage, read> xs: array<f32>;
-@group(0) @binding(2) var<storage, read> gs: array<f32>;
-@group(0) @binding(3) var<storage, read> weight: array<f32>;
-@group(0) @binding(4) var<storage, read> means: array<f32>;
-@group(0) @binding(5) var<storage, read> rstds: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dx: array<f32>;
+  return `${bindings('xs: f32', 'gs: f32', 'weight: f32', 'means: f32', 'rstds: f32', 'dx: f32!')}
+${ROW_FUNCTIONS}
 ${ROW_ENTRY}
   let mean = means[row];
   let rstd = rstds[row];
@@ -215,18 +192,10 @@ ${ROW_ENTRY}
 
 /** dweight += sum over rows of g xhat and dbias += sum of g, one thread per column; p = [rows, cols, _, hasWeight, hasBias]. */
 export function layerNormParamsBackwardShader(): string {
-  return `${PARAMS}
-@group(0) @binding(1) var<storage, read> xs: array<f32>;
-@group(0) @binding(2) var<storage, read> gs: array<f32>;
-@group(0) @binding(3) var<storage, read> means: array<f32>;
-@group(0) @binding(4) var<storage, read> rstds: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dweight: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dbias: array<f32>;
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let c = gid.x;
+  return `${bindings('xs: f32', 'gs: f32', 'means: f32', 'rstds: f32', 'dweight: f32!', 'dbias: f32!')}
+${elementEntry('p[1]')}
+  let c = i;
   let cols = p[1];
-  if (c >= cols) { return; }
   var w = 0.0;
   var b = 0.0;
   for (var r = 0u; r < p[0]; r++) {

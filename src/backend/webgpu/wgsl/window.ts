@@ -1,13 +1,13 @@
-import { FLAT_INDEX, PARAMS, WORKGROUP } from './common.js';
+import { bindings, elementEntry } from './common.js';
 
 /**
  * Sliding windows over (N, C, H, W) images, one thread per output element, each in the reference backend's order
  * (so its sums match): p = [N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo].
  */
-const GEOMETRY = `${PARAMS}
-${FLAT_INDEX}
+const GEOMETRY = `
 fn N() -> u32 { return p[0]; } fn C() -> u32 { return p[1]; } fn H() -> i32 { return i32(p[2]); } fn W() -> i32 { return i32(p[3]); }
 fn kh() -> u32 { return p[4]; } fn kw() -> u32 { return p[5]; } fn Ho() -> u32 { return p[12]; } fn Wo() -> u32 { return p[13]; }
+fn planeSize() -> u32 { return u32(H() * W()); }
 /** The input row (or column) window position o covers at kernel offset k, or -1 in the padding. */
 fn source(o: u32, k: u32, stride: u32, pad: u32, dilation: u32, size: i32) -> i32 {
   let at = i32(o * stride + k * dilation) - i32(pad);
@@ -21,52 +21,43 @@ fn covering(at: i32, kernel: u32, stride: u32, pad: u32, dilation: u32, outputs:
   return vec2<i32>(first, last);
 }`;
 
-/** out (C*kh*kw, N*Ho*Wo): row (c, i, j), column (n, oh, ow) holds the pixel that window covers, 0 in the padding. */
+/** out (C*kh*kw, N*Ho*Wo): row (c, ki, kj), column (n, oh, ow) holds the pixel that window covers, 0 in the padding. */
 export function im2colShader(): string {
-  return `${GEOMETRY}
-@group(0) @binding(1) var<storage, read> xs: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let k = flat(gid, nwg);
+  return `${bindings('xs: f32', 'out: f32!')}
+${GEOMETRY}
+${elementEntry('C() * kh() * kw() * N() * Ho() * Wo()')}
   let columns = N() * Ho() * Wo();
-  if (k >= C() * kh() * kw() * columns) { return; }
-  let row = k / columns;
-  let column = k % columns;
+  let row = i / columns;
+  let column = i % columns;
   let c = row / (kh() * kw());
-  let i = (row / kw()) % kh();
-  let j = row % kw();
+  let ki = (row / kw()) % kh();
+  let kj = row % kw();
   let n = column / (Ho() * Wo());
   let oh = (column / Wo()) % Ho();
   let ow = column % Wo();
-  let h = source(oh, i, p[6], p[8], p[10], H());
-  let w = source(ow, j, p[7], p[9], p[11], W());
-  out[k] = select(0.0, xs[((n * C() + c) * u32(H()) + u32(max(h, 0))) * u32(W()) + u32(max(w, 0))], h >= 0 && w >= 0);
+  let h = source(oh, ki, p[6], p[8], p[10], H());
+  let w = source(ow, kj, p[7], p[9], p[11], W());
+  out[i] = select(0.0, xs[((n * C() + c) * u32(H()) + u32(max(h, 0))) * u32(W()) + u32(max(w, 0))], h >= 0 && w >= 0);
 }`;
 }
 
-/** dx (N, C, H, W): each pixel sums the entries of cols that came from it, over (i, j) in order. */
+/** dx (N, C, H, W): each pixel sums the entries of cols that came from it, over (ki, kj) in order. */
 export function col2imShader(): string {
-  return `${GEOMETRY}
-@group(0) @binding(1) var<storage, read> cols: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dx: array<f32>;
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let x = flat(gid, nwg);
-  let plane = u32(H() * W());
-  if (x >= N() * C() * plane) { return; }
-  let n = x / (C() * plane);
-  let c = (x / plane) % C();
-  let h = i32((x % plane) / u32(W()));
-  let w = i32(x % u32(W()));
+  return `${bindings('cols: f32', 'dx: f32!')}
+${GEOMETRY}
+${elementEntry('N() * C() * planeSize()')}
+  let n = i / (C() * planeSize());
+  let c = (i / planeSize()) % C();
+  let h = i32((i % planeSize()) / u32(W()));
+  let w = i32(i % u32(W()));
   let columns = N() * Ho() * Wo();
   var total = 0.0;
-  for (var i = 0u; i < kh(); i++) {
-    for (var j = 0u; j < kw(); j++) {
-      let row = (c * kh() + i) * kw() + j;
-      // The one output row (and column) whose window puts kernel offset i (j) on this pixel, if any.
-      let th = h + i32(p[8]) - i32(i * p[10]);
-      let tw = w + i32(p[9]) - i32(j * p[11]);
+  for (var ki = 0u; ki < kh(); ki++) {
+    for (var kj = 0u; kj < kw(); kj++) {
+      let row = (c * kh() + ki) * kw() + kj;
+      // The one output row (and column) whose window puts kernel offset ki (kj) on this pixel, if any.
+      let th = h + i32(p[8]) - i32(ki * p[10]);
+      let tw = w + i32(p[9]) - i32(kj * p[11]);
       if (th < 0 || tw < 0 || th % i32(p[6]) != 0 || tw % i32(p[7]) != 0) { continue; }
       let oh = u32(th) / p[6];
       let ow = u32(tw) / p[7];
@@ -74,32 +65,27 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       total += cols[row * columns + (n * Ho() + oh) * Wo() + ow];
     }
   }
-  dx[x] = total;
+  dx[i] = total;
 }`;
 }
 
 /** Each window's largest element and its position h * W + w in the plane (the first on ties, the last NaN). */
 export function maxPool2dShader(): string {
-  return `${GEOMETRY}
-@group(0) @binding(1) var<storage, read> xs: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<storage, read_write> argmax: array<i32>;
+  return `${bindings('xs: f32', 'out: f32!', 'argmax: i32!')}
+${GEOMETRY}
 fn isnan_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let o = flat(gid, nwg);
-  if (o >= N() * C() * Ho() * Wo()) { return; }
-  let plane = o / (Ho() * Wo());
-  let oh = (o / Wo()) % Ho();
-  let ow = o % Wo();
-  let base = plane * u32(H() * W());
+${elementEntry('N() * C() * Ho() * Wo()')}
+  let plane = i / (Ho() * Wo());
+  let oh = (i / Wo()) % Ho();
+  let ow = i % Wo();
+  let base = plane * planeSize();
   var best = 0.0;
   var at = -1;
-  for (var i = 0u; i < kh(); i++) {
-    let h = source(oh, i, p[6], p[8], p[10], H());
+  for (var ki = 0u; ki < kh(); ki++) {
+    let h = source(oh, ki, p[6], p[8], p[10], H());
     if (h < 0) { continue; }
-    for (var j = 0u; j < kw(); j++) {
-      let w = source(ow, j, p[7], p[9], p[11], W());
+    for (var kj = 0u; kj < kw(); kj++) {
+      let w = source(ow, kj, p[7], p[9], p[11], W());
       if (w < 0) { continue; }
       let v = xs[base + u32(h * W() + w)];
       if (at < 0 || v > best || isnan_(v)) {
@@ -108,24 +94,18 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       }
     }
   }
-  out[o] = best;
-  argmax[o] = at;
+  out[i] = best;
+  argmax[i] = at;
 }`;
 }
 
 /** dx (N, C, H, W): each pixel sums the gradients of the outputs whose argmax it is, in output order. */
 export function maxPool2dBackwardShader(): string {
-  return `${GEOMETRY}
-@group(0) @binding(1) var<storage, read> gs: array<f32>;
-@group(0) @binding(2) var<storage, read> argmax: array<i32>;
-@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let x = flat(gid, nwg);
-  let planeSize = u32(H() * W());
-  if (x >= N() * C() * planeSize) { return; }
-  let plane = x / planeSize;
-  let pos = i32(x % planeSize);
+  return `${bindings('gs: f32', 'argmax: i32', 'dx: f32!')}
+${GEOMETRY}
+${elementEntry('N() * C() * planeSize()')}
+  let plane = i / planeSize();
+  let pos = i32(i % planeSize());
   let rows = covering(pos / W(), kh(), p[6], p[8], p[10], Ho());
   let cols = covering(pos % W(), kw(), p[7], p[9], p[11], Wo());
   var total = 0.0;
@@ -135,6 +115,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       if (argmax[k] == pos) { total += gs[k]; }
     }
   }
-  dx[x] = total;
+  dx[i] = total;
 }`;
 }
