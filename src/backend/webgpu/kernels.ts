@@ -20,6 +20,9 @@ export interface GPUView {
   readonly strides: readonly number[];
 }
 
+/** Dispatches encoded before a submission at the latest: each holds a parameter block until it is submitted. */
+const MAX_PENDING = 512;
+
 const scratch = new DataView(new ArrayBuffer(4));
 /** A float's bits as the u32 a shader bit-casts back. */
 function f32(value: number): number {
@@ -33,9 +36,10 @@ const wgslType = (dtype: GPUDType): 'f32' | 'i32' => (dtype === 'float32' ? 'f32
 
 /**
  * The WebGPU kernels: each method encodes one compute dispatch (matmul's tiles, the elementwise and row
- * kernels) on tensors that stay in GPU buffers, with the signature of the matching Backend kernel. Nothing
- * is read back until `read`, which is the one asynchronous call. Pipelines are compiled once per shader and
- * kept; buffers come from a pool.
+ * kernels) on tensors that stay in GPU buffers, with the signature of the matching Backend kernel. Dispatches
+ * gather in one command encoder and one compute pass, submitted together when something is read back (`read`,
+ * the one asynchronous call), when `finished` is awaited, or every MAX_PENDING dispatches: a training step is a
+ * submission or two, not one per kernel. Pipelines are compiled once per shader and kept; buffers come from a pool.
  */
 export class WebGPUKernels {
   readonly pool: BufferPool;
@@ -47,7 +51,16 @@ export class WebGPUKernels {
    * A tensor dropped without release() (made outside arenaStep, then forgotten) gives its buffer back when the
    * garbage collector takes it: GPU memory is not collected by itself.
    */
-  private readonly finalizer = new FinalizationRegistry<GPUBuffer>((buffer) => this.pool.release(buffer));
+  private readonly finalizer = new FinalizationRegistry<GPUBuffer>((buffer) => this.retire(this.pool, buffer));
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private pending = 0;
+  /**
+   * Buffers given back since the last submission. Commands encoded but not yet submitted may still read them, and
+   * a queue write (an upload, a parameter block) runs before those commands do, so they rejoin their pool only once
+   * the commands are submitted.
+   */
+  private retired: { pool: BufferPool; buffer: GPUBuffer }[] = [];
 
   constructor(readonly device: GPUDevice) {
     this.pool = new BufferPool(device);
@@ -66,9 +79,8 @@ export class WebGPUKernels {
 
   alloc(dtype: GPUDType, length: number): GPUTensor {
     const t = this.empty(dtype, length);
-    const encoder = this.device.createCommandEncoder();
-    encoder.clearBuffer(t.buffer);
-    this.device.queue.submit([encoder.finish()]);
+    this.endPass();
+    this.commands().clearBuffer(t.buffer);
     return t;
   }
 
@@ -81,16 +93,38 @@ export class WebGPUKernels {
   /** Gives the buffer back to the pool (once, however often it is called); the tensor must not be used again. */
   release(t: GPUTensor): void {
     if (!this.finalizer.unregister(t)) return;
-    this.pool.release(t.buffer);
+    this.retire(this.pool, t.buffer);
+  }
+
+  private retire(pool: BufferPool, buffer: GPUBuffer): void {
+    this.retired.push({ pool, buffer });
+  }
+
+  private commands(): GPUCommandEncoder {
+    return this.encoder ??= this.device.createCommandEncoder();
+  }
+
+  private endPass(): void {
+    this.pass?.end();
+    this.pass = null;
+  }
+
+  /** Submits every command encoded so far, then lets the buffers retired meanwhile be handed out again. */
+  flush(): void {
+    this.endPass();
+    if (this.encoder) this.device.queue.submit([this.encoder.finish()]);
+    this.encoder = null;
+    this.pending = 0;
+    for (const { pool, buffer } of this.retired.splice(0)) pool.release(buffer);
   }
 
   /** The tensor's elements, once the work queued before this call has run. */
   async read(t: GPUTensor): Promise<Float32Array | Int32Array> {
     const bytes = t.byteLength;
     const staging = this.device.createBuffer({ size: Math.max(4, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const encoder = this.device.createCommandEncoder();
-    if (bytes) encoder.copyBufferToBuffer(t.buffer, 0, staging, 0, bytes);
-    this.device.queue.submit([encoder.finish()]);
+    this.endPass();
+    if (bytes) this.commands().copyBufferToBuffer(t.buffer, 0, staging, 0, bytes);
+    this.flush();
     await staging.mapAsync(GPUMapMode.READ);
     const copy = staging.getMappedRange(0, Math.max(4, bytes)).slice(0, bytes);
     staging.unmap();
@@ -114,26 +148,23 @@ export class WebGPUKernels {
   private dispatch(key: string, source: () => string, params: readonly number[], buffers: readonly (GPUTensor | GPUBuffer)[], groups: readonly number[]): void {
     const pipeline = this.pipeline(key, source);
     const words = new Uint32Array(params.length ? params : [0]) as Uint32Array<ArrayBuffer>;
-    const paramBuffer = this.paramsPool.acquire(words.byteLength);
-    this.device.queue.writeBuffer(paramBuffer, 0, words);
+    const paramBuffer = this.smallArray(words);
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: paramBuffer } }];
     buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b instanceof GPUTensor ? b.buffer : b } }));
     const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-    const encoder = this.device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
+    // Successive dispatches in one pass see each other's writes: WebGPU orders them.
+    const pass = this.pass ??= this.commands().beginComputePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
-    pass.end();
-    this.device.queue.submit([encoder.finish()]);
-    // Safe to reuse at once: a later write to it is queued after this submission, which reads it first.
-    this.paramsPool.release(paramBuffer);
+    if (++this.pending >= MAX_PENDING) this.flush();
   }
 
-  /** An extra read-only array for one dispatch (matmul's batch offsets), from the parameter pool. */
+  /** A read-only array for one dispatch (its parameter block, matmul's batch offsets), retired with the dispatch. */
   private smallArray(values: Uint32Array<ArrayBuffer>): GPUBuffer {
     const buffer = this.paramsPool.acquire(Math.max(4, values.byteLength));
     this.device.queue.writeBuffer(buffer, 0, values);
+    this.retire(this.paramsPool, buffer);
     return buffer;
   }
 
@@ -198,7 +229,6 @@ export class WebGPUKernels {
     const offsetBuffer = this.smallArray(offsets);
     this.dispatch('matmul', matmulShader, [M, N, K, spec.lda, spec.ldb, +spec.transA, +spec.transB], [offsetBuffer, a, b, out],
       [Math.ceil(N / TILE), Math.ceil(M / TILE), batch]);
-    this.paramsPool.release(offsetBuffer);
   }
 
   // ---- row kernels ----
@@ -319,6 +349,7 @@ export class WebGPUKernels {
 
   /** Resolves when every dispatch queued so far has finished (for timing). */
   finished(): Promise<void> {
+    this.flush();
     return this.device.queue.onSubmittedWorkDone();
   }
 }
