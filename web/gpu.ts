@@ -9,7 +9,7 @@ import { WebGPUKernels } from '../src/backend/webgpu/kernels.js';
 import { type CheckResult, checkWebGPUKernels } from '../src/backend/webgpu/selfCheck.js';
 import { getBatch } from '../src/data/textDataset.js';
 import { GPT, lectureGPTConfig } from '../src/models/gpt/gpt.js';
-import { trainLoopAsync } from '../src/models/trainer.js';
+import { type TrainLoopOptions, trainLoopAsync } from '../src/models/trainer.js';
 import { AdamW } from '../src/optim/adamw.js';
 import { Generator } from '../src/tensor/random.js';
 import { type FixtureCase, runCase, tolerance } from '../test/tensor/torchCases.js';
@@ -38,29 +38,17 @@ async function timeGptSteps(backends: { label: string; backend: Backend }[], siz
   for (const size of sizes) {
     const c = GPT_SIZES[size];
     if (!c) throw new Error(`unknown GPT size '${size}' (${Object.keys(GPT_SIZES).join(', ')})`);
+    const tokens = Int32Array.from({ length: 4096 }, (_, i) => (i * 7919) % 65);
     for (const { label, backend } of backends) {
-      const previous = setBackend(backend);
-      try {
-        const model = new GPT(lectureGPTConfig({ vocabSize: 65, blockSize: c.blockSize, nEmbd: c.nEmbd, nHead: c.nHead, nLayer: c.nLayer, dropout: 0 }), new Generator(0));
-        const optimizer = new AdamW(model.parameters(), 3e-4);
-        const batches = new Generator(1);
-        const tokens = Int32Array.from({ length: 4096 }, (_, i) => (i * 7919) % 65);
-        const run = (steps: number, startStep = 0) => trainLoopAsync({
-          optimizer, schedule: () => 3e-4, startStep, steps,
-          batchLoss: () => {
-            const { x, y } = getBatch(tokens, c.blockSize, c.batch, batches);
-            return model.forward(x, y).loss!;
-          },
-        });
-        await run(1);
+      await withBackend(backend, async () => {
+        const train = gptTraining({ ...c, vocabSize: 65 }, tokens, 3e-4, [0, 1]);
+        await train({ steps: 1 });
         const start = performance.now();
-        await run(3, 1);
+        await train({ steps: 3, startStep: 1 });
         const ms = (performance.now() - start) / 2;
         rows.push({ model: c.label, backend: label, ms, tokensPerSecond: (c.batch * c.blockSize) / (ms / 1000) });
         $('step-results').innerHTML += row([c.label, label, ms.toFixed(1), ((c.batch * c.blockSize) / (ms / 1000)).toFixed(0)]);
-      } finally {
-        setBackend(previous);
-      }
+      });
     }
   }
   return rows;
@@ -73,8 +61,7 @@ async function timeGptSteps(backends: { label: string; backend: Backend }[], siz
  */
 async function golden(backend: Backend): Promise<GoldenResult[]> {
   const results: GoldenResult[] = [];
-  const previous = setBackend(backend);
-  try {
+  await withBackend(backend, async () => {
     for (const [name, fixture] of Object.entries((goldenFixtures as { cases: Record<string, FixtureCase> }).cases)) {
       try {
         const { shape, comparisons } = runCase(name, fixture);
@@ -99,9 +86,7 @@ async function golden(backend: Backend): Promise<GoldenResult[]> {
         results.push({ name, ok: false, message: (error as Error).message });
       }
     }
-  } finally {
-    setBackend(previous);
-  }
+  });
   return results;
 }
 
@@ -130,28 +115,45 @@ async function trainBoth(backends: { label: string; backend: Backend }[], steps:
   const ids = Int32Array.from(TEXT, (c) => chars.indexOf(c));
   const runs: TrainRun[] = [];
   for (const { label, backend } of backends) {
-    const previous = setBackend(backend);
-    try {
-      const model = new GPT({ vocabSize: chars.length, blockSize: 16, nEmbd: 32, nHead: 4, nLayer: 2, dropout: 0, bias: true,
-        tieWeights: false, activation: 'gelu', attention: 'fused' }, new Generator(1337));
-      const optimizer = new AdamW(model.parameters(), 3e-3);
-      const batches = new Generator(7);
+    await withBackend(backend, async () => {
+      const train = gptTraining({ vocabSize: chars.length, blockSize: 16, nEmbd: 32, nHead: 4, nLayer: 2, batch: 8 }, ids, 3e-3, [1337, 7]);
       const memory: number[] = [];
       const start = performance.now();
-      const losses = await trainLoopAsync({
-        optimizer, schedule: () => 3e-3, steps, clipNorm: 1,
-        batchLoss: () => {
-          const { x, y } = getBatch(ids, 16, 8, batches);
-          return model.forward(x, y).loss!;
-        },
-        onStep: () => memory.push(backend.memoryInUse?.() ?? 0),
-      });
+      const losses = await train({ steps, clipNorm: 1, onStep: () => memory.push(backend.memoryInUse?.() ?? 0) });
       runs.push({ backend: label, losses, ms: (performance.now() - start) / steps, memory });
-    } finally {
-      setBackend(previous);
-    }
+    });
   }
   return runs;
+}
+
+/** Runs `fn` with `backend` set, and the previous backend back after. */
+async function withBackend<T>(backend: Backend, fn: () => Promise<T>): Promise<T> {
+  const previous = setBackend(backend);
+  try {
+    return await fn();
+  } finally {
+    setBackend(previous);
+  }
+}
+
+type GPTSize = { vocabSize: number; blockSize: number; nEmbd: number; nHead: number; nLayer: number; batch: number };
+
+/**
+ * A lecture GPT of `size` (weights from seed `seeds[0]`) with AdamW at a constant `lr`, and a function that trains it
+ * on random batches of `tokens` (drawn from seed `seeds[1]`) with trainLoopAsync, on the backend set when it was made.
+ */
+function gptTraining(size: GPTSize, tokens: Int32Array, lr: number, seeds: [number, number]) {
+  const { vocabSize, blockSize, nEmbd, nHead, nLayer } = size;
+  const model = new GPT(lectureGPTConfig({ vocabSize, blockSize, nEmbd, nHead, nLayer, dropout: 0 }), new Generator(seeds[0]));
+  const optimizer = new AdamW(model.parameters(), lr);
+  const batches = new Generator(seeds[1]);
+  return (options: Pick<TrainLoopOptions, 'steps' | 'startStep' | 'clipNorm' | 'onStep'>) => trainLoopAsync({
+    ...options, optimizer, schedule: () => lr,
+    batchLoss: () => {
+      const { x, y } = getBatch(tokens, size.blockSize, size.batch, batches);
+      return model.forward(x, y).loss!;
+    },
+  });
 }
 const state: PageState = { done: false };
 (globalThis as unknown as { zerogradGpu: PageState }).zerogradGpu = state;

@@ -8,9 +8,9 @@ import type { Tensor } from '../tensor/tensor.js';
  * wait for the GPU): clipGradNormTensor returns it as a tensor.
  */
 export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number {
-  const grads = [...new Set(params)].map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  const grads = gradsOf(params);
   if (grads.some((g) => isDevice(g.data))) {
-    clipGradNormTensor(params, maxNorm);
+    scaleOnDevice(grads, maxNorm);
     return Number.NaN;
   }
   let squares = 0;
@@ -29,7 +29,13 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number 
 
 /** clipGradNorm with every number a tensor, for gradients in device memory: returns the norm as a 0-d tensor. */
 export function clipGradNormTensor(params: Iterable<Tensor>, maxNorm: number): Tensor {
-  const grads = [...new Set(params)].map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  return scaleOnDevice(gradsOf(params), maxNorm);
+}
+
+/** Each parameter's gradient once (a parameter listed twice, as tied weights are, counts once). */
+const gradsOf = (params: Iterable<Tensor>) => [...new Set(params)].map((p) => p.grad).filter((g): g is Tensor => g !== null);
+
+function scaleOnDevice(grads: Tensor[], maxNorm: number): Tensor {
   return noGrad(() => {
     const norm = grads.map((g) => g.square().sum()).reduce((a, b) => a.add(b)).sqrt();
     const factor = norm.add(1e-6).reciprocal().mul(maxNorm).minimum(1);

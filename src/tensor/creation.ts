@@ -108,11 +108,15 @@ type Fill = (g: Generator, out: HostStorage) => void;
 
 /** A tensor of draws: one `draw` per element on zerograd's stream, PyTorch's whole-tensor `torch` fill on its. */
 function random(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator) => number, torch: Fill): Tensor {
-  const generator = options.generator ?? defaultGenerator;
   const out = valuesFor(options.dtype ?? 'float32', numel(checkShape(op, shape, BYTES[options.dtype ?? 'float32'])));
+  fillDraws(options.generator ?? defaultGenerator, out, draw, torch);
+  return finish(out, shape, options);
+}
+
+/** Fills `out` with draws from `generator`: element by element on zerograd's stream, PyTorch's `torch` fill on its. */
+function fillDraws(generator: Generator, out: HostStorage, draw: (g: Generator) => number, torch: Fill): void {
   if (generator.stream === 'torch') torch(generator, out);
   else for (let i = 0; i < out.length; i++) out[i] = draw(generator);
-  return finish(out, shape, options);
 }
 
 /** Standard normal samples. */
@@ -122,16 +126,19 @@ export const rand = (shape: readonly number[], options: RandomOptions = {}) => r
 
 /** Uniform integers in [low, high), int32. */
 export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
-  if (!(high > low)) throw new ZerogradError('randint', `high (${high}) must be greater than low (${low})`);
+  checkRange(low, high);
   return random('randint', shape, { dtype: 'int32', ...options }, (g) => g.randint(low, high), (g, out) => fillRandint(g, out, low, high));
+}
+
+function checkRange(low: number, high: number): void {
+  if (!(high > low)) throw new ZerogradError('randint', `high (${high}) must be greater than low (${low})`);
 }
 
 /** randint's values for `count` draws as a host array (batch offsets that JavaScript reads), the same draws from `generator`. */
 export function randintValues(low: number, high: number, count: number, generator: Generator = defaultGenerator): Int32Array {
-  if (!(high > low)) throw new ZerogradError('randint', `high (${high}) must be greater than low (${low})`);
+  checkRange(low, high);
   const out = allocStorage('int32', count) as Int32Array;
-  if (generator.stream === 'torch') fillRandint(generator, out, low, high);
-  else for (let i = 0; i < count; i++) out[i] = generator.randint(low, high);
+  fillDraws(generator, out, (g) => g.randint(low, high), (g, values) => fillRandint(g, values, low, high));
   return out;
 }
 

@@ -129,7 +129,8 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
-    return this.checkedItem(this.toFlatArray.bind(this));
+    this.assertOneElement();
+    return isHalf(this.dtype) ? this.to('float32').host[0] : this.host[this.offset];
   }
 
   /**
@@ -147,13 +148,12 @@ export class Tensor {
 
   /** item() on every backend: a training loop awaits its loss this way, the one read-back of a step on a GPU. */
   async itemAsync(): Promise<number> {
-    if (this.size !== 1) this.checkedItem(() => []);
+    this.assertOneElement();
     return (await this.toArrayAsync())[0];
   }
 
-  private checkedItem(values: () => number[]): number {
+  private assertOneElement(): void {
     if (this.size !== 1) throw new ZerogradError('item', `only one-element tensors can be converted to a number, got shape [${this.shape.join(', ')}]`);
-    return values()[0];
   }
 
   // ---- autograd ----

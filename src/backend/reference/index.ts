@@ -35,7 +35,7 @@ function scratch(): ScratchRegion<HostStorage> {
   };
 }
 
-/** HostStorage for a tensor; inside a scratch region, float32 and int32 storage belongs to it. */
+/** Storage for a tensor; inside a scratch region, float32 and int32 storage belongs to it. */
 function alloc(dtype: DType, size: number): HostStorage {
   const storage = allocStorage(dtype, size);
   if (dtype !== 'float64') open.at(-1)?.add(storage);

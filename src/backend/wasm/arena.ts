@@ -29,7 +29,7 @@ interface Region {
 export type ArenaRegion = Omit<ScratchRegion<HostStorage>, 'holds'>;
 
 /**
- * HostStorage inside a WebAssembly memory, handed out by size and reused. A training step allocates the same
+ * Storage inside a WebAssembly memory, handed out by size and reused. A training step allocates the same
  * sizes in the same order every time, so blocks freed at the end of one step serve the next and memory
  * stops growing after the first. Only a shared memory can hold tensors: growing it leaves existing views
  * valid, where growing an unshared one detaches them.
