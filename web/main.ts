@@ -20,6 +20,9 @@ const layerSelect = $<HTMLSelectElement>('layer');
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
+send({ type: 'configure', backend: new URLSearchParams(location.search).get('backend') === 'wasm' ? 'wasm' : 'auto' });
+// From the console (or a test): what a driver reset does to the GPU, to watch training move to WebAssembly.
+(globalThis as unknown as { zerograd: object }).zerograd = { loseGPU: () => send({ type: 'lose-gpu' }) };
 
 let losses: number[] = [];
 let lastChart = 0;
@@ -55,6 +58,11 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     case 'ready':
       status.textContent = `ready: ${m.backend} in a Web Worker${crossOriginIsolated ? ', cross-origin isolated' : ''}`;
       trainButton.disabled = false;
+      break;
+    case 'engine':
+      $('engine').textContent = `trains on ${m.engine}`;
+      $('engine').dataset.engine = m.engine.startsWith('WebGPU') ? 'webgpu' : 'wasm';
+      if (m.note) $('engine-note').textContent = m.note;
       break;
     case 'started':
       $('description').textContent = m.description;

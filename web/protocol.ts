@@ -16,10 +16,16 @@ export type ToWorker =
   | { type: 'attention'; prompt: string; layer: number }
   | { type: 'save' }
   | { type: 'load'; bytes: ArrayBuffer; fileName: string }
-  | { type: 'classify'; pixels: number[] };
+  | { type: 'classify'; pixels: number[] }
+  /** The first message: which engines the worker may use ('wasm' keeps the GPU out). */
+  | { type: 'configure'; backend: 'auto' | 'wasm' }
+  /** Destroys the GPU device, as a driver reset would, to show the fall-back to WebAssembly. */
+  | { type: 'lose-gpu' };
 
 export type FromWorker =
   | { type: 'ready'; backend: string }
+  /** What trains now, and why it changed when the GPU failed. */
+  | { type: 'engine'; engine: string; note?: string }
   | { type: 'started'; description: string; /** The attention panel's default prompt, from the model's own text. */ prompt?: string;
     /** An image model's input height and width, which the drawing is resized to. */ input?: [number, number] }
   | { type: 'classified'; probabilities: number[]; inspection: Inspection[] }

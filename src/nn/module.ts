@@ -1,4 +1,5 @@
 import { noGrad } from '../tensor/autograd.js';
+import { isDevice } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Something Sequential can chain: a tensor in, a tensor out. */
@@ -76,6 +77,16 @@ export abstract class Module {
   /** Parameters and buffers by name, the content of a checkpoint. */
   stateDict(): Map<string, Tensor> {
     return new Map([...this.namedParameters(), ...this.namedBuffers()]);
+  }
+
+  /**
+   * stateDict() with every tensor in host memory: a model trained on WebGPU is read back here, after the work
+   * queued before the call, to be saved or copied into a CPU twin. On the CPU backends it is stateDict().
+   */
+  async stateDictAsync(): Promise<Map<string, Tensor>> {
+    const entries = await Promise.all([...this.stateDict()].map(async ([name, t]) =>
+      [name, isDevice(t.data) ? Tensor.fromStorage(await t.hostDataAsync(), t.shape) : t] as const));
+    return new Map(entries);
   }
 
   /** Copies tensors into this module's parameters and buffers by name, checking names and shapes. */

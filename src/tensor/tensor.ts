@@ -138,8 +138,13 @@ export class Tensor {
    * a GPU. Model code that awaits it runs unchanged on WebGPU.
    */
   async toArrayAsync(): Promise<number[]> {
-    const dense = (isHalf(this.dtype) ? this.to('float32') : this).denseData();
-    return Array.from(isDevice(dense) ? await dense.read() : dense);
+    return Array.from(await (isHalf(this.dtype) ? this.to('float32') : this).hostDataAsync());
+  }
+
+  /** hostData() on every backend: a typed-array copy of a tensor in GPU memory, read without going through numbers. */
+  async hostDataAsync(): Promise<HostStorage> {
+    const dense = this.denseData();
+    return isDevice(dense) ? dense.read() : hostStorage(dense);
   }
 
   async tolistAsync(): Promise<NestedArray> {

@@ -97,4 +97,72 @@ describe('WebGPU kernels in Chromium (SwiftShader adapter)', { skip: browserSkip
     for (const r of state.steps ?? []) assert.ok(r.ms > 0 && r.tokensPerSecond > 0, JSON.stringify(r));
     await page.close();
   });
+
+  /** The playground's main page; `query` picks its engine (?backend=wasm keeps the GPU out). */
+  async function openPlayground(query = ''): Promise<{ page: Page; errors: string[] }> {
+    const page = await playground.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${playground.url}${query}`);
+    await page.waitForSelector('#train:not([disabled])', { timeout: 60_000 });
+    return { page, errors };
+  }
+
+  const lossState = (page: Page) => page.evaluate(() => ({ ...document.getElementById('loss')!.dataset }));
+  const startTraining = async (page: Page, recipe: string, steps: number) => {
+    await page.selectOption('#recipe', recipe);
+    await page.fill('#steps', String(steps));
+    await page.click('#train');
+  };
+  const doneAt = (page: Page, step: number) =>
+    page.waitForFunction((s) => document.getElementById('status')?.textContent === `done at step ${s}`, step, { timeout: 300_000 });
+
+  test('the playground trains on WebGPU by itself, says so, and learns what the WebAssembly backend learns from the same start', async () => {
+    const { page, errors } = await openPlayground();
+    assert.match(await page.textContent('#status') ?? '', /^ready: WebGPU on google swiftshader, with the WebAssembly (relaxed SIMD|SIMD128) backend/);
+    assert.equal(await page.getAttribute('#engine', 'data-engine'), 'webgpu');
+    // SwiftShader runs a step of this GPT in seconds (each dispatch is costly on a CPU), so the runs are short.
+    await startTraining(page, 'gpt-tiny', 8);
+    await doneAt(page, 8);
+    const gpu = await lossState(page);
+    const samples = (await page.textContent('#samples') ?? '').split('\n').filter(Boolean);
+    assert.ok(samples.length > 0, 'no samples from the CPU twin');
+
+    const wasmPage = await openPlayground('?backend=wasm');
+    assert.match(await wasmPage.page.textContent('#status') ?? '', /^ready: WebAssembly/);
+    assert.equal(await wasmPage.page.getAttribute('#engine', 'data-engine'), 'wasm');
+    await startTraining(wasmPage.page, 'gpt-tiny', 8);
+    await doneAt(wasmPage.page, 8);
+    const wasm = await lossState(wasmPage.page);
+    // The same initial weights and batches: float32 rounding is the only difference between the two runs.
+    assert.equal(gpu.steps, '8');
+    assert.ok(Math.abs(Number(gpu.first) - Number(wasm.first)) < 1e-4, `first loss ${gpu.first} vs ${wasm.first}`);
+    assert.ok(Math.abs(Number(gpu.last) - Number(wasm.last)) < 1e-2, `last 20 steps' mean ${gpu.last} vs ${wasm.last}`);
+    assert.ok(Number(gpu.last) < Number(gpu.first) - 0.05, `loss ${gpu.first} -> ${gpu.last}`);
+    assert.deepEqual([...errors, ...wasmPage.errors], []);
+    await page.close();
+    await wasmPage.page.close();
+  });
+
+  test('when the GPU is lost mid-run, training goes on with WebAssembly from the last step\'s weights', async () => {
+    const { page, errors } = await openPlayground();
+    await startTraining(page, 'gpt-tiny', 200);
+    await page.waitForFunction(() => Number(document.getElementById('loss')?.dataset.steps) >= 3, undefined, { timeout: 120_000 });
+    assert.equal(await page.getAttribute('#engine', 'data-engine'), 'webgpu');
+    const before = await lossState(page);
+    await page.evaluate(() => (globalThis as unknown as { zerograd: { loseGPU(): void } }).zerograd.loseGPU());
+    await doneAt(page, 200);
+    assert.equal(await page.getAttribute('#engine', 'data-engine'), 'wasm');
+    const note = await page.textContent('#engine-note') ?? '';
+    const resumedAt = Number(/from the weights of step (\d+)/.exec(note)?.[1]);
+    assert.match(note, /^WebGPU stopped \(.+\); training goes on with WebAssembly/);
+    assert.ok(resumedAt >= Number(before.steps), `${note} (the page had shown ${before.steps} steps)`);
+    // Nothing is lost: every step is shown once, and the loss goes on from where the GPU left it.
+    const after = await lossState(page);
+    assert.equal(after.steps, '200');
+    assert.ok(Number(after.last) < Number(before.last), `loss ${before.last} at the loss -> ${after.last} at step 200`);
+    assert.match(await page.textContent('#samples') ?? '', /\S/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 });
