@@ -20,6 +20,11 @@ export interface DeviceStorage {
   readonly length: number;
   /** The values, once the work queued on the device before this call has run. */
   read(): Promise<HostStorage>;
+  /**
+   * A copy of the values on the host, while the device has not changed them: a small tensor made from host values
+   * (indices, a mask, a constant) keeps one, so ops that must read such values (bounds checks, masked_select) can.
+   */
+  readonly known?: HostStorage | null;
 }
 
 export type Storage = HostStorage | DeviceStorage;
@@ -34,6 +39,11 @@ export function hostStorage(storage: Storage): HostStorage {
     throw new ZerogradError('tensor', `its ${storage.length} values are in GPU memory; read them with await t.toArrayAsync() or await t.itemAsync()`);
   }
   return storage;
+}
+
+/** `storage`'s values to read: host storage itself, or a device tensor's known host copy (else the same error). */
+export function readableStorage(storage: Storage): HostStorage {
+  return isDevice(storage) && storage.known ? storage.known : hostStorage(storage);
 }
 
 /** Bytes per element of each dtype. */

@@ -1,7 +1,7 @@
 import { backend } from '../backend/registry.js';
 import { track } from './arena.js';
 import { type BackwardOptions, type GradFn, backward as runBackward } from './autograd.js';
-import { type DType, type HostStorage, type Storage, allocStorage, computeDtype, dtypeOf, hostStorage, isDevice, isHalf } from './dtype.js';
+import { type DType, type HostStorage, type Storage, allocStorage, computeDtype, dtypeOf, hostStorage, isDevice, isHalf, readableStorage } from './dtype.js';
 import { ZerogradError } from './errors.js';
 import { formatTensor } from './format.js';
 import * as ew from './ops/elementwise.js';
@@ -98,9 +98,12 @@ export class Tensor {
     return this.storedData();
   }
 
-  /** denseData() as an array JavaScript reads (an error for a tensor in GPU memory: see toArrayAsync). */
+  /**
+   * denseData() as an array JavaScript reads: an error for a tensor in GPU memory (see toArrayAsync), unless it
+   * is a small one uploaded from host values that the GPU has not changed since.
+   */
   hostData(): HostStorage {
-    return hostStorage(this.denseData());
+    return readableStorage(this.denseData());
   }
 
   /** The storage itself as an array JavaScript reads and writes in place (optimizer state, checkpoint loading). */

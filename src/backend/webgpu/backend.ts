@@ -36,7 +36,11 @@ export function createWebGPUBackend(gpu: WebGPUKernels): Backend<GPUTensor> {
     return t;
   };
   const output = (s: Storage): GPUTensor => {
-    if (isDevice(s)) return s as GPUTensor;
+    if (isDevice(s)) {
+      // The kernel changes the buffer, so values kept from its upload no longer hold.
+      (s as GPUTensor).known = null;
+      return s as GPUTensor;
+    }
     throw new ZerogradError('webgpu', `a kernel's output is a ${s.constructor.name} in host memory; on WebGPU, outputs are allocated by the backend`);
   };
   const view = (v: StridedView<Storage>): GPUView => ({ data: input(v.data), offset: v.offset, strides: v.strides });

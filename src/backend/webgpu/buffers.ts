@@ -10,6 +10,8 @@ export type GPUDType = 'float32' | 'int32';
  */
 export class GPUTensor implements DeviceStorage {
   readonly device = true;
+  /** Set by an upload of a small tensor, dropped by the backend when a kernel writes this buffer. */
+  known: Float32Array | Int32Array | null = null;
   constructor(readonly buffer: GPUBuffer, readonly length: number, readonly dtype: GPUDType,
     private readonly reader: (t: GPUTensor) => Promise<Float32Array | Int32Array>) {}
   get byteLength(): number { return this.length * 4; }

@@ -34,6 +34,9 @@ const i32 = (value: number) => value >>> 0;
 const windowNumbers = (g: WindowGeometry) => [g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
 const wgslType = (dtype: GPUDType): 'f32' | 'i32' => (dtype === 'float32' ? 'f32' : 'i32');
 
+/** Uploads of at most this many elements keep their values on the host (indices, masks, small constants). */
+const KNOWN_LIMIT = 1 << 16;
+
 /**
  * The WebGPU kernels: each method encodes one compute dispatch (matmul's tiles, the elementwise and row
  * kernels) on tensors that stay in GPU buffers, with the signature of the matching Backend kernel. Dispatches
@@ -87,6 +90,8 @@ export class WebGPUKernels {
   upload(values: Float32Array | Int32Array): GPUTensor {
     const t = this.empty(values instanceof Int32Array ? 'int32' : 'float32', values.length);
     if (values.length) this.device.queue.writeBuffer(t.buffer, 0, values.buffer, values.byteOffset, values.byteLength);
+    // A copy, since the caller may reuse its array; only small tensors, so weights are not held twice.
+    if (values.length <= KNOWN_LIMIT) t.known = values.slice();
     return t;
   }
 

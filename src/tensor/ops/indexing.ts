@@ -16,9 +16,10 @@ import { squeeze, unsqueeze } from './view.js';
 export function checkedIndices(op: string, indices: Tensor, size: number, what: () => string): Int32Array | DeviceStorage {
   if (indices.dtype !== 'int32') throw new ZerogradError(op, `indices must be an int32 tensor, got ${indices.dtype}`);
   const dense = indices.denseData();
-  // Indices in GPU memory cannot be read here without waiting for the device; its kernels read what they get.
-  if (isDevice(dense)) return dense;
-  const raw = dense as Int32Array;
+  // Indices in GPU memory are checked when their uploaded values are still known on the host; others cannot be
+  // read here without waiting for the device, and its kernels read what they get.
+  const raw = (isDevice(dense) ? dense.known : dense) as Int32Array | null | undefined;
+  if (!raw) return dense as DeviceStorage;
   let wrapped: Int32Array | null = null;
   for (let i = 0; i < raw.length; i++) {
     const v = raw[i];
@@ -29,7 +30,7 @@ export function checkedIndices(op: string, indices: Tensor, size: number, what: 
     wrapped ??= Int32Array.from(raw);
     wrapped[i] = v + size;
   }
-  return wrapped ?? raw;
+  return wrapped ?? dense as Int32Array | DeviceStorage;
 }
 
 /** x[indices] along dim 0: the embedding lookup `C[X]`; the output shape is indices.shape + x.shape[1:]. */

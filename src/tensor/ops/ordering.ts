@@ -1,12 +1,13 @@
 // Running sums and products, and orderings, along one dim: torch.cumsum / cumprod, torch.sort / argsort, torch.topk.
 import { hostStorage, isDevice } from '../dtype.js';
 import { backend } from '../../backend/registry.js';
-import { record } from '../autograd.js';
-import { ones, tensor } from '../creation.js';
+import { noGrad, record } from '../autograd.js';
+import { arange, ones, tensor } from '../creation.js';
 import { ZerogradError } from '../errors.js';
 import { defineOp } from '../registry.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { pad } from './pad.js';
 
 /** Calls fn(offsets) for each line along `axis` of a dense row-major `shape`: the element offsets of that line. */
 function forEachLine(shape: readonly number[], axis: number, fn: (offsets: number[]) => void): void {
@@ -53,6 +54,14 @@ export const cumsum = defineOp('cumsum', true, (x: Tensor, dim: number): Tensor 
  */
 export const cumprod = defineOp('cumprod', true, (x: Tensor, dim: number): Tensor => {
   const axis = normalizeDim('cumprod', dim, x.ndim, x.shape);
+  if (isDevice(x.data)) {
+    // In device memory: Hillis and Steele's scan, log2(n) products with the line shifted by 1, 2, 4, ... (ones
+    // shifted in), which the elementwise kernels run and autograd differentiates, zeros included.
+    let y = x.movedim(axis, -1);
+    const [last, n] = [y.ndim - 1, x.shape[axis]];
+    for (let shift = 1; shift < n; shift *= 2) y = y.mul(pad(y.slice(last, 0, n - shift), [shift, 0], 'constant', 1));
+    return y.movedim(-1, axis);
+  }
   const data = x.hostData();
   const out = hostStorage(backend().alloc(x.dtype, x.size));
   forEachLine(x.shape, axis, (offsets) => {
@@ -78,8 +87,35 @@ export const cumprod = defineOp('cumprod', true, (x: Tensor, dim: number): Tenso
   });
 });
 
+/** Lines times length squared that a sort in device memory may compare at once (its comparison matrices' size). */
+const DEVICE_SORT_LIMIT = 1 << 24;
+
+/**
+ * sortedIndices in device memory, with no read-back: each element's rank is how many elements of its line sort
+ * before it (smaller, or equal and earlier; NaN sorts as the largest, as in PyTorch), and the index at rank k is
+ * the one-hot of the ranks times 0..n-1, a product. It compares every pair, so a line's cost is n².
+ */
+function deviceSortedIndices(x: Tensor, axis: number, descending: boolean): Tensor {
+  const n = x.shape[axis];
+  if ((x.size / Math.max(n, 1)) * n * n > DEVICE_SORT_LIMIT) {
+    throw new ZerogradError('sort', `${x.size / n} lines of ${n} in GPU memory: sorting there compares every pair of a line, at most ${DEVICE_SORT_LIMIT} pairs in all; read the values with await x.toArrayAsync() and sort them on the CPU`);
+  }
+  return noGrad(() => {
+    const v = x.movedim(axis, -1).float();
+    const [a, b] = [v.unsqueeze(-1), v.unsqueeze(-2)]; // element i down the rows, element j across the columns
+    const [nanA, nanB] = [a.ne(a).float(), b.ne(b).float()];
+    const jFirst = descending ? b.gt(a).float().add(nanB.mul(nanA.neg().add(1))) : b.lt(a).float().add(nanA.mul(nanB.neg().add(1)));
+    const tie = b.eq(a).float().add(nanA.mul(nanB)).mul(ones([n, n]).tril(-1));
+    const rank = jFirst.add(tie).sum(-1);
+    const positions = arange(0, n).float();
+    const ids = positions.reshape(1, n).matmul(rank.unsqueeze(-1).eq(positions).float()).squeeze(-2);
+    return ids.to('int32').movedim(-1, axis).contiguous();
+  });
+}
+
 /** The positions that sort each line along `axis` (ascending, or descending), ties kept in their order. */
 function sortedIndices(x: Tensor, axis: number, descending: boolean): Tensor {
+  if (isDevice(x.data)) return deviceSortedIndices(x, axis, descending);
   const data = x.hostData();
   const ids = new Int32Array(x.size);
   forEachLine(x.shape, axis, (offsets) => {

@@ -2,12 +2,13 @@
 // masked_select (as new tensors; zerograd's ops do not mutate their inputs).
 import { hostStorage, isDevice } from '../dtype.js';
 import { backend } from '../../backend/registry.js';
-import { record } from '../autograd.js';
-import { tensor } from '../creation.js';
+import { noGrad, record } from '../autograd.js';
+import { ones, tensor, zeros } from '../creation.js';
 import { ZerogradError, fmtShape } from '../errors.js';
 import { defineOp } from '../registry.js';
-import { broadcastShapes, normalizeDim, numel } from '../shape.js';
+import { broadcastShapes, broadcastStrides, contiguousStrides, normalizeDim, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { where } from './elementwise.js';
 import { checkedIndices, gather, index } from './indexing.js';
 
 /** The (outer, n, m, inner) layout and checked ids of an (index, src) pair written along `axis` of x. */
@@ -32,10 +33,30 @@ export const scatterAdd = defineOp('scatterAdd', true, (x: Tensor, dim: number, 
   return record(Tensor.fromStorage(out, x.shape), 'scatterAdd', [x, src], (g) => [g, gather(g, axis, indices)]);
 });
 
+/**
+ * scatter in device memory, from scatter-adds: a write counts only when no later position along dim names the
+ * same place (so the last write wins, as on the CPU), which is a comparison of every pair of positions (m² per line).
+ * The gradients are the CPU path's: g where nothing was written, and g gathered back for src.
+ */
+function deviceScatter(x: Tensor, axis: number, indices: Tensor, src: Tensor): Tensor {
+  const m = indices.shape[axis];
+  const { out, written } = noGrad(() => {
+    const later = ones([m, m]).triu(1).reshape(m, m, ...indices.shape.slice(axis + 1).map(() => 1));
+    const overwritten = indices.unsqueeze(axis + 1).eq(indices.unsqueeze(axis)).float().mul(later).sum(axis + 1);
+    const kept = overwritten.eq(0).to(x.dtype);
+    const written = scatterAdd(zeros(x.shape, { dtype: x.dtype }), axis, indices, kept).gt(0);
+    const values = scatterAdd(zeros(x.shape, { dtype: x.dtype }), axis, indices, src.mul(kept));
+    return { out: where(written, values, x), written };
+  });
+  return record(out, 'scatter', [x, src], (g) => [where(written, 0, g), gather(g, axis, indices)]);
+}
+
 /** torch.scatter: x with src written at `indices` along `dim` (with repeated indices, the last write wins). */
 export const scatter = defineOp('scatter', true, (x: Tensor, dim: number, indices: Tensor, src: Tensor): Tensor => {
   const axis = normalizeDim('scatter', dim, x.ndim, x.shape);
   const { ids, outer, n, m, inner } = layout('scatter', x, axis, indices, src);
+  // Negative indices come back wrapped when they could be read; the pairs compared must be wrapped too.
+  if (isDevice(x.data) || isDevice(src.data) || isDevice(ids)) return deviceScatter(x, axis, isDevice(ids) ? indices : tensor(ids, { shape: indices.shape }), src);
   const out = hostStorage(backend().alloc(x.dtype, x.size));
   out.set(x.hostData());
   const written = new Uint8Array(x.size);
@@ -69,8 +90,19 @@ export const indexAdd = defineOp('indexAdd', true, (x: Tensor, dim: number, indi
 export const maskedSelect = defineOp('maskedSelect', true, (x: Tensor, mask: Tensor): Tensor => {
   const shape = broadcastShapes('maskedSelect', x.shape, mask.shape);
   if (shape.join() !== x.shape.join()) throw new ZerogradError('maskedSelect', `mask shape ${fmtShape(mask.shape)} must broadcast to the input's ${fmtShape(x.shape)}`);
-  const flags = mask.expand(...shape).hostData();
+  // The mask's own values, broadcast here: a mask in GPU memory is readable only as uploaded (a copy would not be).
+  const flags = mask.hostData();
+  const strides = broadcastStrides(mask.shape, contiguousStrides(mask.shape), shape);
   const positions: number[] = [];
-  for (let i = 0; i < flags.length; i++) if (flags[i] !== 0) positions.push(i);
+  const at = shape.map(() => 0);
+  for (let i = 0, m = 0; i < numel(shape); i++) {
+    if (flags[m] !== 0) positions.push(i);
+    for (let d = shape.length - 1; d >= 0; d--) {
+      m += strides[d];
+      if (++at[d] < shape[d]) break;
+      m -= strides[d] * at[d];
+      at[d] = 0;
+    }
+  }
   return index(x.reshape(-1), tensor(Int32Array.from(positions)));
 });
