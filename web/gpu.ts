@@ -9,7 +9,8 @@ import { WebGPUKernels } from '../src/backend/webgpu/kernels.js';
 import { type CheckResult, checkWebGPUKernels } from '../src/backend/webgpu/selfCheck.js';
 import { getBatch } from '../src/data/textDataset.js';
 import { GPT, lectureGPTConfig } from '../src/models/gpt/gpt.js';
-import { type TrainLoopOptions, trainLoopAsync } from '../src/models/trainer.js';
+import { type TrainLoopOptions, type TrainingState, checkpointOfAsync, restoreRun, trainLoopAsync } from '../src/models/trainer.js';
+import type { Checkpoint } from '../src/io/checkpoint.js';
 import { AdamW } from '../src/optim/adamw.js';
 import { Generator } from '../src/tensor/random.js';
 import { type FixtureCase, runCase, tolerance } from '../test/tensor/torchCases.js';
@@ -18,10 +19,12 @@ import { createPageBackend } from './backend.js';
 
 interface BenchRow { size: number; backend: string; ms: number; gflops: number }
 interface TrainRun { backend: string; losses: number[]; ms: number; memory: number[] }
+/** The last RESUMED steps again, from a checkpoint read back from the GPU run before them, on each backend. */
+interface ResumedRun { backend: string; losses: number[] }
 interface StepRow { model: string; backend: string; ms: number; tokensPerSecond: number }
 interface GoldenResult { name: string; ok: boolean; message?: string }
 interface PageState {
-  adapter?: string; error?: string; check?: CheckResult[]; bench?: BenchRow[]; steps?: StepRow[]; train?: TrainRun[]; golden?: GoldenResult[];
+  adapter?: string; error?: string; check?: CheckResult[]; bench?: BenchRow[]; steps?: StepRow[]; train?: TrainRun[]; resumed?: ResumedRun[]; golden?: GoldenResult[];
   done: boolean;
 }
 
@@ -41,7 +44,7 @@ async function timeGptSteps(backends: { label: string; backend: Backend }[], siz
     const tokens = Int32Array.from({ length: 4096 }, (_, i) => (i * 7919) % 65);
     for (const { label, backend } of backends) {
       await withBackend(backend, async () => {
-        const train = gptTraining({ ...c, vocabSize: 65 }, tokens, 3e-4, [0, 1]);
+        const { train } = gptTraining({ ...c, vocabSize: 65 }, tokens, 3e-4, [0, 1]);
         await train({ steps: 1 });
         const start = performance.now();
         await train({ steps: 3, startStep: 1 });
@@ -106,24 +109,41 @@ Resolved. resolved.
 First Citizen:
 First, you know Caius Marcius is chief enemy to the people.`;
 
+const RESUMED = 5;
+
 /**
  * The same small GPT, seed and batches trained on each backend in turn, so their losses can be compared step by
- * step; GPU memory in use is sampled after every step to show it stays flat.
+ * step; GPU memory in use is sampled after every step to show it stays flat. The first backend's run is also
+ * checkpointed (read back with checkpointOfAsync) RESUMED steps before its end, and every backend resumes from
+ * that checkpoint: the resumed losses must be the run's own last ones.
  */
-async function trainBoth(backends: { label: string; backend: Backend }[], steps: number): Promise<TrainRun[]> {
+async function trainBoth(backends: { label: string; backend: Backend }[], steps: number): Promise<{ runs: TrainRun[]; resumed: ResumedRun[] }> {
   const chars = [...new Set(TEXT)].sort();
   const ids = Int32Array.from(TEXT, (c) => chars.indexOf(c));
+  const size = { vocabSize: chars.length, blockSize: 16, nEmbd: 32, nHead: 4, nLayer: 2, batch: 8 };
   const runs: TrainRun[] = [];
+  let checkpoint: Checkpoint | null = null;
   for (const { label, backend } of backends) {
     await withBackend(backend, async () => {
-      const train = gptTraining({ vocabSize: chars.length, blockSize: 16, nEmbd: 32, nHead: 4, nLayer: 2, batch: 8 }, ids, 3e-3, [1337, 7]);
+      const { train, state } = gptTraining(size, ids, 3e-3, [1337, 7]);
       const memory: number[] = [];
+      const onStep = () => memory.push(backend.memoryInUse?.() ?? 0);
       const start = performance.now();
-      const losses = await train({ steps, clipNorm: 1, onStep: () => memory.push(backend.memoryInUse?.() ?? 0) });
+      const losses = await train({ steps: steps - RESUMED, clipNorm: 1, onStep });
+      checkpoint ??= await checkpointOfAsync(state, {});
+      losses.push(...await train({ startStep: steps - RESUMED, steps, clipNorm: 1, onStep }));
       runs.push({ backend: label, losses, ms: (performance.now() - start) / steps, memory });
     });
   }
-  return runs;
+  const resumed: ResumedRun[] = [];
+  for (const { label, backend } of backends) {
+    await withBackend(backend, async () => {
+      const { train, state } = gptTraining(size, ids, 3e-3, [1337, 7]);
+      restoreRun(state, checkpoint!);
+      resumed.push({ backend: label, losses: await train({ startStep: steps - RESUMED, steps, clipNorm: 1 }) });
+    });
+  }
+  return { runs, resumed };
 }
 
 /** Runs `fn` with `backend` set, and the previous backend back after. */
@@ -146,14 +166,15 @@ function gptTraining(size: GPTSize, tokens: Int32Array, lr: number, seeds: [numb
   const { vocabSize, blockSize, nEmbd, nHead, nLayer } = size;
   const model = new GPT(lectureGPTConfig({ vocabSize, blockSize, nEmbd, nHead, nLayer, dropout: 0 }), new Generator(seeds[0]));
   const optimizer = new AdamW(model.parameters(), lr);
-  const batches = new Generator(seeds[1]);
-  return (options: Pick<TrainLoopOptions, 'steps' | 'startStep' | 'clipNorm' | 'onStep'>) => trainLoopAsync({
+  const state: TrainingState = { model, optimizer, generator: new Generator(seeds[1]), losses: [] };
+  const train = (options: Pick<TrainLoopOptions, 'steps' | 'startStep' | 'clipNorm' | 'onStep'>) => trainLoopAsync({
     ...options, optimizer, schedule: () => lr,
     batchLoss: () => {
-      const { x, y } = getBatch(tokens, size.blockSize, size.batch, batches);
+      const { x, y } = getBatch(tokens, size.blockSize, size.batch, state.generator);
       return model.forward(x, y).loss!;
     },
   });
+  return { train, state };
 }
 const state: PageState = { done: false };
 (globalThis as unknown as { zerogradGpu: PageState }).zerogradGpu = state;
@@ -248,10 +269,11 @@ async function main(): Promise<void> {
   };
   const runTrain = async (steps: number) => {
     status(`training a small GPT for ${steps} steps on ${state.adapter} and ${wasmLabel}…`);
-    state.train = await trainBoth([{ label: 'WebGPU', backend: createWebGPUBackend(gpu) }, { label: wasmLabel, backend: wasm.backend }], steps);
+    ({ runs: state.train, resumed: state.resumed } = await trainBoth([{ label: 'WebGPU', backend: createWebGPUBackend(gpu) }, { label: wasmLabel, backend: wasm.backend }], steps));
     if (errors.length) state.error = errors.join('; ');
     $('train-results').innerHTML = row(['backend', 'first loss', 'last loss', 'ms per step'], true)
-      + state.train.map((r) => row([r.backend, r.losses[0].toFixed(4), r.losses.at(-1)!.toFixed(4), r.ms.toFixed(1)])).join('');
+      + state.train.map((r) => row([r.backend, r.losses[0].toFixed(4), r.losses.at(-1)!.toFixed(4), r.ms.toFixed(1)])).join('')
+      + state.resumed!.map((r) => row([`${r.backend}, resumed at step ${steps - RESUMED} from the WebGPU run's checkpoint`, '', r.losses.at(-1)!.toFixed(4), ''])).join('');
     status(`WebGPU: ${state.adapter}`);
   };
   const runBench = async (sizes: number[], gptSizes: string[]) => {

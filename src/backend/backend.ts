@@ -105,6 +105,8 @@ export interface Backend<S = Storage> {
   persistent?(dtype: DType, size: number): S;
   /** Gives device storage back at once (a gradient zeroGrad drops); host arrays are left to the garbage collector. */
   free?(storage: S): void;
+  /** Overwrites device storage with host values, after the work queued before it (restoring optimizer state). */
+  write?(storage: S, values: HostStorage): void;
   /** Opens a scratch region; backends that keep no memory of their own return one that holds nothing. */
   scratch(): ScratchRegion<S>;
   /** Bytes of its own memory the backend has handed out for tensors (a high-water mark); absent when it keeps none. */

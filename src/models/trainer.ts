@@ -101,6 +101,12 @@ export function checkpointOf(run: TrainingState, config: Record<string, unknown>
   };
 }
 
+/** checkpointOf on every backend: a run training on a GPU is read back, after the steps queued before the call. */
+export async function checkpointOfAsync(run: TrainingState, config: Record<string, unknown>): Promise<Checkpoint> {
+  const [model, optimizer] = await Promise.all([run.model.stateDictAsync(), run.optimizer.stateTensorsAsync()]);
+  return { config, model, optimizer, trainer: { step: run.optimizer.stepCount, rng: run.generator.getState(), losses: [...run.losses] } };
+}
+
 /** Puts a checkpoint's weights, optimizer state, random stream and losses back into a freshly built run. */
 export function restoreRun(run: TrainingState, resume: Checkpoint): void {
   run.model.loadStateDict(resume.model);

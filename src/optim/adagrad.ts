@@ -1,4 +1,4 @@
-import { type Storage, hostStorage } from '../tensor/dtype.js';
+import { type DeviceStorage, type Storage, hostStorage } from '../tensor/dtype.js';
 import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
 
 export interface AdagradOptions {
@@ -31,7 +31,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     }
   }
 
-  stateTensors(): Map<string, MomentStorage> {
+  protected stateStorage(): Map<string, MomentStorage | DeviceStorage> {
     return new Map(this.sum.map((t, i) => [`sum.${i}`, t] as const));
   }
 }

@@ -1,4 +1,4 @@
-import { type Storage, hostStorage } from '../tensor/dtype.js';
+import { type DeviceStorage, type Storage, hostStorage } from '../tensor/dtype.js';
 import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
 
 export interface AdamOptions {
@@ -36,7 +36,7 @@ export class Adam extends Optimizer<AdamOptions> {
     }
   }
 
-  stateTensors(): Map<string, MomentStorage> {
+  protected stateStorage(): Map<string, MomentStorage | DeviceStorage> {
     return new Map([...this.m.map((t, i) => [`exp_avg.${i}`, t] as const), ...this.v.map((t, i) => [`exp_avg_sq.${i}`, t] as const)]);
   }
 }

@@ -1,5 +1,5 @@
 import { backend } from '../backend/registry.js';
-import { type DeviceStorage, type Storage, hostStorage } from '../tensor/dtype.js';
+import type { DeviceStorage, Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type MomentStorage, Optimizer, type Params, kernelMomentsFor } from './optimizer.js';
 
@@ -41,8 +41,7 @@ export class AdamW extends Optimizer<AdamWOptions> {
     });
   }
 
-  stateTensors(): Map<string, MomentStorage> {
-    const host = (t: MomentStorage | DeviceStorage) => hostStorage(t) as MomentStorage;
-    return new Map([...this.m.map((t, i) => [`exp_avg.${i}`, host(t)] as const), ...this.v.map((t, i) => [`exp_avg_sq.${i}`, host(t)] as const)]);
+  protected stateStorage(): Map<string, MomentStorage | DeviceStorage> {
+    return new Map([...this.m.map((t, i) => [`exp_avg.${i}`, t] as const), ...this.v.map((t, i) => [`exp_avg_sq.${i}`, t] as const)]);
   }
 }

@@ -1,5 +1,5 @@
 import { ZerogradError } from '../tensor/errors.js';
-import { type DeviceStorage, type Storage, isDevice } from '../tensor/dtype.js';
+import { type DeviceStorage, type Storage, hostStorage, isDevice } from '../tensor/dtype.js';
 import { backend } from '../backend/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -102,17 +102,29 @@ export abstract class Optimizer<O extends object = object> {
   /** Updates parameter `index`'s elements in place from its gradient. */
   protected abstract update(index: number, param: Storage, grad: Storage): void;
 
-  /** Per-parameter state tensors by name, for checkpoints (empty for stateless optimizers). */
-  abstract stateTensors(): Map<string, MomentStorage>;
+  /** Per-parameter state by name (empty for stateless optimizers), where the update kernels keep it. */
+  protected abstract stateStorage(): Map<string, MomentStorage | DeviceStorage>;
 
-  /** Restores state saved by stateTensors() (the arrays are copied into this optimizer's own). */
+  /** Per-parameter state by name, for checkpoints; state in GPU memory is read with stateTensorsAsync. */
+  stateTensors(): Map<string, MomentStorage> {
+    return new Map([...this.stateStorage()].map(([name, s]) => [name, hostStorage(s) as MomentStorage]));
+  }
+
+  /** stateTensors() on every backend: state in GPU memory is read back after the steps queued before it. */
+  async stateTensorsAsync(): Promise<Map<string, MomentStorage>> {
+    const read = async (s: MomentStorage | DeviceStorage) => (isDevice(s) ? await s.read() : s) as MomentStorage;
+    return new Map(await Promise.all([...this.stateStorage()].map(async ([name, s]) => [name, await read(s)] as const)));
+  }
+
+  /** Restores state saved by stateTensors() (the arrays are copied into this optimizer's own, on the device too). */
   loadStateTensors(state: ReadonlyMap<string, MomentStorage>, stepCount: number): void {
-    for (const [name, target] of this.stateTensors()) {
+    for (const [name, target] of this.stateStorage()) {
       const source = state.get(name);
       if (!source || source.length !== target.length) {
         throw new Error(`optimizer state '${name}' is ${source ? `of length ${source.length}, expected ${target.length}` : 'missing'} in the checkpoint`);
       }
-      target.set(source);
+      if (isDevice(target)) backend().write!(target, source instanceof Float32Array ? source : Float32Array.from(source));
+      else target.set(source);
     }
     this.stepCount = stepCount;
   }

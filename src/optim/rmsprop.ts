@@ -1,4 +1,4 @@
-import { type Storage, hostStorage } from '../tensor/dtype.js';
+import { type DeviceStorage, type Storage, hostStorage } from '../tensor/dtype.js';
 import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
 
 export interface RMSpropOptions {
@@ -49,7 +49,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     }
   }
 
-  stateTensors(): Map<string, MomentStorage> {
+  protected stateStorage(): Map<string, MomentStorage | DeviceStorage> {
     return new Map([
       ...this.squareAvg.map((t, i) => [`square_avg.${i}`, t] as const),
       ...this.gradAvg.map((t, i) => [`grad_avg.${i}`, t] as const),

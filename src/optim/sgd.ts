@@ -1,6 +1,6 @@
 import { backend } from '../backend/registry.js';
-import { type Storage, hostStorage } from '../tensor/dtype.js';
-import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
+import { type DeviceStorage, type Storage, hostStorage } from '../tensor/dtype.js';
+import { type MomentStorage, Optimizer, type Params, kernelMomentsFor } from './optimizer.js';
 
 export interface SGDOptions {
   momentum?: number;
@@ -15,11 +15,11 @@ export interface SGDOptions {
 /** p -= lr * (g + wd * p), optionally with heavy-ball (or Nesterov) momentum, as torch.optim.SGD. */
 export class SGD extends Optimizer<SGDOptions> {
   /** Momentum buffers, in each parameter's dtype. */
-  private readonly velocity: MomentStorage[];
+  private readonly velocity: (MomentStorage | DeviceStorage)[];
 
   constructor(params: Params<SGDOptions>, lr: number, readonly options: SGDOptions = {}) {
     super(params, lr);
-    this.velocity = options.momentum ? this.params.map(momentsFor) : [];
+    this.velocity = options.momentum ? this.params.map(kernelMomentsFor) : [];
   }
 
   protected update(index: number, param: Storage, grad: Storage): void {
@@ -30,7 +30,7 @@ export class SGD extends Optimizer<SGDOptions> {
       return;
     }
     // PyTorch's buffer starts as the first gradient itself; dampening applies from the second step on.
-    const buf = this.velocity[index];
+    const buf = hostStorage(this.velocity[index]);
     const [values, grads] = [hostStorage(param), hostStorage(grad)];
     const first = this.stepCount === 1;
     for (let i = 0; i < values.length; i++) {
@@ -40,7 +40,7 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
-  stateTensors(): Map<string, MomentStorage> {
+  protected stateStorage(): Map<string, MomentStorage | DeviceStorage> {
     return new Map(this.velocity.map((v, i) => [`velocity.${i}`, v]));
   }
 }

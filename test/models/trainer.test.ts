@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import {
-  AdamW, GPT, Generator, clipGradNorm, clipGradNormTensor, getBatch, randn, referenceBackend, setBackend, tensor, trainLoop, trainLoopAsync,
+  AdamW, GPT, Generator, checkpointOf, checkpointOfAsync, clipGradNorm, clipGradNormTensor, getBatch, randn, referenceBackend, restoreRun,
+  setBackend, tensor, trainLoop, trainLoopAsync,
 } from '../../src/index.js';
 
 const text = 'To be, or not to be, that is the question: whether tis nobler in the mind to suffer';
@@ -10,15 +11,24 @@ const chars = [...new Set(text)].sort();
 const ids = Int32Array.from(text, (c) => chars.indexOf(c));
 
 /** A tiny GPT and its batches, the same for every call. */
-function run() {
+function run(): ReturnType<typeof parts>['options'] {
+  return parts().options;
+}
+
+/** run()'s model, optimizer and batch generator as a TrainingState, and its loop options. */
+function parts() {
   const model = new GPT({ vocabSize: chars.length, blockSize: 8, nEmbd: 16, nHead: 2, nLayer: 1, dropout: 0, bias: true, tieWeights: false,
     activation: 'gelu', attention: 'fused' }, new Generator(3));
-  const batches = new Generator(4);
+  const generator = new Generator(4);
+  const optimizer = new AdamW(model.parameters(), 1e-2);
   return {
-    optimizer: new AdamW(model.parameters(), 1e-2), schedule: () => 1e-2, steps: 6, clipNorm: 0.5,
-    batchLoss: () => {
-      const { x, y } = getBatch(ids, 8, 4, batches);
-      return model.forward(x, y).loss!;
+    state: { model, optimizer, generator, losses: [] as number[] },
+    options: {
+      optimizer, schedule: () => 1e-2, steps: 6, clipNorm: 0.5,
+      batchLoss: () => {
+        const { x, y } = getBatch(ids, 8, 4, generator);
+        return model.forward(x, y).loss!;
+      },
     },
   };
 }
@@ -37,6 +47,22 @@ describe('trainLoopAsync: the loop model code awaits, so it runs on every backen
       }
     });
   }
+
+  test('checkpointOfAsync reads what checkpointOf does, and a run restored from it at step 3 ends where the unbroken run ends', async () => {
+    const whole = parts();
+    const expected = await trainLoopAsync(whole.options);
+    const first = parts();
+    await trainLoopAsync({ ...first.options, steps: 3 });
+    const checkpoint = await checkpointOfAsync(first.state, { recipe: 'test' });
+    const sync = checkpointOf(first.state, { recipe: 'test' });
+    assert.deepEqual([...checkpoint.model.keys()], [...sync.model.keys()]);
+    for (const [name, t] of sync.model) assert.deepEqual(checkpoint.model.get(name)!.toFlatArray(), t.toFlatArray(), name);
+    assert.deepEqual(checkpoint.optimizer, sync.optimizer);
+    assert.deepEqual(checkpoint.trainer, sync.trainer);
+    const resumed = parts();
+    restoreRun(resumed.state, checkpoint);
+    assert.deepEqual(await trainLoopAsync({ ...resumed.options, startStep: 3 }), expected.slice(3));
+  });
 
   test('itemAsync, toArrayAsync and tolistAsync answer at once on a CPU backend, as item and tolist do', async () => {
     const t = tensor([[1.5, -2], [3, 4.25]]);

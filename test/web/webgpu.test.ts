@@ -10,6 +10,7 @@ interface PageState {
   bench?: { size: number; backend: string; ms: number; gflops: number }[];
   steps?: { model: string; backend: string; ms: number; tokensPerSecond: number }[];
   train?: { backend: string; losses: number[]; ms: number; memory: number[] }[];
+  resumed?: { backend: string; losses: number[] }[];
   golden?: { name: string; ok: boolean; message?: string }[];
   done: boolean;
 }
@@ -60,7 +61,7 @@ describe('WebGPU kernels in Chromium (SwiftShader adapter)', { skip: browserSkip
     assert.deepEqual(results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.message}`), []);
   });
 
-  test('a small GPT trained 50 steps on WebGPU matches the WebAssembly backend step by step, in flat GPU memory', async () => {
+  test('a small GPT trained 50 steps on WebGPU matches the WebAssembly backend step by step, in flat GPU memory, and resumes from a checkpoint read back from the GPU', async () => {
     const { state, errors } = await runPage('train=50');
     assert.deepEqual(errors, []);
     assert.equal(state.error, undefined);
@@ -74,6 +75,14 @@ describe('WebGPU kernels in Chromium (SwiftShader adapter)', { skip: browserSkip
     // The buffer pool stops growing once a step has run: memory after step 5 is memory after step 50.
     assert.ok(gpu.memory[4] > 0);
     assert.equal(gpu.memory[49], gpu.memory[4]);
+    // A checkpoint read back from the GPU at step 45 (weights, AdamW's moments, step, batch stream) resumes the
+    // run: on the GPU (its moments written back there) and on WebAssembly, the last five losses come again.
+    const [onGpu, onWasm] = state.resumed ?? [];
+    assert.deepEqual([onGpu.backend, onWasm.backend], [gpu.backend, wasm.backend]);
+    const again = (resumed: number[]) => Math.max(...resumed.map((l, i) => Math.abs(l - gpu.losses[45 + i])));
+    assert.equal(onGpu.losses.length, 5);
+    assert.ok(again(onGpu.losses) < 1e-4, `resumed on WebGPU: ${onGpu.losses} vs ${gpu.losses.slice(45)}`);
+    assert.ok(again(onWasm.losses) < 2e-3, `resumed on WebAssembly: ${onWasm.losses} vs ${gpu.losses.slice(45)}`);
   });
 
   test('the benchmark runs to its end on WebGPU and on WebAssembly: matrix products in GFLOP/s, GPT steps in ms and tokens/s', async () => {

@@ -43,7 +43,7 @@ const f32s = (...storages: (HostStorage | null)[]) => storages.every((s) => s ==
 const positive = (v: StridedView<HostStorage>) => v.strides.every((s) => s >= 0);
 const windowNumbers = (g: WindowGeometry) => [g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
 
-type Kernels = Omit<Backend<HostStorage>, 'name' | 'alloc' | 'empty' | 'upload' | 'persistent' | 'free' | 'scratch' | 'memoryInUse' | 'matmul' | 'where' | 'gather' | 'scatterAdd'>;
+type Kernels = Omit<Backend<HostStorage>, 'name' | 'alloc' | 'empty' | 'upload' | 'persistent' | 'free' | 'write' | 'scratch' | 'memoryInUse' | 'matmul' | 'where' | 'gather' | 'scatterAdd'>;
 type Args<K extends keyof Kernels> = Parameters<Kernels[K]>;
 
 /**

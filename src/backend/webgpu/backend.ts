@@ -65,6 +65,10 @@ export function createWebGPUBackend(gpu: WebGPUKernels): Backend<GPUTensor> {
     }),
     persistent: (dtype, size) => gpu.empty(gpuDType(dtype), size),
     free: (s) => gpu.release(s),
+    write: (s, values) => {
+      if (values instanceof Float32Array || values instanceof Int32Array) gpu.write(output(s), values);
+      else throw new ZerogradError('webgpu', `a ${values.constructor.name} written to GPU memory; WebGPU holds float32 and int32`);
+    },
     memoryInUse: () => gpu.pool.allocatedBytes,
     scratch(): ScratchRegion<GPUTensor> {
       const region: Region = { made: new Map(), count: 0 };

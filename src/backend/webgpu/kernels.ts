@@ -95,6 +95,13 @@ export class WebGPUKernels {
     return t;
   }
 
+  /** Overwrites `t` with `values`, after every dispatch encoded before this call (they are submitted first). */
+  write(t: GPUTensor, values: Float32Array | Int32Array): void {
+    if (values.length !== t.length) throw new Error(`write: ${values.length} values into a GPU tensor of ${t.length}`);
+    this.flush();
+    if (values.length) this.device.queue.writeBuffer(t.buffer, 0, values.buffer, values.byteOffset, values.byteLength);
+  }
+
   /** Gives the buffer back to the pool (once, however often it is called); the tensor must not be used again. */
   release(t: GPUTensor): void {
     if (!this.finalizer.unregister(t)) return;
