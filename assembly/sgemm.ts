@@ -1,11 +1,12 @@
 // AssemblyScript: compiled to WebAssembly with 128-bit SIMD by `npm run build:wasm`.
 // C (M x N) = A (M x K) @ B with both operands packed by the caller:
-// - A in micro-panels of MR = 6 rows: panel i holds A[6i .. 6i+5, k] for k = 0..K-1, six floats per k
+// - A in micro-panels of MR = 4 rows: panel i holds A[4i .. 4i+3, k] for k = 0..K-1, four floats per k
 //   (rows past M are zero), so the kernel reads A sequentially;
 // - B in panels of NR = 8 columns: panel j holds B[k, 8j .. 8j+7] for k = 0..K-1 (zero past N).
-// A 6 x 8 tile of C accumulates in twelve f32x4 registers (of the sixteen x64 has), so each pair of
-// B loads feeds twelve multiply-adds. Blocking over K (KC) keeps a B panel slice in L1, blocking over
-// M (MC) keeps the A block it meets in L2.
+// A 4 x 8 tile of C accumulates in eight f32x4 registers, so each pair of B loads feeds eight multiply-adds.
+// Why not the 6 x 8 tile x64's sixteen vector registers seem to allow: V8 keeps one as scratch, so its fifteen
+// live values spill, and it ran at half this tile's speed (25 against 51 GFLOP/s at n = 512, one thread).
+// Blocking over K (KC) keeps a B panel slice in L1, blocking over M (MC) keeps the A block it meets in L2.
 
 /**
  * a·b + c on four lanes: one fused instruction (f32x4.relaxed_madd) in the relaxed-SIMD build, whose rounding
@@ -17,19 +18,17 @@ function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
-const MR: i32 = 6;
+const MR: i32 = 4;
 const KC: i32 = 192;
 const MC: i32 = 192;
 
-/** C[rows x cols at c] (+)= A micro-panel slice (kc x 6) @ B panel slice (kc x 8, rows depthBytes apart), rows <= 6, cols <= 8. */
+/** C[rows x cols at c] (+)= A micro-panel slice (kc x 4) @ B panel slice (kc x 8, rows depthBytes apart), rows <= 4, cols <= 8. */
 @inline
 function tile(ap: usize, bp: usize, depthBytes: usize, kc: i32, c: usize, N: i32, rows: i32, cols: i32, accumulate: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
-  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
@@ -41,11 +40,7 @@ function tile(ap: usize, bp: usize, depthBytes: usize, kc: i32, c: usize, N: i32
     c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
     a = v128.load32_splat(ap, 12);
     c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
-    a = v128.load32_splat(ap, 16);
-    c40 = madd(a, b0, c40); c41 = madd(a, b1, c41);
-    a = v128.load32_splat(ap, 20);
-    c50 = madd(a, b0, c50); c51 = madd(a, b1, c51);
-    ap += 24;
+    ap += 16;
     bp += depthBytes;
   }
   const rowBytes = <usize>N << 2;
@@ -53,8 +48,6 @@ function tile(ap: usize, bp: usize, depthBytes: usize, kc: i32, c: usize, N: i32
   if (rows > 1) storeRow(c + rowBytes, c10, c11, cols, accumulate);
   if (rows > 2) storeRow(c + rowBytes * 2, c20, c21, cols, accumulate);
   if (rows > 3) storeRow(c + rowBytes * 3, c30, c31, cols, accumulate);
-  if (rows > 4) storeRow(c + rowBytes * 4, c40, c41, cols, accumulate);
-  if (rows > 5) storeRow(c + rowBytes * 5, c50, c51, cols, accumulate);
 }
 
 /** Writes (or adds) the first `cols` of eight lanes to a row of C. */
@@ -113,7 +106,7 @@ const PACK_DEPTH_BLOCK: i32 = 64;
 
 /**
  * Lays a matrix out in the panels sgemm reads: `count` rows (of A) or columns (of B) in groups of
- * `width` (6 for A, 8 for B), each group stored depth-major, `width` values per step along the shared
+ * `width` (4 for A, 8 for B), each group stored depth-major, `width` values per step along the shared
  * dimension, zero past `count`. Element (i, d) is read from src + 4 * (i * countStep + d * depthStep), so
  * row-major, transposed and strided operands need no copy first.
  */
@@ -150,10 +143,9 @@ function packDepths(from: usize, to: usize, d0: i32, d1: i32, countStep: i32, de
       // A full group of B's columns in a row-major B: eight consecutive floats.
       v128.store(out, v128.load(base));
       v128.store(out, v128.load(base, 16), 16);
-    } else if (width === 6 && filled === 6 && countStep === 1) {
-      // A full micro-panel of a transposed A: six consecutive floats, as four and two.
+    } else if (width === 4 && filled === 4 && countStep === 1) {
+      // A full micro-panel of a transposed A: four consecutive floats.
       v128.store(out, v128.load(base));
-      store<u64>(out, load<u64>(base, 16), 16);
     } else {
       for (let i = 0; i < width; i++) store<f32>(out + (<usize>i << 2), i < filled ? load<f32>(base + (<usize>(i * countStep) << 2)) : 0);
     }
@@ -183,7 +175,7 @@ function packAlongDepth(src: usize, dst: usize, depth: i32, countStep: i32, widt
       v128.store(at + stepBytes * 2, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5));
       v128.store(at + stepBytes * 3, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
     }
-    // Rows left over in a group of six (A's micro-panels).
+    // Rows left over in a group whose width is not a multiple of four (none of sgemm's).
     for (; i < width; i++) {
       const row = src + <usize>i * rowBytes + (<usize>d << 2);
       for (let j = 0; j < 4; j++) store<f32>(to + <usize>j * stepBytes + (<usize>i << 2), load<f32>(row + (<usize>j << 2)));

@@ -26,7 +26,7 @@ const NT_MIN_DEPTH = 2048;
 const NT_MAX_ROWS = 64;
 const NT_MAX_COLS = 256;
 /** Rows of A per micro-panel, as assembly/sgemm.ts's MR. */
-const MR = 6;
+const MR = 4;
 
 /** Elements a rows x cols operand spans in its storage (its transpose's when `transposed`), leading dimension `ld`. */
 function storedExtent(rows: number, cols: number, transposed: boolean, ld: number): number {
@@ -36,7 +36,7 @@ function storedExtent(rows: number, cols: number, transposed: boolean, ld: numbe
 
 /**
  * The WebAssembly SIMD backend. Float32 matrix products run in the sgemm kernel compiled from
- * assembly/sgemm.ts (6x8 register tiles of f32x4 multiply-adds over 6-row panels of A and 8-column
+ * assembly/sgemm.ts (4x8 register tiles of f32x4 multiply-adds over 4-row panels of A and 8-column
  * panels of B, blocked over K and M), laid out by the packPanels kernel, which also resolves transposed
  * and strided views. On a shared memory, tensors made inside arenaStep live in the kernels' memory
  * (src/backend/wasm/arena.ts): products read and write them in place, and the elementwise, softmax,

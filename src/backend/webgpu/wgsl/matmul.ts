@@ -16,13 +16,16 @@ export function matmulShader(): string {
 var<workgroup> As: array<array<f32, ${TILE}>, ${K_STEP}>;
 var<workgroup> Bs: array<array<f32, ${TILE}>, ${K_STEP}>;
 
+// A branch, not select(): select would load from both layouts. Every thread takes the same one (p is uniform).
 fn loadA(base: u32, m: u32, k: u32) -> f32 {
   if (m >= p[0] || k >= p[2]) { return 0.0; }
-  return select(A[base + m * p[3] + k], A[base + k * p[3] + m], p[5] == 1u);
+  if (p[5] == 1u) { return A[base + k * p[3] + m]; }
+  return A[base + m * p[3] + k];
 }
 fn loadB(base: u32, k: u32, n: u32) -> f32 {
   if (k >= p[2] || n >= p[1]) { return 0.0; }
-  return select(B[base + k * p[4] + n], B[base + n * p[4] + k], p[6] == 1u);
+  if (p[6] == 1u) { return B[base + n * p[4] + k]; }
+  return B[base + k * p[4] + n];
 }
 
 @compute @workgroup_size(16, 16)
