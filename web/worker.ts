@@ -126,8 +126,12 @@ async function gpuStep(step: number, report: (loss: number) => void): Promise<vo
     }));
     // Queued behind the step, so one submission carries both and the weights are those after the update.
     const weights = on(gpu!.backend, () => t.model.stateDictAsync());
-    const [[loss], state] = await Promise.all([losses, weights]);
+    // Both settle before anything is judged, so a lost device's second rejection is never left unhandled.
+    const [lossRead, stateRead] = await Promise.allSettled([losses, weights]);
     if (gpu!.fault) throw new Error(gpu!.fault);
+    if (lossRead.status === 'rejected') throw lossRead.reason;
+    if (stateRead.status === 'rejected') throw stateRead.reason;
+    const [[loss], state] = [lossRead.value, stateRead.value];
     s.model.loadStateDict(state);
     s.optimizer.stepCount = t.optimizer.stepCount;
     report(loss);
