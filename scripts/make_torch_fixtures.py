@@ -193,6 +193,9 @@ case("einsum_transpose", [randn(3, 4)], lambda x: torch.einsum("ij->ji", x) * to
 case("einsum_outer_implicit", [randn(3), randn(4)], lambda a, b: torch.einsum("i,j", a, b))
 case("autograd_grad_create_graph", [randn(5)], lambda x: torch.autograd.grad((x.tanh() * x.exp()).sum(), x, create_graph=True)[0])
 case("autograd_grad_two_inputs", [randn(2, 3), randn(3)], lambda a, b: torch.autograd.grad(((a * b).sigmoid() ** 2).sum(), [a, b], create_graph=True)[1] * 3)
+# BatchNorm1d as the makemore lecture applies it to (B, T, C): features last, so PyTorch's channel dim is moved.
+case("batch_norm_features_last", [randn(4, 3, 5), randn(5), randn(5)],
+     lambda x, w, b: F.batch_norm(x.permute(0, 2, 1), torch.zeros(5), torch.ones(5), w, b, training=True).permute(0, 2, 1))
 
 
 def encode(t):

@@ -1,6 +1,7 @@
 import { noGrad } from '../tensor/autograd.js';
 import { ones, zeros } from '../tensor/creation.js';
 import { ZerogradError } from '../tensor/errors.js';
+import { batchNorm } from '../tensor/ops/normalization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, parameter } from './module.js';
 
@@ -10,9 +11,9 @@ export interface BatchNormOptions {
 }
 
 /**
- * What every batch normalisation shares: normalise with the batch's biased variance over `dims`, track
- * running statistics (unbiased variance) for evaluation, then scale and shift per feature. `featureShape`
- * is where the features sit for broadcasting: [C] for channels last, [1, C, 1, 1] for images.
+ * What every batch normalisation shares: normalise each feature with the batch's biased variance over every
+ * other dim (one fused op, batchNorm), track running statistics (unbiased variance) for evaluation, then scale
+ * and shift per feature.
  */
 abstract class BatchNorm extends Module {
   readonly weight: Tensor;
@@ -28,21 +29,21 @@ abstract class BatchNorm extends Module {
     this.registerBuffer('running_var', ones([numFeatures]));
   }
 
-  protected normalize(x: Tensor, dims: number[], featureShape: number[]): Tensor {
+  /** Normalises each slice of x along `featureDim`: with the batch's statistics in training, the running ones after. */
+  protected normalize(x: Tensor, featureDim: number): Tensor {
     const { eps = 1e-5, momentum = 0.1 } = this.options;
-    let mean = this.running_mean.view(...featureShape);
-    let variance = this.running_var.view(...featureShape);
     if (this.training) {
-      mean = x.mean(dims, true);
-      variance = x.var(dims, true, 0);
+      const { output, mean, variance } = batchNorm(x, featureDim, this.weight, this.bias, eps);
       const count = x.size / this.numFeatures;
       noGrad(() => {
-        this.running_mean.copy_(this.running_mean.mul(1 - momentum).add(mean.reshape(-1).mul(momentum)));
-        const unbiased = variance.reshape(-1).mul(count / Math.max(count - 1, 1));
+        this.running_mean.copy_(this.running_mean.mul(1 - momentum).add(mean.mul(momentum)));
+        const unbiased = variance.mul(count / Math.max(count - 1, 1));
         this.running_var.copy_(this.running_var.mul(1 - momentum).add(unbiased.mul(momentum)));
       });
+      return output;
     }
-    const normalized = x.sub(mean).mul(variance.add(eps).rsqrt());
+    const featureShape = x.shape.map((size, d) => (d === featureDim ? size : 1));
+    const normalized = x.sub(this.running_mean.view(...featureShape)).mul(this.running_var.view(...featureShape).add(eps).rsqrt());
     return normalized.mul(this.weight.view(...featureShape)).add(this.bias.view(...featureShape));
   }
 }
@@ -56,7 +57,7 @@ export class BatchNorm1d extends BatchNorm {
     if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[x.ndim - 1] !== this.numFeatures) {
       throw new ZerogradError('BatchNorm1d', `expected (B, ${this.numFeatures}) or (B, T, ${this.numFeatures}) input, got shape [${x.shape.join(', ')}]`);
     }
-    return this.normalize(x, x.ndim === 2 ? [0] : [0, 1], [this.numFeatures]);
+    return this.normalize(x, x.ndim - 1);
   }
 }
 
@@ -66,6 +67,6 @@ export class BatchNorm2d extends BatchNorm {
     if (x.ndim !== 4 || x.shape[1] !== this.numFeatures) {
       throw new ZerogradError('BatchNorm2d', `expected (N, ${this.numFeatures}, H, W) input, got shape [${x.shape.join(', ')}]`);
     }
-    return this.normalize(x, [0, 2, 3], [1, this.numFeatures, 1, 1]);
+    return this.normalize(x, 1);
   }
 }

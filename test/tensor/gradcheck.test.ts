@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  Tensor, einsum, pad, attentionSoftmax, avgPool2d, bceWithLogits, binaryCrossEntropy, crossEntropyLoss, mseLoss, nllLoss, outer, cat, clamp, conv2d, crossEntropy, im2col, layerNorm, maxPool2d, registeredOps, split, stack,
+  Tensor, batchNorm, einsum, pad, attentionSoftmax, avgPool2d, bceWithLogits, binaryCrossEntropy, crossEntropyLoss, mseLoss, nllLoss, outer, cat, clamp, conv2d, crossEntropy, im2col, layerNorm, maxPool2d, registeredOps, split, stack,
   sumToShape, tensor, unfold, where,
 } from '../../src/index.js';
 import { type GradcheckOptions, gradcheck } from '../../src/testing/gradcheck.js';
@@ -126,6 +126,10 @@ const cases: Record<string, Case[]> = {
   ],
   binaryCrossEntropy: [
     one('probabilities against 0/1 targets', () => [rnd([3, 2], 1)], (x) => binaryCrossEntropy(x.sigmoid(), tensor([[1, 0], [0, 1], [1, 1]], { dtype: 'float64' }))),
+  ],
+  batchNorm: [
+    one('features last, with weight and bias', () => [rnd([4, 3, 5], 1), rnd([5], 2), rnd([5], 3)], (x, w, b) => batchNorm(x, -1, w, b).output),
+    one('image channels, no affine, non-contiguous input', () => [rnd([3, 2, 4, 2], 4)], (x) => batchNorm(x.transpose(2, 3), 1).output),
   ],
   layerNorm: [
     one('with weight and bias', () => [rnd([2, 3, 5], 1), rnd([5], 2), rnd([5], 3)], (x, w, b) => layerNorm(x, w, b)),

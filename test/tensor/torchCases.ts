@@ -11,7 +11,7 @@ import { oneHot } from '../../src/tensor/ops/indexing.js';
 import { cat, split, stack } from '../../src/tensor/ops/join.js';
 import { outer } from '../../src/tensor/ops/linalg.js';
 import { bceWithLogits, crossEntropyLoss, mseLoss, nllLoss } from '../../src/tensor/ops/losses.js';
-import { layerNorm as fusedLayerNorm } from '../../src/tensor/ops/normalization.js';
+import { batchNorm, layerNorm as fusedLayerNorm } from '../../src/tensor/ops/normalization.js';
 import { pad } from '../../src/tensor/ops/pad.js';
 import { attentionSoftmax, crossEntropy } from '../../src/tensor/ops/softmax.js';
 import { BatchNorm2d } from '../../src/nn/batchnorm.js';
@@ -168,6 +168,7 @@ export const implementations: Record<string, (...xs: Tensor[]) => Tensor> = {
   max_pool2d_3x3_stride2_pad1: (x) => maxPool2d(x, 3, { stride: 2, padding: 1 }),
   avg_pool2d_3x3_stride2_pad1: (x) => avgPool2d(x, 3, { stride: 2, padding: 1 }),
   // The module with the case's inputs as its weight and bias, so their gradients are the ones compared.
+  batch_norm_features_last: (x, w, b) => batchNorm(x, -1, w, b).output,
   batch_norm2d_train: (x, w, b) => Object.assign(new BatchNorm2d(2), { weight: w, bias: b }).forward(x),
   lenet_forward_backward: (x, w1, b1, w2, b2) => crossEntropy(maxPool2d(conv2d(x, w1, b1).relu(), 2).flatten(1).matmul(w2.T).add(b2), ints([3, 7])),
   mlp_forward_backward: makemoreMlp,

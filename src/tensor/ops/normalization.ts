@@ -1,8 +1,9 @@
 import { backend } from '../../backend/registry.js';
-import { record } from '../autograd.js';
-import { type DeviceStorage, isDevice, isFloat } from '../dtype.js';
+import { noGrad, record } from '../autograd.js';
+import { type DeviceStorage, type Storage, isDevice, isFloat } from '../dtype.js';
 import { ZerogradError, fmtShape } from '../errors.js';
 import { defineOp } from '../registry.js';
+import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 /**
@@ -38,4 +39,62 @@ export const layerNorm = defineOp('layerNorm', true, (x: Tensor, weight: Tensor 
     if (dbias) grads.push(Tensor.fromStorage(dbias, [cols]));
     return grads;
   });
+});
+
+/** The output of batchNorm, with the batch statistics a module's running averages are made from. */
+export interface BatchNormResult {
+  output: Tensor;
+  /** Each feature's mean over the batch, shape [C]. */
+  mean: Tensor;
+  /** Each feature's biased variance over the batch (what it was normalised with), shape [C]. */
+  variance: Tensor;
+}
+
+/**
+ * torch.nn.functional.batch_norm in training: each feature (the slices along `featureDim`) normalised over every
+ * other dim with the batch's mean and biased variance, then scaled by `weight` and shifted by `bias`. One op, as
+ * layerNorm is, on LayerNorm's kernels: with each feature's values moved into a row, batch normalisation is
+ * LayerNorm of the rows, so forward and backward are one kernel call each instead of a dozen recorded ops.
+ * The variance is read back from the kernel's 1/sqrt(var + eps).
+ */
+export const batchNorm = defineOp('batchNorm', true, (x: Tensor, featureDim: number, weight: Tensor | null = null, bias: Tensor | null = null,
+  eps = 1e-5): BatchNormResult => {
+  if (!isFloat(x.dtype) || x.ndim < 2) throw new ZerogradError('batchNorm', `expected a floating-point tensor with at least 2 dims, got ${x.dtype} of shape ${fmtShape(x.shape)}`);
+  const axis = normalizeDim('batchNorm', featureDim, x.ndim, x.shape);
+  const C = x.shape[axis];
+  const N = x.size / C;
+  if (N < 2) throw new ZerogradError('batchNorm', `needs more than one value per feature to normalise, got shape ${fmtShape(x.shape)}`);
+  for (const [name, p] of [['weight', weight], ['bias', bias]] as const) {
+    if (p && (p.ndim !== 1 || p.shape[0] !== C)) throw new ZerogradError('batchNorm', `${name} of shape ${fmtShape(p.shape)} must be [${C}], the size of dim ${axis} of ${fmtShape(x.shape)}`);
+  }
+  const rowsShape = x.movedim(axis, 0).shape;
+  /** (C, ...) rows back to x's layout, dense. */
+  const back = (rows: Tensor) => rows.reshape(...rowsShape).movedim(0, axis).contiguous();
+  const perFeature = (p: Tensor) => p.to(x.dtype).reshape(C, 1);
+  const { data, output, mean, rstd, normalized } = noGrad(() => {
+    const data = x.movedim(axis, 0).contiguous().denseData();
+    const out = backend().empty(x.dtype, x.size);
+    const stats = () => (isDevice(data) ? backend().empty('float32', C) as DeviceStorage : new Float64Array(C));
+    const [mean, rstd] = [stats(), stats()];
+    backend().layerNorm(data, C, N, null, null, eps, out, mean, rstd);
+    const normalized = Tensor.fromStorage(out, [C, N]);
+    let affine = weight ? normalized.mul(perFeature(weight)) : normalized;
+    if (bias) affine = affine.add(perFeature(bias));
+    return { data, output: back(affine), mean, rstd, normalized };
+  });
+  const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
+  const result = record(output, 'batchNorm', inputs, (g) => {
+    const rows = g.movedim(axis, 0).reshape(C, N);
+    const scaled = weight ? rows.mul(perFeature(weight)) : rows;
+    const dx = backend().empty(x.dtype, x.size);
+    backend().layerNormBackward(data, scaled.contiguous().denseData(), C, N, null, mean, rstd, dx, null, null);
+    const grads = [back(Tensor.fromStorage(dx, [C, N]))];
+    if (weight) grads.push(rows.mul(normalized).sum(1).to(weight.dtype));
+    if (bias) grads.push(rows.sum(1).to(bias.dtype));
+    return grads;
+  });
+  // In the statistics' own precision (float64 on the CPU backends), then the input's.
+  const statistic = (s: Storage) => Tensor.fromStorage(s, [C]);
+  const variance = noGrad(() => statistic(rstd).square().reciprocal().sub(eps).to(x.dtype));
+  return { output: result, mean: noGrad(() => statistic(mean).to(x.dtype)), variance };
 });
