@@ -4,12 +4,18 @@
 Reads a JSON request on argv[1]; prints JSON results. Threads are pinned to the count zerograd uses.
 """
 import json
+import os
 import sys
 import time
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+# OpenBLAS, which Debian's torch calls for its products, runs its own threads whatever torch.set_num_threads says,
+# and reads how many once, when it loads: a one-thread run has to say so before torch is imported.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_variable] = str(json.loads(sys.argv[1])["threads"])
+
+import torch  # noqa: E402 (after the thread count is in the environment)
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 
 def timed(fn, repeats, rounds=3):

@@ -33,6 +33,9 @@ export const scatterAdd = defineOp('scatterAdd', true, (x: Tensor, dim: number, 
   return record(Tensor.fromStorage(out, x.shape), 'scatterAdd', [x, src], (g) => [g, gather(g, axis, indices)]);
 });
 
+/** Pairs of positions deviceScatter may compare at once (the size of its comparison tensor). */
+const DEVICE_PAIR_LIMIT = 1 << 24;
+
 /**
  * scatter in device memory, from scatter-adds: a write counts only when no later position along dim names the
  * same place (so the last write wins, as on the CPU), which is a comparison of every pair of positions (m² per line).
@@ -40,6 +43,9 @@ export const scatterAdd = defineOp('scatterAdd', true, (x: Tensor, dim: number, 
  */
 function deviceScatter(x: Tensor, axis: number, indices: Tensor, src: Tensor): Tensor {
   const m = indices.shape[axis];
+  if ((indices.size / m) * m * m > DEVICE_PAIR_LIMIT) {
+    throw new ZerogradError('scatter', `index of shape ${fmtShape(indices.shape)} in GPU memory: scatter there compares every pair of positions along dim ${axis}, at most ${DEVICE_PAIR_LIMIT} pairs in all; use scatterAdd where no place is written twice`);
+  }
   const { out, written } = noGrad(() => {
     const later = ones([m, m]).triu(1).reshape(m, m, ...indices.shape.slice(axis + 1).map(() => 1));
     const overwritten = indices.unsqueeze(axis + 1).eq(indices.unsqueeze(axis)).float().mul(later).sum(axis + 1);
