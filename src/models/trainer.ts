@@ -1,4 +1,4 @@
-import type { Checkpoint } from '../io/checkpoint.js';
+import type { Checkpoint, TrainerState } from '../io/checkpoint.js';
 import type { Module } from '../nn/module.js';
 import { clipGradNorm } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -97,14 +97,17 @@ export function checkpointOf(run: TrainingState, config: Record<string, unknown>
     config,
     model: run.model.stateDict(),
     optimizer: run.optimizer.stateTensors(),
-    trainer: { step: run.optimizer.stepCount, rng: run.generator.getState(), losses: run.losses },
+    trainer: trainerState(run),
   };
 }
+
+/** The step, random stream and losses a checkpoint keeps of a run. */
+const trainerState = (run: TrainingState): TrainerState => ({ step: run.optimizer.stepCount, rng: run.generator.getState(), losses: [...run.losses] });
 
 /** checkpointOf on every backend: a run training on a GPU is read back, after the steps queued before the call. */
 export async function checkpointOfAsync(run: TrainingState, config: Record<string, unknown>): Promise<Checkpoint> {
   const [model, optimizer] = await Promise.all([run.model.stateDictAsync(), run.optimizer.stateTensorsAsync()]);
-  return { config, model, optimizer, trainer: { step: run.optimizer.stepCount, rng: run.generator.getState(), losses: [...run.losses] } };
+  return { config, model, optimizer, trainer: trainerState(run) };
 }
 
 /** Puts a checkpoint's weights, optimizer state, random stream and losses back into a freshly built run. */

@@ -133,7 +133,7 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number {
     this.assertOneElement();
-    return isHalf(this.dtype) ? this.to('float32').host[0] : this.host[this.offset];
+    return isHalf(this.dtype) ? this.to('float32').hostData()[0] : readableStorage(this.data)[this.offset];
   }
 
   /**

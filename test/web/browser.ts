@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { projectRoot } from '../helpers.js';
 
@@ -36,4 +36,25 @@ export async function startPlayground({ webgpu = false } = {}): Promise<Playgrou
       await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
     },
   };
+}
+
+/** A fresh playground page at `query` (e.g. '?backend=wasm') whose worker is ready; `errors` collects uncaught page errors. */
+export async function openPlayground(playground: Playground, query = '', options: Parameters<Browser['newPage']>[0] = {}): Promise<{ page: Page; errors: string[] }> {
+  const page = await playground.browser.newPage(options);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${playground.url}${query}`);
+  await page.waitForSelector('#train:not([disabled])', { timeout: 60_000 });
+  return { page, errors };
+}
+
+/** Resolves when the page reports training done at `step`. */
+export const doneAt = (page: Page, step: number, timeout = 120_000) =>
+  page.waitForFunction((s) => document.getElementById('status')?.textContent === `done at step ${s}`, step, { timeout });
+
+/** Starts training `recipe` for `steps` through the page's controls. */
+export async function startTraining(page: Page, recipe: string, steps: number): Promise<void> {
+  await page.selectOption('#recipe', recipe);
+  await page.fill('#steps', String(steps));
+  await page.click('#train');
 }

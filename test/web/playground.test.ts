@@ -13,7 +13,7 @@ import { Generator } from '../../src/tensor/random.js';
 import { corpusPath, projectRoot } from '../helpers.js';
 import { solutionText } from '../../src/cli/practice.js';
 import { PROBLEMS } from '../../src/lessons/practice/problems.js';
-import { type Playground, browserSkip, startPlayground } from './browser.js';
+import { type Playground, browserSkip, doneAt, openPlayground, startPlayground, startTraining } from './browser.js';
 
 describe('browser playground (Vite build, Playwright driving headless Chromium)', { skip: browserSkip }, () => {
   const root = projectRoot();
@@ -27,24 +27,11 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
 
   after(async () => { await playground?.close(); });
 
-  /** A fresh page whose worker has its kernels ready; `errors` collects uncaught page errors. */
-  async function openPage(options: Parameters<Browser['newPage']>[0] = {}) {
-    const page = await browser.newPage(options);
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(playground.url);
-    await page.waitForSelector('#train:not([disabled])', { timeout: 60_000 });
-    return { page, errors };
-  }
-
-  const doneAt = (page: Page, step: number, timeout = 120_000) =>
-    page.waitForFunction((s) => document.getElementById('status')?.textContent === `done at step ${s}`, step, { timeout });
+  const openPage = (options: Parameters<Browser['newPage']>[0] = {}) => openPlayground(playground, '', options);
 
   /** Trains `recipe` for `steps` through the page's controls and waits until the worker reports done. */
   async function train(page: Page, recipe: string, steps: number, timeout?: number): Promise<void> {
-    await page.selectOption('#recipe', recipe);
-    await page.fill('#steps', String(steps));
-    await page.click('#train');
+    await startTraining(page, recipe, steps);
     await doneAt(page, steps, timeout);
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type Playground, browserSkip, startPlayground } from './browser.js';
+import { type Playground, browserSkip, doneAt, openPlayground, startPlayground, startTraining } from './browser.js';
 
 interface PageState {
   adapter?: string;
@@ -97,41 +97,27 @@ describe('WebGPU kernels in Chromium (SwiftShader adapter)', { skip: browserSkip
     await page.close();
   });
 
-  /** The playground's main page; `query` picks its engine (?backend=wasm keeps the GPU out). */
-  async function openPlayground(query = ''): Promise<{ page: Page; errors: string[] }> {
-    const page = await playground.browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${playground.url}${query}`);
-    await page.waitForSelector('#train:not([disabled])', { timeout: 60_000 });
-    return { page, errors };
-  }
-
   const lossState = (page: Page) => page.evaluate(() => ({ ...document.getElementById('loss')!.dataset }));
-  const startTraining = async (page: Page, recipe: string, steps: number) => {
-    await page.selectOption('#recipe', recipe);
-    await page.fill('#steps', String(steps));
-    await page.click('#train');
-  };
-  const doneAt = (page: Page, step: number) =>
-    page.waitForFunction((s) => document.getElementById('status')?.textContent === `done at step ${s}`, step, { timeout: 300_000 });
+  const openPage = (query = '') => openPlayground(playground, query);
+  /** SwiftShader is slow: a GPU run gets longer than the playground tests' default. */
+  const finished = (page: Page, step: number) => doneAt(page, step, 300_000);
 
   test('the playground trains on WebGPU by itself, says so, and learns what the WebAssembly backend learns from the same start', async () => {
-    const { page, errors } = await openPlayground();
+    const { page, errors } = await openPage();
     assert.match(await page.textContent('#status') ?? '', /^ready: WebGPU on google swiftshader, with the WebAssembly (relaxed SIMD|SIMD128) backend/);
     assert.equal(await page.getAttribute('#engine', 'data-engine'), 'webgpu');
     // SwiftShader runs a step of this GPT in seconds (each dispatch is costly on a CPU), so the runs are short.
     await startTraining(page, 'gpt-tiny', 8);
-    await doneAt(page, 8);
+    await finished(page, 8);
     const gpu = await lossState(page);
     const samples = (await page.textContent('#samples') ?? '').split('\n').filter(Boolean);
     assert.ok(samples.length > 0, 'no samples from the CPU twin');
 
-    const wasmPage = await openPlayground('?backend=wasm');
+    const wasmPage = await openPage('?backend=wasm');
     assert.match(await wasmPage.page.textContent('#status') ?? '', /^ready: WebAssembly/);
     assert.equal(await wasmPage.page.getAttribute('#engine', 'data-engine'), 'wasm');
     await startTraining(wasmPage.page, 'gpt-tiny', 8);
-    await doneAt(wasmPage.page, 8);
+    await finished(wasmPage.page, 8);
     const wasm = await lossState(wasmPage.page);
     // The same initial weights and batches: float32 rounding is the only difference between the two runs.
     assert.equal(gpu.steps, '8');
@@ -144,13 +130,13 @@ describe('WebGPU kernels in Chromium (SwiftShader adapter)', { skip: browserSkip
   });
 
   test('when the GPU is lost mid-run, training goes on with WebAssembly from the last step\'s weights', async () => {
-    const { page, errors } = await openPlayground();
+    const { page, errors } = await openPage();
     await startTraining(page, 'gpt-tiny', 200);
     await page.waitForFunction(() => Number(document.getElementById('loss')?.dataset.steps) >= 3, undefined, { timeout: 120_000 });
     assert.equal(await page.getAttribute('#engine', 'data-engine'), 'webgpu');
     const before = await lossState(page);
     await page.evaluate(() => (globalThis as unknown as { zerograd: { loseGPU(): void } }).zerograd.loseGPU());
-    await doneAt(page, 200);
+    await finished(page, 200);
     assert.equal(await page.getAttribute('#engine', 'data-engine'), 'wasm');
     const note = await page.textContent('#engine-note') ?? '';
     const resumedAt = Number(/from the weights of step (\d+)/.exec(note)?.[1]);

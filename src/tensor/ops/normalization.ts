@@ -6,6 +6,17 @@ import { defineOp } from '../registry.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
+/** Checks that a normalisation's weight and bias, when given, are 1-D of `size` (`where` ends the message). */
+function checkAffine(op: string, weight: Tensor | null, bias: Tensor | null, size: number, where: string): void {
+  for (const [name, p] of [['weight', weight], ['bias', bias]] as const) {
+    if (p && (p.ndim !== 1 || p.shape[0] !== size)) throw new ZerogradError(op, `${name} of shape ${fmtShape(p.shape)} must be [${size}]${where}`);
+  }
+}
+
+/** Storage for one statistic per row: float64 on the CPU backends, float32 beside the data on a device (WGSL has no f64). */
+const rowStatistic = (data: Storage, rows: number): DeviceStorage | Float64Array =>
+  (isDevice(data) ? backend().empty('float32', rows) as DeviceStorage : new Float64Array(rows));
+
 /**
  * Layer normalisation over the last dim in one fused kernel (torch.nn.functional.layer_norm with
  * normalized_shape = [C]): a single pass forward and one backward instead of a dozen elementwise ops.
@@ -13,20 +24,13 @@ import { Tensor } from '../tensor.js';
 export const layerNorm = defineOp('layerNorm', true, (x: Tensor, weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor => {
   const cols = x.shape[x.ndim - 1];
   if (x.ndim === 0 || !isFloat(x.dtype)) throw new ZerogradError('layerNorm', `expected a floating-point tensor with at least 1 dim, got ${x.dtype} of shape ${fmtShape(x.shape)}`);
-  for (const [name, p] of [['weight', weight], ['bias', bias]] as const) {
-    if (p && (p.ndim !== 1 || p.shape[0] !== cols)) {
-      throw new ZerogradError('layerNorm', `${name} of shape ${fmtShape(p.shape)} must be [${cols}] to match the last dim of ${fmtShape(x.shape)}`);
-    }
-  }
+  checkAffine('layerNorm', weight, bias, cols, ` to match the last dim of ${fmtShape(x.shape)}`);
   const rows = x.size / Math.max(cols, 1);
   const data = x.denseData();
   const cast = (p: Tensor | null) => (p ? (p.dtype === x.dtype ? p : p.to(x.dtype)).denseData() : null);
   const w = cast(weight);
   const out = backend().empty(x.dtype, x.size);
-  // The row statistics: float64 on the CPU backends, float32 beside the data on a device (WGSL has no f64).
-  const stats = () => (isDevice(data) ? backend().empty('float32', rows) as DeviceStorage : new Float64Array(rows));
-  const mean = stats();
-  const rstd = stats();
+  const [mean, rstd] = [rowStatistic(data, rows), rowStatistic(data, rows)];
   backend().layerNorm(data, rows, cols, w, cast(bias), eps, out, mean, rstd);
   const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
   return record(Tensor.fromStorage(out, x.shape), 'layerNorm', inputs, (g) => {
@@ -64,9 +68,7 @@ export const batchNorm = defineOp('batchNorm', true, (x: Tensor, featureDim: num
   const C = x.shape[axis];
   const N = x.size / C;
   if (N < 2) throw new ZerogradError('batchNorm', `needs more than one value per feature to normalise, got shape ${fmtShape(x.shape)}`);
-  for (const [name, p] of [['weight', weight], ['bias', bias]] as const) {
-    if (p && (p.ndim !== 1 || p.shape[0] !== C)) throw new ZerogradError('batchNorm', `${name} of shape ${fmtShape(p.shape)} must be [${C}], the size of dim ${axis} of ${fmtShape(x.shape)}`);
-  }
+  checkAffine('batchNorm', weight, bias, C, `, the size of dim ${axis} of ${fmtShape(x.shape)}`);
   const rowsShape = x.movedim(axis, 0).shape;
   /** (C, ...) rows back to x's layout, dense. */
   const back = (rows: Tensor) => rows.reshape(...rowsShape).movedim(0, axis).contiguous();
@@ -74,8 +76,7 @@ export const batchNorm = defineOp('batchNorm', true, (x: Tensor, featureDim: num
   const { data, output, mean, rstd, normalized } = noGrad(() => {
     const data = x.movedim(axis, 0).contiguous().denseData();
     const out = backend().empty(x.dtype, x.size);
-    const stats = () => (isDevice(data) ? backend().empty('float32', C) as DeviceStorage : new Float64Array(C));
-    const [mean, rstd] = [stats(), stats()];
+    const [mean, rstd] = [rowStatistic(data, C), rowStatistic(data, C)];
     backend().layerNorm(data, C, N, null, null, eps, out, mean, rstd);
     const normalized = Tensor.fromStorage(out, [C, N]);
     let affine = weight ? normalized.mul(perFeature(weight)) : normalized;
