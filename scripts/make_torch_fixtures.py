@@ -196,6 +196,9 @@ case("autograd_grad_two_inputs", [randn(2, 3), randn(3)], lambda a, b: torch.aut
 # BatchNorm1d as the makemore lecture applies it to (B, T, C): features last, so PyTorch's channel dim is moved.
 case("batch_norm_features_last", [randn(4, 3, 5), randn(5), randn(5)],
      lambda x, w, b: F.batch_norm(x.permute(0, 2, 1), torch.zeros(5), torch.ones(5), w, b, training=True).permute(0, 2, 1))
+# Features a multiple of four: the WebAssembly kernel's vector path.
+case("batch_norm_features_last_vector", [randn(6, 3, 8), randn(8), randn(8)],
+     lambda x, w, b: F.batch_norm(x.permute(0, 2, 1), torch.zeros(8), torch.ones(8), w, b, training=True).permute(0, 2, 1))
 
 
 def encode(t):

@@ -93,6 +93,13 @@ export interface WindowGeometry {
  */
 export type Typed<S, T> = S extends DeviceStorage ? S : T;
 
+/** A batch normalisation's running averages, updated in place from each training batch. */
+export interface RunningStatistics<S> {
+  mean: S;
+  variance: S;
+  momentum: number;
+}
+
 export interface Backend<S = Storage> {
   readonly name: string;
   /** Zeroed storage for `size` elements. */
@@ -169,6 +176,19 @@ export interface Backend<S = Storage> {
    * into arrays the caller pre-zeroed (null when the op had no weight/bias).
    */
   layerNormBackward(x: S, g: S, rows: number, cols: number, weight: S | null, mean: Typed<S, Float64Array>,
+    rstd: Typed<S, Float64Array>, dx: S, dweight: S | null, dbias: S | null): void;
+
+  /**
+   * Batch normalisation of dense x seen as (outer, C, inner): each feature c over its outer * inner values,
+   * out = (x - mean) * rstd * weight + bias with the biased variance, weight/bias optional (null). Writes each
+   * feature's mean and 1/sqrt(var + eps). Features last is inner = 1; image channels are (N, C, H * W).
+   * `running`, when given, moves toward the batch's statistics in place as PyTorch's does: mean and variance
+   * each become (1 - momentum) * running + momentum * batch, with the unbiased variance.
+   */
+  batchNorm(x: S, outer: number, C: number, inner: number, weight: S | null, bias: S | null, eps: number,
+    out: S, mean: Typed<S, Float64Array>, rstd: Typed<S, Float64Array>, running: RunningStatistics<S> | null): void;
+  /** Gradients of batchNorm from upstream g: dx (dense, overwritten), and dweight/dbias summed per feature into pre-zeroed arrays. */
+  batchNormBackward(x: S, g: S, outer: number, C: number, inner: number, weight: S | null, mean: Typed<S, Float64Array>,
     rstd: Typed<S, Float64Array>, dx: S, dweight: S | null, dbias: S | null): void;
 
   /** out[i, :] = src[indices[i], :] for rows of length rowSize (embedding lookup). */

@@ -1,4 +1,3 @@
-import { noGrad } from '../tensor/autograd.js';
 import { ones, zeros } from '../tensor/creation.js';
 import { ZerogradError } from '../tensor/errors.js';
 import { batchNorm } from '../tensor/ops/normalization.js';
@@ -12,8 +11,8 @@ export interface BatchNormOptions {
 
 /**
  * What every batch normalisation shares: normalise each feature with the batch's biased variance over every
- * other dim (one fused op, batchNorm), track running statistics (unbiased variance) for evaluation, then scale
- * and shift per feature.
+ * other dim, track running statistics (unbiased variance) for evaluation, then scale and shift per feature; in
+ * training all of it is one fused op, batchNorm.
  */
 abstract class BatchNorm extends Module {
   readonly weight: Tensor;
@@ -33,14 +32,7 @@ abstract class BatchNorm extends Module {
   protected normalize(x: Tensor, featureDim: number): Tensor {
     const { eps = 1e-5, momentum = 0.1 } = this.options;
     if (this.training) {
-      const { output, mean, variance } = batchNorm(x, featureDim, this.weight, this.bias, eps);
-      const count = x.size / this.numFeatures;
-      noGrad(() => {
-        this.running_mean.copy_(this.running_mean.mul(1 - momentum).add(mean.mul(momentum)));
-        const unbiased = variance.mul(count / Math.max(count - 1, 1));
-        this.running_var.copy_(this.running_var.mul(1 - momentum).add(unbiased.mul(momentum)));
-      });
-      return output;
+      return batchNorm(x, featureDim, this.weight, this.bias, eps, { mean: this.running_mean, variance: this.running_var, momentum });
     }
     const featureShape = x.shape.map((size, d) => (d === featureDim ? size : 1));
     const normalized = x.sub(this.running_mean.view(...featureShape)).mul(this.running_var.view(...featureShape).add(eps).rsqrt());

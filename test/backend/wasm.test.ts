@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import { Generator, arenaStep, randn, referenceBackend, setBackend } from '../../src/index.js';
+import { BatchNorm1d, BatchNorm2d } from '../../src/nn/batchnorm.js';
 import { conv2d, maxPool2d } from '../../src/tensor/ops/conv.js';
 import { assertClose } from '../helpers.js';
 
@@ -61,6 +62,31 @@ describe('WebAssembly SIMD backend', () => {
     };
     const [fast, slow] = onBoth(run);
     assertClose(fast, slow, { rtol: 1e-5, atol: 1e-5 });
+  });
+
+  test('batch normalisation in the arena (features last in vectors of four and not, image channels) agrees with the reference, running averages included', () => {
+    for (const [label, make, shape] of [
+      ['BatchNorm1d(8) on (6, 3, 8)', () => new BatchNorm1d(8), [6, 3, 8]],
+      ['BatchNorm1d(5) on (7, 5)', () => new BatchNorm1d(5), [7, 5]],
+      ['BatchNorm2d(3) on (2, 3, 4, 5)', () => new BatchNorm2d(3), [2, 3, 4, 5]],
+    ] as [string, () => BatchNorm1d | BatchNorm2d, number[]][]) {
+      const run = () => {
+        const g = new Generator(11);
+        const bn = make();
+        bn.weight.copy_(randn([bn.numFeatures], { generator: g }));
+        const x = randn(shape, { generator: g, requiresGrad: true });
+        const upstream = randn(shape, { generator: g });
+        const out = arenaStep(() => {
+          const y = bn.forward(x.mul(2).add(1));
+          y.backward(upstream);
+          return y.toFlatArray();
+        });
+        return { toFlatArray: () => [...out, ...x.grad!.toFlatArray(), ...bn.weight.grad!.toFlatArray(), ...bn.bias.grad!.toFlatArray(),
+          ...bn.running_mean.toFlatArray(), ...bn.running_var.toFlatArray()] };
+      };
+      const [fast, slow] = onBoth(run);
+      assertClose(fast, slow, { rtol: 1e-4, atol: 1e-5, what: label });
+    }
   });
 
   test('float64 products fall back to the reference kernel (bit-identical)', () => {

@@ -128,8 +128,8 @@ const cases: Record<string, Case[]> = {
     one('probabilities against 0/1 targets', () => [rnd([3, 2], 1)], (x) => binaryCrossEntropy(x.sigmoid(), tensor([[1, 0], [0, 1], [1, 1]], { dtype: 'float64' }))),
   ],
   batchNorm: [
-    one('features last, with weight and bias', () => [rnd([4, 3, 5], 1), rnd([5], 2), rnd([5], 3)], (x, w, b) => batchNorm(x, -1, w, b).output),
-    one('image channels, no affine, non-contiguous input', () => [rnd([3, 2, 4, 2], 4)], (x) => batchNorm(x.transpose(2, 3), 1).output),
+    one('features last, with weight and bias', () => [rnd([4, 3, 5], 1), rnd([5], 2), rnd([5], 3)], (x, w, b) => batchNorm(x, -1, w, b)),
+    one('image channels, no affine, non-contiguous input', () => [rnd([3, 2, 4, 2], 4)], (x) => batchNorm(x.transpose(2, 3), 1)),
   ],
   layerNorm: [
     one('with weight and bias', () => [rnd([2, 3, 5], 1), rnd([5], 2), rnd([5], 3)], (x, w, b) => layerNorm(x, w, b)),

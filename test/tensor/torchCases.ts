@@ -168,7 +168,8 @@ export const implementations: Record<string, (...xs: Tensor[]) => Tensor> = {
   max_pool2d_3x3_stride2_pad1: (x) => maxPool2d(x, 3, { stride: 2, padding: 1 }),
   avg_pool2d_3x3_stride2_pad1: (x) => avgPool2d(x, 3, { stride: 2, padding: 1 }),
   // The module with the case's inputs as its weight and bias, so their gradients are the ones compared.
-  batch_norm_features_last: (x, w, b) => batchNorm(x, -1, w, b).output,
+  batch_norm_features_last: (x, w, b) => batchNorm(x, -1, w, b),
+  batch_norm_features_last_vector: (x, w, b) => batchNorm(x, -1, w, b),
   batch_norm2d_train: (x, w, b) => Object.assign(new BatchNorm2d(2), { weight: w, bias: b }).forward(x),
   lenet_forward_backward: (x, w1, b1, w2, b2) => crossEntropy(maxPool2d(conv2d(x, w1, b1).relu(), 2).flatten(1).matmul(w2.T).add(b2), ints([3, 7])),
   mlp_forward_backward: makemoreMlp,

@@ -3,6 +3,7 @@ import { type DType, type HostStorage, allocStorage } from '../../tensor/dtype.j
 import { adamw, sgd } from './optim.js';
 import { binary, copy, unary, unaryBackward, where } from './elementwise.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
+import { batchNorm, batchNormBackward } from './batchNorm.js';
 import { layerNorm, layerNormBackward } from './layerNorm.js';
 import { matmul } from './matmul.js';
 import { reduce } from './reduce.js';
@@ -63,6 +64,8 @@ export const referenceBackend: Backend<HostStorage> = {
   crossEntropyBackward,
   layerNorm,
   layerNormBackward,
+  batchNorm,
+  batchNormBackward,
   indexSelect,
   indexAdd,
   gather,

@@ -19,6 +19,10 @@ export interface RowKernelExports extends PoolKernels {
   crossEntropyBackward(logits: number, targets: number, lse: number, rows: number, cols: number, ignoreIndex: number, scale: number, out: number): void;
   layerNorm(x: number, rows: number, cols: number, weight: number, bias: number, eps: number, out: number, mean: number, rstd: number): void;
   layerNormBackward(x: number, g: number, rows: number, cols: number, weight: number, mean: number, rstd: number, dx: number, dweight: number, dbias: number): void;
+  batchNorm(x: number, outer: number, C: number, inner: number, weight: number, bias: number, eps: number, out: number, mean: number, rstd: number,
+    runningMean: number, runningVariance: number, momentum: number, acc: number): void;
+  batchNormBackward(x: number, g: number, outer: number, C: number, inner: number, weight: number, mean: number, rstd: number,
+    dx: number, dweight: number, dbias: number, acc: number): void;
   reduceSum(x: number, outer: number, n: number, inner: number, out: number, acc: number): void;
   indexSelect(src: number, rowSize: number, indices: number, count: number, out: number): void;
   indexAdd(g: number, rowSize: number, indices: number, count: number, out: number): void;
@@ -122,6 +126,12 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: K
     (shape, src, dst) => {
       const count = shape.reduce((p, n) => p * n, 1);
       const gather = gathersOut(shape, src, dst);
+      if (gather && isContiguousRun(shape, src.strides)) {
+        // Already dense in the arena: one memcpy out.
+        const out = dst.data as FourByte;
+        out.set(new (out.constructor as Float32ArrayConstructor)(arena.view().buffer, src.data.byteOffset + 4 * src.offset, count), dst.offset);
+        return;
+      }
       const { at, ndim } = layout(shape, src.strides, dst.strides);
       const staged = gather ? s.borrow(4 * count) : 0;
       kernels.copyStrided(ndim, at, address(src.data) + 4 * src.offset, gather ? staged : dst.data.byteOffset + 4 * dst.offset);
@@ -173,6 +183,29 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: K
     (x, g, rows, cols, weight, mean, rstd, dx, dweight, dbias) =>
       kernels.layerNormBackward(x.byteOffset, g.byteOffset, rows, cols, address(weight), s.float64Block(mean, true),
         s.float64Block(rstd, true), dx.byteOffset, dweight?.byteOffset ?? 0, dbias?.byteOffset ?? 0));
+
+  const batchNorm = kernel('batchNorm',
+    (x, _outer, _C, _inner, weight, bias, _eps, out, _mean, _rstd, running) => f32s(x, out, weight, bias, running?.mean ?? null,
+      running?.variance ?? null) && s.held(x, out) && s.stageable(out.length, weight, bias),
+    (x, outer, C, inner, weight, bias, eps, out, mean, rstd, running) => {
+      const [meanAt, rstdAt] = [s.float64Block(mean, false), s.float64Block(rstd, false)];
+      const [runningMean, runningVariance] = [address(running?.mean ?? null), address(running?.variance ?? null)];
+      kernels.batchNorm(x.byteOffset, outer, C, inner, address(weight), address(bias), eps, out.byteOffset, meanAt, rstdAt,
+        runningMean, runningVariance, running?.momentum ?? 0, s.borrow(12 * C));
+      const buffer = arena.view().buffer;
+      mean.set(new Float64Array(buffer, meanAt, C));
+      rstd.set(new Float64Array(buffer, rstdAt, C));
+      if (running) {
+        s.copyBack(running.mean as Float32Array, runningMean);
+        s.copyBack(running.variance as Float32Array, runningVariance);
+      }
+    });
+  const batchNormBackward = kernel('batchNormBackward',
+    (x, g, _outer, _C, _inner, weight, _mean, _rstd, dx, dweight, dbias) => f32s(x, g, dx, weight, dweight, dbias)
+      && s.held(x, g, dx, dweight, dbias) && s.stageable(dx.length, weight),
+    (x, g, outer, C, inner, weight, mean, rstd, dx, dweight, dbias) =>
+      kernels.batchNormBackward(x.byteOffset, g.byteOffset, outer, C, inner, address(weight), s.float64Block(mean, true),
+        s.float64Block(rstd, true), dx.byteOffset, dweight?.byteOffset ?? 0, dbias?.byteOffset ?? 0, s.borrow(32 * C)));
 
   // Parameters, gradients and optimizer state live in JavaScript arrays (they outlive every step), so they
   // are copied in and out: the memcpys still cost less than the update as a JavaScript loop.
@@ -229,7 +262,7 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: K
 
   return {
     unary, unaryBackward, binary, copy, reduce, softmax, softmaxBackward, attentionSoftmax, attentionSoftmaxBackward,
-    crossEntropy, crossEntropyBackward, layerNorm, layerNormBackward, adamw, sgd, indexSelect, indexAdd,
+    crossEntropy, crossEntropyBackward, layerNorm, layerNormBackward, batchNorm, batchNormBackward, adamw, sgd, indexSelect, indexAdd,
     im2col, col2im, maxPool2d, maxPool2dBackward,
   };
 }

@@ -110,6 +110,12 @@ export function createWebGPUBackend(gpu: WebGPUKernels): Backend<GPUTensor> {
     layerNormBackward: (x, g, rows, cols, weight, mean, rstd, dx, dweight, dbias) =>
       run(() => gpu.layerNormBackward(input(x), input(g), rows, cols, optional(weight), input(mean), input(rstd), output(dx),
         dweight ? output(dweight) : null, dbias ? output(dbias) : null)),
+    batchNorm: (x, outer, C, inner, weight, bias, eps, out, mean, rstd, running) =>
+      run(() => gpu.batchNorm(input(x), outer, C, inner, optional(weight), optional(bias), eps, output(out), output(mean), output(rstd),
+        running && { mean: output(running.mean), variance: output(running.variance), momentum: running.momentum })),
+    batchNormBackward: (x, g, outer, C, inner, weight, mean, rstd, dx, dweight, dbias) =>
+      run(() => gpu.batchNormBackward(input(x), input(g), outer, C, inner, optional(weight), input(mean), input(rstd), output(dx),
+        dweight ? output(dweight) : null, dbias ? output(dbias) : null)),
     indexSelect: (src, rowSize, indices, out) => run(() => gpu.indexSelect(input(src), rowSize, input(indices), output(out))),
     indexAdd: (g, rowSize, indices, out) => run(() => gpu.indexAdd(input(g), rowSize, input(indices), output(out))),
     gather: (x, index, outer, n, m, inner, out) => run(() => gpu.gather(input(x), input(index), outer, n, m, inner, output(out))),

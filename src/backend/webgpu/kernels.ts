@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" />
-import type { AdamWStep, BinaryOp, MatmulSpec, ReduceOp, UnaryOp, WindowGeometry } from '../backend.js';
+import type { AdamWStep, BinaryOp, MatmulSpec, ReduceOp, RunningStatistics, UnaryOp, WindowGeometry } from '../backend.js';
 import { BufferPool, type GPUDType, GPUTensor } from './buffers.js';
 import { grid, rowGrid } from './wgsl/common.js';
 import { MAX_DIMS, binaryShader, copyShader, unaryBackwardShader, unaryShader, whereShader } from './wgsl/elementwise.js';
@@ -9,7 +9,8 @@ import { adamwShader, sgdShader } from './wgsl/optim.js';
 import { reduceShader } from './wgsl/reduce.js';
 import { col2imShader, im2colShader, maxPool2dBackwardShader, maxPool2dShader } from './wgsl/window.js';
 import {
-  attentionSoftmaxBackwardShader, attentionSoftmaxShader, crossEntropyBackwardShader, crossEntropyShader, layerNormBackwardShader,
+  attentionSoftmaxBackwardShader, attentionSoftmaxShader, batchNormBackwardShader, batchNormParamsBackwardShader, batchNormRunningShader, batchNormShader,
+  crossEntropyBackwardShader, crossEntropyShader, layerNormBackwardShader,
   layerNormParamsBackwardShader, layerNormShader, softmaxBackwardShader, softmaxShader,
 } from './wgsl/rows.js';
 
@@ -297,6 +298,30 @@ export class WebGPUKernels {
       this.dispatch('layerNormParamsBackward', layerNormParamsBackwardShader, [rows, cols, 0, +!!dweight, +!!dbias],
         [x, g, mean, rstd, dweight ?? this.placeholder, dbias ?? this.placeholder], [gx]);
     }
+  }
+
+  batchNorm(x: GPUTensor, outer: number, C: number, inner: number, weight: GPUTensor | null, bias: GPUTensor | null, eps: number,
+    out: GPUTensor, mean: GPUTensor, rstd: GPUTensor, running: RunningStatistics<GPUTensor> | null): void {
+    if (!C || !(outer * inner)) return;
+    this.dispatch('batchNorm', batchNormShader, [C, outer, inner, f32(eps), +!!weight, +!!bias],
+      [x, weight ?? this.placeholder, bias ?? this.placeholder, out, mean, rstd], rowGrid(C));
+    if (running) {
+      this.dispatch('batchNormRunning', batchNormRunningShader, [C, outer * inner, f32(eps), f32(running.momentum)],
+        [mean, rstd, running.mean, running.variance], grid(C));
+    }
+  }
+
+  batchNormBackward(x: GPUTensor, g: GPUTensor, outer: number, C: number, inner: number, weight: GPUTensor | null, mean: GPUTensor,
+    rstd: GPUTensor, dx: GPUTensor, dweight: GPUTensor | null, dbias: GPUTensor | null): void {
+    if (!C || !(outer * inner)) return;
+    const sums = this.empty('float32', 2 * C);
+    this.dispatch('batchNormBackward', batchNormBackwardShader, [C, outer, inner, 0, +!!weight],
+      [x, g, weight ?? this.placeholder, mean, rstd, dx, sums], rowGrid(C));
+    if (dweight || dbias) {
+      this.dispatch('batchNormParamsBackward', batchNormParamsBackwardShader, [C, +!!dweight, +!!dbias],
+        [sums, dweight ?? this.placeholder, dbias ?? this.placeholder], grid(C));
+    }
+    this.release(sums);
   }
 
   // ---- indexing ----

@@ -239,25 +239,52 @@ export async function checkWebGPUKernels(gpu: WebGPUKernels, seed = 1): Promise<
     await compare('crossEntropyBackward', `(${rows}, ${cols})`, [[gdx, dx]]);
   }
 
+  /**
+   * A normalisation forward and backward against the reference: `stats` statistics (rows, or features), a weight
+   * and bias of `params` when `affine`; `host` and `device` run the kernel pair on each side's arrays.
+   */
+  type Pair<S> = (x: S, w: S | null, b: S | null, out: S, mean: S, rstd: S, g: S, dx: S, dw: S | null, db: S | null) => void;
+  async function checkNormalization(name: string, detail: string, size: number, stats: number, params: number, affine: boolean,
+    host: Pair<Float32Array | Float64Array>, device: Pair<GPUTensor>): Promise<void> {
+    const x = rand(size, -3, 3);
+    const [w, b] = affine ? [rand(params), rand(params)] : [null, null];
+    const g = rand(size);
+    const [out, dx] = [new Float32Array(size), new Float32Array(size)];
+    const [mean, rstd] = [new Float64Array(stats), new Float64Array(stats)];
+    const [dw, db] = affine ? [new Float32Array(params), new Float32Array(params)] : [null, null];
+    host(x, w, b, out, mean, rstd, g, dx, dw, db);
+    const [gout, gmean, grstd, gdx] = [empty(size), empty(stats), empty(stats), empty(size)];
+    const [gdw, gdb] = affine ? [zeros(params), zeros(params)] : [null, null];
+    device(up(x), w && up(w), b && up(b), gout, gmean, grstd, up(g), gdx, gdw, gdb);
+    await compare(name, `${detail}${affine ? '' : ' without weight and bias'}`, [[gout, out], [gmean, mean], [grstd, rstd]]);
+    await compare(`${name}Backward`, detail, [[gdx, dx], ...(gdw && dw && gdb && db ? [[gdw, dw], [gdb, db]] as [GPUTensor, Float32Array][] : [])], 1e-4, 1e-4);
+  }
   for (const [rows, cols, affine] of [[4, 5, true], [37, 384, true], [9, 300, false]] as [number, number, boolean][]) {
-    const x = rand(rows * cols, -3, 3);
-    const w = affine ? rand(cols) : null;
-    const b = affine ? rand(cols) : null;
-    const out = new Float32Array(x.length);
-    const [mean, rstd] = [new Float64Array(rows), new Float64Array(rows)];
-    ref.layerNorm(x, rows, cols, w, b, 1e-5, out, mean, rstd);
-    const g = rand(x.length);
-    const dx = new Float32Array(x.length);
-    const [dw, db] = [affine ? new Float32Array(cols) : null, affine ? new Float32Array(cols) : null];
-    ref.layerNormBackward(x, g, rows, cols, w, mean, rstd, dx, dw, db);
-    const gx = up(x);
-    const gw = w ? up(w) : null;
-    const [gout, gmean, grstd, gdx] = [empty(x.length), empty(rows), empty(rows), empty(x.length)];
-    const [gdw, gdb] = [affine ? zeros(cols) : null, affine ? zeros(cols) : null];
-    gpu.layerNorm(gx, rows, cols, gw, b ? up(b) : null, 1e-5, gout, gmean, grstd);
-    gpu.layerNormBackward(gx, up(g), rows, cols, gw, gmean, grstd, gdx, gdw, gdb);
-    await compare('layerNorm', `(${rows}, ${cols})${affine ? '' : ' without weight and bias'}`, [[gout, out], [gmean, mean], [grstd, rstd]]);
-    await compare('layerNormBackward', `(${rows}, ${cols})`, [[gdx, dx], ...(gdw && dw && gdb && db ? [[gdw, dw], [gdb, db]] as [GPUTensor, Float32Array][] : [])], 1e-4, 1e-4);
+    await checkNormalization('layerNorm', `(${rows}, ${cols})`, rows * cols, rows, cols, affine,
+      (x, w, b, out, mean, rstd, g, dx, dw, db) => {
+        ref.layerNorm(x, rows, cols, w, b, 1e-5, out, mean as Float64Array, rstd as Float64Array);
+        ref.layerNormBackward(x, g, rows, cols, w, mean as Float64Array, rstd as Float64Array, dx, dw, db);
+      },
+      (x, w, b, out, mean, rstd, g, dx, dw, db) => {
+        gpu.layerNorm(x, rows, cols, w, b, 1e-5, out, mean, rstd);
+        gpu.layerNormBackward(x, g, rows, cols, w, mean, rstd, dx, dw, db);
+      });
+  }
+  // Features last (inner 1), image channels, and more values per feature than a workgroup has threads.
+  for (const [outer, C, inner, affine] of [[32, 5, 1, true], [3, 4, 9, true], [600, 3, 1, false], [5, 2, 130, true]] as [number, number, number, boolean][]) {
+    const [runningMean, runningVariance] = [rand(C), rand(C, 0.5, 2)];
+    const [gpuMean, gpuVariance] = [up(runningMean), up(runningVariance)];
+    await checkNormalization('batchNorm', `(${outer}, ${C}, ${inner})`, outer * C * inner, C, C, affine,
+      (x, w, b, out, mean, rstd, g, dx, dw, db) => {
+        ref.batchNorm(x, outer, C, inner, w, b, 1e-5, out, mean as Float64Array, rstd as Float64Array,
+          { mean: runningMean, variance: runningVariance, momentum: 0.1 });
+        ref.batchNormBackward(x, g, outer, C, inner, w, mean as Float64Array, rstd as Float64Array, dx, dw, db);
+      },
+      (x, w, b, out, mean, rstd, g, dx, dw, db) => {
+        gpu.batchNorm(x, outer, C, inner, w, b, 1e-5, out, mean, rstd, { mean: gpuMean, variance: gpuVariance, momentum: 0.1 });
+        gpu.batchNormBackward(x, g, outer, C, inner, w, mean, rstd, dx, dw, db);
+      });
+    await compare('batchNormRunning', `(${outer}, ${C}, ${inner})`, [[gpuMean, runningMean], [gpuVariance, runningVariance]]);
   }
 
   {

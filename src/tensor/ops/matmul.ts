@@ -72,8 +72,18 @@ function batchedMatmul(aIn: Tensor, bIn: Tensor): Tensor {
   const result = Tensor.fromStorage(out, [...batchShape, M, N]);
   return record(result, 'matmul', [aIn, bIn], (g) => [
     aIn.requiresGrad ? batchedMatmul(g, transpose(b, -2, -1)) : null,
-    bIn.requiresGrad ? batchedMatmul(transpose(a, -2, -1), g) : null,
+    bIn.requiresGrad ? rightGradient(a, bIn, g) : null,
   ]);
+}
+
+/**
+ * d(a @ b)/db = a^T @ g. When b is a transposed matrix (Linear's weight.T), its gradient is made as (g^T @ a)^T
+ * instead: the same product, with the result laid out as the weight is stored, so the gradient the weight
+ * keeps is a dense copy rather than a gather of a transposed view.
+ */
+function rightGradient(a: Tensor, b: Tensor, g: Tensor): Tensor {
+  if (a.ndim === 2 && b.ndim === 2 && matrixLayout(b).layout === 'transposed') return transpose(batchedMatmul(transpose(g, 0, 1), a), 0, 1);
+  return batchedMatmul(transpose(a, -2, -1), g);
 }
 
 /** Matrix product with PyTorch's rules: 1-D operands are promoted to matrices, batch dims broadcast. */

@@ -45,57 +45,59 @@ export const layerNorm = defineOp('layerNorm', true, (x: Tensor, weight: Tensor 
   });
 });
 
-/** The output of batchNorm, with the batch statistics a module's running averages are made from. */
-export interface BatchNormResult {
-  output: Tensor;
-  /** Each feature's mean over the batch, shape [C]. */
+/** A batch normalisation's running averages (BatchNorm's buffers), which batchNorm updates in place. */
+export interface RunningAverages {
+  /** Each feature's running mean, shape [C]. */
   mean: Tensor;
-  /** Each feature's biased variance over the batch (what it was normalised with), shape [C]. */
+  /** Each feature's running unbiased variance, shape [C]. */
   variance: Tensor;
+  /** How far each batch moves them: running = (1 - momentum) * running + momentum * batch (PyTorch's 0.1). */
+  momentum: number;
 }
 
 /**
  * torch.nn.functional.batch_norm in training: each feature (the slices along `featureDim`) normalised over every
- * other dim with the batch's mean and biased variance, then scaled by `weight` and shifted by `bias`. One op, as
- * layerNorm is, on LayerNorm's kernels: with each feature's values moved into a row, batch normalisation is
- * LayerNorm of the rows, so forward and backward are one kernel call each instead of a dozen recorded ops.
- * The variance is read back from the kernel's 1/sqrt(var + eps).
+ * other dim with the batch's mean and biased variance, then scaled by `weight` and shifted by `bias`; `running`
+ * averages, when given, move toward the batch's mean and unbiased variance in place, as PyTorch's do. One fused
+ * kernel forward (statistics, normalisation and running averages) and one backward, on x seen as (outer, C, inner):
+ * the features' values are read where they lie, whichever dim holds them.
  */
 export const batchNorm = defineOp('batchNorm', true, (x: Tensor, featureDim: number, weight: Tensor | null = null, bias: Tensor | null = null,
-  eps = 1e-5): BatchNormResult => {
+  eps = 1e-5, running: RunningAverages | null = null): Tensor => {
   if (!isFloat(x.dtype) || x.ndim < 2) throw new ZerogradError('batchNorm', `expected a floating-point tensor with at least 2 dims, got ${x.dtype} of shape ${fmtShape(x.shape)}`);
   const axis = normalizeDim('batchNorm', featureDim, x.ndim, x.shape);
   const C = x.shape[axis];
   const N = x.size / C;
   if (N < 2) throw new ZerogradError('batchNorm', `needs more than one value per feature to normalise, got shape ${fmtShape(x.shape)}`);
   checkAffine('batchNorm', weight, bias, C, `, the size of dim ${axis} of ${fmtShape(x.shape)}`);
-  const rowsShape = x.movedim(axis, 0).shape;
-  /** (C, ...) rows back to x's layout, dense. */
-  const back = (rows: Tensor) => rows.reshape(...rowsShape).movedim(0, axis).contiguous();
-  const perFeature = (p: Tensor) => p.to(x.dtype).reshape(C, 1);
-  const { data, output, mean, rstd, normalized } = noGrad(() => {
-    const data = x.movedim(axis, 0).contiguous().denseData();
-    const out = backend().empty(x.dtype, x.size);
-    const [mean, rstd] = [rowStatistic(data, C), rowStatistic(data, C)];
-    backend().layerNorm(data, C, N, null, null, eps, out, mean, rstd);
-    const normalized = Tensor.fromStorage(out, [C, N]);
-    let affine = weight ? normalized.mul(perFeature(weight)) : normalized;
-    if (bias) affine = affine.add(perFeature(bias));
-    return { data, output: back(affine), mean, rstd, normalized };
-  });
+  if (running) checkAffine('batchNorm', running.mean, running.variance, C, `, the size of dim ${axis} of ${fmtShape(x.shape)}`);
+  const inner = x.shape.slice(axis + 1).reduce((p, n) => p * n, 1);
+  const outer = N / inner;
+  const data = x.denseData();
+  const cast = (p: Tensor | null) => (p ? (p.dtype === x.dtype ? p : p.to(x.dtype)).denseData() : null);
+  const w = cast(weight);
+  const out = backend().empty(x.dtype, x.size);
+  const [mean, rstd] = [rowStatistic(data, C), rowStatistic(data, C)];
+  // The kernel updates the averages' own storage when it is dense and of x's dtype, else a copy written back after.
+  const own = (t: Tensor) => (t.dtype === x.dtype && t.offset === 0 && t.isContiguous() ? t : noGrad(() => t.to(x.dtype).clone()));
+  const averages = running && { mean: own(running.mean), variance: own(running.variance) };
+  backend().batchNorm(data, outer, C, inner, w, cast(bias), eps, out, mean, rstd,
+    averages && { mean: averages.mean.data, variance: averages.variance.data, momentum: running!.momentum });
+  if (running && averages) {
+    noGrad(() => {
+      if (averages.mean !== running.mean) running.mean.copy_(averages.mean);
+      if (averages.variance !== running.variance) running.variance.copy_(averages.variance);
+    });
+  }
   const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
-  const result = record(output, 'batchNorm', inputs, (g) => {
-    const rows = g.movedim(axis, 0).reshape(C, N);
-    const scaled = weight ? rows.mul(perFeature(weight)) : rows;
+  return record(Tensor.fromStorage(out, x.shape), 'batchNorm', inputs, (g) => {
     const dx = backend().empty(x.dtype, x.size);
-    backend().layerNormBackward(data, scaled.contiguous().denseData(), C, N, null, mean, rstd, dx, null, null);
-    const grads = [back(Tensor.fromStorage(dx, [C, N]))];
-    if (weight) grads.push(rows.mul(normalized).sum(1).to(weight.dtype));
-    if (bias) grads.push(rows.sum(1).to(bias.dtype));
+    const dweight = weight ? backend().alloc(x.dtype, C) : null;
+    const dbias = bias ? backend().alloc(x.dtype, C) : null;
+    backend().batchNormBackward(data, g.denseData(), outer, C, inner, w, mean, rstd, dx, dweight, dbias);
+    const grads = [Tensor.fromStorage(dx, x.shape)];
+    if (dweight) grads.push(Tensor.fromStorage(dweight, [C]));
+    if (dbias) grads.push(Tensor.fromStorage(dbias, [C]));
     return grads;
   });
-  // In the statistics' own precision (float64 on the CPU backends), then the input's.
-  const statistic = (s: Storage) => Tensor.fromStorage(s, [C]);
-  const variance = noGrad(() => statistic(rstd).square().reciprocal().sub(eps).to(x.dtype));
-  return { output: result, mean: noGrad(() => statistic(mean).to(x.dtype)), variance };
 });
