@@ -1,7 +1,6 @@
 // AssemblyScript: kernels that work row by row over dense float32 (rows x cols) arrays: softmax and its
 // attention and cross-entropy forms, LayerNorm and batch normalisation (per feature, over the rows), reductions,
-// and embedding rows. Sums accumulate in float64,
-// as the reference backend's do, so long rows do not drift.
+// and embedding rows. Sums accumulate in float64, as the reference backend's do, so long rows do not drift.
 import { EXP_MIN, exp4 } from './simdMath';
 
 @inline
@@ -14,13 +13,32 @@ function put(at: usize, i: i32, value: f64): void {
   store<f32>(at + (<usize>i << 2), <f32>value);
 }
 
-/** log(sum(exp(row))) after subtracting the row's max, so large logits do not overflow. */
+/** e^x four lanes at a time, exactly 0 below float32's range (a logit of -infinity weighs nothing). */
+@inline
+function expOrZero4(x: v128): v128 {
+  return v128.bitselect(f32x4.splat(0), exp4(x), f32x4.lt(x, f32x4.splat(EXP_MIN)));
+}
+
+/**
+ * log(sum(exp(row))) after subtracting the row's max, so large logits do not overflow: the exponentials four lanes
+ * at a time (exp4, within 2 ulp), summed in float64.
+ */
 function logSumExp(row: usize, cols: i32): f64 {
-  let max = -Infinity;
-  for (let c = 0; c < cols; c++) max = Math.max(max, f(row, c));
+  let c = 0;
+  let lanes = f32x4.splat(-Infinity);
+  for (; c + 4 <= cols; c += 4) lanes = f32x4.max(lanes, v128.load(row + (<usize>c << 2)));
+  let max = Math.max(Math.max(<f64>f32x4.extract_lane(lanes, 0), <f64>f32x4.extract_lane(lanes, 1)),
+    Math.max(<f64>f32x4.extract_lane(lanes, 2), <f64>f32x4.extract_lane(lanes, 3)));
+  for (; c < cols; c++) max = Math.max(max, f(row, c));
   if (max === -Infinity) return max;
-  let sum: f64 = 0;
-  for (let c = 0; c < cols; c++) sum += Math.exp(f(row, c) - max);
+  const shift = f32x4.splat(<f32>max);
+  let sums = f64x2.splat(0);
+  for (c = 0; c + 4 <= cols; c += 4) {
+    const e = expOrZero4(f32x4.sub(v128.load(row + (<usize>c << 2)), shift));
+    sums = f64x2.add(sums, f64x2.add(f64x2.promote_low_f32x4(e), f64x2.promote_low_f32x4(f32x4.shuffle(e, e, 2, 3, 2, 3))));
+  }
+  let sum = f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1);
+  for (; c < cols; c++) sum += Math.exp(f(row, c) - max);
   return max + Math.log(sum);
 }
 
@@ -66,7 +84,7 @@ export function attentionSoftmax(x: usize, rows: i32, cols: i32, scale: f64, cau
     for (; c + 4 <= visible; c += 4) {
       const at = <usize>c << 2;
       const exponent = f32x4.mul(scaleV, f32x4.sub(v128.load(row + at), shift));
-      const e = v128.bitselect(f32x4.splat(0), exp4(exponent), f32x4.lt(exponent, f32x4.splat(EXP_MIN)));
+      const e = expOrZero4(exponent);
       v128.store(o + at, e);
       sums = f32x4.add(sums, e);
     }
@@ -119,7 +137,14 @@ export function crossEntropyBackward(logits: usize, targets: usize, lse: usize, 
       continue;
     }
     const rowLse = f(lse, r);
-    for (let c = 0; c < cols; c++) put(out + base, c, scale * Math.exp(f(logits + base, c) - rowLse));
+    const shift = f32x4.splat(<f32>rowLse);
+    const factor = f32x4.splat(<f32>scale);
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const at = logits + base + (<usize>c << 2);
+      v128.store(out + base + (<usize>c << 2), f32x4.mul(factor, expOrZero4(f32x4.sub(v128.load(at), shift))));
+    }
+    for (; c < cols; c++) put(out + base, c, scale * Math.exp(f(logits + base, c) - rowLse));
     put(out + base, t, f(out + base, t) - scale);
   }
 }
@@ -202,14 +227,19 @@ function featureSums(x: usize, outer: i32, C: i32, inner: i32, mean: usize, sums
 }
 
 /**
- * Features last with C a multiple of 4 (the makemore models): each row of x (rows, C) promoted to float64 and
- * added into the C float64s at `sums` two lanes at a time; with `mean`, its squared deviations.
+ * Column sums of x (rows, C): each row promoted to float64 and added into the C float64s at `sums` two lanes at a
+ * time; with `mean`, its squared deviations. Batch normalisation with features last, and sums over a middle axis.
  */
 function columnSums(x: usize, rows: i32, C: i32, mean: usize, sums: usize): void {
   memory.fill(sums, 0, <usize>C << 3);
+  const whole = C & ~3;
   for (let r = 0; r < rows; r++) {
     const row = x + (<usize>(r * C) << 2);
-    for (let c = 0; c < C; c += 4) {
+    for (let c = whole; c < C; c++) {
+      const d = f(row, c) - (mean ? feature(mean, c) : 0);
+      store<f64>(sums + (<usize>c << 3), feature(sums, c) + (mean ? d * d : d));
+    }
+    for (let c = 0; c < whole; c += 4) {
       const v = v128.load(row + (<usize>c << 2));
       let lo = f64x2.promote_low_f32x4(v);
       let hi = f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 2, 3));
@@ -387,14 +417,7 @@ export function reduceSum(x: usize, outer: i32, n: i32, inner: i32, out: usize, 
     return;
   }
   for (let o = 0; o < outer; o++) {
-    memory.fill(acc, 0, <usize>inner << 3);
-    for (let k = 0; k < n; k++) {
-      const row = x + (<usize>((o * n + k) * inner) << 2);
-      for (let i = 0; i < inner; i++) {
-        const at = acc + (<usize>i << 3);
-        store<f64>(at, load<f64>(at) + f(row, i));
-      }
-    }
+    columnSums(x + (<usize>(o * n * inner) << 2), n, inner, 0, acc);
     for (let i = 0; i < inner; i++) put(out + (<usize>(o * inner) << 2), i, load<f64>(acc + (<usize>i << 3)));
   }
 }

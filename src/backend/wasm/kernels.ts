@@ -225,8 +225,9 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: K
       if (velocity) s.copyBack(velocity as Float32Array, v);
     });
 
-  const indexSelect = kernel('indexSelect', (src, _rowSize, _indices, out) => f32s(src, out) && s.held(src, out),
-    (src, rowSize, indices, out) => kernels.indexSelect(src.byteOffset, rowSize, address(indices), indices.length, out.byteOffset));
+  // An embedding table outside the arena is staged when it is no larger than the rows looked up.
+  const indexSelect = kernel('indexSelect', (src, _rowSize, _indices, out) => f32s(src, out) && s.held(out) && s.stageable(out.length, src),
+    (src, rowSize, indices, out) => kernels.indexSelect(address(src), rowSize, address(indices), indices.length, out.byteOffset));
   const indexAdd = kernel('indexAdd', (g, _rowSize, _indices, out) => f32s(g, out) && s.held(g, out),
     (g, rowSize, indices, out) => kernels.indexAdd(g.byteOffset, rowSize, address(indices), indices.length, out.byteOffset));
 
