@@ -115,17 +115,6 @@ function tanhVector(x: usize, out: usize, n: i32): i32 {
   return i;
 }
 
-/** g (1 - y^2) from tanh's output y, four lanes at a time; returns how many elements it did. */
-function tanhBackwardVector(y: usize, g: usize, out: usize, n: i32): i32 {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const at = <usize>i << 2;
-    const v = v128.load(y + at);
-    v128.store(out + at, f32x4.mul(v128.load(g + at), f32x4.sub(f32x4.splat(1), f32x4.mul(v, v))));
-  }
-  return i;
-}
-
 /** GELU(x) = x Phi(x) four lanes at a time; returns how many elements it did (the rest go scalar). */
 function geluVector(x: usize, out: usize, n: i32): i32 {
   let i = 0;
@@ -216,11 +205,6 @@ export function unaryBackward(op: i32, x: usize, y: usize, g: usize, out: usize,
   if (op === GELU) {
     const at = <usize>geluBackwardVector(x, g, out, n) << 2;
     unaryBackwardLoop(GELU, x + at, y + at, g + at, out + at, n - (<i32>at >> 2), p, table);
-    return;
-  }
-  if (op === TANH) {
-    const at = <usize>tanhBackwardVector(y, g, out, n) << 2;
-    unaryBackwardLoop(TANH, x + at, y + at, g + at, out + at, n - (<i32>at >> 2), p, table);
     return;
   }
   switch (op) {

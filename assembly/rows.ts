@@ -13,32 +13,13 @@ function put(at: usize, i: i32, value: f64): void {
   store<f32>(at + (<usize>i << 2), <f32>value);
 }
 
-/** e^x four lanes at a time, exactly 0 below float32's range (a logit of -infinity weighs nothing). */
-@inline
-function expOrZero4(x: v128): v128 {
-  return v128.bitselect(f32x4.splat(0), exp4(x), f32x4.lt(x, f32x4.splat(EXP_MIN)));
-}
-
-/**
- * log(sum(exp(row))) after subtracting the row's max, so large logits do not overflow: the exponentials four lanes
- * at a time (exp4, within 2 ulp), summed in float64.
- */
+/** log(sum(exp(row))) after subtracting the row's max, so large logits do not overflow. */
 function logSumExp(row: usize, cols: i32): f64 {
-  let c = 0;
-  let lanes = f32x4.splat(-Infinity);
-  for (; c + 4 <= cols; c += 4) lanes = f32x4.max(lanes, v128.load(row + (<usize>c << 2)));
-  let max = Math.max(Math.max(<f64>f32x4.extract_lane(lanes, 0), <f64>f32x4.extract_lane(lanes, 1)),
-    Math.max(<f64>f32x4.extract_lane(lanes, 2), <f64>f32x4.extract_lane(lanes, 3)));
-  for (; c < cols; c++) max = Math.max(max, f(row, c));
+  let max = -Infinity;
+  for (let c = 0; c < cols; c++) max = Math.max(max, f(row, c));
   if (max === -Infinity) return max;
-  const shift = f32x4.splat(<f32>max);
-  let sums = f64x2.splat(0);
-  for (c = 0; c + 4 <= cols; c += 4) {
-    const e = expOrZero4(f32x4.sub(v128.load(row + (<usize>c << 2)), shift));
-    sums = f64x2.add(sums, f64x2.add(f64x2.promote_low_f32x4(e), f64x2.promote_low_f32x4(f32x4.shuffle(e, e, 2, 3, 2, 3))));
-  }
-  let sum = f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1);
-  for (; c < cols; c++) sum += Math.exp(f(row, c) - max);
+  let sum: f64 = 0;
+  for (let c = 0; c < cols; c++) sum += Math.exp(f(row, c) - max);
   return max + Math.log(sum);
 }
 
@@ -84,7 +65,7 @@ export function attentionSoftmax(x: usize, rows: i32, cols: i32, scale: f64, cau
     for (; c + 4 <= visible; c += 4) {
       const at = <usize>c << 2;
       const exponent = f32x4.mul(scaleV, f32x4.sub(v128.load(row + at), shift));
-      const e = expOrZero4(exponent);
+      const e = v128.bitselect(f32x4.splat(0), exp4(exponent), f32x4.lt(exponent, f32x4.splat(EXP_MIN)));
       v128.store(o + at, e);
       sums = f32x4.add(sums, e);
     }
@@ -137,14 +118,7 @@ export function crossEntropyBackward(logits: usize, targets: usize, lse: usize, 
       continue;
     }
     const rowLse = f(lse, r);
-    const shift = f32x4.splat(<f32>rowLse);
-    const factor = f32x4.splat(<f32>scale);
-    let c = 0;
-    for (; c + 4 <= cols; c += 4) {
-      const at = logits + base + (<usize>c << 2);
-      v128.store(out + base + (<usize>c << 2), f32x4.mul(factor, expOrZero4(f32x4.sub(v128.load(at), shift))));
-    }
-    for (; c < cols; c++) put(out + base, c, scale * Math.exp(f(logits + base, c) - rowLse));
+    for (let c = 0; c < cols; c++) put(out + base, c, scale * Math.exp(f(logits + base, c) - rowLse));
     put(out + base, t, f(out + base, t) - scale);
   }
 }

@@ -60,24 +60,22 @@ export function normalCdf4(x: v128): v128 {
 }
 
 /**
- * tanh within 3.3 ulp (3.9e-7 relative), Eigen's 13/6 rational interpolant on x clamped to [-9, 9], beyond which
- * tanh is +-1 in float32: one division and no exponential, where 1 - 2 / (e^2|x| + 1) needs both.
+ * tanh within 2 ulp, Cephes' tanhf: an odd polynomial below |x| = 0.625, where 1 - 2 / (e^2|x| + 1)
+ * would lose the low bits to cancellation, that formula (with the sign put back) above it.
  */
 @inline
-export function tanh4(input: v128): v128 {
-  const x = f32x4.max(f32x4.min(input, f32x4.splat(9)), f32x4.splat(-9));
+export function tanh4(x: v128): v128 {
   const z = f32x4.mul(x, x);
-  let p = f32x4.splat(-2.76076847742355e-16);
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.00018790482477e-13));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-8.60467152213735e-11));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(5.12229709037114e-8));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.48572235717979e-5));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(6.37261928875436e-4));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(4.89352455891786e-3));
-  let q = f32x4.splat(1.19825839466702e-6);
-  q = f32x4.add(f32x4.mul(q, z), f32x4.splat(1.18534705686654e-4));
-  q = f32x4.add(f32x4.mul(q, z), f32x4.splat(2.268434632439e-3));
-  q = f32x4.add(f32x4.mul(q, z), f32x4.splat(4.89352518554385e-3));
-  // NaN stays NaN: min and max propagate it.
-  return f32x4.div(f32x4.mul(p, x), q);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const a = f32x4.abs(x);
+  const e = exp4(f32x4.add(a, a));
+  const large = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+  // The sign bit of x onto the large-|x| result.
+  const signed = v128.or(large, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, signed, f32x4.lt(a, f32x4.splat(0.625)));
 }
