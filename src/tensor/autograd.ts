@@ -180,13 +180,20 @@ function recycle(scratch: Scratch | null, dead: Set<Tensor>, pending: Map<Tensor
   if (!scratch) return;
   for (const tensor of dead) {
     const data = tensor.data;
-    if (!scratch.region.holds(data)) continue;
-    // Device storage is never a view into another's: only the same storage object shares its memory.
-    const overlaps = (d: Storage) => d === data || (!isDevice(d) && !isDevice(data) && d.buffer === data.buffer
-      && d.byteOffset < data.byteOffset + data.byteLength && data.byteOffset < d.byteOffset + d.byteLength);
-    const shared = [...pending.values()].some((other) => overlaps(other.data));
-    if (!shared && scratch.region.recycle(data, scratch.since)) tensor.release();
+    if (!scratch.region.holds(data) || sharesMemory(data, pending)) continue;
+    if (scratch.region.recycle(data, scratch.since)) tensor.release();
   }
+}
+
+/** Whether any pending gradient's storage overlaps `data` (device storage is never a view: only the same object shares). */
+function sharesMemory(data: Storage, pending: Map<Tensor, Tensor>): boolean {
+  for (const other of pending.values()) {
+    const d = other.data;
+    if (d === data) return true;
+    if (!isDevice(d) && !isDevice(data) && d.buffer === data.buffer
+      && d.byteOffset < data.byteOffset + data.byteLength && data.byteOffset < d.byteOffset + d.byteLength) return true;
+  }
+  return false;
 }
 
 interface PropagateOptions {
