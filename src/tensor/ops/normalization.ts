@@ -17,6 +17,28 @@ function checkAffine(op: string, weight: Tensor | null, bias: Tensor | null, siz
 const rowStatistic = (data: Storage, rows: number): DeviceStorage | Float64Array =>
   (isDevice(data) ? backend().empty('float32', rows) as DeviceStorage : new Float64Array(rows));
 
+/** An affine parameter as dense storage of x's dtype for a kernel (null stays null). */
+const affineData = (x: Tensor, p: Tensor | null) => (p ? (p.dtype === x.dtype ? p : p.to(x.dtype)).denseData() : null);
+
+/**
+ * Records a normalisation's backward: `kernel` writes dx (x's shape) and the gradients of weight and bias (`size`
+ * each, pre-zeroed; null for a parameter the op was not given), which go back in each parameter's own dtype.
+ */
+function recordNormalization(op: string, out: Storage, x: Tensor, weight: Tensor | null, bias: Tensor | null, size: number,
+  kernel: (g: Storage, dx: Storage, dweight: Storage | null, dbias: Storage | null) => void): Tensor {
+  const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
+  return record(Tensor.fromStorage(out, x.shape), op, inputs, (g) => {
+    const dx = backend().empty(x.dtype, x.size);
+    const dweight = weight ? backend().alloc(x.dtype, size) : null;
+    const dbias = bias ? backend().alloc(x.dtype, size) : null;
+    kernel(g.denseData(), dx, dweight, dbias);
+    const grads = [Tensor.fromStorage(dx, x.shape)];
+    if (weight && dweight) grads.push(Tensor.fromStorage(dweight, [size]).to(weight.dtype));
+    if (bias && dbias) grads.push(Tensor.fromStorage(dbias, [size]).to(bias.dtype));
+    return grads;
+  });
+}
+
 /**
  * Layer normalisation over the last dim in one fused kernel (torch.nn.functional.layer_norm with
  * normalized_shape = [C]): a single pass forward and one backward instead of a dozen elementwise ops.
@@ -27,22 +49,12 @@ export const layerNorm = defineOp('layerNorm', true, (x: Tensor, weight: Tensor 
   checkAffine('layerNorm', weight, bias, cols, ` to match the last dim of ${fmtShape(x.shape)}`);
   const rows = x.size / Math.max(cols, 1);
   const data = x.denseData();
-  const cast = (p: Tensor | null) => (p ? (p.dtype === x.dtype ? p : p.to(x.dtype)).denseData() : null);
-  const w = cast(weight);
+  const w = affineData(x, weight);
   const out = backend().empty(x.dtype, x.size);
   const [mean, rstd] = [rowStatistic(data, rows), rowStatistic(data, rows)];
-  backend().layerNorm(data, rows, cols, w, cast(bias), eps, out, mean, rstd);
-  const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
-  return record(Tensor.fromStorage(out, x.shape), 'layerNorm', inputs, (g) => {
-    const dx = backend().empty(x.dtype, x.size);
-    const dweight = weight ? backend().alloc(x.dtype, cols) : null;
-    const dbias = bias ? backend().alloc(x.dtype, cols) : null;
-    backend().layerNormBackward(data, g.denseData(), rows, cols, w, mean, rstd, dx, dweight, dbias);
-    const grads = [Tensor.fromStorage(dx, x.shape)];
-    if (dweight) grads.push(Tensor.fromStorage(dweight, [cols]));
-    if (dbias) grads.push(Tensor.fromStorage(dbias, [cols]));
-    return grads;
-  });
+  backend().layerNorm(data, rows, cols, w, affineData(x, bias), eps, out, mean, rstd);
+  return recordNormalization('layerNorm', out, x, weight, bias, cols,
+    (g, dx, dweight, dbias) => backend().layerNormBackward(data, g, rows, cols, w, mean, rstd, dx, dweight, dbias));
 });
 
 /** A batch normalisation's running averages (BatchNorm's buffers), which batchNorm updates in place. */
@@ -74,14 +86,13 @@ export const batchNorm = defineOp('batchNorm', true, (x: Tensor, featureDim: num
   const inner = x.shape.slice(axis + 1).reduce((p, n) => p * n, 1);
   const outer = N / inner;
   const data = x.denseData();
-  const cast = (p: Tensor | null) => (p ? (p.dtype === x.dtype ? p : p.to(x.dtype)).denseData() : null);
-  const w = cast(weight);
+  const w = affineData(x, weight);
   const out = backend().empty(x.dtype, x.size);
   const [mean, rstd] = [rowStatistic(data, C), rowStatistic(data, C)];
   // The kernel updates the averages' own storage when it is dense and of x's dtype, else a copy written back after.
   const own = (t: Tensor) => (t.dtype === x.dtype && t.offset === 0 && t.isContiguous() ? t : noGrad(() => t.to(x.dtype).clone()));
   const averages = running && { mean: own(running.mean), variance: own(running.variance) };
-  backend().batchNorm(data, outer, C, inner, w, cast(bias), eps, out, mean, rstd,
+  backend().batchNorm(data, outer, C, inner, w, affineData(x, bias), eps, out, mean, rstd,
     averages && { mean: averages.mean.data, variance: averages.variance.data, momentum: running!.momentum });
   if (running && averages) {
     noGrad(() => {
@@ -89,15 +100,6 @@ export const batchNorm = defineOp('batchNorm', true, (x: Tensor, featureDim: num
       if (averages.variance !== running.variance) running.variance.copy_(averages.variance);
     });
   }
-  const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
-  return record(Tensor.fromStorage(out, x.shape), 'batchNorm', inputs, (g) => {
-    const dx = backend().empty(x.dtype, x.size);
-    const dweight = weight ? backend().alloc(x.dtype, C) : null;
-    const dbias = bias ? backend().alloc(x.dtype, C) : null;
-    backend().batchNormBackward(data, g.denseData(), outer, C, inner, w, mean, rstd, dx, dweight, dbias);
-    const grads = [Tensor.fromStorage(dx, x.shape)];
-    if (dweight) grads.push(Tensor.fromStorage(dweight, [C]));
-    if (dbias) grads.push(Tensor.fromStorage(dbias, [C]));
-    return grads;
-  });
+  return recordNormalization('batchNorm', out, x, weight, bias, C,
+    (g, dx, dweight, dbias) => backend().batchNormBackward(data, g, outer, C, inner, w, mean, rstd, dx, dweight, dbias));
 });
