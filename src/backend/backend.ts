@@ -93,10 +93,13 @@ export interface WindowGeometry {
  */
 export type Typed<S, T> = S extends DeviceStorage ? S : T;
 
-/** A batch normalisation's running averages, updated in place from each training batch. */
+/** A batch normalisation's running averages (storages for a kernel, tensors for the op), updated in place from each training batch. */
 export interface RunningStatistics<S> {
+  /** Each feature's running mean, C of them. */
   mean: S;
+  /** Each feature's running unbiased variance, C of them. */
   variance: S;
+  /** How far each batch moves them: running = (1 - momentum) * running + momentum * batch (PyTorch's 0.1). */
   momentum: number;
 }
 

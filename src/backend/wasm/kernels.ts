@@ -173,9 +173,8 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: K
       const meanAt = s.float64Block(mean, false);
       const rstdAt = s.float64Block(rstd, false);
       kernels.layerNorm(x.byteOffset, rows, cols, address(weight), address(bias), eps, out.byteOffset, meanAt, rstdAt);
-      const buffer = arena.view().buffer;
-      mean.set(new Float64Array(buffer, meanAt, rows));
-      rstd.set(new Float64Array(buffer, rstdAt, rows));
+      s.copyBackFloat64(mean, meanAt);
+      s.copyBackFloat64(rstd, rstdAt);
     });
   const layerNormBackward = kernel('layerNormBackward',
     (x, g, _rows, _cols, weight, _mean, _rstd, dx, dweight, dbias) => f32s(x, g, dx, weight, dweight, dbias)
@@ -192,9 +191,8 @@ export function rowKernels(arena: WasmArena, kernels: RowKernelExports, pool?: K
       const [runningMean, runningVariance] = [address(running?.mean ?? null), address(running?.variance ?? null)];
       kernels.batchNorm(x.byteOffset, outer, C, inner, address(weight), address(bias), eps, out.byteOffset, meanAt, rstdAt,
         runningMean, runningVariance, running?.momentum ?? 0, s.borrow(12 * C));
-      const buffer = arena.view().buffer;
-      mean.set(new Float64Array(buffer, meanAt, C));
-      rstd.set(new Float64Array(buffer, rstdAt, C));
+      s.copyBackFloat64(mean, meanAt);
+      s.copyBackFloat64(rstd, rstdAt);
       if (running) {
         s.copyBack(running.mean as Float32Array, runningMean);
         s.copyBack(running.variance as Float32Array, runningVariance);

@@ -54,6 +54,11 @@ export class Staging {
     if (!this.arena.holds(storage)) storage.set(new Float32Array(this.arena.view().buffer, at, storage.length));
   }
 
+  /** Copies float64 values a kernel wrote into a borrowed block (see float64Block) back out to `values`. */
+  copyBackFloat64(values: Float64Array, at: number): void {
+    values.set(new Float64Array(this.arena.view().buffer, at, values.length));
+  }
+
   /** A borrowed block for float64 values, filled with them when `copyIn`. */
   float64Block(values: Float64Array, copyIn: boolean): number {
     const at = this.borrow(values.byteLength);

@@ -1,3 +1,4 @@
+import type { RunningStatistics } from '../../backend/backend.js';
 import { backend } from '../../backend/registry.js';
 import { noGrad, record } from '../autograd.js';
 import { type DeviceStorage, type Storage, isDevice, isFloat } from '../dtype.js';
@@ -57,16 +58,6 @@ export const layerNorm = defineOp('layerNorm', true, (x: Tensor, weight: Tensor 
     (g, dx, dweight, dbias) => backend().layerNormBackward(data, g, rows, cols, w, mean, rstd, dx, dweight, dbias));
 });
 
-/** A batch normalisation's running averages (BatchNorm's buffers), which batchNorm updates in place. */
-export interface RunningAverages {
-  /** Each feature's running mean, shape [C]. */
-  mean: Tensor;
-  /** Each feature's running unbiased variance, shape [C]. */
-  variance: Tensor;
-  /** How far each batch moves them: running = (1 - momentum) * running + momentum * batch (PyTorch's 0.1). */
-  momentum: number;
-}
-
 /**
  * torch.nn.functional.batch_norm in training: each feature (the slices along `featureDim`) normalised over every
  * other dim with the batch's mean and biased variance, then scaled by `weight` and shifted by `bias`; `running`
@@ -75,7 +66,7 @@ export interface RunningAverages {
  * the features' values are read where they lie, whichever dim holds them.
  */
 export const batchNorm = defineOp('batchNorm', true, (x: Tensor, featureDim: number, weight: Tensor | null = null, bias: Tensor | null = null,
-  eps = 1e-5, running: RunningAverages | null = null): Tensor => {
+  eps = 1e-5, running: RunningStatistics<Tensor> | null = null): Tensor => {
   if (!isFloat(x.dtype) || x.ndim < 2) throw new ZerogradError('batchNorm', `expected a floating-point tensor with at least 2 dims, got ${x.dtype} of shape ${fmtShape(x.shape)}`);
   const axis = normalizeDim('batchNorm', featureDim, x.ndim, x.shape);
   const C = x.shape[axis];
