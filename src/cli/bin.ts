@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { isTrainingCommand, main } from './main.js';
+import { becomeSupervisedChild, superviseTraining } from './supervise.js';
 
-process.exitCode = main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+process.exitCode = !becomeSupervisedChild() && isTrainingCommand(argv) ? await superviseTraining(argv) : main(argv);

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeDirectory } from '../io/atomicWrite.js';
 import { join } from 'node:path';
 import { defaultNames } from '../data/defaultNames.js';
 import { readLines } from '../data/lines.js';
@@ -57,7 +58,7 @@ export function makemoreDiagnose(argv: string[], io: CliIO = consoleIO): string[
     // The activation and gradient histograms below read the last step's tensors.
     reuseMemory: false,
   });
-  mkdirSync(out, { recursive: true });
+  makeDirectory(out);
   const write = (name: string, svg: string) => {
     writeFileSync(join(out, name), svg);
     return join(out, name);

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { makeDirectory, writeFileAtomic } from '../io/atomicWrite.js';
 import { join, resolve } from 'node:path';
 import { CharTokenizer } from '../data/charTokenizer.js';
 import { defaultNames } from '../data/defaultNames.js';
@@ -10,6 +10,7 @@ import { generate } from '../models/gpt/generate.js';
 import { GPT, type GPTConfig, gptTrainingMemory, lectureGPTConfig } from '../models/gpt/gpt.js';
 import { GPT_PRESETS, type GPTTrainConfig, type LMRun, type TrainableLM, gptCheckpoint, gptTrainConfig, startGPTRun, trainGPT } from '../models/gpt/recipe.js';
 import { checkMemory } from '../models/memory.js';
+import { guardedSave } from '../models/runGuard.js';
 import { applyLoRA } from '../nn/lora.js';
 import { tensor } from '../tensor/creation.js';
 import { Generator } from '../tensor/random.js';
@@ -165,11 +166,11 @@ export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, t
   tokenizer: CharTokenizer; train: GPTTrainConfig; extra: Record<string, unknown>; recipe: string;
 }): { val: number; sample: string } {
   const checkpointEvery = intOption('checkpoint-every', o['checkpoint-every'], train.evalEvery, { min: 1 });
-  const save = () => {
+  const save = guardedSave(() => {
     const dir = saveCheckpoint(out, gptCheckpoint(run, tokenizer, train, extra, recipe), { keep });
     writeCurves(out, run.evals);
     return dir;
-  };
+  });
   const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
   let val = NaN;
   trainGPT(run, splits, train, {
@@ -190,8 +191,8 @@ export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, t
 }
 
 function writeCurves(out: string, evals: [number, number, number][]): void {
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'loss.svg'), lineChart([
+  makeDirectory(out);
+  writeFileAtomic(join(out, 'loss.svg'), lineChart([
     { name: 'train', points: evals.map(([s, t]) => [s, t] as const) },
     { name: 'val', points: evals.map(([s, , v]) => [s, v] as const) },
   ], { title: 'GPT loss', xLabel: 'step', yLabel: 'loss (nats)' }));

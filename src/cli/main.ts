@@ -10,6 +10,8 @@ import { CHAT_CORPUS, GPT_CHAT, chatCorpus, gptChat } from './chat.js';
 import { RAG_ASK, RAG_INDEX, ragAsk, ragIndex } from './rag.js';
 import { MLM_PRETRAIN, mlmPretrain } from './mlm.js';
 import { INFO, info } from './info.js';
+import { Interrupted } from '../models/runGuard.js';
+import { interruptedStatus } from './supervise.js';
 import {
   PRACTICE_CHECK, PRACTICE_LIST, PRACTICE_SOLUTION, PRACTICE_START, practiceCheck, practiceList, practiceSolution, practiceStart,
 } from './practice.js';
@@ -28,7 +30,7 @@ const DEMO = defineCommand({
 function demo(argv: string[]): void {
   const o = parseOptions(DEMO, argv);
   gptTrain(['--config', 'tiny', '--steps', o.steps ?? '1500', '--lr', '3e-3', '--schedule', 'cosine', '--eval-iters', '20',
-    '--out', join('runs', 'demo'), '--sample-tokens', '300']);
+    '--out', join('runs', 'demo'), '--sample-tokens', '300', '--overwrite']);
 }
 
 /** Every command: its spec (options and help) and what runs it. */
@@ -62,9 +64,18 @@ function chosenBackend(): ReturnType<typeof backendChoice> {
   }
 }
 
+const findCommand = (first: string, second: string) =>
+  COMMANDS.find(([spec]) => spec.name === `${first} ${second}`) ?? COMMANDS.find(([spec]) => spec.name === first);
+
+/** Whether `argv` trains into a run folder (and so should stop cleanly on Ctrl-C: supervise.ts). */
+export function isTrainingCommand(argv: string[]): boolean {
+  const [spec] = findCommand(argv[0] ?? '', argv[1] ?? '') ?? [];
+  return spec !== undefined && (spec === DEMO || 'resume' in spec.options) && !argv.includes('--help') && !argv.includes('-h');
+}
+
 export function main(argv: string[]): number {
   const [first = 'help', second = ''] = argv;
-  const found = COMMANDS.find(([spec]) => spec.name === `${first} ${second}`) ?? COMMANDS.find(([spec]) => spec.name === first);
+  const found = findCommand(first, second);
   if (!found) {
     const group = COMMANDS.filter(([spec]) => spec.name.startsWith(`${first} `));
     if (['help', '--help', '-h'].includes(first)) {
@@ -90,6 +101,11 @@ export function main(argv: string[]): number {
     return 0;
   } catch (error) {
     const message = (error as Error).message ?? String(error);
+    if (error instanceof Interrupted) {
+      const resume = `zerograd ${error.command} --out ${error.runDir} --resume`;
+      console.error(error.checkpoint ? `\n${message}; continue with: ${resume}` : `\n${message}`);
+      return interruptedStatus();
+    }
     if (error instanceof UsageError) {
       console.error(`error: ${message}\n${helpHint(spec.name)}`);
       return 2;

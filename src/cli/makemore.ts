@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { makeDirectory, writeFileAtomic } from '../io/atomicWrite.js';
 import { join, resolve } from 'node:path';
 import { CharTokenizer } from '../data/charTokenizer.js';
 import { defaultNames } from '../data/defaultNames.js';
@@ -17,6 +17,7 @@ import { lineChart, windowMeans } from '../viz/lineChart.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
 import { ProgressBar } from './progress.js';
 import { checkTextEncoding } from './textCheck.js';
+import { guardedSave } from '../models/runGuard.js';
 import { RUN_OPTIONS, checkResumeFlags, memoryLimit, openRun, resumedSteps } from './run.js';
 
 const KINDS = ['bigram', 'bigram-nn', 'mlp', 'bnmlp', 'wavenet', 'rnn', 'gru', 'transformer'] as const;
@@ -151,14 +152,16 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof MAKEMORE_TRAIN.optio
   const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
   const tokensPerStep = train.batchSize > 0 ? train.batchSize : data.train.X.shape[0];
   const checkpoint = () => makemoreCheckpoint(run, train, { data: resume ? savedData ?? null : o.data ? resolve(o.data) : null });
+  const save = guardedSave(() => {
+    const dir = saveCheckpoint(out, checkpoint(), { keep });
+    writeLossCurve(out, run.losses);
+    return dir;
+  });
   trainMakemore(run, data, train, ({ step, loss }) => {
     bar.update(step, loss, tokensPerStep);
-    if ((step + 1) % checkpointEvery === 0 && step + 1 < train.steps) {
-      saveCheckpoint(out, checkpoint(), { keep });
-      writeLossCurve(out, run.losses);
-    }
+    if ((step + 1) % checkpointEvery === 0 && step + 1 < train.steps) save();
   });
-  const dir = saveCheckpoint(out, checkpoint(), { keep });
+  const dir = save();
   const losses = { train: splitLoss(run.model, data.train), val: splitLoss(run.model, data.val) };
   io.log(`train loss ${losses.train.toFixed(4)} | val loss ${losses.val.toFixed(4)}`);
   const uniform = Math.log(modelConfig.vocab.length);
@@ -166,7 +169,6 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof MAKEMORE_TRAIN.optio
     io.log(`note: val loss ${losses.val.toFixed(4)} is worse than guessing uniformly (ln ${modelConfig.vocab.length} = ${uniform.toFixed(4)})`
       + `${modelConfig.initFixes ? '' : ': the initial logits are too confident, as the lecture shows; train with --init-fixes'}`);
   }
-  writeLossCurve(out, run.losses);
   io.log(`checkpoint: ${dir} (loss curve: ${join(out, 'loss.svg')})`);
   const generator = new Generator(train.seed + 10);
   const samples = Array.from({ length: numSamples }, () => sampleItem(run.model, data.tokenizer, modelConfig.blockSize, generator));
@@ -217,10 +219,10 @@ function trainBigramCounts(items: string[], out: string, seed: number, numSample
 }
 
 function writeLossCurve(out: string, losses: number[]): void {
-  mkdirSync(out, { recursive: true });
+  makeDirectory(out);
   const window = losses.length >= 10_000 ? 1000 : Math.max(1, Math.floor(losses.length / 100));
   const points = windowMeans(losses, window).map(([x, y]) => [x, Math.log10(y)] as const);
-  writeFileSync(join(out, 'loss.svg'), lineChart([{ name: `mean of ${window}`, points }], {
+  writeFileAtomic(join(out, 'loss.svg'), lineChart([{ name: `mean of ${window}`, points }], {
     title: 'training loss', xLabel: 'step', yLabel: 'log10 loss',
   }));
 }

@@ -1,16 +1,22 @@
 // What every training command shares: its run folder's lock, resuming from the checkpoint's own settings,
 // extending a finished run, how many checkpoints to keep, and the memory a model may take.
+import { rmSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { type Checkpoint, DEFAULT_KEEP, hasCheckpoint, loadRecipeCheckpoint } from '../io/checkpoint.js';
+import { join } from 'node:path';
+import { type Checkpoint, DEFAULT_KEEP, checkpointEntries, hasCheckpoint, loadRecipeCheckpoint } from '../io/checkpoint.js';
 import { acquireRunLock } from '../io/runLock.js';
-import { type OptionDef, UsageError, intOption } from './args.js';
+import { endGuard, guardRun } from '../models/runGuard.js';
+import { type OptionDef, UsageError, intOption, numberOption } from './args.js';
+import { noteLock } from './supervise.js';
 
 /** The options of a run folder, shared by every `train` command. */
 export const RUN_OPTIONS = {
   out: { type: 'string', value: 'DIR', help: 'run folder: checkpoints, latest.json, loss.svg (locked while training)' },
   resume: { type: 'boolean', help: "continue the run in --out from its latest checkpoint, with the checkpoint's settings" },
   extend: { type: 'string', value: 'N', help: 'with --resume: train N steps past the run\'s planned end, at the schedule\'s final learning rate' },
+  overwrite: { type: 'boolean', help: 'start a new run in an --out that holds one, replacing its checkpoints' },
   keep: { type: 'string', value: 'N', default: String(DEFAULT_KEEP), help: 'checkpoints kept in --out (older ones are removed once a newer one is complete)' },
+  'save-every-minutes': { type: 'string', value: 'X', default: '10', help: 'also save a checkpoint whenever this long has passed since the last one' },
   'max-memory': { type: 'string', value: 'BYTES', default: '80% of RAM', help: 'refuse a model whose estimated training memory exceeds this (e.g. 512M, 8G)' },
 } as const satisfies Record<string, OptionDef>;
 
@@ -24,36 +30,54 @@ export function memoryLimit(raw: string | undefined): { bytes: number; name: str
 }
 
 export interface OpenedRun {
-  /** The checkpoint to continue from (with --resume and one present). */
+  /** The checkpoint to continue from (with --resume). */
   resume?: Checkpoint;
   keep: number;
   release: () => void;
 }
 
+type RunFlags = { resume?: boolean; extend?: string; keep?: string; overwrite?: boolean; 'save-every-minutes'?: string };
+
 /**
  * Locks the run folder `out` for this process, and with --resume loads its checkpoint, which must come from
- * `recipe`. --extend without a checkpoint to extend is an error.
+ * `recipe`. A new run never silently replaces another: in a folder that holds checkpoints it needs --overwrite,
+ * which removes them. Until released, the run is guarded (runGuard.ts): it saves every --save-every-minutes and
+ * when asked to stop.
  */
-export function openRun(command: string, out: string, o: { resume?: boolean; extend?: string; keep?: string }, recipe: string): OpenedRun {
+export function openRun(command: string, out: string, o: RunFlags, recipe: string): OpenedRun {
   const keep = intOption('keep', o.keep, DEFAULT_KEEP, { min: 1, max: 1000 });
+  const everyMinutes = numberOption('save-every-minutes', o['save-every-minutes'], 10, { max: 1e6 });
   if (o.extend !== undefined && !o.resume) throw new UsageError(`${command}: --extend continues a finished run; give --resume too`);
+  if (o.resume && o.overwrite) throw new UsageError(`${command}: --resume continues the run in ${out} and --overwrite replaces it; give one`);
+  if (o.resume && !hasCheckpoint(out)) {
+    throw new UsageError(`${command}: --resume: ${out} has no checkpoint to continue (no latest.json); train without --resume to start a run there`);
+  }
   const release = acquireRunLock(out);
+  noteLock(join(out, 'lock'));
   try {
-    const resume = o.resume && hasCheckpoint(out) ? loadRecipeCheckpoint(out, recipe, command) : undefined;
-    if (o.extend !== undefined && !resume) throw new UsageError(`${command}: --extend: ${out} has no checkpoint to extend`);
-    return { resume, keep, release };
+    const existing = checkpointEntries(out);
+    if (!o.resume && existing.length > 0) {
+      if (!o.overwrite) {
+        throw new UsageError(`${command}: ${out} holds a run (${existing.join(', ')}); --resume continues it (--resume --extend N trains past its end), --overwrite starts again and replaces it, or choose another --out`);
+      }
+      for (const entry of existing) rmSync(join(out, entry), { recursive: true, force: true });
+    }
+    const resume = o.resume ? loadRecipeCheckpoint(out, recipe, command) : undefined;
+    guardRun(command, out, everyMinutes * 60_000);
+    return {
+      resume, keep, release: () => {
+        endGuard();
+        release();
+      },
+    };
   } catch (error) {
     release();
     throw error;
   }
 }
 
-/**
- * A resumed run takes every setting from its checkpoint. A flag the user gave that says otherwise is an error
- * naming both values; `given` lists [flag, the parsed value or undefined when absent, the checkpoint's value].
- */
 /** Runs `train` on the run folder `out`, locked (openRun) for as long as it takes, with the checkpoint to resume from. */
-export function withRun<T>(command: string, out: string, o: { resume?: boolean; extend?: string; keep?: string }, recipe: string,
+export function withRun<T>(command: string, out: string, o: RunFlags, recipe: string,
   train: (resume: Checkpoint | undefined, keep: number) => T): T {
   const opened = openRun(command, out, o, recipe);
   try {
@@ -63,6 +87,10 @@ export function withRun<T>(command: string, out: string, o: { resume?: boolean; 
   }
 }
 
+/**
+ * A resumed run takes every setting from its checkpoint. A flag the user gave that says otherwise is an error
+ * naming both values; `given` lists [flag, the parsed value or undefined when absent, the checkpoint's value].
+ */
 export function checkResumeFlags(command: string, out: string, given: [flag: string, value: unknown, saved: unknown][]): void {
   for (const [flag, value, saved] of given) {
     if (value !== undefined && JSON.stringify(value) !== JSON.stringify(saved)) {

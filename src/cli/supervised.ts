@@ -1,6 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { forEachInputLine } from './inputLines.js';
-import { writeFileAtomic } from '../io/atomicWrite.js';
+import { makeDirectory, writeFileAtomic } from '../io/atomicWrite.js';
 import { heatmap } from '../viz/heatmap.js';
 import { join, resolve } from 'node:path';
 import { type Splits, splitItems } from '../data/split.js';
@@ -16,6 +15,7 @@ import { lineChart, windowMeans } from '../viz/lineChart.js';
 import { type CliIO, type OptionDef, type OptionValues, UsageError, intOption, numberOption, warnOn } from './args.js';
 import { RUN_OPTIONS, checkResumeFlags, resumedSteps } from './run.js';
 import { ProgressBar } from './progress.js';
+import { guardedSave } from '../models/runGuard.js';
 
 /** Options shared by `classify train` and `tag train`. */
 export const SUPERVISED_OPTIONS = {
@@ -178,11 +178,11 @@ export interface SupervisedJob<M extends Module> {
 export function runSupervised<M extends Module>(job: SupervisedJob<M>, io: CliIO): string {
   const { run, train, out } = job;
   const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
-  const save = () => {
+  const save = guardedSave(() => {
     const dir = saveCheckpoint(out, supervisedCheckpoint(run, job.config), { keep: job.keep });
     writeCurves(out, run, job.scoreName);
     return dir;
-  };
+  });
   trainSupervised(run, train, job.trainCount, job.batchLoss, {
     evaluate: job.evaluate,
     onStep: ({ step, loss }) => bar.update(step, loss, job.tokensPerStep),
@@ -200,9 +200,9 @@ export function runSupervised<M extends Module>(job: SupervisedJob<M>, io: CliIO
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
 
 function writeCurves<M extends Module>(out: string, run: SupervisedRun<M>, scoreName: string): void {
-  mkdirSync(out, { recursive: true });
+  makeDirectory(out);
   const window = Math.max(1, Math.floor(run.losses.length / 100));
-  writeFileSync(join(out, 'loss.svg'), lineChart([
+  writeFileAtomic(join(out, 'loss.svg'), lineChart([
     { name: `train loss (mean of ${window})`, points: windowMeans(run.losses, window) },
     { name: `val ${scoreName}`, points: run.evals.map(([s, v]) => [s, v] as const) },
   ], { title: 'training', xLabel: 'step', yLabel: 'loss (nats) / score' }));
@@ -231,7 +231,7 @@ export function formatReport(report: ClassificationReport, title: string, dir: s
       `${pad('')} ${report.labels.map((l) => l.padStart(9)).join(' ')}`,
       ...report.confusion.map((row, i) => `${pad(report.labels[i])} ${row.map((v) => String(v).padStart(9)).join(' ')}`)];
   }
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const csv = join(dir, 'confusion.csv');
   const svg = join(dir, 'confusion.svg');
   const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);

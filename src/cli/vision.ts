@@ -1,9 +1,9 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { corpusPath } from '../data/corpora.js';
 import { type ImageSet, readDigitsCsv, readIdxDir } from '../data/images.js';
 import { readImageFile, toModelInput } from '../data/imageFiles.js';
-import { writeFileAtomic } from '../io/atomicWrite.js';
+import { makeDirectory, writeFileAtomic } from '../io/atomicWrite.js';
 import { type Checkpoint, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { classificationReport } from '../models/classify/metrics.js';
 import { KMeans, clusterPurity } from '../models/cluster/kmeans.js';
@@ -21,6 +21,7 @@ import { heatmap } from '../viz/heatmap.js';
 import { lineChart } from '../viz/lineChart.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
 import { ProgressBar } from './progress.js';
+import { guardedSave } from '../models/runGuard.js';
 import { RUN_OPTIONS, checkResumeFlags, memoryLimit, openRun, resumedSteps } from './run.js';
 import { formatReport } from './supervised.js';
 
@@ -149,14 +150,14 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
     io.log(`model: ${config.kind}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step}` : ''}`);
     const perEpoch = stepsPerEpoch(data.train.count, train.batchSize);
     const bar = new ProgressBar(train.epochs * perEpoch, 'train', run.optimizer.stepCount, io.progress);
-    const save = () => {
+    const save = guardedSave(() => {
       const dir = saveCheckpoint(out, visionCheckpoint(run, config, train, { data: dataPath === undefined ? null : resolve(dataPath) }), { keep: opened.keep });
-      writeFileSync(join(out, 'loss.svg'), lineChart([
+      writeFileAtomic(join(out, 'loss.svg'), lineChart([
         { name: 'train loss (epoch mean)', points: run.evals.map(([e, l]) => [e, l] as const) },
         { name: 'val accuracy', points: run.evals.map(([e, , a]) => [e, a] as const) },
       ], { title: `vision ${kind}`, xLabel: 'epoch', yLabel: 'loss (nats) / accuracy' }));
       return dir;
-    };
+    });
     const started = performance.now();
     let dir = '';
     trainVision(run, data, train, {
@@ -270,7 +271,7 @@ export function kmeansCommand(argv: string[], io: CliIO = consoleIO): { purity: 
   });
   means.forEach((m, c) => m.forEach((v, p) => { m[p] = v / Math.max(1, members[c].length); }));
   const out = o.out ?? join('runs', 'kmeans');
-  mkdirSync(out, { recursive: true });
+  makeDirectory(out);
   writeFileAtomic(join(out, 'centroids.svg'), imageGrid(means, set.height, set.width, { captions, title: `K-means on ${what}: mean image of each cluster (commonest label: count/size)` }));
   io.log(`cluster images: ${join(out, 'centroids.svg')}`);
   return { purity, inertia: km.inertia };

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { ioError, makeDirectory, syncDirectory, writeFileAtomic } from './atomicWrite.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
 import { serializeWeights } from './weightsFile.js';
 
@@ -38,15 +39,23 @@ const CHECKPOINT_NAME = /^step-\d{8}(-r\d+)?$/;
 /** Files and directories a write killed midway leaves: name.tmp-PID. */
 const TEMPORARY = /\.tmp-(\d+)$/;
 
+/** `checksums.json`: each file of a checkpoint with its size and SHA-256, written last and checked before use. */
+const CHECKSUMS = 'checksums.json';
+type Checksums = Record<string, { bytes: number; sha256: string }>;
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
 /**
  * Saves a checkpoint under `runDir` without ever exposing or destroying a complete one: the files go to a
- * temporary directory that is renamed into place, then `latest.json` is atomically switched to it, and only
- * then are checkpoints beyond the newest `keep` removed. A step saved again gets a new directory, so the
- * one `latest.json` names is never deleted or overwritten.
+ * temporary directory, are read back and compared with the sizes and hashes recorded beside them, and only then
+ * is it renamed into place, `latest.json` atomically switched to it, and the checkpoints of this run beyond the
+ * newest `keep` removed. A step saved again gets a new directory, so the one `latest.json` names is never deleted
+ * or overwritten. Any I/O error (a full disk, a file-size limit) throws, naming the path, with the previous
+ * checkpoints and `latest.json` as they were.
  */
 export function saveCheckpoint(runDir: string, checkpoint: Checkpoint, { keep = DEFAULT_KEEP } = {}): string {
   if (!Number.isInteger(keep) || keep < 1) throw new Error(`saveCheckpoint: keep must be an integer >= 1, got ${keep}`);
-  mkdirSync(runDir, { recursive: true });
+  makeDirectory(runDir);
   removeTemporaries(runDir);
   const { step } = checkpoint.trainer;
   const base = stepDirName(step);
@@ -55,23 +64,67 @@ export function saveCheckpoint(runDir: string, checkpoint: Checkpoint, { keep = 
   const staging = join(runDir, `${name}.tmp-${process.pid}`);
   mkdirSync(staging);
   const metadata = { format: 'pt', step: String(step) };
-  writeFileAtomic(join(staging, 'model.safetensors'), serializeWeights(checkpoint.model, checkpoint.config, step));
-  const optimizerTensors = new Map([...checkpoint.optimizer].map(([k, v]) => [k, Tensor.fromStorage(v, [v.length])]));
-  writeFileAtomic(join(staging, 'optimizer.safetensors'), serializeSafetensors(optimizerTensors, metadata));
-  writeFileAtomic(join(staging, 'config.json'), `${JSON.stringify(checkpoint.config, null, 2)}\n`);
   const streams = Object.fromEntries(Object.entries(checkpoint.trainer.streams ?? {}).map(([k, v]) => [k, v.map(String)]));
-  writeFileAtomic(join(staging, 'trainer.json'), `${JSON.stringify({ ...checkpoint.trainer, rng: checkpoint.trainer.rng.map(String), streams })}\n`);
-  renameSync(staging, join(runDir, name));
+  const optimizerTensors = new Map([...checkpoint.optimizer].map(([k, v]) => [k, Tensor.fromStorage(v, [v.length])]));
+  const files: [string, Uint8Array | string][] = [
+    ['model.safetensors', serializeWeights(checkpoint.model, checkpoint.config, step)],
+    ['optimizer.safetensors', serializeSafetensors(optimizerTensors, metadata)],
+    ['config.json', `${JSON.stringify(checkpoint.config, null, 2)}\n`],
+    ['trainer.json', `${JSON.stringify({ ...checkpoint.trainer, rng: checkpoint.trainer.rng.map(String), streams })}\n`],
+  ];
+  try {
+    const checksums: Checksums = {};
+    for (const [file, content] of files) {
+      const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+      writeFileAtomic(join(staging, file), bytes);
+      checksums[file] = { bytes: bytes.length, sha256: sha256(bytes) };
+    }
+    writeFileAtomic(join(staging, CHECKSUMS), `${JSON.stringify(checksums, null, 2)}\n`);
+    verifyChecksums(staging);
+    try {
+      renameSync(staging, join(runDir, name));
+    } catch (error) {
+      throw ioError(join(runDir, name), error);
+    }
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  syncDirectory(runDir);
 
   const before = readPointerQuietly(runDir);
   const history = before ? [before.checkpoint, ...before.previous] : [];
   const previous = history.filter((entry) => entry !== name && existsSync(join(runDir, entry))).slice(0, keep - 1);
   writeFileAtomic(join(runDir, 'latest.json'), `${JSON.stringify({ checkpoint: name, step, previous } satisfies Pointer)}\n`);
+  // Only this run's own older checkpoints (the ones latest.json listed) are removed: a step folder the pointer
+  // never named was not made by this run, and is left alone.
   const kept = new Set([name, ...previous]);
-  for (const entry of readdirSync(runDir)) {
-    if (CHECKPOINT_NAME.test(entry) && !kept.has(entry)) rmSync(join(runDir, entry), { recursive: true, force: true });
+  for (const entry of history) {
+    if (!kept.has(entry)) rmSync(join(runDir, entry), { recursive: true, force: true });
   }
   return join(runDir, name);
+}
+
+/**
+ * Checks a checkpoint directory's files against its checksums.json: every file listed must be there, with the
+ * recorded size (checked first, without reading) and SHA-256. Directories from before checksums.json pass as they are.
+ */
+export function verifyChecksums(dir: string): void {
+  const file = join(dir, CHECKSUMS);
+  if (!existsSync(file)) return;
+  let checksums: Checksums;
+  try {
+    checksums = JSON.parse(readFileSync(file, 'utf8')) as Checksums;
+  } catch (error) {
+    throw new Error(`${file}: unreadable (${(error as Error).message}); the checkpoint is damaged`);
+  }
+  for (const [name, expected] of Object.entries(checksums)) {
+    const path = join(dir, name);
+    if (!existsSync(path)) throw new Error(`${path}: missing from the checkpoint`);
+    const bytes = statSync(path).size;
+    if (bytes !== expected.bytes) throw new Error(`${path}: ${bytes} bytes on disk, ${expected.bytes} written; the checkpoint is damaged (a short write?)`);
+    if (sha256(readFileSync(path)) !== expected.sha256) throw new Error(`${path}: its SHA-256 differs from the one recorded in ${CHECKSUMS}; the checkpoint is damaged`);
+  }
 }
 
 /** Removes what a killed write left in a run directory (`*.tmp-PID` of processes no longer running, or of this one). */
@@ -130,6 +183,12 @@ export function resolveCheckpointDir(path: string): string {
   throw new Error(`${path}: no checkpoint here (expected latest.json or model.safetensors)`);
 }
 
+/** What a run folder holds of a run: latest.json and every step directory (what a new run must not replace unasked). */
+export function checkpointEntries(runDir: string): string[] {
+  if (!existsSync(runDir)) return [];
+  return readdirSync(runDir).filter((e) => e === 'latest.json' || CHECKPOINT_NAME.test(e)).sort();
+}
+
 export function hasCheckpoint(path: string): boolean {
   return existsSync(join(path, 'latest.json')) || existsSync(join(path, 'model.safetensors'));
 }
@@ -157,6 +216,7 @@ export function loadCheckpoint(path: string, warn: (message: string) => void = (
 
 function readCheckpointDir(dir: string): Checkpoint {
   if (!existsSync(dir)) throw new Error(`${dir}: the checkpoint directory is missing`);
+  verifyChecksums(dir);
   const readJson = (file: string) => {
     const full = join(dir, file);
     try {

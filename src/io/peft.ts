@@ -1,14 +1,14 @@
 // LoRA adapters in Hugging Face PEFT's layout: adapter_model.safetensors with base_model.model.<path>.lora_A.weight and
 // .lora_B.weight, and adapter_config.json with r, lora_alpha, target_modules and lora_dropout, so PEFT (or any
 // re-implementation of LoRA) can apply a zerograd adapter to the same base model, and the other way round.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LoRALinear, applyLoRA, loraLayers } from '../nn/lora.js';
 import type { Module } from '../nn/module.js';
 import { noGrad } from '../tensor/autograd.js';
 import { ZerogradError, fmtShape } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { makeDirectory, writeFileAtomic } from './atomicWrite.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
 
 const PREFIX = 'base_model.model.';
@@ -40,7 +40,7 @@ export function saveLoRAAdapter(model: Module, dir: string, baseModel: string | 
     target_modules: [...new Set(layers.map(([path]) => path.split('.').pop()!))], bias: 'none', fan_in_fan_out: false,
     base_model_name_or_path: baseModel,
   };
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   writeFileAtomic(join(dir, 'adapter_model.safetensors'), serializeSafetensors(tensors, { format: 'pt' }));
   writeFileAtomic(join(dir, 'adapter_config.json'), `${JSON.stringify(config, null, 2)}\n`);
   return layers.map(([path]) => path);

@@ -1,35 +1,83 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { makeDirectory } from './atomicWrite.js';
 import { join } from 'node:path';
 import { processAlive } from './checkpoint.js';
 
+/** A takeover claim older than this was left by a process that died while replacing a stale lock (it takes microseconds). */
+const ABANDONED_CLAIM_MS = 10_000;
+
 /**
  * Takes `runDir/lock` for this process, so two runs training into one folder cannot clobber each other's
- * checkpoints. A lock left by a process that no longer runs is taken over with a warning; one held by a
- * live process is refused. Returns the function that releases it (also called on exit).
+ * checkpoints. A lock left by a process that no longer runs is taken over with a warning; one held by a live
+ * process is refused. Every step is atomic, so of several processes racing for one folder exactly one wins:
+ * the lock file appears whole (linked from a finished temporary file), and a stale lock is removed only by the
+ * one process that first claims it (`lock.takeover-PID`, created exclusively), and only if it still names the
+ * dead process. Returns the function that releases it (also called on exit).
  */
 export function acquireRunLock(runDir: string, warn: (message: string) => void = (m) => console.error(`warning: ${m}`)): () => void {
-  mkdirSync(runDir, { recursive: true });
+  makeDirectory(runDir);
   const file = join(runDir, 'lock');
-  for (let attempt = 0; ; attempt++) {
-    try {
-      writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
-      const holder = Number.parseInt(readFileSync(file, 'utf8'), 10);
-      if (Number.isInteger(holder) && processAlive(holder) && holder !== process.pid) {
-        throw new Error(`${runDir}: another run (process ${holder}) is training into this folder; wait for it, or use another --out (remove ${file} if that process is not zerograd)`);
-      }
-      warn(`${file}: taking over a stale lock left by process ${Number.isInteger(holder) ? holder : '(unreadable)'}, which is no longer running`);
-      rmSync(file, { force: true });
+  for (let attempt = 0; !createLock(file); attempt++) {
+    if (attempt >= 20) throw new Error(`${file}: the lock keeps changing hands between other processes; try again`);
+    const holder = lockHolder(file);
+    if (holder === undefined) continue;   // released meanwhile: try again
+    if (Number.isInteger(holder) && processAlive(holder) && holder !== process.pid) {
+      throw new Error(`${runDir}: another run (process ${holder}) is training into this folder; wait for it, or use another --out (remove ${file} if that process is not zerograd)`);
     }
+    removeStaleLock(file, holder, warn);
   }
   const release = () => {
     process.off('exit', release);
-    try {
-      if (Number.parseInt(readFileSync(file, 'utf8'), 10) === process.pid) rmSync(file, { force: true });
-    } catch { /* already gone */ }
+    if (lockHolder(file) === process.pid) rmSync(file, { force: true });
   };
   process.on('exit', release);
   return release;
+}
+
+/** Creates the lock holding this process's id, whole, unless one exists; true when it did. */
+function createLock(file: string): boolean {
+  const temporary = `${file}.tmp-${process.pid}`;
+  writeFileSync(temporary, `${process.pid}\n`);
+  try {
+    linkSync(temporary, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+/** The process id a lock names (NaN when unreadable), or undefined when there is no lock. */
+function lockHolder(file: string): number | undefined {
+  try {
+    return Number.parseInt(readFileSync(file, 'utf8'), 10);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function removeStaleLock(file: string, holder: number, warn: (message: string) => void): void {
+  const claim = `${file}.takeover-${Number.isInteger(holder) ? holder : 'unreadable'}`;
+  try {
+    writeFileSync(claim, `${process.pid}\n`, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another process is replacing the same stale lock; its claim is dropped only once clearly abandoned.
+    try {
+      if (Date.now() - statSync(claim).mtimeMs > ABANDONED_CLAIM_MS) rmSync(claim, { force: true });
+    } catch { /* gone meanwhile */ }
+    return;
+  }
+  try {
+    const now = lockHolder(file);
+    if (now === holder || (Number.isNaN(now) && Number.isNaN(holder))) {
+      warn(`${file}: taking over a stale lock left by process ${Number.isInteger(holder) ? holder : '(unreadable)'}, which is no longer running`);
+      rmSync(file, { force: true });
+    }
+  } finally {
+    rmSync(claim, { force: true });
+  }
 }

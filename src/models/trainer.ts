@@ -9,6 +9,7 @@ import { ownedCopy } from '../tensor/autograd.js';
 import { isDevice } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { afterStep } from './runGuard.js';
 
 export interface StepInfo {
   step: number;
@@ -34,7 +35,10 @@ export interface TrainLoopOptions {
   reuseMemory?: boolean;
 }
 
-/** The loop every recipe shares: lr from the schedule, forward, zero grads, backward, clip, update. */
+/**
+ * The loop every recipe shares: lr from the schedule, forward, zero grads, backward, clip, update; then, in a guarded
+ * run (runGuard.ts), a checkpoint when one is due or a stop was requested.
+ */
 export function trainLoop(options: TrainLoopOptions): number[] {
   const { optimizer, schedule, startStep = 0, steps, onStep, reuseMemory = true } = options;
   const losses: number[] = [];
@@ -43,6 +47,7 @@ export function trainLoop(options: TrainLoopOptions): number[] {
     const value = reuseMemory ? arenaStep(() => oneStep(options, step).item()) : oneStep(options, step).item();
     losses.push(checkedLoss(value, step, optimizer.lr));
     onStep?.({ step, loss: value, lr: optimizer.lr });
+    afterStep(step + 1);
   }
   return losses;
 }
@@ -64,6 +69,7 @@ export async function trainLoopAsync(options: TrainLoopOptions): Promise<number[
     if (reuseMemory && isDevice(loss.data)) kernels.free?.(loss.data);
     losses.push(checkedLoss(value, step, optimizer.lr));
     onStep?.({ step, loss: value, lr: optimizer.lr });
+    afterStep(step + 1);
   }
   return losses;
 }

@@ -9,11 +9,15 @@ import { projectRoot } from '../helpers.js';
 
 const bin = join(projectRoot(), 'dist', 'src', 'cli', 'bin.js');
 
-/** Runs `zerograd ...command --out out` in a child process, SIGKILLs it when latest.json appears, and returns the step it had saved. */
+/**
+ * Runs `zerograd ...command --out out` in a child process, SIGKILLs it when latest.json appears, and returns the
+ * step it had saved. The kill goes to the whole process group: a training command is a supervisor and the process
+ * that trains (src/cli/supervise.ts), and a crash takes both.
+ */
 export async function killAfterFirstCheckpoint(command: string[], out: string): Promise<number> {
-  const child = spawn(process.execPath, [bin, ...command, '--out', out], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [bin, ...command, '--out', out], { stdio: 'ignore', detached: true });
   while (!existsSync(join(out, 'latest.json'))) await new Promise((r) => setTimeout(r, 10));
-  child.kill('SIGKILL');
+  process.kill(-child.pid!, 'SIGKILL');
   await once(child, 'exit');
   return loadCheckpoint(out).trainer.step;
 }

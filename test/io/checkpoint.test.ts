@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
+import { projectRoot } from '../helpers.js';
 import { randn } from '../../src/index.js';
 import { writeFileAtomic } from '../../src/io/atomicWrite.js';
 import { parseSafetensors, serializeSafetensors } from '../../src/io/safetensors.js';
@@ -91,7 +95,7 @@ describe('checkpoints', () => {
       assert.equal(loadCheckpoint(dir, (w) => warnings.push(w)).trainer.step, 1);
       assert.equal(warnings.length, 1);
       assert.match(warnings[0], damage === 'remove' ? /step-00000002: the checkpoint directory is missing; resuming from the previous checkpoint .*step-00000001 \(step 1\)/
-        : /step-00000002.model\.safetensors: invalid safetensors file/);
+        : /step-00000002.model\.safetensors: 4 bytes on disk, \d+ written; the checkpoint is damaged/);
       // With nothing to fall back on, the error names what is wrong.
       const only = mkdtempSync(join(tmpdir(), 'zerograd-ckpt-'));
       rmSync(saveCheckpoint(only, checkpointAt(3)), { recursive: true });
@@ -134,6 +138,8 @@ describe('checkpoints', () => {
   test('a config without a recipe or model is an error naming config.json', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zerograd-ckpt-'));
     const stepDir = saveCheckpoint(dir, checkpointAt(1));
+    // As written by hand, or by a zerograd before checksums.json (which would catch the edit).
+    rmSync(join(stepDir, 'checksums.json'));
     writeFileSync(join(stepDir, 'config.json'), '{"recipe": "gpt"}');
     assert.throws(() => loadCheckpoint(stepDir), /config\.json: the config has no 'model'; it does not describe a zerograd model/);
     writeFileSync(join(stepDir, 'config.json'), '[1]');
@@ -151,6 +157,55 @@ describe('checkpoints', () => {
     assert.equal(readFileSync(join(dir, 'lock'), 'utf8'), `${process.pid}\n`);
     release();
     assert.equal(existsSync(join(dir, 'lock')), false);
+  });
+
+  test('of several processes racing for a stale lock, exactly one takes it, every time', async () => {
+    const runLock = pathToFileURL(join(projectRoot(), 'dist', 'src', 'io', 'runLock.js')).href;
+    // Each contender reports whether it got the lock, and holds it a moment so a later one would see it live.
+    const contender = `import { acquireRunLock } from ${JSON.stringify(runLock)};
+      try { acquireRunLock(process.argv[1], () => {}); console.log('got'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); }
+      catch (error) { if (!/another run/.test(error.message)) throw error; console.log('refused'); }`;
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    for (let trial = 0; trial < 8; trial++) {
+      const dir = mkdtempSync(join(tmpdir(), 'zerograd-race-'));
+      writeFileSync(join(dir, 'lock'), `${dead}\n`);
+      const outcomes = await Promise.all(Array.from({ length: 4 }, async () => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', contender, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
+        const [code] = await once(child, 'exit');
+        assert.equal(code, 0);
+        return out.trim();
+      }));
+      assert.deepEqual(outcomes.filter((o) => o === 'got').length, 1, `trial ${trial}: ${outcomes.join(', ')}`);
+    }
+  });
+
+  test('a damaged newest checkpoint (a short write, a changed byte) is caught by its checksums, and the previous one loads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-ckpt-'));
+    saveCheckpoint(dir, checkpointAt(1));
+    const newest = saveCheckpoint(dir, checkpointAt(2));
+    const file = join(newest, 'optimizer.safetensors');
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, bytes.length - 4));
+    const warnings: string[] = [];
+    assert.equal(loadCheckpoint(dir, (w) => warnings.push(w)).trainer.step, 1);
+    assert.match(warnings[0], new RegExp(`${file}: ${bytes.length - 4} bytes on disk, ${bytes.length} written`));
+    bytes[bytes.length - 1] ^= 1;
+    writeFileSync(file, bytes);
+    assert.throws(() => loadCheckpoint(newest), /optimizer\.safetensors: its SHA-256 differs/);
+  });
+
+  test('saving removes only the run\'s own older checkpoints, never a step folder latest.json did not name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-ckpt-'));
+    mkdirSync(join(dir, 'step-00000099'));
+    writeFileSync(join(dir, 'step-00000099', 'notes.txt'), 'mine');
+    for (const step of [1, 2, 3]) saveCheckpoint(dir, checkpointAt(step), { keep: 1 });
+    assert.deepEqual(steps(dir), ['step-00000003', 'step-00000099']);
+  });
+
+  test('a run folder that cannot be made is an error naming it, at once (Node\'s recursive mkdir loops forever under /proc)', { skip: !existsSync('/proc/self') }, () => {
+    assert.throws(() => acquireRunLock('/proc/zz/run'), /^Error: \/proc\/zz\/run: cannot create this folder \(ENOENT/);
   });
 
   test('writeFileAtomic leaves no temporary file behind', () => {
