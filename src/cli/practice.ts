@@ -1,14 +1,12 @@
 // `zerograd practice`: the course's coding problems as a judge in the terminal. `start` writes a starter file,
-// `check` type-checks it and runs it against the problem's cases in a child process with a time limit, `list`
-// shows progress, and `solution` prints the reference solution once the learner has tried.
-import { spawnSync } from 'node:child_process';
+// `check` type-checks it and runs it against the problem's cases in a child process with limits on its time, memory
+// and output, `list` shows progress, and `solution` prints the reference solution once the learner has tried.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../data/corpora.js';
 import type { CaseResult, Problem } from '../lessons/practice/problem.js';
 import { PROBLEMS, SOLUTION_FILES, problemById } from '../lessons/practice/problems.js';
-import type { RunnerReply } from '../lessons/practice/runner.js';
+import { DEFAULT_LIMITS, type JudgeLimits, runJudged } from '../lessons/practice/sandbox.js';
 import { asLearnerFile, starterText } from '../lessons/practice/starter.js';
 import { typeErrors } from '../lessons/practice/typecheck.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
@@ -35,7 +33,7 @@ export const PRACTICE_CHECK = defineCommand({
   argument: [PROBLEM_ARGUMENT, { name: 'FILE', help: 'your solution (default: the starter file in --dir)' }],
   options: {
     ...DIR_OPTION,
-    timeout: { type: 'string', value: 'S', default: '30', help: 'seconds the cases may run before the check is stopped' },
+    timeout: { type: 'string', value: 'S', default: String(DEFAULT_LIMITS.seconds), help: 'seconds the cases may run before the check is stopped' },
     'skip-types': { type: 'boolean', help: 'run the cases even if TypeScript finds type errors' },
   },
 });
@@ -98,18 +96,25 @@ export function practiceStart(argv: string[], io: CliIO = consoleIO): string {
   return file;
 }
 
-const RUNNER = fileURLToPath(new URL('../lessons/practice/runner.js', import.meta.url));
-
-/** Runs the cases in a child process, so an endless loop is stopped after `seconds`. */
-function runCases(problem: Problem, source: string, fileName: string, seconds: number): RunnerReply {
-  const child = spawnSync(process.execPath, [RUNNER], {
-    input: JSON.stringify({ id: problem.id, source, fileName }), encoding: 'utf8', timeout: seconds * 1000, maxBuffer: 64 << 20,
-  });
-  if (child.error && (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
-    return { error: `${fileName}: the cases did not finish within ${seconds} s (an endless loop? --timeout S allows more)` };
+/** The cases' results, or why there are none, in one line naming the file. */
+function runCases(problem: Problem, source: string, fileName: string, limits: JudgeLimits): { results: CaseResult[] } | { error: string } {
+  const outcome = runJudged(JSON.stringify({ id: problem.id, source, fileName }), limits);
+  // Which allocation meets the cap first, an ArrayBuffer's or V8's own, is chance: the two read the same.
+  const outOfMemory = { error: `${fileName}: your code ran out of memory: it used more than ${limits.memoryMB} MB` };
+  switch (outcome.kind) {
+    case 'reply':
+      return 'outOfMemory' in outcome.reply ? outOfMemory : outcome.reply;
+    case 'timeout':
+      return { error: `${fileName}: the cases did not finish within ${limits.seconds} s (an endless loop? --timeout S allows more)` };
+    case 'output':
+      return { error: `${fileName}: your code printed more than ${limits.outputMB} MB (a print inside a loop?)` };
+    case 'memory':
+      return outOfMemory;
+    case 'exited':
+      return { error: `${fileName}: your code exited before returning (process.exit(${outcome.code})?)` };
+    case 'crashed':
+      return { error: `${fileName}: the judge stopped: ${outcome.detail}` };
   }
-  if (child.status !== 0) return { error: `${fileName}: the judge stopped: ${child.stderr.trim().split('\n').find((l) => /Error|error/.test(l)) ?? `exit code ${child.status}`}` };
-  return JSON.parse(child.stdout) as RunnerReply;
 }
 
 function report(results: CaseResult[], io: CliIO): void {
@@ -125,7 +130,8 @@ function report(results: CaseResult[], io: CliIO): void {
   }
 }
 
-export function practiceCheck(argv: string[], io: CliIO = consoleIO): CaseResult[] {
+/** `limits` other than the time are the command's fixed ones; tests lower them. */
+export function practiceCheck(argv: string[], io: CliIO = consoleIO, limits: Partial<Omit<JudgeLimits, 'seconds'>> = {}): CaseResult[] {
   const o = parseOptions(PRACTICE_CHECK, argv);
   const problem = problemArgument(PRACTICE_CHECK.name, o.argument);
   const dir = o.dir ?? 'practice';
@@ -133,7 +139,7 @@ export function practiceCheck(argv: string[], io: CliIO = consoleIO): CaseResult
   if (!existsSync(file)) {
     throw new UsageError(o.arguments[1] ? `${file}: no such file` : `${file} does not exist: write it with 'zerograd practice start ${problem.id}' first`);
   }
-  const seconds = intOption('timeout', o.timeout, 30, { min: 1 });
+  const seconds = intOption('timeout', o.timeout, DEFAULT_LIMITS.seconds, { min: 1 });
   const progress = readProgress(dir);
   const tried = (status: 'failing' | 'passed') => writeProgress(dir, { ...progress, [problem.id]: { status, attempts: (progress[problem.id]?.attempts ?? 0) + 1 } });
   io.log(`problem ${problem.id}: ${problem.title} (${file})`);
@@ -143,7 +149,7 @@ export function practiceCheck(argv: string[], io: CliIO = consoleIO): CaseResult
     errors.slice(0, 10).forEach((line) => io.log(`  ${line}`));
     throw new Error(`TypeScript found ${errors.length} error${errors.length > 1 ? 's' : ''} in ${file} (--skip-types runs the cases anyway)`);
   }
-  const reply = runCases(problem, readFileSync(file, 'utf8'), file, seconds);
+  const reply = runCases(problem, readFileSync(file, 'utf8'), file, { ...DEFAULT_LIMITS, ...limits, seconds });
   if ('error' in reply) {
     tried('failing');
     throw new Error(reply.error);

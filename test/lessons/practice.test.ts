@@ -136,3 +136,83 @@ describe('zerograd practice (list, start, check, solution)', () => {
     assert.ok(!existsSync(join(other, '01-gradient-descent.ts')));
   });
 });
+
+/** Whether `pid` has ended (a zombie counts: it runs nothing), waiting up to a second for a kill to land. */
+function ended(pid: number): boolean {
+  for (const until = Date.now() + 1000; Date.now() < until;) {
+    try {
+      if (/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return true;
+    } catch {
+      return true;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
+  return false;
+}
+
+describe('zerograd practice check contains what the learner\'s code does', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'zerograd-practice-'));
+  const LIMITS = { graceMs: 200, memoryMB: 64, outputMB: 1 };
+  const SIGNATURE = 'export function getMinimizer(iterations: number, learningRate: number, init: number): number';
+  /** Checks problem 1 on `source` with the tests' small limits, and returns the one-line error it throws. */
+  const failure = (name: string, source: string, seconds = 20): string => {
+    const path = join(dir, name);
+    writeFileSync(path, source);
+    try {
+      practiceCheck(['1', path, '--dir', dir, '--skip-types', '--timeout', String(seconds)], quiet().io, LIMITS);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'no error';
+  };
+  // Learner files reach fs and child_process through the process object, as a learner poking around could.
+  const BUILTIN = "const builtin = (name: string) => (process as any).getBuiltinModule(name);\n";
+
+  test('a loop that ignores SIGTERM is killed after the time limit and a grace period', { timeout: 20_000, skip: process.platform !== 'linux' }, () => {
+    const pidFile = join(dir, 'runner.pid');
+    const start = Date.now();
+    const message = failure('deaf.ts', `${BUILTIN}builtin('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));\nprocess.on('SIGTERM', () => {});\n${SIGNATURE} {\n  for (;;) {}\n}\n`, 3);
+    assert.match(message, /deaf\.ts: the cases did not finish within 3 s/);
+    assert.ok(Date.now() - start < 12_000, `took ${Date.now() - start} ms`);
+    assert.ok(ended(Number(readFileSync(pidFile, 'utf8'))), 'the runner is still running');
+  });
+
+  test('processes the learner\'s code starts, detached or not, end with the judge', { timeout: 20_000, skip: process.platform !== 'linux' }, () => {
+    const pidFile = join(dir, 'children.pid');
+    const spawned = "[builtin('child_process').spawn('sleep', ['600']), builtin('child_process').spawn('sleep', ['600'], { detached: true, stdio: 'ignore' })]";
+    const message = failure('spawns.ts', `${BUILTIN}const pids = ${spawned}.map((c) => c.pid);\nbuiltin('fs').writeFileSync(${JSON.stringify(pidFile)}, pids.join(' '));\n${SIGNATURE} {\n  return -1;\n}\n`);
+    assert.match(message, /0 of 5 cases passed/);
+    const pids = readFileSync(pidFile, 'utf8').split(' ').map(Number);
+    assert.equal(pids.length, 2);
+    for (const pid of pids) assert.ok(ended(pid), `sleep ${pid} outlived the judge`);
+  });
+
+  test('what the learner\'s code prints cannot corrupt the results', () => {
+    const path = join(dir, 'chatty.ts');
+    writeFileSync(path, `console.log('{"results": []}');\nconsole.error('Error: not the judge\\'s');\n${solutionText(PROBLEMS[0]).replace('return Math.round', "process.stdout.write('{');\n  return Math.round")}`);
+    const out = quiet();
+    assert.equal(practiceCheck(['1', path, '--dir', dir, '--skip-types'], out.io, LIMITS).length, 5);
+    assert.ok(out.lines.some((l) => /all 5 cases passed/.test(l)), out.lines.join('\n'));
+  });
+
+  test('process.exit in the learner\'s code is named as such', () => {
+    assert.equal(failure('exits.ts', `${SIGNATURE} {\n  process.exit(0);\n}\n`), `${join(dir, 'exits.ts')}: your code exited before returning (process.exit(0)?)`);
+  });
+
+  test('printing without end is stopped at the output cap', { timeout: 20_000 }, () => {
+    const start = Date.now();
+    assert.equal(failure('prints.ts', `${SIGNATURE} {\n  for (;;) console.log('x'.repeat(1000));\n}\n`), `${join(dir, 'prints.ts')}: your code printed more than 1 MB (a print inside a loop?)`);
+    assert.ok(Date.now() - start < 10_000, `stopped by the time limit, not the output cap: ${Date.now() - start} ms`);
+  });
+
+  test('filling the heap is stopped at the memory cap, in one line', { timeout: 30_000 }, () => {
+    const message = failure('heap.ts', `${SIGNATURE} {\n  const kept: number[][] = [];\n  for (;;) kept.push([Math.random(), learningRate]);\n}\n`);
+    assert.equal(message, `${join(dir, 'heap.ts')}: your code ran out of memory: it used more than 64 MB`);
+  });
+
+  // RLIMIT_DATA, which caps ArrayBuffers, is enforced on Linux only.
+  test('allocating tensors without end is stopped at the memory cap', { timeout: 30_000, skip: process.platform !== 'linux' }, () => {
+    const message = failure('tensors.ts', `import { zeros, type Tensor } from 'zerograd';\n${SIGNATURE} {\n  const kept: Tensor[] = [];\n  for (;;) kept.push(zeros([1 << 18]).add(init));\n}\n`);
+    assert.equal(message, `${join(dir, 'tensors.ts')}: your code ran out of memory: it used more than 64 MB`);
+  });
+});
