@@ -108,6 +108,7 @@ export function ragAsk(argv: string[], io: CliIO = consoleIO, eachLine: (onLine:
   if (!o.index) throw new UsageError('rag ask: --index DIR is required');
   const { index, embedder: spec } = loadIndex(o.index);
   const embedder = queryEmbedder(spec, o.index, o['embed-checkpoint']);
+  if (embedder.dim !== index.dim) throw new Error(`${join(o.index, 'index.json')}: "dim" is ${index.dim}, but its ${spec.kind} embedding gives ${embedder.dim} dimensions`);
   const k = intOption('k', o.k, 5, { min: 1, max: 1000 });
   const retrieveOnly = o['retrieve-only'] ?? false;
   if (!retrieveOnly && !o.checkpoint) throw new UsageError('rag ask: --checkpoint DIR (the reader GPT) is required, or give --retrieve-only');

@@ -57,8 +57,8 @@ export const VISION_EVAL = defineCommand({
 
 export const VISION_PREDICT = defineCommand({
   name: 'vision predict',
-  summary: "classify PNG or PGM pictures of any size: each is made grey, resized to the model's input and, when light, inverted",
-  argument: { name: 'FILE...', help: 'PNG or PGM images' },
+  summary: "classify PNG or PGM pictures of up to 64 megapixels: each is made grey, resized to the model's input and, when light, inverted",
+  argument: { name: 'FILE...', help: 'PNG or PGM images, each at most 64 megapixels (its header is checked before it is decoded)' },
   options: { checkpoint: { type: 'string', value: 'DIR', help: 'run folder of a vision model (required)' } },
 });
 

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { gptTrain } from '../../src/cli/gpt.js';
 import { ragAsk, ragIndex } from '../../src/cli/rag.js';
 import { factCorpus, ragPrompt } from '../../src/data/factCorpus.js';
+import { serializeSafetensors } from '../../src/io/safetensors.js';
+import { full, tensor } from '../../src/tensor/creation.js';
 
 const quiet = { log: () => {}, progress: null };
 const feed = (lines: string[]) => (onLine: (line: string) => void) => lines.forEach(onLine);
@@ -45,5 +47,51 @@ describe('zerograd rag index and rag ask', () => {
     assert.throws(() => ragAsk(['--index', join(dir, 'tfidf'), '--retrieve-only', '--embed-checkpoint', a], quiet, feed([])), /was built with TF-IDF vectors, not a model's/);
     assert.throws(() => ragIndex(['--docs', docs, '--out', join(dir, 'x'), '--embed', 'gpt'], quiet), /--embed gpt needs --embed-checkpoint DIR/);
     assert.throws(() => ragAsk(['--index', join(dir, 'missing'), '--retrieve-only'], quiet, feed([])), /index\.json does not exist; build the index with 'zerograd rag index'/);
+    // An index whose "dim" and vectors were widened together no longer fits the model's hidden size.
+    const wide = join(dir, 'by-gpt-wide');
+    cpSync(join(dir, 'by-gpt'), wide, { recursive: true });
+    const meta = JSON.parse(readFileSync(join(wide, 'index.json'), 'utf8'));
+    writeFileSync(join(wide, 'index.json'), JSON.stringify({ ...meta, dim: meta.dim + 1 }));
+    writeFileSync(join(wide, 'vectors.safetensors'), serializeSafetensors(new Map([['vectors', full([meta.passages.length, meta.dim + 1], 1)]])));
+    assert.throws(() => ragAsk(['--index', wide, '--retrieve-only'], quiet, feed([facts[0].question])),
+      new RegExp(`by-gpt-wide/index\\.json: "dim" is ${meta.dim + 1}, but its gpt embedding gives ${meta.dim} dimensions`));
+  });
+
+  test('an edited or cut index is refused on loading, naming the file and what disagrees', () => {
+    const good = join(dir, 'tfidf-edit');
+    ragIndex(['--docs', docs, '--out', good], quiet);
+    const meta = JSON.parse(readFileSync(join(good, 'index.json'), 'utf8'));
+    const { vocabulary, idf } = meta.embedder as { vocabulary: string[]; idf: number[] };
+    const dim = vocabulary.length;
+    const edits: [string, (m: typeof meta) => void, RegExp][] = [
+      ['idf-null', (m) => { m.embedder.idf[2] = null; }, /"embedder": "idf" entry 2 is null, expected a finite number/],
+      ['idf-string', (m) => { m.embedder.idf[0] = '1.5'; }, /"embedder": "idf" entry 0 is "1\.5", expected a finite number/],
+      ['vocabulary-cut', (m) => { m.embedder.vocabulary = vocabulary.slice(0, 5); },
+        new RegExp(`"embedder": "vocabulary" has 5 words and "idf" ${dim} weights, but "dim" is ${dim}; all three must agree`)],
+      ['idf-cut', (m) => { m.embedder.idf = idf.slice(1); }, new RegExp(`"vocabulary" has ${dim} words and "idf" ${dim - 1} weights`)],
+      ['vocabulary-repeated', (m) => { m.embedder.vocabulary[1] = vocabulary[0]; }, new RegExp(`"vocabulary" lists '${vocabulary[0]}' twice`)],
+      ['dim-string', (m) => { m.dim = 'wide'; }, /"dim" must be a positive integer, got "wide"/],
+      ['kind', (m) => { m.embedder.kind = 'bm25'; }, /"embedder": "kind" must be tfidf, gpt or encoder, got "bm25"/],
+    ];
+    for (const [name, edit, message] of edits) {
+      const edited = join(dir, name);
+      cpSync(good, edited, { recursive: true });
+      const copy = JSON.parse(JSON.stringify(meta));
+      edit(copy);
+      writeFileSync(join(edited, 'index.json'), JSON.stringify(copy));
+      assert.throws(() => ragAsk(['--index', edited, '--retrieve-only'], quiet, feed([facts[0].question])), (error: Error) => {
+        assert.match(error.message, message);
+        assert.ok(error.message.startsWith(`${join(edited, 'index.json')}: `), error.message);
+        return true;
+      }, name);
+    }
+    const nan = join(dir, 'vectors-nan');
+    cpSync(good, nan, { recursive: true });
+    const values = new Float32Array(meta.passages.length * dim).fill(0.5);
+    values[3 * dim + 7] = Number.NaN;
+    writeFileSync(join(nan, 'vectors.safetensors'), serializeSafetensors(new Map([['vectors', tensor(values, { shape: [meta.passages.length, dim] })]])));
+    assert.throws(() => ragAsk(['--index', nan, '--retrieve-only'], quiet, feed([facts[0].question])),
+      /vectors-nan\/vectors\.safetensors: 'vectors' row 3 holds NaN; every value must be a finite number/);
+    assert.equal(ragAsk(['--index', good, '--retrieve-only', '--k', '1'], quiet, feed([facts[0].question])).length, 2, 'the unedited index still answers');
   });
 });

@@ -71,6 +71,33 @@ describe('image data sets', () => {
     assert.throws(() => readIdxDir(dir), /no train-images-idx3-ubyte\[\.gz\]/);
   });
 
+  test('an IDX header is checked before the file is inflated or read: limits, and data longer or shorter than declared', () => {
+    const labels = join(dir, 'ok-labels-2');
+    writeFileSync(labels, idx([2], [0, 1]));
+    const header = (dims: number[]) => idx(dims, []);
+    // A million zeros gzip to about a kilobyte; gzip members concatenate, so 8 MiB of zeros cost 8 KB here.
+    const zeros = gzipSync(Buffer.alloc(1 << 20));
+    const cases: [string, Buffer, RegExp][] = [
+      ['claims-7e9.gz', gzipSync(header([7000, 1000, 1000])), /claims-7e9\.gz: its header declares 7000 x 1000 x 1000 = 7000000000 bytes of data, more than the limit of 1073741824 \(1 GiB\)/],
+      ['claims-7e9', header([7000, 1000, 1000]), /claims-7e9: its header declares 7000 x 1000 x 1000 = 7000000000 bytes of data, more than the limit/],
+      ['longer.gz', Buffer.concat([gzipSync(idx([2, 2, 2], new Array(8).fill(0))), ...new Array(8).fill(zeros)]),
+        /longer\.gz: its header declares 2 x 2 x 2 = 8 bytes of data, but more follow once gunzipped/],
+      ['shorter.gz', gzipSync(idx([2, 2, 2], [1, 2, 3])), /shorter\.gz: its header declares 2 x 2 x 2 = 8 bytes of data, but 3 follow \(truncated\)/],
+    ];
+    for (const [name, content, message] of cases) {
+      writeFileSync(join(dir, name), content);
+      const started = performance.now();
+      assert.throws(() => readIdxImages(join(dir, name), labels), (error: Error) => message.test(error.message) && !error.message.includes('\n'), String(message));
+      assert.ok(performance.now() - started < 500, `${name} took ${performance.now() - started} ms`);
+    }
+    // gzip's header may carry the original name and a comment of any length before the compressed data.
+    const plain = gzipSync(idx([2, 1, 2], [0, 51, 102, 255]));
+    const named = Buffer.concat([plain.subarray(0, 3), Buffer.from([0x08 | 0x10]), plain.subarray(4, 10), Buffer.from('images-idx3-ubyte\0'),
+      Buffer.alloc(3000, 'c'), Buffer.from([0]), plain.subarray(10)]);
+    writeFileSync(join(dir, 'named.gz'), named);
+    assert.deepEqual([...readIdxImages(join(dir, 'named.gz'), labels).images], [0, 0.2, 0.4, 1].map(Math.fround));
+  });
+
   // .ci/run installs Debian's dataset-fashion-mnist; with it installed this test runs, as it must there.
   test('Fashion-MNIST as Debian distributes it: 60,000 + 10,000 images of 28x28', { skip: !existsSync(FASHION) && !process.env.ZEROGRAD_REQUIRE_FASHION_MNIST && `${FASHION} is absent (apt-get install dataset-fashion-mnist)` }, () => {
     const { train, test: held } = readIdxDir(FASHION);

@@ -51,6 +51,17 @@ describe('safetensors', () => {
     assert.deepEqual([t.get('l')!.dtype, t.get('l')!.item()], ['int32', -7]);
   });
 
+  test('every entry is checked before any is copied: 3,000 entries over one range fail on the overlap, not on a copy', () => {
+    // Each entry is an I64 whose value does not fit in int32: decoding one before the overlap check would fail on that.
+    const entries = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`t${i}`, { dtype: 'I64', shape: [128], data_offsets: [0, 1024] }]));
+    const file = rawFile(entries, 1024);
+    new DataView(file.buffer, file.length - 1024).setBigInt64(0, 1n << 40n, true);
+    assert.throws(() => parseSafetensors(file, 'overlap.safetensors'), /^Error: overlap\.safetensors: invalid safetensors file: tensor 't\d+' starts at byte 0, expected 1024 \(overlapping or gapped data\)$/);
+    const absurd = rawFile({}, 0);
+    new DataView(absurd.buffer).setBigUint64(0, 0xffffffffffffffffn, true);
+    assert.throws(() => parseSafetensors(absurd, 'absurd.safetensors'), /absurd\.safetensors: invalid safetensors file: header length 18446744073709552000 exceeds the file size 10/);
+  });
+
   const invalid: [string, () => Uint8Array, RegExp][] = [
     ['too short', () => new Uint8Array(3), /3 bytes is too short/],
     ['header longer than file', () => { const f = rawFile({}, 0); new DataView(f.buffer).setBigUint64(0, 999n, true); return f; }, /header length 999 exceeds the file size/],

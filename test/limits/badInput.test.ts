@@ -1,16 +1,18 @@
 // Bad input of every kind fails fast, with one line naming what is wrong, and allocates nothing large first.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { referenceBackend } from '../../src/backend/reference/index.js';
 import { setBackend } from '../../src/backend/registry.js';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import { gptTrain } from '../../src/cli/gpt.js';
 import { makemoreTrain } from '../../src/cli/makemore.js';
 import { tagTrain } from '../../src/cli/tag.js';
+import { visionTrain } from '../../src/cli/vision.js';
 import { parseSafetensors, serializeSafetensors } from '../../src/io/safetensors.js';
 import { GPT, gptParameterCount, lectureGPTConfig } from '../../src/models/gpt/gpt.js';
 import { Linear } from '../../src/nn/linear.js';
@@ -139,6 +141,19 @@ describe('hard limits on bad input', () => {
     assert.throws(() => parseSafetensors(null as unknown as Uint8Array), /parseSafetensors: expected the file's bytes as a Uint8Array \(or ArrayBuffer\), got null/);
     assert.throws(() => parseSafetensors('file.safetensors' as unknown as Uint8Array), /got string/);
     assert.equal(parseSafetensors(bytes.slice().buffer).tensors.get('a')!.size, 1, 'an ArrayBuffer is accepted');
+  });
+
+  test('vision train --data DIR: a 33-byte .gz whose IDX header claims 7e9 bytes is refused from the header', () => {
+    const mnist = join(dir, 'lying-mnist');
+    mkdirSync(mnist);
+    const header = Buffer.alloc(16);
+    [0x0803, 7000, 1000, 1000].forEach((v, i) => header.writeUInt32BE(v, 4 * i));
+    writeFileSync(join(mnist, 'train-images-idx3-ubyte.gz'), gzipSync(header));
+    writeFileSync(join(mnist, 'train-labels-idx1-ubyte.gz'), gzipSync(Buffer.from([0, 0, 8, 1, 0, 0, 0, 0])));
+    const started = performance.now();
+    assert.throws(() => visionTrain(['--data', mnist, '--out', join(dir, 'lying-run')], quiet),
+      /lying-mnist\/train-images-idx3-ubyte\.gz: its header declares 7000 x 1000 x 1000 = 7000000000 bytes of data, more than the limit of 1073741824 \(1 GiB\)/);
+    assert.ok(performance.now() - started < 500);
   });
 
   test('a 500-token sentence trains within --max-length 32: it is split, not a 4 GB model', () => {
