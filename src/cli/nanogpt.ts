@@ -67,6 +67,8 @@ const handoffScript = () => join(packageRoot(), 'scripts', 'nanogpt_handoff.py')
 function runConverter(args: string[]): void {
   const exe = python();
   const result = spawnSync(exe, [handoffScript(), ...args], { encoding: 'utf8' });
+  // Status 3: a file was refused, in one line that names it.
+  if (result.status === 3) throw new Error(result.stderr.trim());
   if (result.error || result.status !== 0) {
     const output = `${result.stderr ?? ''}${result.error?.message ?? ''}`.trim().split('\n').at(-1);
     const hint = /No module named 'torch'|ENOENT/.test(output ?? '') ? ' (it needs Python 3 with PyTorch: Debian\'s python3-torch, or pip install torch; ZEROGRAD_PYTHON names another interpreter)' : '';
@@ -96,10 +98,34 @@ export function gptExport(argv: string[], io: CliIO = consoleIO): string {
   model.loadStateDict(checkpoint.model);
   const out = resolve(o.out);
   mkdirSync(out, { recursive: true });
+  // What only the converter reads stays out of the folder handed to nanoGPT.
+  const staging = mkdtempSync(join(tmpdir(), 'zerograd-export-'));
+  try {
+    writeStaging(staging, checkpoint, model, out);
+    // The same text, tokens and 90/10 split the run trained on, as nanoGPT's prepare.py lays them out.
+    const { text } = loadText((checkpoint.config.data as string | null) ?? undefined, false, io);
+    const splits = splitTokens(new CharTokenizer(vocab).encode(text));
+    writeFileAtomic(join(out, 'train.bin'), new Uint8Array(Uint16Array.from(splits.train).buffer));
+    writeFileAtomic(join(out, 'val.bin'), new Uint8Array(Uint16Array.from(splits.val).buffer));
+    runConverter(['export', staging, out]);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  io.log(`wrote ${join(out, 'ckpt.pt')} (step ${checkpoint.trainer.step}), meta.pkl, train.bin and val.bin`);
+  io.log(`continue in nanoGPT: python train.py --init_from=resume --out_dir=${out} --dataset=${out} --batch_size=${train.batchSize} `
+    + `--block_size=${config.blockSize} --learning_rate=${train.lr} --min_lr=${train.minLr} --warmup_iters=${train.warmupSteps} `
+    + `--lr_decay_iters=${train.decaySteps} --max_iters=${train.steps} --beta2=0.99 --dropout=${config.dropout} --gradient_accumulation_steps=1 --always_save_checkpoint=True`);
+  io.log(`on 8 GPUs: torchrun --standalone --nproc_per_node=8 train.py --init_from=resume --out_dir=${out} --dataset=${out} ... (the same flags)`);
+  return join(out, 'ckpt.pt');
+}
 
+/** The weights, AdamW moments and the rest of ckpt.pt, as safetensors and JSON for scripts/nanogpt_handoff.py. */
+function writeStaging(staging: string, checkpoint: Checkpoint, model: GPT, out: string): void {
+  const config = checkpoint.config.model as GPTConfig;
+  const train = checkpoint.config.train as GPTTrainConfig;
   const state = toNanoGPTStateDict(model);
   state.delete('lm_head.weight');
-  writeFileAtomic(join(out, 'model.safetensors'), serializeSafetensors(state));
+  writeFileAtomic(join(staging, 'model.safetensors'), serializeSafetensors(state));
   const order = nanoGPTParameterOrder(model);
   const index = new Map(order.names.map((name, j) => [name, j]));
   const moments = new Map<string, Tensor>();
@@ -111,7 +137,7 @@ export function gptExport(argv: string[], io: CliIO = consoleIO): string {
       if (values) moments.set(`state.${j}.${kind}`, Tensor.fromStorage(Float32Array.from(values), shapes.get(name)!));
     }
   });
-  writeFileAtomic(join(out, 'optimizer.safetensors'), serializeSafetensors(moments));
+  writeFileAtomic(join(staging, 'optimizer.safetensors'), serializeSafetensors(moments));
 
   const evals = (checkpoint.config.evals as [number, number, number][] | undefined) ?? [];
   const group = { lr: train.lr, betas: [0.9, 0.99] as [number, number], eps: 1e-8 };
@@ -122,7 +148,7 @@ export function gptExport(argv: string[], io: CliIO = consoleIO): string {
     step: checkpoint.trainer.step,
     parameter_names: order.names,
     param_groups: [{ count: order.decayed, ...group, weight_decay: train.weightDecay }, { count: order.names.length - order.decayed, ...group, weight_decay: 0 }],
-    vocab,
+    vocab: checkpoint.config.vocab as string[],
     // train.py's own settings of this run, under its names (nanoGPT saves them for the record).
     config: {
       out_dir: out, dataset: out, eval_interval: train.evalEvery, eval_iters: train.evalIters, batch_size: train.batchSize,
@@ -132,20 +158,7 @@ export function gptExport(argv: string[], io: CliIO = consoleIO): string {
       lr_decay_iters: train.decaySteps, min_lr: train.minLr,
     },
   };
-  writeFileAtomic(join(out, 'nanogpt.json'), `${JSON.stringify(spec)}\n`);
-
-  // The same text, tokens and 90/10 split the run trained on, as nanoGPT's prepare.py lays them out.
-  const { text } = loadText((checkpoint.config.data as string | null) ?? undefined, false, io);
-  const splits = splitTokens(new CharTokenizer(vocab).encode(text));
-  writeFileAtomic(join(out, 'train.bin'), new Uint8Array(Uint16Array.from(splits.train).buffer));
-  writeFileAtomic(join(out, 'val.bin'), new Uint8Array(Uint16Array.from(splits.val).buffer));
-  runConverter(['export', out]);
-  io.log(`wrote ${join(out, 'ckpt.pt')} (step ${checkpoint.trainer.step}), meta.pkl, train.bin and val.bin`);
-  io.log(`continue in nanoGPT: python train.py --init_from=resume --out_dir=${out} --dataset=${out} --batch_size=${train.batchSize} `
-    + `--block_size=${config.blockSize} --learning_rate=${train.lr} --min_lr=${train.minLr} --warmup_iters=${train.warmupSteps} `
-    + `--lr_decay_iters=${train.decaySteps} --max_iters=${train.steps} --beta2=0.99 --dropout=${config.dropout} --gradient_accumulation_steps=1 --always_save_checkpoint=True`);
-  io.log(`on 8 GPUs: torchrun --standalone --nproc_per_node=8 train.py --init_from=resume --out_dir=${out} --dataset=${out} ... (the same flags)`);
-  return join(out, 'ckpt.pt');
+  writeFileAtomic(join(staging, 'nanogpt.json'), `${JSON.stringify(spec)}\n`);
 }
 
 export function gptImport(argv: string[], io: CliIO = consoleIO): string {
