@@ -8,6 +8,7 @@ import { Generator } from '../tensor/random.js';
 import { type CliIO, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { GPT_SAMPLE, GPT_TRAIN, checkValidationSplit, lmResumeChecks, lmText, lmTrainFlags, sampleCheckpoint, trainLanguageModel } from './gpt.js';
 import { checkResumeFlags, memoryLimit, resumedSteps, withRun } from './run.js';
+import { checkedDataFile } from './dataCheck.js';
 
 const PRESETS = Object.keys(CHARRNN_PRESETS);
 const { config: _gptPreset, 'tie-weights': _tie, ...shared } = GPT_TRAIN.options;
@@ -58,6 +59,7 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof CHARRNN_TRAIN.option
   } else {
     train = gptTrainConfig(preset, flags);
   }
+  const fingerprint = checkedDataFile(command, out, dataFile, resume, o.strict ?? false, io);
   const { text, source, tokenizer, splits } = lmText(dataFile, resume, o.strict ?? false, io);
   config ??= {
     arch: 'lstm', vocabSize: tokenizer.vocabSize, blockSize: blockSize ?? preset.blockSize, nEmbd: nEmbd ?? preset.nEmbd,
@@ -70,7 +72,7 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof CHARRNN_TRAIN.option
   io.log(`data: ${text.length} characters, vocabulary ${tokenizer.vocabSize}, from ${source}`);
   const run = startCharLSTMRun(config, train, resume);
   io.log(`model: char-rnn ${presetName} (n_embd ${config.nEmbd}, LSTM ${config.nLayer} x ${config.nHidden}, block ${config.blockSize}), ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
-  const extra = { preset: resume ? resume.config.preset : presetName, data: dataFile === undefined ? null : resolve(dataFile) };
+  const extra = { preset: resume ? resume.config.preset : presetName, data: dataFile === undefined ? null : resolve(dataFile), dataFile: fingerprint };
   return trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe: 'charrnn' });
 }
 

@@ -15,6 +15,7 @@ import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { loadPretrained } from './mlm.js';
 import { checkResumeFlags, memoryLimit, openRun } from './run.js';
+import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 import {
   type ModelDefaults, SUPERVISED_OPTIONS, evalOptions, evaluationSet, formatReport, labelsWithUnseen, loadTrainedModel, pretrainedShape,
   readStdinLines, runSupervised, shapeFrom, trainSettings, trainingSplits,
@@ -75,6 +76,7 @@ export function classifyTrain(argv: string[], io: CliIO = consoleIO): Classifica
   try {
     const { resume } = opened;
     const dataFile = resume ? (resume.config.data as string | null) ?? undefined : o.data;
+    const fingerprint = checkedDataFile(command, out, dataFile, resume, o.strict ?? false, io);
     const { rows, source } = loadRows(dataFile);
     const pretrained = !resume && o.init ? loadPretrained(o.init, command) : null;
     if (pretrained && o.model !== undefined && o.model !== 'encoder') throw new UsageError(`${command}: --init starts a transformer encoder; --model ${o.model} has none`);
@@ -94,14 +96,16 @@ export function classifyTrain(argv: string[], io: CliIO = consoleIO): Classifica
     const limit = memoryLimit(o['max-memory']);
     checkMemory(`${command}: n_embd ${config.nEmbd}, ${config.nLayer} layers, ${config.maxLength} tokens, batch ${train.batchSize}`,
       encoderTrainingMemory({ ...config, vocabSize: config.vocab.length, outputs: config.labels.length }, train.batchSize), limit.bytes, limit.name);
-    const model = buildTextClassifier(config, new Generator(train.seed));
+    const dropout = new Generator(train.seed);
+    const model = buildTextClassifier(config, dropout);
     if (pretrained) initEncoder(model as SequenceClassifier, pretrained, o.init!);
-    const run = startSupervisedRun(model, train, resume);
+    const run = startSupervisedRun(model, train, resume, dropout);
+    warnUnsavedDropout(command, out, resume, config.dropout, io);
     io.log(`model: ${kind === 'bag' ? 'bag of embeddings' : `transformer encoder (${config.nLayer} layers, ${config.nHead} heads${o.init ? `, pre-trained: ${o.init}` : ''})`}, n_embd ${config.nEmbd}, vocabulary ${config.vocab.length}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
     const meanLength = encoded.reduce((s, e) => s + e.length, 0) / encoded.length;
     runSupervised({
       run, train, out, trainCount: encoded.length, tokensPerStep: Math.round(train.batchSize * meanLength), keep: opened.keep,
-      config: { recipe: 'classify', model: config, train, data: dataFile === undefined ? null : resolve(dataFile),
+      config: { recipe: 'classify', model: config, train, data: dataFile === undefined ? null : resolve(dataFile), dataFile: fingerprint,
         init: resume ? resume.config.init ?? null : o.init ? resolve(o.init) : null },
       batchLoss: (indices) => classifierLoss(run.model, encoded, targets, indices),
       evaluate: () => evaluate(run.model, config, splits.val, o.val ?? source, io).accuracy,

@@ -14,6 +14,7 @@ import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
 import { GPT_TRAIN, checkValidationSplit, gptFromConfig, lmResumeChecks, lmTrainFlags, loadText, trainLanguageModel } from './gpt.js';
 import { checkResumeFlags, memoryLimit, resumedSteps, withRun } from './run.js';
+import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 
 const { config: _preset, 'tie-weights': _tie, 'block-size': _block, data: _data, ...shared } = GPT_TRAIN.options;
 
@@ -44,7 +45,7 @@ function checkVocabulary(text: string, vocab: readonly string[], file: string): 
   throw new UsageError(`${file} line ${line}: character ${JSON.stringify([...text][at])} is not in the pre-trained model's vocabulary of ${vocab.length} characters; fine-tuning keeps the model's vocabulary`);
 }
 
-export function gptFinetune(argv: string[], io: CliIO = consoleIO): { val: number; oldVal: number; trainable: number } {
+export function gptFinetune(argv: string[], io: CliIO = consoleIO): { val: number; oldVal: number; trainable: number; sample: string } {
   const command = GPT_FINETUNE.name;
   const o = parseOptions(GPT_FINETUNE, argv);
   const out = o.out ?? 'runs/gpt-finetune';
@@ -52,7 +53,7 @@ export function gptFinetune(argv: string[], io: CliIO = consoleIO): { val: numbe
 }
 
 function finetuneInto(o: ReturnType<typeof parseOptions<typeof GPT_FINETUNE.options>>, out: string, resume: Checkpoint | undefined,
-  keep: number, io: CliIO): { val: number; oldVal: number; trainable: number } {
+  keep: number, io: CliIO): { val: number; oldVal: number; trainable: number; sample: string } {
   const command = GPT_FINETUNE.name;
   const { flags, dropout } = lmTrainFlags(o);
   const rank = o.lora === undefined ? undefined : intOption('lora', o.lora, 0, { min: 1, max: 1e5 });
@@ -92,12 +93,15 @@ function finetuneInto(o: ReturnType<typeof parseOptions<typeof GPT_FINETUNE.opti
   if (o['adapter-out'] && !lora) throw new UsageError(`${command}: --adapter-out writes LoRA adapters; give --lora RANK`);
   const vocab = base.config.vocab as string[];
   const tokenizer = new CharTokenizer(vocab);
+  const fingerprint = checkedDataFile(command, out, dataFile, resume, o.strict ?? false, io);
   const { text, source } = loadText(dataFile, o.strict ?? false, io);
   if (o.qa ?? resume?.config.qa) readQA(dataFile);
   checkVocabulary(text, vocab, source);
   const splits = splitTokens(tokenizer.encode(text));
   const baseConfig = { ...base.config, lora: null };
-  const model = gptFromConfig(baseConfig);
+  // The weights come from the checkpoint; this generator is the one the model's Dropout layers draw from.
+  const dropoutGenerator = new Generator(0);
+  const model = gptFromConfig(baseConfig, dropoutGenerator);
   checkValidationSplit(splits, model.config.blockSize, source);
   model.loadStateDict(base.model);
   const limit = memoryLimit(o['max-memory']);
@@ -114,14 +118,15 @@ function finetuneInto(o: ReturnType<typeof parseOptions<typeof GPT_FINETUNE.opti
       throw new UsageError(`${command}: ${(error as Error).message}`);
     }
   }
-  const run = startLMRun(model, new Generator(train.seed), [model.transformer.wte.weight, model.transformer.wpe.weight], train, resume);
+  const run = startLMRun(model, new Generator(train.seed), [model.transformer.wte.weight, model.transformer.wpe.weight], train, resume, dropoutGenerator);
+  warnUnsavedDropout(command, out, resume, model.config.dropout, io);
   const trainable = model.trainableParameters().reduce((n, p) => n + p.size, 0);
   io.log(`data: ${text.length} characters from ${source}; the pre-trained model's text: ${oldSource}`);
   io.log(`fine-tuning ${lora ? `with LoRA rank ${lora.rank}, alpha ${lora.alpha}, on ${lora.targets.join(', ')}` : 'every weight'}: ${trainable} of ${model.numParameters()} parameters train; AdamW state ${formatBytes(2 * 4 * trainable)}${resume ? `; resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
   const started = performance.now();
   const startStep = run.optimizer.stepCount;
-  const extra = { base: basePath, data: dataFile, lora, preset: 'finetune', oldValBefore: oldBefore, qa: o.qa ?? resume?.config.qa ?? false };
-  const { val } = trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe: 'gpt' });
+  const extra = { base: basePath, data: dataFile, dataFile: fingerprint, lora, preset: 'finetune', oldValBefore: oldBefore, qa: o.qa ?? resume?.config.qa ?? false };
+  const { val, sample } = trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe: 'gpt' });
   const stepMs = (performance.now() - started) / Math.max(1, train.steps - startStep);
   const oldVal = forgetting();
   io.log(`new text val loss ${val.toFixed(4)}; the pre-trained text's val loss ${oldBefore.toFixed(4)} before, ${oldVal.toFixed(4)} after; ${stepMs.toFixed(1)} ms per step (with evaluations)`);
@@ -129,5 +134,5 @@ function finetuneInto(o: ReturnType<typeof parseOptions<typeof GPT_FINETUNE.opti
     saveLoRAAdapter(model, o['adapter-out'], basePath);
     io.log(`adapter: ${o['adapter-out']} (adapter_model.safetensors, adapter_config.json)`);
   }
-  return { val, oldVal, trainable };
+  return { val, oldVal, trainable, sample };
 }

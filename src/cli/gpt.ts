@@ -17,6 +17,7 @@ import { Generator } from '../tensor/random.js';
 import { lineChart } from '../viz/lineChart.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
 import { checkTextEncoding } from './textCheck.js';
+import { checkedDataFile } from './dataCheck.js';
 import { ProgressBar } from './progress.js';
 import { RUN_OPTIONS, checkResumeFlags, memoryLimit, resumedSteps, withRun } from './run.js';
 
@@ -42,7 +43,7 @@ export const GPT_TRAIN = defineCommand({
     'checkpoint-every': { type: 'string', value: 'N', default: 'eval-every', help: 'steps between checkpoints' },
     'sample-tokens': { type: 'string', value: 'N', default: '300', help: 'characters sampled after training' },
     'tie-weights': { type: 'boolean', help: "share the token embedding with the output layer (GPT-2's and nanoGPT's layout; needed for gpt export)" },
-    strict: { type: 'boolean', help: 'refuse data that is not valid UTF-8 instead of warning' },
+    strict: { type: 'boolean', help: 'refuse data that is not valid UTF-8, and on --resume a data file changed since the checkpoint, instead of warning' },
     ...RUN_OPTIONS,
   },
 });
@@ -104,6 +105,7 @@ function trainInto(o: TrainOptions, presetName: string, out: string, resume: Che
   } else {
     train = gptTrainConfig(preset, flags);
   }
+  const fingerprint = checkedDataFile(command, out, dataFile, resume, o.strict ?? false, io);
   const { text, source, tokenizer, splits } = lmText(dataFile, resume, o.strict ?? false, io);
   config ??= {
     ...lectureGPTConfig({
@@ -119,7 +121,7 @@ function trainInto(o: TrainOptions, presetName: string, out: string, resume: Che
   io.log(`data: ${text.length} characters, vocabulary ${tokenizer.vocabSize}, from ${source}`);
   const run = startGPTRun(config, train, resume);
   io.log(`model: GPT ${presetName} (n_embd ${config.nEmbd}, ${config.nHead} heads, ${config.nLayer} layers, block ${config.blockSize}), ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
-  const extra = { preset: resume ? resume.config.preset : presetName, data: dataFile === undefined ? null : resolve(dataFile) };
+  const extra = { preset: resume ? resume.config.preset : presetName, data: dataFile === undefined ? null : resolve(dataFile), dataFile: fingerprint };
   return trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe: 'gpt' });
 }
 
@@ -166,6 +168,8 @@ export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, t
   tokenizer: CharTokenizer; train: GPTTrainConfig; extra: Record<string, unknown>; recipe: string;
 }): { val: number; sample: string } {
   const checkpointEvery = intOption('checkpoint-every', o['checkpoint-every'], train.evalEvery, { min: 1 });
+  // Read before the first step: a mistake in it is not worth discovering after hours of training.
+  const sampleTokens = intOption('sample-tokens', o['sample-tokens'], 300, { max: MAX_NEW_TOKENS });
   const save = guardedSave(() => {
     const dir = saveCheckpoint(out, gptCheckpoint(run, tokenizer, train, extra, recipe), { keep });
     writeCurves(out, run.evals);
@@ -185,7 +189,7 @@ export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, t
   });
   const dir = save();
   io.log(`checkpoint: ${dir} (loss curve: ${join(out, 'loss.svg')})`);
-  const sample = sampleText(run.model, tokenizer, '', intOption('sample-tokens', o['sample-tokens'], 300, { max: MAX_NEW_TOKENS }), { generator: new Generator(train.seed + 2) });
+  const sample = sampleText(run.model, tokenizer, '', sampleTokens, { generator: new Generator(train.seed + 2) });
   io.log(sample);
   return { val, sample };
 }
@@ -218,9 +222,9 @@ export function gptSample(argv: string[], io: CliIO = consoleIO): string {
   return sampleCheckpoint(GPT_SAMPLE, argv, 'gpt', gptFromConfig, io);
 }
 
-/** The GPT a checkpoint's config describes, with the LoRA layers of a `gpt finetune --lora` run. */
-export function gptFromConfig(config: Record<string, unknown>): GPT {
-  const model = new GPT(config.model as GPTConfig, new Generator(0));
+/** The GPT a checkpoint's config describes, with the LoRA layers of a `gpt finetune --lora` run; its Dropout layers draw from `generator`. */
+export function gptFromConfig(config: Record<string, unknown>, generator = new Generator(0)): GPT {
+  const model = new GPT(config.model as GPTConfig, generator);
   const lora = config.lora as { rank: number; alpha: number; targets: string[] } | null | undefined;
   if (lora) applyLoRA(model, lora);
   return model;

@@ -14,10 +14,12 @@ import {
 import { splitItems } from '../data/split.js';
 import { Generator } from '../tensor/random.js';
 import { lineChart, windowMeans } from '../viz/lineChart.js';
-import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
+import { type DataFingerprint, dataChange, fingerprintData, savedFingerprint } from '../io/dataFile.js';
+import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions, warnOn } from './args.js';
 import { ProgressBar } from './progress.js';
 import { checkTextEncoding } from './textCheck.js';
 import { guardedSave } from '../models/runGuard.js';
+import { checkedDataFile } from './dataCheck.js';
 import { RUN_OPTIONS, checkResumeFlags, memoryLimit, openRun, resumedSteps } from './run.js';
 
 const KINDS = ['bigram', 'bigram-nn', 'mlp', 'bnmlp', 'wavenet', 'rnn', 'gru', 'transformer'] as const;
@@ -33,14 +35,14 @@ export const MAKEMORE_TRAIN = defineCommand({
     lr: { type: 'string', value: 'X', default: "model's (0.1)", help: 'learning rate before the decay' },
     'decay-at': { type: 'string', value: 'N', default: 'steps/2 (WaveNet 3/4)', help: 'step at which the learning rate drops' },
     'decay-factor': { type: 'string', value: 'X', default: '0.1 (1: constant rate for bigram-nn, rnn, gru, transformer)', help: 'what the learning rate is multiplied by at --decay-at' },
-    'block-size': { type: 'string', value: 'N', default: "model's", help: 'context length in characters' },
+    'block-size': { type: 'string', value: 'N', default: "model's (rnn, gru, transformer: the longest item + 1)", help: 'context length in characters' },
     'n-embd': { type: 'string', value: 'N', default: "model's", help: 'character embedding size (the transformer\'s width)' },
     'n-hidden': { type: 'string', value: 'N', default: "model's", help: 'hidden layer width (the recurrent state\'s size)' },
     'init-fixes': { type: 'boolean', help: 'the lecture\'s initialisation fixes: small output logits, Kaiming-scaled tanh layer' },
     seed: { type: 'string', value: 'N', default: '2147483647', help: 'random seed (the lectures\')' },
     'checkpoint-every': { type: 'string', value: 'N', default: 'max(1000, steps/10)', help: 'steps between checkpoints' },
     samples: { type: 'string', value: 'N', default: '10', help: 'names sampled after training' },
-    strict: { type: 'boolean', help: 'refuse data that is not valid UTF-8 instead of warning' },
+    strict: { type: 'boolean', help: 'refuse data that is not valid UTF-8, and on --resume a data file changed since the checkpoint, instead of warning' },
     ...RUN_OPTIONS,
   },
 });
@@ -61,7 +63,7 @@ export const MAKEMORE_EVAL = defineCommand({
   summary: 'train, val and test loss of a makemore checkpoint',
   options: {
     checkpoint: { type: 'string', value: 'DIR', help: 'run folder or step folder of a makemore checkpoint (required)' },
-    data: { type: 'string', value: 'FILE', default: 'embedded names', help: 'the items it was trained on (split 80/10/10 as in training)' },
+    data: { type: 'string', value: 'FILE', default: 'the data it was trained on', help: 'items to split 80/10/10 as in training (another file warns: its splits are not the training run\'s)' },
   },
 });
 
@@ -88,11 +90,13 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof MAKEMORE_TRAIN.optio
   resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; samples: string[] } {
   const command = MAKEMORE_TRAIN.name;
   const savedData = resume ? (resume.config.data as string | null | undefined) ?? undefined : undefined;
+  const fingerprint = checkedDataFile(command, out, resume ? savedData : o.data, resume, o.strict ?? false, io);
   const { items, source } = loadItems(resume ? savedData : o.data, o.strict ?? false, io);
   const seedFlag = o.seed === undefined ? undefined : intOption('seed', o.seed, 0);
   const numSamples = intOption('samples', o.samples, 10, { max: 10_000 });
   io.log(`data: ${items.length} items from ${source}`);
-  if (kind === 'bigram') return trainBigramCounts(items, out, seedFlag ?? 2147483647, numSamples, keep, io.log);
+  const dataConfig = { data: resume ? savedData ?? null : o.data ? resolve(o.data) : null, dataFile: fingerprint };
+  if (kind === 'bigram') return trainBigramCounts(items, dataConfig, out, seedFlag ?? 2147483647, numSamples, keep, io.log);
 
   const defaults = MAKEMORE_DEFAULTS[kind];
   const flags: Partial<MakemoreTrainConfig> = {
@@ -133,7 +137,7 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof MAKEMORE_TRAIN.optio
       seed: flags.seed ?? 2147483647,
     };
     const longest = Math.max(...items.map((s) => s.length));
-    const blockSize = shapeFlags.blockSize ?? defaults.blockSize;
+    const blockSize = shapeFlags.blockSize ?? (defaults.blockSize === 'longest' ? longest + 1 : defaults.blockSize);
     if (blockSize > longest + 1) {
       throw new UsageError(`--block-size ${blockSize} is larger than the longest item (${longest} characters) plus its end marker; contexts would be all padding`);
     }
@@ -151,7 +155,7 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof MAKEMORE_TRAIN.optio
   const checkpointEvery = intOption('checkpoint-every', o['checkpoint-every'], Math.max(1000, Math.ceil(train.steps / 10)), { min: 1 });
   const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
   const tokensPerStep = train.batchSize > 0 ? train.batchSize : data.train.X.shape[0];
-  const checkpoint = () => makemoreCheckpoint(run, train, { data: resume ? savedData ?? null : o.data ? resolve(o.data) : null });
+  const checkpoint = () => makemoreCheckpoint(run, train, dataConfig);
   const save = guardedSave(() => {
     const dir = saveCheckpoint(out, checkpoint(), { keep });
     writeLossCurve(out, run.losses);
@@ -199,14 +203,15 @@ function makemoreTrainingMemory(c: MakemoreModelConfig, batchSize: number): Memo
   };
 }
 
-function trainBigramCounts(items: string[], out: string, seed: number, numSamples: number, keep: number, log: (line: string) => void) {
+function trainBigramCounts(items: string[], dataConfig: Record<string, unknown>, out: string, seed: number, numSamples: number, keep: number,
+  log: (line: string) => void) {
   const tokenizer = CharTokenizer.forItems(items);
   const splits = splitItems(items, { seed: 42 });
   const model = BigramCounts.fromItems(tokenizer, items);
   const held = BigramCounts.fromItems(tokenizer, splits.train);
   log(`bigram counts: NLL over all items ${model.nll(items).toFixed(4)} | fitted on train: val ${held.nll(splits.val).toFixed(4)}`);
   const dir = saveCheckpoint(out, {
-    config: { recipe: 'makemore', model: { kind: 'bigram', vocab: [...tokenizer.itos], smoothing: model.smoothing } },
+    config: { recipe: 'makemore', ...dataConfig, model: { kind: 'bigram', vocab: [...tokenizer.itos], smoothing: model.smoothing } },
     model: new Map([['counts', model.counts]]),
     optimizer: new Map(),
     trainer: { step: 0, rng: [], losses: [] },
@@ -252,13 +257,31 @@ export function makemoreSample(argv: string[], io: CliIO = consoleIO): string[] 
   return samples;
 }
 
+/**
+ * The val and test losses mean something only on the data the model was trained on, split as in training: other
+ * data, or the same file changed since, is a warning naming it.
+ */
+function checkEvalData(file: string | undefined, trainedOn: string | null, saved: DataFingerprint | undefined, checkpoint: string, io: CliIO): void {
+  const given = file === undefined ? null : resolve(file);
+  if (given !== trainedOn) {
+    warnOn(io)(`makemore eval: ${given ?? 'the embedded names'} is not the data the model in ${checkpoint} was trained on (${trainedOn ?? 'the embedded names'}); `
+      + 'its train/val/test splits are not the training run\'s');
+    return;
+  }
+  const change = saved && dataChange(saved, fingerprintData(file));
+  if (change) warnOn(io)(`makemore eval: ${saved.path} changed since the model in ${checkpoint} was trained on it (${change}); its splits are not the training run's`);
+}
+
 export function makemoreEval(argv: string[], io: CliIO = consoleIO): Record<string, number> {
   const o = parseOptions(MAKEMORE_EVAL, argv);
   if (!o.checkpoint) throw new UsageError('makemore eval: --checkpoint DIR is required');
   const checkpoint = loadRecipeCheckpoint(o.checkpoint, 'makemore', MAKEMORE_EVAL.name);
   const config = checkpoint.config.model as MakemoreModelConfig;
   if ((config.kind as string) === 'bigram') throw new UsageError('makemore eval: use `makemore train --model bigram` for the counting model');
-  const { items } = loadItems(o.data);
+  const trainedOn = (checkpoint.config.data as string | null | undefined) ?? null;
+  const file = o.data ?? trainedOn ?? undefined;
+  checkEvalData(file, trainedOn, savedFingerprint(checkpoint.config), o.checkpoint, io);
+  const { items } = loadItems(file);
   const data = prepareMakemoreData(items, config.blockSize, 42, config.vocab);
   const model = buildMakemoreModel(config, new Generator(0));
   model.loadStateDict(checkpoint.model);

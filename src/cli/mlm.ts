@@ -14,6 +14,7 @@ import { checkMemory } from '../models/memory.js';
 import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { memoryLimit, withRun } from './run.js';
+import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 import { type ModelDefaults, SUPERVISED_OPTIONS, heldOutSplits, runSupervised, shapeFrom, trainSettings } from './supervised.js';
 
 const { val: _val, test: _test, ...options } = SUPERVISED_OPTIONS;
@@ -43,6 +44,7 @@ export function mlmPretrain(argv: string[], io: CliIO = consoleIO): number {
   const out = o.out ?? join('runs', 'mlm');
   return withRun(command, out, o, 'mlm', (resume, keep) => {
     const dataFile = resume ? (resume.config.data as string | null) ?? undefined : o.data;
+    const fingerprint = checkedDataFile(command, out, dataFile, resume, o.strict ?? false, io);
     const { sequences, source } = unlabelledWords(dataFile);
     const splits = heldOutSplits(sequences);
     if (splits.val.length === 0) throw new UsageError(`${source}: ${sequences.length} texts are too few to hold out 10% for validation`);
@@ -58,12 +60,14 @@ export function mlmPretrain(argv: string[], io: CliIO = consoleIO): number {
     checkMemory(`${command}: n_embd ${config.nEmbd}, ${config.nLayer} layers, ${config.maxLength} positions, batch ${train.batchSize}`,
       encoderTrainingMemory({ ...config, vocabSize: config.vocab.length, outputs: config.vocab.length }, train.batchSize), limit.bytes, limit.name);
     io.log(`data: ${sequences.length} texts from ${source}; vocabulary ${config.vocab.length}; ${trainIds.length} train, ${valIds.length} validation`);
-    const run = startSupervisedRun(buildMlm(config, new Generator(train.seed)), train, resume);
+    const dropout = new Generator(train.seed);
+    const run = startSupervisedRun(buildMlm(config, dropout), train, resume, dropout);
+    warnUnsavedDropout(command, out, resume, config.dropout, io);
     io.log(`model: encoder (${config.nLayer} layers, ${config.nHead} heads, n_embd ${config.nEmbd}) with a masked-word head, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
     const meanLength = trainIds.reduce((s, e) => s + e.length, 0) / trainIds.length;
     runSupervised({
       run, train, out, trainCount: trainIds.length, tokensPerStep: Math.round(train.batchSize * meanLength), keep,
-      config: { recipe: 'mlm', model: config, train, data: dataFile === undefined ? null : resolve(dataFile) },
+      config: { recipe: 'mlm', model: config, train, data: dataFile === undefined ? null : resolve(dataFile), dataFile: fingerprint },
       batchLoss: (indices) => mlmLoss(run.model, trainIds, indices, run.generator),
       evaluate: () => maskedAccuracy(run.model, valIds),
       scoreName: 'masked-word accuracy',

@@ -16,6 +16,7 @@ import { type CliIO, type OptionDef, type OptionValues, UsageError, intOption, n
 import { RUN_OPTIONS, checkResumeFlags, resumedSteps } from './run.js';
 import { ProgressBar } from './progress.js';
 import { guardedSave } from '../models/runGuard.js';
+import { STRICT_DATA_HELP } from './dataCheck.js';
 
 /** Options shared by `classify train` and `tag train`. */
 export const SUPERVISED_OPTIONS = {
@@ -32,6 +33,7 @@ export const SUPERVISED_OPTIONS = {
   seed: { type: 'string', value: 'N', default: '1337', help: 'random seed' },
   val: { type: 'string', value: 'FILE', default: '10% of --data', help: 'a separate validation file (then all of --data trains, unless --test is missing)' },
   test: { type: 'string', value: 'FILE', default: '10% of --data', help: 'a separate test file' },
+  strict: { type: 'boolean', help: STRICT_DATA_HELP },
   ...RUN_OPTIONS,
 } as const satisfies Record<string, OptionDef>;
 

@@ -17,6 +17,7 @@ import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { loadPretrained } from './mlm.js';
 import { checkResumeFlags, memoryLimit, openRun } from './run.js';
+import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 import {
   type ModelDefaults, SUPERVISED_OPTIONS, evalOptions, evaluationSet, formatReport, labelsWithUnseen, loadTrainedModel,
   pretrainedShape, readStdinLines, runSupervised, shapeFrom, trainSettings, trainingSplits,
@@ -113,6 +114,7 @@ export function tagTrain(argv: string[], io: CliIO = consoleIO): TaggingResult {
   try {
     const { resume } = opened;
     const dataFile = resume ? (resume.config.data as string | null) ?? undefined : o.data;
+    const fingerprint = checkedDataFile(command, out, dataFile, resume, o.strict ?? false, io);
     const { sentences, source } = loadSentences(dataFile);
     const splits = trainingSplits(sentences, o, readConll);
     if (splits.val.length === 0 || splits.test.length === 0) throw new UsageError(`${source}: ${sentences.length} sentences are too few to hold out validation and test sentences (10% each); give --val and --test files`);
@@ -140,14 +142,16 @@ export function tagTrain(argv: string[], io: CliIO = consoleIO): TaggingResult {
     const limit = memoryLimit(o['max-memory']);
     checkMemory(`${command}: encoder n_embd ${config.nEmbd}, ${config.nLayer} layers, ${config.maxLength} positions, batch ${train.batchSize}`,
       encoderTrainingMemory({ ...config, vocabSize: config.vocab.length, outputs: config.tags.length }, train.batchSize), limit.bytes, limit.name);
-    const model = buildTagger(config, new Generator(train.seed));
+    const dropout = new Generator(train.seed);
+    const model = buildTagger(config, dropout);
     if (pretrained) initEncoder(model, pretrained, o.init!);
-    const run = startSupervisedRun(model, train, resume);
+    const run = startSupervisedRun(model, train, resume, dropout);
+    warnUnsavedDropout(command, out, resume, config.dropout, io);
     io.log(`model: transformer encoder tagger (${config.nLayer} layers, ${config.nHead} heads, n_embd ${config.nEmbd}), vocabulary ${config.vocab.length}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
     const meanLength = ids.reduce((s, e) => s + e.length, 0) / ids.length;
     runSupervised({
       run, train, out, trainCount: ids.length, tokensPerStep: Math.round(train.batchSize * meanLength), keep: opened.keep,
-      config: { recipe: 'tag', model: config, train, data: dataFile === undefined ? null : resolve(dataFile),
+      config: { recipe: 'tag', model: config, train, data: dataFile === undefined ? null : resolve(dataFile), dataFile: fingerprint,
         init: resume ? resume.config.init ?? null : o.init ? resolve(o.init) : null },
       batchLoss: (indices) => taggerLoss(run.model, ids, tagIds, indices),
       evaluate: () => evaluate(run.model, config, splits.val, o.val ?? source, 'val', io).entities,

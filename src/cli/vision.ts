@@ -24,6 +24,7 @@ import { ProgressBar } from './progress.js';
 import { guardedSave } from '../models/runGuard.js';
 import { RUN_OPTIONS, checkResumeFlags, memoryLimit, openRun, resumedSteps } from './run.js';
 import { formatReport } from './supervised.js';
+import { STRICT_DATA_HELP, checkedDataFile } from './dataCheck.js';
 
 const EMBEDDED = 'embedded UCI digits (data/digits.csv.gz, 1,797 images of 8x8)';
 const DATA_HELP = 'a digits CSV (64 pixels 0..16 and a label a line, .gz or not) or a folder of MNIST-format IDX files (MNIST, Fashion-MNIST)';
@@ -42,6 +43,7 @@ export const VISION_TRAIN = defineCommand({
     patch: { type: 'string', value: 'N', default: '7 for 28x28, 4 or 2 for 8x8', help: 'vit: patch side in pixels' },
     'n-embd': { type: 'string', value: 'N', default: '64', help: 'vit: embedding width' },
     'n-layer': { type: 'string', value: 'N', default: '4', help: 'vit: encoder blocks' },
+    strict: { type: 'boolean', help: STRICT_DATA_HELP },
     ...RUN_OPTIONS,
   },
 });
@@ -105,6 +107,7 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
   try {
     const { resume } = opened;
     const dataPath = resume ? (resume.config.data as string | null) ?? undefined : o.data;
+    const fingerprint = checkedDataFile(command, out, dataPath, resume, o.strict ?? false, io);
     const data = loadVisionData(dataPath);
     const flags: Partial<VisionTrainConfig> = {
       epochs: o.epochs === undefined ? undefined : intOption('epochs', o.epochs, 0, { min: 1, max: 100_000 }),
@@ -112,6 +115,9 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
       lr: o.lr === undefined ? undefined : numberOption('lr', o.lr, 0),
       seed: o.seed === undefined ? undefined : intOption('seed', o.seed, 0),
     };
+    // The shape flags are read here, before anything trains, whether they build the model or must agree with the checkpoint's.
+    const shape = (name: 'hidden' | 'patch' | 'n-embd' | 'n-layer', max: number) => (o[name] === undefined ? undefined : intOption(name, o[name], 0, { min: 1, max }));
+    const [hidden, patch, nEmbd, nLayer] = [shape('hidden', 1e6), shape('patch', 1e4), shape('n-embd', 1e5), shape('n-layer', 1e3)];
     let train: VisionTrainConfig;
     let config: VisionModelConfig;
     if (resume) {
@@ -120,6 +126,7 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
       checkResumeFlags(command, out, [
         ['model', o.model, config.kind], ['data', o.data && resolve(o.data), dataPath ?? 'the embedded digits'],
         ['epochs', flags.epochs, saved.epochs], ['batch-size', flags.batchSize, saved.batchSize], ['lr', flags.lr, saved.lr], ['seed', flags.seed, saved.seed],
+        ['hidden', hidden, config.hidden], ['patch', patch, config.patch], ['n-embd', nEmbd, config.nEmbd], ['n-layer', nLayer, config.nLayer],
       ]);
       // --extend counts epochs here.
       const epochs = resumedSteps(command, out, saved.epochs, Math.floor(resume.trainer.step / stepsPerEpoch(data.train.count, saved.batchSize)), o.extend, 'epochs');
@@ -129,10 +136,7 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
       const base = visionModelConfig(kind, data.train.height, data.train.width, Math.max(...data.train.labels) + 1);
       config = {
         ...base,
-        hidden: intOption('hidden', o.hidden, base.hidden, { min: 1, max: 1e6 }),
-        patch: intOption('patch', o.patch, base.patch, { min: 1, max: 1e4 }),
-        nEmbd: intOption('n-embd', o['n-embd'], base.nEmbd, { min: 1, max: 1e5 }),
-        nLayer: intOption('n-layer', o['n-layer'], base.nLayer, { min: 1, max: 1e3 }),
+        hidden: hidden ?? base.hidden, patch: patch ?? base.patch, nEmbd: nEmbd ?? base.nEmbd, nLayer: nLayer ?? base.nLayer,
       };
     }
     const limit = memoryLimit(o['max-memory']);
@@ -151,7 +155,7 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
     const perEpoch = stepsPerEpoch(data.train.count, train.batchSize);
     const bar = new ProgressBar(train.epochs * perEpoch, 'train', run.optimizer.stepCount, io.progress);
     const save = guardedSave(() => {
-      const dir = saveCheckpoint(out, visionCheckpoint(run, config, train, { data: dataPath === undefined ? null : resolve(dataPath) }), { keep: opened.keep });
+      const dir = saveCheckpoint(out, visionCheckpoint(run, config, train, { data: dataPath === undefined ? null : resolve(dataPath), dataFile: fingerprint }), { keep: opened.keep });
       writeFileAtomic(join(out, 'loss.svg'), lineChart([
         { name: 'train loss (epoch mean)', points: run.evals.map(([e, l]) => [e, l] as const) },
         { name: 'val accuracy', points: run.evals.map(([e, , a]) => [e, a] as const) },

@@ -8,10 +8,9 @@ import { gptSample, gptTrain } from '../../src/cli/gpt.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { CharLSTM, charLstmParameterCount } from '../../src/models/charrnn/charLstm.js';
 import { CHARRNN_PRESETS } from '../../src/models/charrnn/recipe.js';
-import { createWasmBackend } from '../../src/backend/wasm/index.js';
-import { Generator, setBackend } from '../../src/index.js';
+import { Generator } from '../../src/index.js';
 import { corpusPath } from '../helpers.js';
-import { assertSameRun, killAfterFirstCheckpoint } from './crash.js';
+import { assertSameRun, crashResumeAndReference } from './crash.js';
 
 const quiet = { log: () => {}, progress: null };
 /** The first 40,000 characters of Tiny Shakespeare: enough for short runs, small enough to load fast. */
@@ -43,20 +42,11 @@ describe('zerograd charrnn CLI (a char-level LSTM language model)', () => {
   test('a run killed (SIGKILL) after a checkpoint resumes to exactly the weights and evaluations of an uninterrupted run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zerograd-charrnn-resume-'));
     const common = ['--data', shortText(), '--config', 'tiny', '--steps', '120', '--eval-every', '30', '--eval-iters', '2',
-      '--checkpoint-every', '30', '--sample-tokens', '1', '--dropout', '0.1', '--n-layer', '2'];
-    const crashed = join(dir, 'crashed');
-    const killedAt = await killAfterFirstCheckpoint(['charrnn', 'train', ...common], crashed);
-    // Finish on the backend the command line used, so both runs round identically.
-    const previous = setBackend(createWasmBackend());
-    const reference = join(dir, 'reference');
-    try {
-      charrnnTrain([...common, '--out', crashed, '--resume'], quiet);
-      charrnnTrain([...common, '--out', reference], quiet);
-    } finally {
-      setBackend(previous);
-    }
-    assert.ok(killedAt < 120, `the run was interrupted at step ${killedAt}`);
-    assertSameRun(loadCheckpoint(reference), loadCheckpoint(crashed));
+      '--checkpoint-every', '30', '--sample-tokens', '40', '--dropout', '0.1', '--n-layer', '2'];
+    const run = await crashResumeAndReference(['charrnn', 'train'], common, dir, (argv) => charrnnTrain(argv, quiet));
+    assert.ok(run.killedAt < 120, `the run was interrupted at step ${run.killedAt}`);
+    assertSameRun(run.reference, run.crashed);
+    assert.equal(run.resumed.sample, run.straight.sample);
   });
 
   test('a GPT checkpoint given to charrnn sample (and the reverse) is an error naming both recipes', () => {

@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createWasmBackend } from '../../src/backend/wasm/index.js';
+import { setBackend } from '../../src/index.js';
 import { type Checkpoint, loadCheckpoint } from '../../src/io/checkpoint.js';
 import { projectRoot } from '../helpers.js';
 
@@ -27,4 +29,23 @@ export function assertSameRun(reference: Checkpoint, resumed: Checkpoint): void 
   assert.deepEqual(resumed.trainer.losses, reference.trainer.losses);
   assert.deepEqual(resumed.config.evals, reference.config.evals, 'the evaluation batches continue where they were');
   for (const [name, t] of reference.model) assert.deepEqual(resumed.model.get(name)!.toFlatArray(), t.toFlatArray(), name);
+}
+
+/**
+ * `zerograd ...command ...args` killed after its first checkpoint in dir/crashed and resumed there by `train`, beside an
+ * uninterrupted run in dir/reference; both finish in this process on the backend the command line used, so they round
+ * alike. Returns the step the crash had saved, each run's result and each run's final checkpoint.
+ */
+export async function crashResumeAndReference<R>(command: string[], args: string[], dir: string, train: (argv: string[]) => R) {
+  const crashed = join(dir, 'crashed');
+  const reference = join(dir, 'reference');
+  const killedAt = await killAfterFirstCheckpoint([...command, ...args], crashed);
+  const previous = setBackend(createWasmBackend());
+  try {
+    const resumed = train([...args, '--out', crashed, '--resume']);
+    const straight = train([...args, '--out', reference]);
+    return { killedAt, resumed, straight, crashed: loadCheckpoint(crashed), reference: loadCheckpoint(reference) };
+  } finally {
+    setBackend(previous);
+  }
 }

@@ -4,12 +4,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { createWasmBackend } from '../../src/backend/wasm/index.js';
-import { setBackend } from '../../src/index.js';
 import { gptSample, gptTrain } from '../../src/cli/gpt.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { projectRoot, corpusPath } from '../helpers.js';
-import { assertSameRun, killAfterFirstCheckpoint } from './crash.js';
+import { assertSameRun, crashResumeAndReference } from './crash.js';
 
 const quiet = { log: () => {}, progress: null };
 const shakespeare = corpusPath('tinyshakespeare.txt');
@@ -29,31 +27,29 @@ describe('zerograd gpt CLI', () => {
     assert.ok(checkpoint.model.has('transformer.h.2.attn.c_attn.weight'));
   });
 
-  test('a run killed (SIGKILL) after a checkpoint resumes to exactly the weights of an uninterrupted run', async () => {
+  test('a run with dropout killed (SIGKILL) after a checkpoint resumes to exactly the weights and sample of an uninterrupted run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zerograd-gpt-resume-'));
     const data = join(dir, 'small.txt');
     writeFileSync(data, readFileSync(shakespeare, 'utf8').slice(0, 20_000));
     // Checkpoints fall on evaluation steps, so the run is killed after a checkpoint whose step evaluated.
     const common = ['--data', data, '--config', 'tiny', '--steps', '200', '--eval-every', '50', '--eval-iters', '2',
-      '--checkpoint-every', '50', '--sample-tokens', '1', '--lr', '3e-3'];
-    const crashed = join(dir, 'crashed');
-    const killedAt = await killAfterFirstCheckpoint(['gpt', 'train', ...common], crashed);
-    // Finish on the backend the command line used, so both runs round identically.
-    const previous = setBackend(createWasmBackend());
-    const reference = join(dir, 'reference');
-    try {
-      gptTrain([...common, '--out', crashed, '--resume'], quiet);
-      gptTrain([...common, '--out', reference], quiet);
-    } finally {
-      setBackend(previous);
-    }
-    const a = loadCheckpoint(reference);
-    const b = loadCheckpoint(crashed);
-    assert.ok(killedAt < 200, `the run was interrupted at step ${killedAt}`);
+      '--checkpoint-every', '50', '--sample-tokens', '40', '--lr', '3e-3', '--dropout', '0.1'];
+    const run = await crashResumeAndReference(['gpt', 'train'], common, dir, (argv) => gptTrain(argv, quiet));
+    const b = run.crashed;
+    assert.ok(run.killedAt < 200, `the run was interrupted at step ${run.killedAt}`);
     assert.equal(b.trainer.step, 200);
     assert.deepEqual((b.config.evals as number[][]).map(([step]) => step), [50, 100, 150, 200], 'every evaluation is in the checkpoint');
-    assertSameRun(a, b);
-    assert.equal(readFileSync(join(crashed, 'loss.svg'), 'utf8'), readFileSync(join(reference, 'loss.svg'), 'utf8'));
+    assertSameRun(run.reference, b);
+    assert.equal(run.resumed.sample, run.straight.sample);
+    assert.equal(readFileSync(join(dir, 'crashed', 'loss.svg'), 'utf8'), readFileSync(join(dir, 'reference', 'loss.svg'), 'utf8'));
+  });
+
+  test('--sample-tokens is checked before the first step: a bad value trains nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-gpt-sample-tokens-'));
+    const out = join(dir, 'run');
+    assert.throws(() => gptTrain(['--steps', '3', '--eval-iters', '1', '--sample-tokens', '1e8', '--out', out], quiet),
+      /--sample-tokens: expected a decimal integer from 0 to 100000, got '1e8'/);
+    assert.ok(!existsSync(join(out, 'latest.json')), 'no step ran, so no checkpoint was written');
   });
 
   test('the main job (npm start = zerograd demo) trains on the embedded names and prints a sample', () => {

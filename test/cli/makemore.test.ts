@@ -66,6 +66,16 @@ describe('zerograd makemore CLI', () => {
     for (const [name, t] of a.optimizer) assert.deepEqual([...b.optimizer.get(name)!], [...t], `optimizer ${name}`);
   });
 
+  test("the recurrent and transformer models' default context is the longest item plus its end, so their defaults train on any names", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-context-'));
+    const names = join(dir, 'names.txt');
+    // The longest is 9 characters: shorter than a fixed context of 16 allows.
+    writeFileSync(names, `${['anna', 'bob', 'carolynne', 'dave', 'eve', 'frank', 'gina', 'hal', 'ivy', 'jo'].join('\n')}\n`);
+    const out = join(dir, 'run');
+    makemoreTrain(['--model', 'transformer', '--data', names, '--steps', '3', '--samples', '1', '--n-embd', '8', '--out', out], quiet);
+    assert.equal((loadCheckpoint(out).config.model as { blockSize: number }).blockSize, 10);
+  });
+
   test('the counting bigram trains from a file and samples', () => {
     const out = mkdtempSync(join(tmpdir(), 'zerograd-bigram-'));
     const { val } = makemoreTrain(['--model', 'bigram', '--data', corpusPath('names.txt'), '--out', out, '--samples', '2'], quiet);

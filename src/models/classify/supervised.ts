@@ -4,6 +4,7 @@ import { AdamW } from '../../optim/adamw.js';
 import { cosineWithWarmup } from '../../optim/schedule.js';
 import { Generator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { restoreStreams, streamStates } from '../streams.js';
 import { type StepInfo, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
 
 /** How the models that read text (classifiers, taggers) are trained: AdamW on random minibatches. */
@@ -26,13 +27,20 @@ export interface SupervisedRun<M extends Module> {
   losses: number[];
   /** (step, validation score) at each evaluation. */
   evals: [number, number][];
+  /** The other random streams the run draws from (the model's dropout masks), saved and restored with it. */
+  streams: Record<string, Generator>;
 }
 
-export function startSupervisedRun<M extends Module>(model: M, train: SupervisedTrainConfig, resume?: Checkpoint): SupervisedRun<M> {
+/**
+ * A run around `model`, or the checkpoint's state put back into it. `dropout` is the generator the model was built
+ * with, which its Dropout layers draw from: it is a stream of the run, saved and restored like the batches'.
+ */
+export function startSupervisedRun<M extends Module>(model: M, train: SupervisedTrainConfig, resume?: Checkpoint, dropout?: Generator): SupervisedRun<M> {
   const optimizer = new AdamW(model.parameters(), train.lr, { weightDecay: train.weightDecay });
-  const run: SupervisedRun<M> = { model, optimizer, generator: new Generator(train.seed), losses: [], evals: [] };
+  const run: SupervisedRun<M> = { model, optimizer, generator: new Generator(train.seed), losses: [], evals: [], streams: dropout ? { dropout } : {} };
   if (resume) {
     restoreRun(run, resume);
+    restoreStreams(run.streams, resume);
     run.evals = (resume.config.evals as [number, number][] | undefined) ?? [];
   }
   return run;
@@ -74,5 +82,7 @@ export function trainSupervised<M extends Module>(run: SupervisedRun<M>, train: 
 
 /** The checkpoint of a supervised run: `config` rebuilds model and vocabulary; evals travel with it. */
 export function supervisedCheckpoint<M extends Module>(run: SupervisedRun<M>, config: Record<string, unknown>): Checkpoint {
-  return checkpointOf(run, { ...config, evals: run.evals });
+  const checkpoint = checkpointOf(run, { ...config, evals: run.evals });
+  checkpoint.trainer.streams = { ...checkpoint.trainer.streams, ...streamStates(run.streams) };
+  return checkpoint;
 }

@@ -5,6 +5,7 @@ import { AdamW } from '../../optim/adamw.js';
 import { constantLr, cosineWithWarmup } from '../../optim/schedule.js';
 import { noGrad } from '../../tensor/autograd.js';
 import { Generator } from '../../tensor/random.js';
+import { restoreStreams, streamStates } from '../streams.js';
 import { type StepInfo, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
 import type { Module } from '../../nn/module.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -48,6 +49,8 @@ export interface LMRun<M extends TrainableLM = TrainableLM> {
   generator: Generator;
   /** Draws the evaluation batches; saved with the run, so a resumed run's evaluations equal an uninterrupted one's. */
   evalGenerator: Generator;
+  /** The random streams saved with the run besides `generator`: `eval`, and `dropout` where the model's Dropout layers draw from a generator of their own. */
+  streams: Record<string, Generator>;
   losses: number[];
   /** (step, train loss, val loss) at each evaluation. */
   evals: [number, number, number][];
@@ -58,20 +61,23 @@ export type GPTRun = LMRun<GPT>;
 /**
  * A run around a freshly built model (made from `generator`, seeded with train.seed), or the checkpoint's state.
  * nanoGPT's grouping: decay the matrices of Linear layers only; biases, LayerNorm gains and `embeddings` keep their scale.
+ * `dropout` is the generator the model's Dropout layers draw from when it is not `generator` (a model built elsewhere,
+ * as a fine-tune's), saved and restored with the run.
  */
 export function startLMRun<M extends TrainableLM>(model: M, generator: Generator, embeddings: readonly Tensor[], train: GPTTrainConfig,
-  resume?: Checkpoint): LMRun<M> {
+  resume?: Checkpoint, dropout?: Generator): LMRun<M> {
   const skip = new Set(embeddings);
   // Frozen parameters (a LoRA base) get no optimizer state: AdamW's memory is for what trains.
   const optimizer = new AdamW(model.trainableParameters(), train.lr, { betas: [0.9, 0.99], weightDecay: train.weightDecay },
     (p) => p.ndim >= 2 && !skip.has(p));
   // A separate stream for evaluation batches keeps training batches identical whether or not a run evaluates.
-  const run: LMRun<M> = { model, optimizer, generator, evalGenerator: new Generator(train.seed + 1), losses: [], evals: [] };
+  const evalGenerator = new Generator(train.seed + 1);
+  const streams: Record<string, Generator> = dropout && dropout !== generator ? { eval: evalGenerator, dropout } : { eval: evalGenerator };
+  const run: LMRun<M> = { model, optimizer, generator, evalGenerator, streams, losses: [], evals: [] };
   if (resume) {
     restoreRun(run, resume);
     run.evals = (resume.config.evals as [number, number, number][] | undefined) ?? [];
-    const evalState = resume.trainer.streams?.eval;
-    if (evalState) run.evalGenerator.setState(evalState);
+    restoreStreams(run.streams, resume);
   }
   return run;
 }
@@ -129,7 +135,7 @@ export function trainGPT(run: LMRun, splits: TokenSplits, train: GPTTrainConfig,
 export function gptCheckpoint(run: LMRun, tokenizer: CharTokenizer, train: GPTTrainConfig, extra: Record<string, unknown> = {},
   recipe = 'gpt'): Checkpoint {
   const checkpoint = checkpointOf(run, { recipe, ...extra, model: run.model.config, vocab: [...tokenizer.itos], train, evals: run.evals });
-  checkpoint.trainer.streams = { eval: run.evalGenerator.getState() };
+  checkpoint.trainer.streams = streamStates(run.streams);
   return checkpoint;
 }
 

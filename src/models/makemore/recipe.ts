@@ -40,7 +40,9 @@ export interface MakemoreTrainConfig {
   seed: number;
 }
 
-type KindDefaults = Omit<MakemoreModelConfig, 'kind' | 'vocab'> & {
+type KindDefaults = Omit<MakemoreModelConfig, 'kind' | 'vocab' | 'blockSize'> & {
+  /** 'longest': the longest item plus its end marker, which depends on the data (makemore.py's max_word_length + 1). */
+  blockSize: number | 'longest';
   lr: number;
   /** 0 trains on the whole training split every step. */
   batchSize: number;
@@ -52,16 +54,17 @@ type KindDefaults = Omit<MakemoreModelConfig, 'kind' | 'vocab'> & {
 
 /**
  * The lecture settings per model kind; the recurrent and transformer models take makemore.py's (n_embd 64,
- * n_embd2 64, the longest name plus its end as context, AdamW 5e-4 without decay).
+ * n_embd2 64, the longest name plus its end as context, AdamW 5e-4 without decay). A fixed context would be
+ * refused on data whose items are all shorter than it, as the embedded names (13 characters) are for 16.
  */
 export const MAKEMORE_DEFAULTS: Record<MakemoreModelKind, KindDefaults> = {
   'bigram-nn': { blockSize: 1, nEmbd: 0, nHidden: 0, initFixes: false, lr: 50, batchSize: 0, decayFraction: 1, optimizer: 'sgd' },
   mlp: { blockSize: 3, nEmbd: 10, nHidden: 200, initFixes: false, lr: 0.1, batchSize: 32, decayFraction: 0.5, optimizer: 'sgd' },
   bnmlp: { blockSize: 3, nEmbd: 10, nHidden: 100, initFixes: true, lr: 0.1, batchSize: 32, decayFraction: 0.5, optimizer: 'sgd' },
   wavenet: { blockSize: 8, nEmbd: 24, nHidden: 128, initFixes: true, lr: 0.1, batchSize: 32, decayFraction: 0.75, optimizer: 'sgd' },
-  rnn: { blockSize: 16, nEmbd: 64, nHidden: 64, initFixes: false, lr: 5e-4, batchSize: 32, decayFraction: 1, optimizer: 'adamw' },
-  gru: { blockSize: 16, nEmbd: 64, nHidden: 64, initFixes: false, lr: 5e-4, batchSize: 32, decayFraction: 1, optimizer: 'adamw' },
-  transformer: { blockSize: 16, nEmbd: 64, nHidden: 0, initFixes: false, lr: 5e-4, batchSize: 32, decayFraction: 1, optimizer: 'adamw' },
+  rnn: { blockSize: 'longest', nEmbd: 64, nHidden: 64, initFixes: false, lr: 5e-4, batchSize: 32, decayFraction: 1, optimizer: 'adamw' },
+  gru: { blockSize: 'longest', nEmbd: 64, nHidden: 64, initFixes: false, lr: 5e-4, batchSize: 32, decayFraction: 1, optimizer: 'adamw' },
+  transformer: { blockSize: 'longest', nEmbd: 64, nHidden: 0, initFixes: false, lr: 5e-4, batchSize: 32, decayFraction: 1, optimizer: 'adamw' },
 };
 
 export function buildMakemoreModel(config: MakemoreModelConfig, generator: Generator): CharModel {
