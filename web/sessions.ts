@@ -13,7 +13,7 @@ import {
 } from '../src/models/classify/textClassifier.js';
 import { randomBatch, sampleItem } from '../src/models/makemore/charModel.js';
 import {
-  MAKEMORE_DEFAULTS, type MakemoreModelConfig, type MakemoreTrainConfig, makemoreCheckpoint, prepareMakemoreData, startMakemoreRun,
+  MAKEMORE_DEFAULTS, type MakemoreModelConfig, type MakemoreTrainConfig, defaultBlockSize, makemoreCheckpoint, prepareMakemoreData, startMakemoreRun,
 } from '../src/models/makemore/recipe.js';
 import { generate } from '../src/models/gpt/generate.js';
 import { type GPTConfig, lectureGPTConfig } from '../src/models/gpt/gpt.js';
@@ -72,7 +72,7 @@ const show = (c: string) => (c === '\n' ? '⏎' : c === ' ' ? '␣' : c);
 export function makemoreSession(items: readonly string[], kind: 'mlp' | 'wavenet', steps: number, saved?: SavedModel): Session {
   const defaults = MAKEMORE_DEFAULTS[kind];
   const config: MakemoreModelConfig = saved ? (saved.config.model as MakemoreModelConfig) : {
-    kind, vocab: [...CharTokenizer.forItems(items).itos], blockSize: defaults.blockSize, nEmbd: defaults.nEmbd,
+    kind, vocab: [...CharTokenizer.forItems(items).itos], blockSize: defaultBlockSize(kind, items), nEmbd: defaults.nEmbd,
     nHidden: defaults.nHidden, initFixes: true,
   };
   const train: MakemoreTrainConfig = { steps, batchSize: 32, lr: defaults.lr, decayAt: Math.round(steps * defaults.decayFraction), decayFactor: 0.1, seed: 2147483647 };

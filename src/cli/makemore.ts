@@ -8,7 +8,7 @@ import { type MemoryEstimate, checkMemory } from '../models/memory.js';
 import { BigramCounts } from '../models/makemore/bigramCounts.js';
 import { sampleItem, splitLoss } from '../models/makemore/charModel.js';
 import {
-  MAKEMORE_DEFAULTS, type MakemoreModelConfig, type MakemoreTrainConfig,
+  MAKEMORE_DEFAULTS, type MakemoreModelConfig, type MakemoreTrainConfig, defaultBlockSize,
   buildMakemoreModel, makemoreCheckpoint, prepareMakemoreData, startMakemoreRun, trainMakemore,
 } from '../models/makemore/recipe.js';
 import { splitItems } from '../data/split.js';
@@ -137,7 +137,7 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof MAKEMORE_TRAIN.optio
       seed: flags.seed ?? 2147483647,
     };
     const longest = Math.max(...items.map((s) => s.length));
-    const blockSize = shapeFlags.blockSize ?? (defaults.blockSize === 'longest' ? longest + 1 : defaults.blockSize);
+    const blockSize = shapeFlags.blockSize ?? defaultBlockSize(kind, items);
     if (blockSize > longest + 1) {
       throw new UsageError(`--block-size ${blockSize} is larger than the longest item (${longest} characters) plus its end marker; contexts would be all padding`);
     }

@@ -67,6 +67,12 @@ export const MAKEMORE_DEFAULTS: Record<MakemoreModelKind, KindDefaults> = {
   transformer: { blockSize: 'longest', nEmbd: 64, nHidden: 0, initFixes: false, lr: 5e-4, batchSize: 32, decayFraction: 1, optimizer: 'adamw' },
 };
 
+/** A model kind's default context on these items: its fixed size, or the longest item plus its end marker. */
+export function defaultBlockSize(kind: MakemoreModelKind, items: readonly string[]): number {
+  const size = MAKEMORE_DEFAULTS[kind].blockSize;
+  return size === 'longest' ? items.reduce((longest, item) => Math.max(longest, item.length), 0) + 1 : size;
+}
+
 export function buildMakemoreModel(config: MakemoreModelConfig, generator: Generator): CharModel {
   const vocabSize = config.vocab.length;
   const shape = { vocabSize, blockSize: config.blockSize, nEmbd: config.nEmbd, nHidden: config.nHidden };
