@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Checkpoint } from '../io/checkpoint.js';
-import { CharLSTM, type CharLSTMConfig, charLstmTrainingMemory } from '../models/charrnn/charLstm.js';
+import { CharLSTM, type CharLSTMConfig, charLstmParameterCount, charLstmTrainingMemory } from '../models/charrnn/charLstm.js';
 import { CHARRNN_PRESETS, startCharLSTMRun } from '../models/charrnn/recipe.js';
 import { type GPTTrainConfig, gptTrainConfig } from '../models/gpt/recipe.js';
 import { checkMemory } from '../models/memory.js';
@@ -77,5 +77,6 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof CHARRNN_TRAIN.option
 }
 
 export function charrnnSample(argv: string[], io: CliIO = consoleIO): string {
-  return sampleCheckpoint(CHARRNN_SAMPLE, argv, 'charrnn', (config) => new CharLSTM(config.model as CharLSTMConfig, new Generator(0)), io);
+  return sampleCheckpoint(CHARRNN_SAMPLE, argv, 'charrnn', (config) => new CharLSTM(config.model as CharLSTMConfig, new Generator(0)), io,
+    (config) => charLstmParameterCount(config.model as CharLSTMConfig));
 }

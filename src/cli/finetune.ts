@@ -12,7 +12,9 @@ import { checkMemory, formatBytes } from '../models/memory.js';
 import { applyLoRA } from '../nn/lora.js';
 import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
-import { GPT_TRAIN, checkValidationSplit, gptFromConfig, lmResumeChecks, lmTrainFlags, loadText, trainLanguageModel } from './gpt.js';
+import {
+  GPT_TRAIN, checkConfigAgainstWeights, checkValidationSplit, gptConfigParameters, gptFromConfig, lmResumeChecks, lmTrainFlags, loadText, trainLanguageModel,
+} from './gpt.js';
 import { checkResumeFlags, memoryLimit, resumedSteps, withRun } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 
@@ -77,11 +79,13 @@ function finetuneInto(o: ReturnType<typeof parseOptions<typeof GPT_FINETUNE.opti
     ]);
     train = { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
     base = loadRecipeCheckpoint(basePath, 'gpt', command);
+    checkConfigAgainstWeights(basePath, base, gptConfigParameters(base.config));
   } else {
     if (!o.checkpoint) throw new UsageError(`${command}: --checkpoint DIR (the pre-trained GPT) is required`);
     if (!o.data) throw new UsageError(`${command}: --data FILE (the new text) is required`);
     if (dropout !== undefined) throw new UsageError(`${command}: --dropout is the pre-trained model's; it cannot change in fine-tuning`);
     base = loadRecipeCheckpoint(o.checkpoint, 'gpt', command);
+    checkConfigAgainstWeights(o.checkpoint, base, gptConfigParameters(base.config));
     if (base.config.lora) throw new UsageError(`${command}: ${o.checkpoint} is itself a LoRA fine-tune; fine-tune its base, or merge it first`);
     basePath = resolve(o.checkpoint);
     dataFile = resolve(o.data);

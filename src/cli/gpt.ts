@@ -7,7 +7,7 @@ import { shuffled } from '../data/split.js';
 import { type TokenSplits, splitTokens } from '../data/textDataset.js';
 import { type Checkpoint, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { generate } from '../models/gpt/generate.js';
-import { GPT, type GPTConfig, gptTrainingMemory, lectureGPTConfig } from '../models/gpt/gpt.js';
+import { GPT, type GPTConfig, gptParameterCount, gptTrainingMemory, lectureGPTConfig } from '../models/gpt/gpt.js';
 import { GPT_PRESETS, type GPTTrainConfig, type LMRun, type TrainableLM, gptCheckpoint, gptTrainConfig, startGPTRun, trainGPT } from '../models/gpt/recipe.js';
 import { checkMemory } from '../models/memory.js';
 import { guardedSave } from '../models/runGuard.js';
@@ -230,10 +230,30 @@ export function gptFromConfig(config: Record<string, unknown>, generator = new G
   return model;
 }
 
-/** A trained character model from a checkpoint of `recipe`: what `build` makes of its config, with its weights and its tokenizer. */
-export function loadCharModel<M extends TrainableLM>(path: string, recipe: string, command: string, build: (config: Record<string, unknown>) => M):
-  { model: M; tokenizer: CharTokenizer; checkpoint: Checkpoint } {
+/**
+ * A checkpoint whose config.json describes a model far larger than the weights stored beside it (an edited or
+ * crafted file) is refused before the model is built: a 200 KB checkpoint must not allocate gigabytes.
+ */
+export function checkConfigAgainstWeights(path: string, checkpoint: Checkpoint, parameters: number): void {
+  let stored = 0;
+  for (const tensor of checkpoint.model.values()) stored += tensor.size;
+  // Generous: a tied head or a LoRA base may be stored once or twice; a mismatch that matters is orders of magnitude.
+  if (!(parameters <= 2 * stored + 1_000_000)) {
+    throw new Error(`${path}: config.json describes a model of ${parameters.toExponential(2)} parameters, but model.safetensors holds ${stored} values; the checkpoint is inconsistent`);
+  }
+}
+
+/** The parameter count a GPT checkpoint's config implies. */
+export const gptConfigParameters = (config: Record<string, unknown>) => gptParameterCount(config.model as GPTConfig);
+
+/**
+ * A trained character model from a checkpoint of `recipe`: what `build` makes of its config (whose size,
+ * `parameters`, is checked against the stored weights first), with its weights and its tokenizer.
+ */
+export function loadCharModel<M extends TrainableLM>(path: string, recipe: string, command: string, build: (config: Record<string, unknown>) => M,
+  parameters: (config: Record<string, unknown>) => number = gptConfigParameters): { model: M; tokenizer: CharTokenizer; checkpoint: Checkpoint } {
   const checkpoint = loadRecipeCheckpoint(path, recipe, command);
+  checkConfigAgainstWeights(path, checkpoint, parameters(checkpoint.config));
   const model = build(checkpoint.config);
   model.loadStateDict(checkpoint.model);
   return { model, tokenizer: new CharTokenizer(checkpoint.config.vocab as string[]), checkpoint };
@@ -241,13 +261,13 @@ export function loadCharModel<M extends TrainableLM>(path: string, recipe: strin
 
 /** `gpt sample` for any recipe whose checkpoint holds a character language model that `build` makes from its config. */
 export function sampleCheckpoint(command: typeof GPT_SAMPLE, argv: string[], recipe: string, build: (config: Record<string, unknown>) => TrainableLM,
-  io: CliIO = consoleIO): string {
+  io: CliIO = consoleIO, parameters = gptConfigParameters): string {
   const o = parseOptions(command, argv);
   if (!o.checkpoint) throw new UsageError(`${command.name}: --checkpoint DIR is required`);
   const maxNew = intOption('max-new-tokens', o['max-new-tokens'], 500, { min: 1, max: MAX_NEW_TOKENS });
   const temperature = numberOption('temperature', o.temperature, 1);
   const topK = o['top-k'] === undefined ? undefined : intOption('top-k', o['top-k'], 0, { min: 1 });
-  const { model, tokenizer } = loadCharModel(o.checkpoint, recipe, command.name, build);
+  const { model, tokenizer } = loadCharModel(o.checkpoint, recipe, command.name, build, parameters);
   const ids = promptIds(tokenizer, o.prompt ?? '');
   const { write } = io;
   write?.(tokenizer.decode(ids));

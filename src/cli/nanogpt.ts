@@ -19,7 +19,7 @@ import type { GPTTrainConfig } from '../models/gpt/recipe.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, parseOptions } from './args.js';
-import { loadText } from './gpt.js';
+import { checkConfigAgainstWeights, gptConfigParameters, loadText } from './gpt.js';
 
 export const GPT_EXPORT = defineCommand({
   name: 'gpt export',
@@ -88,6 +88,7 @@ export function gptExport(argv: string[], io: CliIO = consoleIO): string {
   choiceOption('format', o.format, ['nanogpt'], 'nanogpt');
   if (o.format === undefined) throw new UsageError('gpt export: --format nanogpt is required');
   const checkpoint = loadRecipeCheckpoint(o.checkpoint, 'gpt', GPT_EXPORT.name);
+  checkConfigAgainstWeights(o.checkpoint, checkpoint, gptConfigParameters(checkpoint.config));
   const config = checkpoint.config.model as GPTConfig;
   const reason = nanoGPTIncompatibility(config);
   if (reason) throw new UsageError(`gpt export: nanoGPT cannot represent the model in ${o.checkpoint}: ${reason}`);

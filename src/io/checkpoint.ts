@@ -137,12 +137,22 @@ export function removeTemporaries(runDir: string): void {
   }
 }
 
+/**
+ * Whether process `pid` still runs. A zombie (exited, not yet reaped: common in containers whose first process
+ * does not reap orphans) answers signals but holds nothing, so on Linux its state in /proc counts it as gone.
+ */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // /proc/PID/stat is "pid (name) state ...", and the name may itself hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 

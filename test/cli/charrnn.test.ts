@@ -57,6 +57,6 @@ describe('zerograd charrnn CLI (a char-level LSTM language model)', () => {
     const lstm = mkdtempSync(join(tmpdir(), 'zerograd-charrnn-lstm-'));
     charrnnTrain(['--data', data, '--config', 'tiny', '--steps', '2', '--eval-iters', '1', '--sample-tokens', '1', '--out', lstm], quiet);
     assert.throws(() => gptSample(['--checkpoint', lstm], quiet), /holds a 'charrnn' checkpoint, not a 'gpt' one/);
-    assert.throws(() => charrnnTrain(['--data', data, '--n-layer', '0', '--out', lstm], quiet), /--n-layer/);
+    assert.throws(() => charrnnTrain(['--data', data, '--n-layer', '0', '--out', `${lstm}-bad`], quiet), /--n-layer/);
   });
 });

@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import { setBackend } from '../../src/index.js';
-import { type Checkpoint, loadCheckpoint } from '../../src/io/checkpoint.js';
+import { type Checkpoint, loadCheckpoint, processAlive } from '../../src/io/checkpoint.js';
 import { projectRoot } from '../helpers.js';
 
 const bin = join(projectRoot(), 'dist', 'src', 'cli', 'bin.js');
@@ -21,6 +21,9 @@ export async function killAfterFirstCheckpoint(command: string[], out: string): 
   while (!existsSync(join(out, 'latest.json'))) await new Promise((r) => setTimeout(r, 10));
   process.kill(-child.pid!, 'SIGKILL');
   await once(child, 'exit');
+  // The trainer, the supervisor's child, dies a moment after it; until then its lock would refuse the resume.
+  const holder = () => Number.parseInt(readFileSync(join(out, 'lock'), 'utf8'), 10);
+  while (existsSync(join(out, 'lock')) && processAlive(holder())) await new Promise((r) => setTimeout(r, 10));
   return loadCheckpoint(out).trainer.step;
 }
 

@@ -1,7 +1,7 @@
 // Bad input of every kind fails fast, with one line naming what is wrong, and allocates nothing large first.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -154,6 +154,20 @@ describe('hard limits on bad input', () => {
     assert.throws(() => visionTrain(['--data', mnist, '--out', join(dir, 'lying-run')], quiet),
       /lying-mnist\/train-images-idx3-ubyte\.gz: its header declares 7000 x 1000 x 1000 = 7000000000 bytes of data, more than the limit of 1073741824 \(1 GiB\)/);
     assert.ok(performance.now() - started < 500);
+  });
+
+  test('a checkpoint whose config.json was edited to describe a 6 GB model beside 160 KB of weights is refused before the model is built', () => {
+    const out = join(dir, 'edited-config');
+    gptTrain(['--steps', '2', '--eval-iters', '1', '--sample-tokens', '1', '--out', out], quiet);
+    const step = join(out, 'step-00000002');
+    const config = JSON.parse(readFileSync(join(step, 'config.json'), 'utf8'));
+    config.model = { ...config.model, nEmbd: 8000, nLayer: 2 };
+    writeFileSync(join(step, 'config.json'), JSON.stringify(config));
+    rmSync(join(step, 'checksums.json'));   // as a crafted checkpoint would come, without them
+    const result = cli(['gpt', 'sample', '--checkpoint', out, '--max-new-tokens', '5']);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^error: .*edited-config: config\.json describes a model of 1\.5\de\+9 parameters, but model\.safetensors holds \d+ values; the checkpoint is inconsistent\n$/);
+    assert.ok(result.seconds < 10, `${result.seconds} s`);
   });
 
   test('a 500-token sentence trains within --max-length 32: it is split, not a 4 GB model', () => {
