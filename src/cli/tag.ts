@@ -5,6 +5,7 @@ import { slotFillingCorpus } from '../data/slotFilling.js';
 import { Vocabulary } from '../data/vocabulary.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { classificationReport, taggingAccuracy } from '../models/classify/metrics.js';
+import { type SpanReport, isBioTag, spanF1 } from '../models/classify/spanF1.js';
 import { startSupervisedRun } from '../models/classify/supervised.js';
 import {
   type TaggerConfig, type TokenPrediction, buildTagger, encodeTags, encodeTokens, mostFrequentTagBaseline, predictTags, taggerLoss, taggerWords,
@@ -42,7 +43,7 @@ export const TAG_TRAIN = defineCommand({
 
 export const TAG_EVAL = defineCommand({
   name: 'tag eval',
-  summary: 'token accuracy, per-tag precision/recall and the confusion matrix of a tagger',
+  summary: 'span (entity) precision/recall/F1, token accuracy, per-tag precision/recall and the confusion matrix of a tagger',
   options: evalOptions('a tagger', 'FILE.conll', 'tags'),
 });
 
@@ -74,6 +75,8 @@ export interface TaggingResult {
   all: number;
   entities: number;
   macroF1: number;
+  /** Span precision/recall/F1; null when the tags are not BIO, so there are no spans to read. */
+  spans: SpanReport | null;
 }
 
 /**
@@ -87,11 +90,30 @@ function evaluate(model: TokenTagger, config: TaggerConfig, sentences: readonly 
   const truth = sentences.flatMap((s) => s.tags);
   const labels = reportDir ? labelsWithUnseen(config.tags, truth, source, 'tokens', io) : [...new Set([...config.tags, ...truth])];
   const report = classificationReport(truth, predicted.flat(), labels);
+  const notBio = labels.filter((tag) => !isBioTag(tag));
+  const spans = notBio.length ? null : spanF1(sentences.map((s) => s.tags), predicted);
   if (reportDir) {
-    io.log(`${title}: token accuracy ${accuracy.all.toFixed(4)} | accuracy on non-O tokens ${accuracy.entities.toFixed(4)}`);
+    const tokens = `token accuracy ${accuracy.all.toFixed(4)} | accuracy on non-O tokens ${accuracy.entities.toFixed(4)}`;
+    if (spans) formatSpans(spans, title).forEach((line) => io.log(line));
+    else io.log(`${title}: no span scores, as tags ${notBio.slice(0, 3).join(', ')}${notBio.length > 3 ? ', ...' : ''} are not BIO (O, B-type, I-type)`);
+    io.log(spans ? tokens : `${title}: ${tokens}`);
     formatReport(report, 'per tag', reportDir).forEach((line) => io.log(line));
   }
-  return { ...accuracy, macroF1: report.macroF1 };
+  return { ...accuracy, macroF1: report.macroF1, spans };
+}
+
+/** The slot-filling headline (micro span F1, as conlleval prints it), the macro averages and a row per span type. */
+function formatSpans(spans: SpanReport, title: string): string[] {
+  const num = (x: number) => x.toFixed(4);
+  const width = Math.max(9, ...spans.perType.map((t) => t.type.length));
+  const cell = (x: number) => num(x).padStart(9);
+  return [
+    `${title}: span F1 ${num(spans.micro.f1)} (micro: precision ${num(spans.micro.precision)}, recall ${num(spans.micro.recall)}; `
+      + `${spans.correctSpans} of ${spans.trueSpans} true spans found exactly, ${spans.predictedSpans} predicted)`,
+    `span macro average over ${spans.perType.length} types: precision ${num(spans.macro.precision)}, recall ${num(spans.macro.recall)}, F1 ${num(spans.macro.f1)}`,
+    `${'span type'.padEnd(width)} precision    recall        F1   support`,
+    ...spans.perType.map((t) => `${t.type.padEnd(width)} ${cell(t.precision)} ${cell(t.recall)} ${cell(t.f1)} ${String(t.support).padStart(9)}`),
+  ];
 }
 
 /** Tags of sentences of any length: those longer than the model's positions are cut into pieces that fit. */
@@ -159,8 +181,11 @@ export function tagTrain(argv: string[], io: CliIO = consoleIO): TaggingResult {
     }, io);
     const result = evaluate(run.model, config, splits.test, o.test ?? source, `test (${splits.test.length} held-out sentences)`, io, out);
     const baseline = mostFrequentTagBaseline(splits.train);
-    const baselineAccuracy = taggingAccuracy(splits.test.map((s) => s.tags), splits.test.map((s) => baseline(s.tokens)));
-    io.log(`context-free baseline (most frequent tag per word): token accuracy ${baselineAccuracy.all.toFixed(4)} | non-O ${baselineAccuracy.entities.toFixed(4)}`);
+    const baselineTags = splits.test.map((s) => baseline(s.tokens));
+    const baselineAccuracy = taggingAccuracy(splits.test.map((s) => s.tags), baselineTags);
+    const baselineSpans = result.spans && spanF1(splits.test.map((s) => s.tags), baselineTags);
+    const spanScores = baselineSpans ? `span F1 ${baselineSpans.micro.f1.toFixed(4)} (macro ${baselineSpans.macro.f1.toFixed(4)}) | ` : '';
+    io.log(`context-free baseline (most frequent tag per word): ${spanScores}token accuracy ${baselineAccuracy.all.toFixed(4)} | non-O ${baselineAccuracy.entities.toFixed(4)}`);
     return result;
   } finally {
     opened.release();

@@ -22,8 +22,21 @@ describe('zerograd tag CLI', () => {
     assert.ok(result.entities > 0.9, `non-O accuracy ${result.entities}`);
     assert.ok(result.entities > baseline + 0.1, `tagger ${result.entities} vs baseline ${baseline}`);
     assert.ok(lines.some((l) => /^B-toloc\s/.test(l)), lines.join('\n'));
+    // The test split's headline is span F1, as conlleval and seqeval score slot filling.
+    assert.ok(result.spans!.micro.f1 > 0.8, `span F1 ${result.spans!.micro.f1}`);
+    const baselineSpanF1 = Number(/^context-free baseline .*: span F1 ([\d.]+) \(macro [\d.]+\) \| token accuracy /m.exec(lines.join('\n'))![1]);
+    assert.ok(result.spans!.micro.f1 > baselineSpanF1 + 0.1, `tagger span F1 ${result.spans!.micro.f1} vs baseline ${baselineSpanF1}`);
+    assert.ok(lines.includes(`test (60 held-out sentences): span F1 ${result.spans!.micro.f1.toFixed(4)} (micro: precision ${result.spans!.micro.precision.toFixed(4)}, `
+      + `recall ${result.spans!.micro.recall.toFixed(4)}; ${result.spans!.correctSpans} of ${result.spans!.trueSpans} true spans found exactly, ${result.spans!.predictedSpans} predicted)`), lines.join('\n'));
 
-    assert.equal(tagEval(['--checkpoint', out], quiet).entities, result.entities);
+    const evalLines: string[] = [];
+    const evaluated = tagEval(['--checkpoint', out], { log: (l) => evalLines.push(l), progress: null });
+    assert.equal(evaluated.entities, result.entities);
+    assert.match(evalLines[0], /^test split of .*travel\.conll \(60 sentences\): span F1 (0\.\d{4}|1\.0000) \(micro: precision [\d.]+, recall [\d.]+; \d+ of \d+ true spans found exactly, \d+ predicted\)$/);
+    assert.ok(evalLines[0].includes(`span F1 ${result.spans!.micro.f1.toFixed(4)} `), evalLines[0]);
+    assert.match(evalLines[1], /^span macro average over \d+ types: precision [\d.]+, recall [\d.]+, F1 [\d.]+$/);
+    assert.match(evalLines.find((l) => l.startsWith('toloc '))!, /^toloc\s+(0\.\d{4}|1\.0000)\s+[\d.]+\s+[\d.]+\s+\d+$/);
+    assert.ok(evalLines.some((l) => /^token accuracy [\d.]+ \| accuracy on non-O tokens [\d.]+$/.test(l)), evalLines.join('\n'));
     const printed = tagPredict(['--checkpoint', out], quiet, () => ['flights from boston to denver tomorrow']);
     assert.equal(printed.length, 7);
     assert.match(printed[2], /^boston B-fromloc (0\.\d{4}|1\.0000)$/);
@@ -58,6 +71,9 @@ describe('zerograd tag CLI', () => {
     const result = tagEval(['--checkpoint', out, '--data', testFile, '--report-dir', join(dir, 'report')], { ...quiet, warn: (w) => warnings.push(w) });
     assert.equal(warnings.length, 1);
     assert.ok(result.all <= 4 / 6);
+    // T0..T13 are not BIO tags, so there are no spans to score.
+    assert.equal(result.spans, null);
+    assert.ok(lines.some((l) => /^test \(3 held-out sentences\): no span scores, as tags T\d+, T\d+, T\d+, \.\.\. are not BIO \(O, B-type, I-type\)$/.test(l)), lines.join('\n'));
   });
 
   test('bad input: a CoNLL line without a tag names file and line', () => {
