@@ -20,6 +20,8 @@ const layerSelect = $<HTMLSelectElement>('layer');
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
+// Without the COOP and COEP headers there is no SharedArrayBuffer, so the kernels quietly get one thread: say why.
+$('isolation-note').hidden = crossOriginIsolated;
 send({ type: 'configure', backend: new URLSearchParams(location.search).get('backend') === 'wasm' ? 'wasm' : 'auto' });
 // From the console (or a test): what a driver reset does to the GPU, to watch training move to WebAssembly.
 (globalThis as unknown as { zerograd: object }).zerograd = { loseGPU: () => send({ type: 'lose-gpu' }) };
@@ -128,6 +130,8 @@ async function trainMicrograd(steps: number): Promise<void> {
   drawLoss(true);
   $('samples-title').textContent = 'predictions';
   $('samples').textContent = predictions.join('\n');
+  $('embedding-title').textContent = 'embedding';
+  $('embedding').innerHTML = '<p class="placeholder">micrograd\'s MLP reads three numbers: it has no embedding to plot</p>';
   setRunning(false);
 }
 

@@ -25,7 +25,7 @@ const save = (id: number, update: Saved) => localStorage.setItem(STORE, JSON.str
 let current = PROBLEMS[0];
 const editor = new EditorView({
   parent: $('editor'),
-  extensions: [basicSetup, javascript({ typescript: true }), EditorView.updateListener.of((u) => { if (u.docChanged) save(current.id, { code: code() }); })],
+  extensions: [basicSetup, javascript({ typescript: true }), EditorView.lineWrapping, EditorView.updateListener.of((u) => { if (u.docChanged) save(current.id, { code: code() }); })],
 });
 const code = () => editor.state.doc.toString();
 const setCode = (text: string) => editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text } });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,7 +15,9 @@ import { Generator } from '../../src/tensor/random.js';
 import { corpusPath, projectRoot } from '../helpers.js';
 import { solutionText } from '../../src/cli/practice.js';
 import { PROBLEMS } from '../../src/lessons/practice/problems.js';
-import { type Playground, browserSkip, doneAt, openPlayground, startPlayground, startTraining } from './browser.js';
+import {
+  type Playground, browserSkip, doneAt, openPlayground, screenshotsDir, serveWithoutIsolation, startPlayground, startTraining, watchResources,
+} from './browser.js';
 
 describe('browser playground (Vite build, Playwright driving headless Chromium)', { skip: browserSkip }, () => {
   const root = projectRoot();
@@ -56,9 +60,7 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
     assert.match(await page.innerHTML('#embedding'), /<circle/);
     assert.match(await page.textContent('#description') ?? '', /names mlp: \d+ parameters/);
 
-    const shots = join(root, 'dist', 'screenshots');
-    mkdirSync(shots, { recursive: true });
-    const shot = join(shots, 'playground-names-mlp.png');
+    const shot = join(screenshotsDir(), 'playground-names-mlp.png');
     await page.screenshot({ path: shot, fullPage: true });
     assert.ok(statSync(shot).size > 10_000);
     assert.deepEqual(errors, []);
@@ -145,9 +147,7 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
     assert.ok(agreed >= 6, `${agreed} of 12 drawn digits classified correctly`);
     assert.equal(await page.locator('#bars .bar').count(), 10);
     assert.equal(await page.locator('#inspect svg').count(), 2, 'the filters and their feature maps');
-    const shots = join(projectRoot(), 'dist', 'screenshots');
-    mkdirSync(shots, { recursive: true });
-    await page.screenshot({ path: join(shots, 'playground-draw-a-digit.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshotsDir(), 'playground-draw-a-digit.png'), fullPage: true });
     assert.deepEqual(errors, []);
   });
 
@@ -168,13 +168,14 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
     assert.deepEqual(errors, []);
   });
   /** The practice page at problem `id`, its worker ready; runs stop after `timeout` ms. */
-  async function openPractice(id: number, timeout = 4000) {
-    const page = await browser.newPage();
+  async function openPractice(id: number, timeout = 4000, options: Parameters<Browser['newPage']>[0] = {}) {
+    const page = await browser.newPage(options);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    const missing = watchResources(page);
     await page.goto(`${playground.url}practice.html?timeout=${timeout}#${id}`);
     await page.waitForSelector('#run:not([disabled])', { timeout: 60_000 });
-    return { page, errors };
+    return { page, errors, missing };
   }
 
   /** Replaces the editor's text as a learner would (select all, then type), runs the tests, and returns the summary. */
@@ -228,5 +229,109 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
     await page.waitForSelector('#run:not([disabled])');
     assert.equal(await runCode(page, solutionText(PROBLEMS[1])), 'all 4 cases passed');
     await page.close();
+  });
+
+  /** How far the page is wider than its window, in CSS pixels (0: no sideways scroll), and which panels scroll sideways. */
+  const overflow = (page: Page) => page.evaluate(() => ({
+    page: document.scrollingElement!.scrollWidth - innerWidth,
+    panels: Array.from(document.querySelectorAll('section')).filter((s) => s.scrollWidth > s.clientWidth).map((s) => s.querySelector('h2')?.textContent ?? s.id),
+  }));
+
+  /** WCAG's contrast ratio of two computed CSS colours, 'rgb(r, g, b)'. */
+  function contrast(a: string, b: string): number {
+    const luminance = (css: string) => {
+      const [r, g, b] = css.match(/[\d.]+/g)!.slice(0, 3).map((v) => Number(v) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  }
+
+  const VIEWPORTS = [{ width: 1280, height: 800 }, { width: 390, height: 844 }];
+
+  test('layout on a laptop (1280x800) and a phone (390x844): no sideways scroll, every resource found, what each panel will show', async (t) => {
+    const shots = screenshotsDir();
+    t.diagnostic(`screenshots in ${shots}`);
+    // One page each, resized: the layout follows the window, and a page's worker is slow to start on two busy cores.
+    const { page, errors, missing } = await openPage({ viewport: VIEWPORTS[0] });
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize(viewport);
+      const where = `at ${viewport.width}x${viewport.height}`;
+      assert.deepEqual(await overflow(page), { page: 0, panels: [] }, where);
+      for (const panel of ['#loss', '#samples', '#embedding']) {
+        assert.match(await page.locator(`${panel} .placeholder`).innerText(), /^press train: /, `${panel} ${where}`);
+      }
+      // The drawing hint reads as a line or two, not one word a line.
+      const hint = (await page.locator('#bars small').boundingBox())!;
+      assert.ok(hint.width > 180 && hint.height < 60, `draw-a-digit hint ${hint.width}x${hint.height} px ${where}`);
+      await page.screenshot({ path: join(shots, `playground-${viewport.width}x${viewport.height}.png`), fullPage: true });
+    }
+    assert.equal(await page.isVisible('#isolation-note'), false, 'the page is cross-origin isolated');
+    const [link, header] = await page.evaluate(() => [getComputedStyle(document.querySelector('header a')!).color, getComputedStyle(document.querySelector('header')!).backgroundColor]);
+    assert.ok(contrast(link, header) >= 4.5, `header link ${link} on ${header}: contrast ${contrast(link, header).toFixed(2)}`);
+    const icon = await page.getAttribute('link[rel="icon"]', 'href');
+    assert.ok(icon, 'a favicon is linked');
+    assert.equal((await page.request.get(new URL(icon, page.url()).href)).status(), 200);
+    assert.deepEqual(missing, []);
+    assert.deepEqual(errors, []);
+    await page.close();
+
+    const practice = await openPractice(1, 4000, { viewport: VIEWPORTS[0] });
+    for (const viewport of VIEWPORTS) {
+      await practice.page.setViewportSize(viewport);
+      const where = `at ${viewport.width}x${viewport.height}`;
+      assert.deepEqual(await overflow(practice.page), { page: 0, panels: [] }, `practice ${where}`);
+      // The editor wraps the starter's long comment lines rather than scrolling them out of sight.
+      const editor = await practice.page.$eval('.cm-scroller', (el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+      assert.ok(editor.scroll <= editor.client, `the editor scrolls sideways ${where}: ${JSON.stringify(editor)}`);
+      await practice.page.screenshot({ path: join(shots, `practice-${viewport.width}x${viewport.height}.png`), fullPage: true });
+    }
+    assert.deepEqual(practice.missing, []);
+    assert.deepEqual(practice.errors, []);
+    await practice.page.close();
+  });
+
+  test('served by a plain static server (no COOP/COEP headers), the page trains on one thread and says why', async () => {
+    const plain = await serveWithoutIsolation();
+    try {
+      const { page, errors, missing } = await openPlayground(playground, '?backend=wasm', { viewport: VIEWPORTS[0] }, plain.url);
+      assert.match(await page.textContent('#status') ?? '', /^ready: WebAssembly .* backend \(1 thread\) in a Web Worker$/);
+      const note = await page.locator('#isolation-note').innerText();
+      assert.match(note, /not cross-origin isolated/);
+      assert.match(note, /Cross-Origin-Opener-Policy: same-origin/);
+      assert.match(note, /Cross-Origin-Embedder-Policy: require-corp/);
+      assert.match(note, /npm run playground:preview/);
+      await page.screenshot({ path: join(screenshotsDir(), 'playground-not-isolated.png') });
+      assert.deepEqual(missing, []);
+      assert.deepEqual(errors, []);
+      await page.close();
+    } finally {
+      await plain.close();
+    }
+  });
+
+  test('`npm run playground:preview` serves the build cross-origin isolated', async () => {
+    // Its own process group, so that npm, its shell and Vite all end together.
+    const server = spawn('npm', ['run', 'playground:preview', '--', '--port', '0', '--host', '127.0.0.1'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let printed = '';
+      for await (const chunk of server.stdout) {
+        printed += String(chunk);
+        if (/http:\/\/127\.0\.0\.1:\d+\//.test(printed)) break;
+      }
+      const url = printed.match(/http:\/\/127\.0\.0\.1:\d+\//)?.[0];
+      assert.ok(url, `no URL in what the preview printed: ${printed}`);
+      const response = await fetch(url);
+      assert.equal(response.status, 200);
+      assert.match(await response.text(), /<title>zerograd playground<\/title>/);
+      assert.equal(response.headers.get('cross-origin-opener-policy'), 'same-origin');
+      assert.equal(response.headers.get('cross-origin-embedder-policy'), 'require-corp');
+    } finally {
+      if (server.exitCode === null && server.signalCode === null) {
+        const exited = once(server, 'exit');
+        process.kill(-server.pid!);
+        await exited;
+      }
+    }
   });
 });
