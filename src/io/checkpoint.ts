@@ -122,8 +122,10 @@ export function verifyChecksums(dir: string): void {
     const path = join(dir, name);
     if (!existsSync(path)) throw new Error(`${path}: missing from the checkpoint`);
     const bytes = statSync(path).size;
-    if (bytes !== expected.bytes) throw new Error(`${path}: ${bytes} bytes on disk, ${expected.bytes} written; the checkpoint is damaged (a short write?)`);
-    if (sha256(readFileSync(path)) !== expected.sha256) throw new Error(`${path}: its SHA-256 differs from the one recorded in ${CHECKSUMS}; the checkpoint is damaged`);
+    // A file edited on purpose reads as damaged too; the hint says how to keep the edit.
+    const edited = `(if you edited it on purpose, delete ${file})`;
+    if (bytes !== expected.bytes) throw new Error(`${path}: ${bytes} bytes on disk, ${expected.bytes} written; the checkpoint is damaged (a short write?) ${edited}`);
+    if (sha256(readFileSync(path)) !== expected.sha256) throw new Error(`${path}: its SHA-256 differs from the one recorded in ${CHECKSUMS}; the checkpoint is damaged ${edited}`);
   }
 }
 
