@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toSvg } from '../src/index.js';
 import { TINY_TARGETS, fitTinyMlp, tanhNeuron } from '../src/lessons/micrograd.js';
-import { fast, runsDir } from './common.js';
+import { fast, lesson, runsDir } from './common.js';
 
 const f = (x: number) => 3 * x ** 2 - 4 * x + 5;
 const h = 1e-6;
@@ -22,3 +22,4 @@ const { model, predictions } = fitTinyMlp(fast ? 20 : 100, (step, loss) => {
 });
 console.log(`MLP(3, [4, 4, 1]): ${model.parameters().length} parameters`);
 console.log(`predictions: ${predictions.map((p) => p.toFixed(3)).join(', ')} (targets ${TINY_TARGETS.join(', ')})`);
+lesson.done();

@@ -7,7 +7,7 @@ import { BigramCounts, bigramTensors } from '../src/models/makemore/bigramCounts
 import { BigramNeural } from '../src/models/makemore/bigramNeural.js';
 import { trainLoop } from '../src/models/trainer.js';
 import { SGD } from '../src/optim/sgd.js';
-import { fast, names } from './common.js';
+import { fast, lesson, names } from './common.js';
 
 const lectureSeed = () => new Generator(2147483647, { stream: 'torch' });
 const words = names();
@@ -36,3 +36,4 @@ if (!fast) {
   const neural = new BigramCounts(tokenizer, model.W.exp(), 0);
   console.log(`samples from the trained net: ${Array.from({ length: 5 }, () => neural.sample(g)).join(', ')}`);
 }
+lesson.done();

@@ -5,7 +5,7 @@ import { trainLoop } from '../src/models/trainer.js';
 import { lrFinder, sampleItem, splitLoss } from '../src/models/makemore/charModel.js';
 import { MLP } from '../src/models/makemore/mlp.js';
 import { type MakemoreTrainConfig, prepareMakemoreData, startMakemoreRun, trainMakemore } from '../src/models/makemore/recipe.js';
-import { fast, names } from './common.js';
+import { fast, lesson, names } from './common.js';
 
 // The lecture's first network, as it writes it: the 32 contexts of 3 characters in the first 5 names, a 2-D
 // embedding C, 100 tanh units, every tensor drawn from torch.Generator().manual_seed(2147483647).
@@ -39,3 +39,4 @@ trainMakemore(run, data, train);
 console.log(`after ${train.steps} steps: train ${splitLoss(run.model, data.train).toFixed(4)}, val ${splitLoss(run.model, data.val).toFixed(4)}`);
 const sampler = new Generator(2147483647 + 10);
 console.log(`samples: ${Array.from({ length: 8 }, () => sampleItem(run.model, data.tokenizer, 3, sampler)).join(', ')}`);
+lesson.done();

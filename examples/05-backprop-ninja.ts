@@ -1,6 +1,9 @@
 // Lesson 5: backpropagation by hand through cross-entropy, BatchNorm, tanh, linear layers and the embedding.
 import { Generator, randint, randn } from '../src/index.js';
 import { type NinjaParams, forwardAtoms, manualBackward } from '../src/models/makemore/manualBackprop.js';
+import { startLesson } from './lessonArgs.js';
+
+const lesson = startLesson();
 
 const g = new Generator(2147483647);
 const init = (shape: number[], scale: number, shift = 0) => randn(shape, { generator: g }).mul(scale).add(shift).detach().requiresGrad_();
@@ -19,3 +22,4 @@ for (const [name, grad] of Object.entries(manualBackward(p, Xb, Yb, atoms))) {
   const maxDiff = Math.max(...grad.toFlatArray().map((v, i) => Math.abs(v - expected[i])));
   console.log(`${name.padEnd(15)} | exact: ${String(maxDiff === 0).padEnd(5)} | approximate: ${String(maxDiff < 1e-6).padEnd(5)} | maxdiff: ${maxDiff.toExponential(2)}`);
 }
+lesson.done();

@@ -2,7 +2,7 @@
 import { Generator } from '../src/index.js';
 import { sampleItem, splitLoss } from '../src/models/makemore/charModel.js';
 import { type MakemoreTrainConfig, prepareMakemoreData, startMakemoreRun, trainMakemore } from '../src/models/makemore/recipe.js';
-import { fast, names } from './common.js';
+import { fast, lesson, names } from './common.js';
 
 const data = prepareMakemoreData(names(), 8);
 const train: MakemoreTrainConfig = { steps: fast ? 100 : 20_000, batchSize: 32, lr: 0.1, decayAt: fast ? 80 : 15_000, decayFactor: 0.1, seed: 42 };
@@ -13,3 +13,4 @@ trainMakemore(run, data, train);
 console.log(`after ${train.steps} steps: val ${splitLoss(run.model, data.val).toFixed(4)}`);
 const g = new Generator(7);
 console.log(`samples: ${Array.from({ length: 8 }, () => sampleItem(run.model, data.tokenizer, 8, g)).join(', ')}`);
+lesson.done();

@@ -6,7 +6,7 @@ import { splitTokens } from '../src/data/textDataset.js';
 import { generate } from '../src/models/gpt/generate.js';
 import { lectureGPTConfig } from '../src/models/gpt/gpt.js';
 import { GPT_PRESETS, gptTrainConfig, startGPTRun, trainGPT } from '../src/models/gpt/recipe.js';
-import { fast, shakespeare } from './common.js';
+import { fast, lesson, shakespeare } from './common.js';
 
 const text = shakespeare();
 const tokenizer = CharTokenizer.forText(text);
@@ -35,3 +35,4 @@ trainGPT(run, splits, train, {
 });
 const out = generate(run.model, tensor(Int32Array.from(tokenizer.encode('\n')), { shape: [1, 1] }), fast ? 40 : 300, { generator: new Generator(1) });
 console.log(tokenizer.decode(out.toFlatArray()));
+lesson.done();

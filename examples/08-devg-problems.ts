@@ -17,6 +17,9 @@ import { GPT } from '../src/lessons/solutions/12-gpt.js';
 import { generate } from '../src/lessons/solutions/13-talkBack.js';
 import { randn, tensor } from '../src/tensor/creation.js';
 import { Generator } from '../src/tensor/random.js';
+import { startLesson } from './lessonArgs.js';
+
+const lesson = startLesson();
 
 console.log(`gradient descent on x^2: ${getMinimizer(10, 0.01, 5)}`);
 console.log(`multivariate gradient descent: ${getMinimizerMultivariate(1000, 0.1, [2, 5]).join(', ')}`);
@@ -44,3 +47,4 @@ for (const problem of PROBLEMS) {
   const results = judge(problem, REFERENCE[problem.id], cases.problems[problem.id], REFERENCE[problem.id]);
   console.log(`problem ${String(problem.id).padStart(2)} ${problem.title}: ${results.filter((r) => r.passed).length} of ${results.length} cases pass`);
 }
+lesson.done();

@@ -3,7 +3,7 @@
 // squeezes every output into (0, 1), so the softmax inside cross-entropy sees scores that differ by less than 1 and
 // can never put much probability on the right digit: the loss stays high and the gradients stay small.
 import { accuracy, predictImages, startVisionRun, trainVision, visionModelConfig } from '../src/models/vision/recipe.js';
-import { digitSplits, fast } from './common.js';
+import { digitSplits, fast, lesson } from './common.js';
 
 const data = digitSplits();
 console.log(`${data.train.count} training, ${data.val.count} validation, ${data.test.count} test images of 8x8, pixels scaled to [0, 1]`);
@@ -17,3 +17,4 @@ for (const kind of ['mlp', 'mlp-logits'] as const) {
   console.log(`${kind === 'mlp' ? 'sigmoid outputs (the course)' : 'plain logits'}: ${run.model.numParameters()} parameters, `
     + `after ${train.epochs} epochs train loss ${loss.toFixed(4)}${floor}, test accuracy ${test.toFixed(4)}`);
 }
+lesson.done();

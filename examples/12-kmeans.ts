@@ -5,7 +5,7 @@ import { KMeans, clusterPurity } from '../src/models/cluster/kmeans.js';
 import { LeNet } from '../src/models/vision/cnn.js';
 import { startVisionRun, trainVision, visionModelConfig } from '../src/models/vision/recipe.js';
 import { Generator } from '../src/tensor/random.js';
-import { digitSplits, fast } from './common.js';
+import { digitSplits, fast, lesson } from './common.js';
 
 const data = digitSplits();
 const set = data.train;
@@ -24,3 +24,4 @@ trainVision(run, data, train);
 run.model.eval();
 const embeddings = noGrad(() => (run.model as LeNet).embed(pixels.view(set.count, 1, 8, 8)));
 cluster(embeddings, `k-means on the CNN's 120-unit penultimate layer`);
+lesson.done();

@@ -9,7 +9,7 @@ import { estimateLoss, gptTrainConfig, trainGPT } from '../src/models/gpt/recipe
 import { prepareMakemoreData, startMakemoreRun, trainMakemore } from '../src/models/makemore/recipe.js';
 import { sampleItem, splitLoss } from '../src/models/makemore/charModel.js';
 import { Generator } from '../src/tensor/random.js';
-import { fast, names, shakespeare } from './common.js';
+import { fast, lesson, names, shakespeare } from './common.js';
 
 // 1. One step of an Elman RNN by hand equals nn.RNN's: h' = tanh(W_ih x + b_ih + W_hh h + b_hh).
 const rnn = new RNN(3, 4, { generator: new Generator(1) });
@@ -55,3 +55,4 @@ console.log(`char-rnn LSTM, ${lm.model.numParameters()} parameters, ${lmTrain.st
 const prompt = tokenizer.encode('ROMEO:');
 const sample = generate(lm.model, tensor(Int32Array.from(prompt), { shape: [1, prompt.length] }), 80, { generator: new Generator(7) });
 console.log(tokenizer.decode(sample.toFlatArray()));
+lesson.done();

@@ -7,7 +7,7 @@ import { CharTokenizer } from '../src/data/charTokenizer.js';
 import { formatQA, qaCorpus } from '../src/data/qaCorpus.js';
 import { lectureGPTConfig } from '../src/models/gpt/gpt.js';
 import { gptTrainConfig, startGPTRun, trainGPT } from '../src/models/gpt/recipe.js';
-import { fast, shakespeare } from './common.js';
+import { fast, lesson, shakespeare } from './common.js';
 
 const text = shakespeare();
 const tokenizer = CharTokenizer.forText(text);
@@ -46,3 +46,4 @@ console.log(`fine-tuned on ${pairs.length - heldOut.length} question-and-answer 
 for (const p of sample) console.log(`after fine-tuning:  Q: ${p.question}  A: ${JSON.stringify(answer(run.model, tokenizer, p.question, fast ? 12 : 40))}`);
 ask('questions it was trained on', seen);
 ask('held-out questions', fast ? heldOut.slice(0, 4) : heldOut);
+lesson.done();

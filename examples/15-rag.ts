@@ -9,7 +9,7 @@ import { lectureGPTConfig } from '../src/models/gpt/gpt.js';
 import { gptTrainConfig, startGPTRun, trainGPT } from '../src/models/gpt/recipe.js';
 import { TfidfEmbedder } from '../src/models/rag/embedders.js';
 import { ExactIndex, recallAt } from '../src/models/rag/vectorIndex.js';
-import { fast } from './common.js';
+import { fast, lesson } from './common.js';
 
 const facts = factCorpus(fast ? 200 : 2000);
 const heldOut = facts.slice(0, fast ? 8 : 200);
@@ -40,3 +40,4 @@ const withGold = exact((i) => heldOut[i].passage);
 console.log(`exact-match on ${heldOut.length} held-out questions: retrieved passage ${retrieved.toFixed(3)}, no context ${none.toFixed(3)}, gold passage ${withGold.toFixed(3)}`);
 const f = heldOut[0];
 console.log(`Q: ${f.question}  retrieved: "${index.search(queries[0], 1)[0].passage}"  A: ${readAnswer(run.model, tokenizer, index.search(queries[0], 1)[0].passage, f.question, 24)}`);
+lesson.done();

@@ -6,7 +6,7 @@ import { lectureGPTConfig } from '../src/models/gpt/gpt.js';
 import { estimateLoss, gptTrainConfig, startGPTRun, startLMRun, trainGPT } from '../src/models/gpt/recipe.js';
 import { LoRALinear, applyLoRA, loraLayers, mergeLoRA } from '../src/nn/lora.js';
 import { Linear } from '../src/nn/linear.js';
-import { fast, names, shakespeare } from './common.js';
+import { fast, lesson, names, shakespeare } from './common.js';
 
 // 1. One layer: the update starts at zero (B = 0), so the wrapped layer starts exactly as the base.
 const base = new Linear(64, 64, { generator: new Generator(1) });
@@ -49,3 +49,4 @@ for (const rank of [0, 4]) {
     console.log(`merged ${loraLayers(model).length} layers: largest logit change ${gap.toExponential(1)}`);
   }
 }
+lesson.done();

@@ -12,10 +12,10 @@ import { tagTrain } from '../src/cli/tag.js';
 import { formatConll } from '../src/data/labelled.js';
 import { slotFillingCorpus } from '../src/data/slotFilling.js';
 import { spamAssassinCorpus } from '../src/data/spamAssassin.js';
-import { fast } from './common.js';
+import { fast, lesson } from './common.js';
 
 const quiet = { log: () => {}, progress: null };
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const only = lesson.values.only;
 const dir = mkdtempSync(join(tmpdir(), 'zerograd-lesson-17-'));
 const write = (name: string, text: string) => {
   const file = join(dir, name);
@@ -62,3 +62,4 @@ if (only !== 'slots') {
     console.log(`${labelled} labelled emails: test accuracy ${percent(scratch.accuracy)} (macro F1 ${scratch.macroF1.toFixed(3)}) from scratch, ${percent(tuned.accuracy)} (macro F1 ${tuned.macroF1.toFixed(3)}) from the pre-trained encoder`);
   }
 }
+lesson.done();

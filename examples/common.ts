@@ -1,4 +1,4 @@
-// Shared by the lesson scripts: a fast mode for the test that runs them, and the course data they read.
+// Shared by the lesson scripts: their command line (--fast, --help), the backend, and the course data they read.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,12 +7,16 @@ import { corpusPath } from '../src/data/corpora.js';
 import { type ImageSet, readDigitsCsv } from '../src/data/images.js';
 import { readLines, readTextFile } from '../src/data/lines.js';
 import { stratifiedSplit, subset } from '../src/models/vision/recipe.js';
+import { startLesson } from './lessonArgs.js';
+
+/** This lesson's arguments, read before it does any work; `lesson.done()` ends it with the next lesson's name. */
+export const lesson = startLesson();
 
 // Lessons run on the CLI's backend: WebAssembly, or the TypeScript kernels with ZEROGRAD_BACKEND=reference.
 selectBackend();
 
 /** `--fast` shrinks every loop so the whole lesson runs in seconds (the example test uses it). */
-export const fast = process.argv.includes('--fast');
+export const fast = lesson.fast;
 
 const repoRoot = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));

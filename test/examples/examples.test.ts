@@ -34,7 +34,8 @@ const expectations: Record<string, RegExp[]> = {
     /^fine-tuned on 241 question-and-answer pairs for \d+ steps$/m, /^questions it was trained on: \d+ of \d+ answered exactly$/m, /^held-out questions: \d+ of \d+ answered exactly$/m],
   '15-rag': [/^200 passages indexed \(TF-IDF, 413 words\); held-out questions: recall@1 1\.000, recall@5 1\.000$/m,
     /^reader: a \d+-parameter GPT, \d+ steps on 192 facts$/m,
-    /^exact-match on 8 held-out questions: retrieved passage \d\.\d{3}, no context \d\.\d{3}, gold passage \d\.\d{3}$/m],
+    /^exact-match on 8 held-out questions: retrieved passage \d\.\d{3}, no context \d\.\d{3}, gold passage \d\.\d{3}$/m,
+    /^full run of node dist\/examples\/15-rag\.js, about 38 minutes .*: exact-match on 200 held-out questions: retrieved passage 0\.875, no context 0\.000, gold passage 0\.875/m],
   '16-lora': [/^Linear\(64, 64\): 4160 weights; LoRA rank 4 trains 512 \(A 4x64, B 64x4\), scale alpha\/r = 2$/m,
     /^full fine-tune: 30144 trainable parameters; names val \d\.\d{4}, Shakespeare val \d\.\d{4}$/m,
     /^LoRA rank 4: 1024 trainable parameters; names val \d\.\d{4}, Shakespeare val \d\.\d{4}$/m, /^merged 2 layers: largest logit change \d\.\de-[5-9]$/m],
@@ -58,6 +59,10 @@ describe('lesson scripts (examples/) run in fast mode', () => {
       const result = spawnSync(process.execPath, [join(examplesDir, `${name}.js`), '--fast'], { encoding: 'utf8' });
       assert.equal(result.status, 0, result.stderr);
       for (const pattern of patterns) assert.match(result.stdout, pattern);
+      // A --fast run first says what it leaves out and how long the full run takes; every lesson ends naming the next.
+      const lines = result.stdout.trimEnd().split('\n');
+      assert.match(lines[0], /^--fast(: .*; the full run takes about \d+| changes nothing)/);
+      assert.match(lines.at(-1)!, name === '17-pretrain-finetune' ? /^next: none, this is the last lesson/ : /^next: lesson \d\d \(node dist\/examples\/\d\d-[a-z-]+\.js\): /);
     });
   }
 });
