@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { helpItem, termColumn, terminalWidth } from './helpLayout.js';
 
 /** One option of a command: its kind, one line of meaning, the value's placeholder and its default as shown in help. */
 export interface OptionDef {
@@ -22,7 +23,15 @@ export interface CommandSpec<S extends OptionSpec = OptionSpec> {
    * Positional arguments, returned as `argument` (the first) and `arguments` (all): one, or several in order;
    * a name ending in ... takes several.
    */
-  argument?: { name: string; help: string } | { name: string; help: string }[];
+  argument?: ArgumentDef | ArgumentDef[];
+}
+
+/** A positional argument: help shows a required one as <NAME>, an optional one as [NAME]. */
+export interface ArgumentDef {
+  name: string;
+  help: string;
+  /** The command checks that it was given, with a message that says more than the parser's would. */
+  required?: boolean;
 }
 
 export const defineCommand = <S extends OptionSpec>(spec: CommandSpec<S>): CommandSpec<S> => spec;
@@ -30,14 +39,22 @@ export const defineCommand = <S extends OptionSpec>(spec: CommandSpec<S>): Comma
 /** A user mistake on the command line: printed as one line, without a stack trace. */
 export class UsageError extends Error {}
 
-function toCommander(spec: CommandSpec): Command {
+/** Commander's parser and help for `spec`; `forHelp` marks required positionals, which parsing leaves to the command. */
+function toCommander(spec: CommandSpec, { forHelp = false, width = terminalWidth() } = {}): Command {
   const command = new Command(`zerograd ${spec.name}`)
     .description(spec.summary)
     .exitOverride()
     .configureOutput({ writeOut: () => {}, writeErr: () => {} })
+    .configureHelp({
+      helpWidth: width,
+      // Commander stops wrapping when a long term (--model <bigram|...>) leaves little room; this puts such a term on its own line.
+      formatItem: (term, termWidth, description) => helpItem(term, description, termColumn(termWidth, width), width),
+    })
     .allowExcessArguments(false)
     .helpOption('-h, --help', 'print this help');
-  for (const argument of [spec.argument ?? []].flat()) command.argument(`[${argument.name}]`, argument.help);
+  for (const argument of [spec.argument ?? []].flat()) {
+    command.argument(forHelp && argument.required ? `<${argument.name}>` : `[${argument.name}]`, argument.help);
+  }
   for (const [name, def] of Object.entries(spec.options)) {
     const option = new Option(def.type === 'boolean' ? `--${name}` : `--${name} <${def.value ?? 'VALUE'}>`, def.help);
     // Shown in help only: values are read just where the user gave them (getOptionValueSource below).
@@ -47,8 +64,24 @@ function toCommander(spec: CommandSpec): Command {
   return command;
 }
 
-/** `zerograd gpt train --help`: every option with its type, default and meaning. */
-export const commandHelp = (spec: CommandSpec): string => toCommander(spec).helpInformation();
+/** `zerograd gpt train --help`: every option with its type, default and meaning, wrapped at `width` columns. */
+export const commandHelp = (spec: CommandSpec, width = terminalWidth()): string => toCommander(spec, { forHelp: true, width }).helpInformation();
+
+/**
+ * The names among `candidates` closest to a mistyped `word`, by the measure commander uses for its
+ * "(Did you mean --steps?)" after a mistyped option: none when nothing is close.
+ */
+export function closestNames(word: string, candidates: readonly string[]): string[] {
+  const probe = new Command().exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} }).helpCommand(false);
+  for (const name of new Set(candidates)) probe.command(name);
+  try {
+    probe.parse([word], { from: 'user' });
+  } catch (error) {
+    const match = /\(Did you mean (?:one of )?(.+)\?\)/.exec((error as Error).message);
+    if (match) return match[1].split(', ');
+  }
+  return [];
+}
 
 /** The pointer printed after a one-line error. */
 export const helpHint = (name: string) => `run 'zerograd ${name} --help' for the options`;

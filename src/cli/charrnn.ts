@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Checkpoint } from '../io/checkpoint.js';
 import { CharLSTM, type CharLSTMConfig, charLstmParameterCount, charLstmTrainingMemory } from '../models/charrnn/charLstm.js';
 import { CHARRNN_PRESETS, startCharLSTMRun } from '../models/charrnn/recipe.js';
@@ -7,17 +7,19 @@ import { checkMemory } from '../models/memory.js';
 import { Generator } from '../tensor/random.js';
 import { type CliIO, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { GPT_SAMPLE, GPT_TRAIN, checkValidationSplit, lmResumeChecks, lmText, lmTrainFlags, sampleCheckpoint, trainLanguageModel } from './gpt.js';
-import { checkResumeFlags, memoryLimit, resumedSteps, withRun } from './run.js';
+import { checkResumeFlags, logNextSteps, memoryLimit, resumedSteps, runFolder, withRun } from './run.js';
 import { checkedDataFile } from './dataCheck.js';
 
 const PRESETS = Object.keys(CHARRNN_PRESETS);
 const { config: _gptPreset, 'tie-weights': _tie, ...shared } = GPT_TRAIN.options;
+const RUN = runFolder('charrnn', { option: 'config', fallback: 'small' });
 
 export const CHARRNN_TRAIN = defineCommand({
   name: 'charrnn train',
   summary: 'train a character-level LSTM language model (the classic char-rnn) on a text file, with checkpoints and exact --resume',
   options: {
     ...shared,
+    ...RUN.options,
     config: { type: 'string', value: PRESETS.join('|'), default: 'small', help: "model size preset (small: about the GPT small preset's parameters)" },
     'n-embd': { type: 'string', value: 'N', default: "preset's", help: 'character embedding size' },
     'n-hidden': { type: 'string', value: 'N', default: "preset's", help: 'LSTM state size' },
@@ -25,14 +27,18 @@ export const CHARRNN_TRAIN = defineCommand({
   },
 });
 
-export const CHARRNN_SAMPLE = defineCommand({ ...GPT_SAMPLE, name: 'charrnn sample', summary: 'generate text from a char-rnn checkpoint, streaming each character as it is sampled' });
+export const CHARRNN_SAMPLE = defineCommand({ ...GPT_SAMPLE, name: 'charrnn sample', summary: 'generate text from a char-rnn checkpoint, streaming each character as it is sampled',
+  options: { ...GPT_SAMPLE.options, checkpoint: { ...GPT_SAMPLE.options.checkpoint, help: 'run folder or step folder of a char-rnn checkpoint (required)' } },
+});
 
 export function charrnnTrain(argv: string[], io: CliIO = consoleIO): { val: number; sample: string } {
   const command = CHARRNN_TRAIN.name;
   const o = parseOptions(CHARRNN_TRAIN, argv);
   const presetName = choiceOption('config', o.config, PRESETS, 'small');
-  const out = o.out ?? join('runs', `charrnn-${presetName}`);
-  return withRun(command, out, o, 'charrnn', (resume, keep) => trainInto(o, presetName, out, resume, keep, io));
+  const out = o.out ?? RUN.folder(presetName);
+  const result = withRun(command, out, o, 'charrnn', (resume, keep) => trainInto(o, presetName, out, resume, keep, io));
+  logNextSteps(io, out, 'charrnn sample --checkpoint');
+  return result;
 }
 
 function trainInto(o: ReturnType<typeof parseOptions<typeof CHARRNN_TRAIN.options>>, presetName: string, out: string,

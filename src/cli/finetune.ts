@@ -15,10 +15,11 @@ import { type CliIO, UsageError, consoleIO, defineCommand, intOption, numberOpti
 import {
   GPT_TRAIN, checkConfigAgainstWeights, checkValidationSplit, gptConfigParameters, gptFromConfig, lmResumeChecks, lmTrainFlags, loadText, trainLanguageModel,
 } from './gpt.js';
-import { checkResumeFlags, memoryLimit, resumedSteps, withRun } from './run.js';
+import { checkResumeFlags, logNextSteps, memoryLimit, resumedSteps, runFolder, withRun } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 
 const { config: _preset, 'tie-weights': _tie, 'block-size': _block, data: _data, ...shared } = GPT_TRAIN.options;
+const RUN = runFolder('gpt-finetune');
 
 export const GPT_FINETUNE = defineCommand({
   name: 'gpt finetune',
@@ -32,6 +33,7 @@ export const GPT_FINETUNE = defineCommand({
     'adapter-out': { type: 'string', value: 'DIR', help: 'also write the LoRA adapter there in Hugging Face PEFT layout' },
     qa: { type: 'boolean', help: "--data is a question-and-answer file ('Q: ...' and 'A: ...' lines, as chat corpus writes), checked line by line" },
     ...shared,
+    ...RUN.options,
   },
 });
 
@@ -50,8 +52,10 @@ function checkVocabulary(text: string, vocab: readonly string[], file: string): 
 export function gptFinetune(argv: string[], io: CliIO = consoleIO): { val: number; oldVal: number; trainable: number; sample: string } {
   const command = GPT_FINETUNE.name;
   const o = parseOptions(GPT_FINETUNE, argv);
-  const out = o.out ?? 'runs/gpt-finetune';
-  return withRun(command, out, o, 'gpt', (resume, keep) => finetuneInto(o, out, resume, keep, io));
+  const out = o.out ?? RUN.folder();
+  const result = withRun(command, out, o, 'gpt', (resume, keep) => finetuneInto(o, out, resume, keep, io));
+  logNextSteps(io, out, 'gpt sample --checkpoint');
+  return result;
 }
 
 function finetuneInto(o: ReturnType<typeof parseOptions<typeof GPT_FINETUNE.options>>, out: string, resume: Checkpoint | undefined,

@@ -19,11 +19,12 @@ import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOpti
 import { checkTextEncoding } from './textCheck.js';
 import { checkedDataFile } from './dataCheck.js';
 import { ProgressBar } from './progress.js';
-import { RUN_OPTIONS, checkResumeFlags, memoryLimit, resumedSteps, withRun } from './run.js';
+import { checkResumeFlags, logNextSteps, memoryLimit, resumedSteps, runFolder, withRun } from './run.js';
 
 const PRESETS = Object.keys(GPT_PRESETS);
 /** The most tokens one `gpt sample` writes: enough for any page of text, few enough to finish. */
 export const MAX_NEW_TOKENS = 100_000;
+const RUN = runFolder('gpt', { option: 'config', fallback: 'tiny' });
 
 export const GPT_TRAIN = defineCommand({
   name: 'gpt train',
@@ -44,7 +45,7 @@ export const GPT_TRAIN = defineCommand({
     'sample-tokens': { type: 'string', value: 'N', default: '300', help: 'characters sampled after training' },
     'tie-weights': { type: 'boolean', help: "share the token embedding with the output layer (GPT-2's and nanoGPT's layout; needed for gpt export)" },
     strict: { type: 'boolean', help: 'refuse data that is not valid UTF-8, and on --resume a data file changed since the checkpoint, instead of warning' },
-    ...RUN_OPTIONS,
+    ...RUN.options,
   },
 });
 
@@ -76,8 +77,10 @@ export function gptTrain(argv: string[], io: CliIO = consoleIO): { val: number; 
   const command = GPT_TRAIN.name;
   const o = parseOptions(GPT_TRAIN, argv);
   const presetName = choiceOption('config', o.config, PRESETS, 'tiny');
-  const out = o.out ?? join('runs', `gpt-${presetName}`);
-  return withRun(command, out, o, 'gpt', (resume, keep) => trainInto(o, presetName, out, resume, keep, io));
+  const out = o.out ?? RUN.folder(presetName);
+  const result = withRun(command, out, o, 'gpt', (resume, keep) => trainInto(o, presetName, out, resume, keep, io));
+  logNextSteps(io, out, 'gpt sample --checkpoint');
+  return result;
 }
 
 type TrainOptions = ReturnType<typeof parseOptions<typeof GPT_TRAIN.options>>;

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { backendChoice } from '../backend/select.js';
 import { SHARED_KERNELS_URL, defaultKernelBuild } from '../backend/wasm/index.js';
 import { threadCount } from '../backend/wasm/threadPool.js';
+import { packageRoot } from '../data/corpora.js';
 import { type CliIO, consoleIO, defineCommand, parseOptions } from './args.js';
 
 export const INFO = defineCommand({
@@ -11,15 +13,18 @@ export const INFO = defineCommand({
   options: {},
 });
 
+/** The version in package.json (`zerograd --version`, and the first line of `zerograd info`). */
+export const packageVersion = (): string =>
+  (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+
 /** What a bug report needs to say about this installation, one `key: value` line each. */
 export function info(argv: string[], io: CliIO = consoleIO): Record<string, string> {
   parseOptions(INFO, argv);
-  const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   const backend = backendChoice();
   const torch = spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
   const lines: Record<string, string> = {
-    zerograd: version,
+    zerograd: packageVersion(),
     node: process.version,
     backend: backend === 'wasm' ? 'wasm (WebAssembly SIMD)' : backend,
     kernels: !existsSync(SHARED_KERNELS_URL) ? 'missing: run npm run build'

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { backendChoice, selectBackend } from '../backend/select.js';
-import { type CommandSpec, UsageError, commandHelp, defineCommand, helpHint, parseOptions } from './args.js';
+import { type CommandSpec, UsageError, closestNames, commandHelp, defineCommand, helpHint, parseOptions } from './args.js';
+import { helpItem, termColumn, terminalWidth, wrapText } from './helpLayout.js';
 import { CLASSIFY_EVAL, CLASSIFY_PREDICT, CLASSIFY_TRAIN, classifyEval, classifyPredict, classifyTrain } from './classify.js';
 import { MAKEMORE_DIAGNOSE, makemoreDiagnose } from './diagnose.js';
 import { GPT_SAMPLE, GPT_TRAIN, gptSample, gptTrain } from './gpt.js';
@@ -9,7 +10,7 @@ import { GPT_FINETUNE, gptFinetune } from './finetune.js';
 import { CHAT_CORPUS, GPT_CHAT, chatCorpus, gptChat } from './chat.js';
 import { RAG_ASK, RAG_INDEX, ragAsk, ragIndex } from './rag.js';
 import { MLM_PRETRAIN, mlmPretrain } from './mlm.js';
-import { INFO, info } from './info.js';
+import { INFO, info, packageVersion } from './info.js';
 import { Interrupted } from '../models/runGuard.js';
 import { interruptedStatus } from './supervise.js';
 import {
@@ -47,13 +48,18 @@ const COMMANDS: [CommandSpec, (argv: string[]) => unknown][] = [
   [INFO, info],
 ];
 
-const USAGE = [
-  'zerograd: autograd, tensors and language models from zero.',
-  '',
-  ...COMMANDS.map(([spec]) => `  zerograd ${spec.name.padEnd(18)} ${spec.summary}`),
-  '',
-  "Run 'zerograd COMMAND --help' (e.g. 'zerograd gpt train --help') for a command's options and their defaults.",
-].join('\n');
+/** `zerograd --help`: every command and what it does, wrapped at `width` columns. */
+export function usage(width = terminalWidth()): string {
+  const terms = COMMANDS.map(([spec]) => `zerograd ${spec.name}`);
+  const column = termColumn(Math.max(...terms.map((t) => t.length)), width);
+  return [
+    'zerograd: autograd, tensors and language models from zero.',
+    '',
+    ...COMMANDS.map(([spec], i) => helpItem(terms[i], spec.summary, column, width)),
+    '',
+    ...wrapText("Run 'zerograd COMMAND --help' (e.g. 'zerograd gpt train --help') for a command's options and their defaults; 'zerograd --version' prints the version.", width),
+  ].join('\n');
+}
 
 /** The fast backend unless ZEROGRAD_BACKEND=reference asks for the plain TypeScript kernels. */
 function chosenBackend(): ReturnType<typeof backendChoice> {
@@ -67,6 +73,30 @@ function chosenBackend(): ReturnType<typeof backendChoice> {
 const findCommand = (first: string, second: string) =>
   COMMANDS.find(([spec]) => spec.name === `${first} ${second}`) ?? COMMANDS.find(([spec]) => spec.name === first);
 
+const quoted = (names: string[]) => names.map((name) => `'${name}'`).join(' or ');
+
+/**
+ * The commands a mistyped `first second` was probably meant as: `gtp` → gpt, `gtp train` → gpt train,
+ * `gpt trian` → gpt train (within a group `first` names), or none.
+ */
+function suggestions(first: string, second: string): string[] {
+  const names = COMMANDS.map(([spec]) => spec.name);
+  const group = names.filter((name) => name.startsWith(`${first} `)).map((name) => name.split(' ')[1]);
+  if (group.length) return !second || second.startsWith('-') ? [] : closestNames(second, group).map((name) => `${first} ${name}`);
+  if (first.startsWith('-')) return [];
+  return closestNames(first, names.map((name) => name.split(' ')[0]))
+    .map((name) => (names.includes(`${name} ${second}`) ? `${name} ${second}` : name));
+}
+
+/** The one-line error for an unknown command, with the close matches and the commands of the group it names. */
+function unknownCommand(first: string, second: string): string {
+  const close = suggestions(first, second);
+  const group = COMMANDS.filter(([spec]) => spec.name.startsWith(`${first} `)).map(([spec]) => spec.name.split(' ')[1]);
+  const meant = close.length ? `; did you mean ${quoted(close)}?` : '';
+  if (group.length) return `error: '${[first, second].join(' ').trim()}' is not a command${meant}${meant ? ' ' : '; '}'${first}' has: ${group.join(', ')}`;
+  return `error: unknown command '${first}'${meant}\n${meant ? "run 'zerograd --help' for the commands" : `\n${usage()}`}`;
+}
+
 /** Whether `argv` trains into a run folder (and so should stop cleanly on Ctrl-C: supervise.ts). */
 export function isTrainingCommand(argv: string[]): boolean {
   const [spec] = findCommand(argv[0] ?? '', argv[1] ?? '') ?? [];
@@ -75,18 +105,17 @@ export function isTrainingCommand(argv: string[]): boolean {
 
 export function main(argv: string[]): number {
   const [first = 'help', second = ''] = argv;
+  if (['--version', '-v'].includes(first)) {
+    console.log(packageVersion());
+    return 0;
+  }
   const found = findCommand(first, second);
   if (!found) {
-    const group = COMMANDS.filter(([spec]) => spec.name.startsWith(`${first} `));
     if (['help', '--help', '-h'].includes(first)) {
-      console.log(USAGE);
+      console.log(usage());
       return 0;
     }
-    if (group.length) {
-      console.error(`error: '${[first, second].join(' ').trim()}' is not a command; '${first}' has: ${group.map(([s]) => s.name.split(' ')[1]).join(', ')}`);
-    } else {
-      console.error(`error: unknown command '${first}'\n\n${USAGE}`);
-    }
+    console.error(unknownCommand(first, second));
     return 2;
   }
   const [spec, run] = found;

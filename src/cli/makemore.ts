@@ -20,9 +20,10 @@ import { ProgressBar } from './progress.js';
 import { checkTextEncoding } from './textCheck.js';
 import { guardedSave } from '../models/runGuard.js';
 import { checkedDataFile } from './dataCheck.js';
-import { RUN_OPTIONS, checkResumeFlags, memoryLimit, openRun, resumedSteps } from './run.js';
+import { checkResumeFlags, logNextSteps, memoryLimit, openRun, resumedSteps, runFolder } from './run.js';
 
 const KINDS = ['bigram', 'bigram-nn', 'mlp', 'bnmlp', 'wavenet', 'rnn', 'gru', 'transformer'] as const;
+const RUN = runFolder('makemore', { option: 'model', fallback: 'mlp' });
 
 export const MAKEMORE_TRAIN = defineCommand({
   name: 'makemore train',
@@ -43,7 +44,7 @@ export const MAKEMORE_TRAIN = defineCommand({
     'checkpoint-every': { type: 'string', value: 'N', default: 'max(1000, steps/10)', help: 'steps between checkpoints' },
     samples: { type: 'string', value: 'N', default: '10', help: 'names sampled after training' },
     strict: { type: 'boolean', help: 'refuse data that is not valid UTF-8, and on --resume a data file changed since the checkpoint, instead of warning' },
-    ...RUN_OPTIONS,
+    ...RUN.options,
   },
 });
 
@@ -77,10 +78,12 @@ function loadItems(file: string | undefined, strict = false, io: CliIO = console
 export function makemoreTrain(argv: string[], io: CliIO = consoleIO): { val: number; samples: string[] } {
   const o = parseOptions(MAKEMORE_TRAIN, argv);
   const kind = choiceOption('model', o.model, KINDS, 'mlp');
-  const out = o.out ?? join('runs', `makemore-${kind}`);
+  const out = o.out ?? RUN.folder(kind);
   const opened = openRun(MAKEMORE_TRAIN.name, out, o, 'makemore');
   try {
-    return trainInto(o, kind, out, opened.resume, opened.keep, io);
+    const result = trainInto(o, kind, out, opened.resume, opened.keep, io);
+    logNextSteps(io, out, 'makemore sample --checkpoint');
+    return result;
   } finally {
     opened.release();
   }

@@ -1,6 +1,6 @@
 // `zerograd mlm pretrain`: BERT's masked-word pre-training of a transformer encoder on unlabelled text, whose
 // checkpoint `classify train --init` and `tag train --init` start from.
-import { extname, join, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { readLabelledFile, readConll } from '../data/labelledFiles.js';
 import { readTextFile } from '../data/lines.js';
 import { spamAssassinCorpus } from '../data/spamAssassin.js';
@@ -13,11 +13,12 @@ import { taggerWords } from '../models/classify/tagging.js';
 import { checkMemory } from '../models/memory.js';
 import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
-import { memoryLimit, withRun } from './run.js';
+import { logNextSteps, memoryLimit, runFolder, withRun } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 import { type ModelDefaults, SUPERVISED_OPTIONS, heldOutSplits, runSupervised, shapeFrom, trainSettings } from './supervised.js';
 
 const { val: _val, test: _test, ...options } = SUPERVISED_OPTIONS;
+const RUN = runFolder('mlm');
 const DEFAULTS: ModelDefaults = { steps: 3000, batchSize: 32, lr: 1e-3, maxLength: 64, nEmbd: 64, nHead: 4, nLayer: 2, dropout: 0.1 };
 
 export const MLM_PRETRAIN = defineCommand({
@@ -26,6 +27,7 @@ export const MLM_PRETRAIN = defineCommand({
   options: {
     data: { type: 'string', value: 'FILE', default: 'SpamAssassin bodies', help: 'plain text (one text a line), a labelled CSV/TSV/JSONL (its texts) or a CoNLL file (its tokens); labels are not read' },
     ...options,
+    ...RUN.options,
   },
 });
 
@@ -41,8 +43,8 @@ export function unlabelledWords(file: string | undefined): { sequences: string[]
 export function mlmPretrain(argv: string[], io: CliIO = consoleIO): number {
   const command = MLM_PRETRAIN.name;
   const o = parseOptions(MLM_PRETRAIN, argv);
-  const out = o.out ?? join('runs', 'mlm');
-  return withRun(command, out, o, 'mlm', (resume, keep) => {
+  const out = o.out ?? RUN.folder();
+  const accuracy = withRun(command, out, o, 'mlm', (resume, keep) => {
     const dataFile = resume ? (resume.config.data as string | null) ?? undefined : o.data;
     const fingerprint = checkedDataFile(command, out, dataFile, resume, o.strict ?? false, io);
     const { sequences, source } = unlabelledWords(dataFile);
@@ -76,6 +78,8 @@ export function mlmPretrain(argv: string[], io: CliIO = consoleIO): number {
     io.log(`validation: ${(100 * accuracy).toFixed(1)}% of corrupted words restored`);
     return accuracy;
   });
+  logNextSteps(io, out, 'classify train --init');
+  return accuracy;
 }
 
 /** The checkpoint --init names, which must be a masked-LM pre-training run. */

@@ -34,7 +34,7 @@ export const GPT_EXPORT = defineCommand({
 export const GPT_IMPORT = defineCommand({
   name: 'gpt import',
   summary: "read nanoGPT's ckpt.pt into a zerograd checkpoint, for sampling, the playground and further training",
-  argument: { name: 'CKPT', help: "nanoGPT's ckpt.pt" },
+  argument: { name: 'CKPT', required: true, help: "nanoGPT's ckpt.pt" },
   options: {
     from: { type: 'string', value: 'nanogpt', help: 'the layout to read (required)' },
     meta: { type: 'string', value: 'FILE', default: 'meta.pkl beside CKPT', help: "the character vocabulary, as nanoGPT's prepare.py writes it" },

@@ -12,7 +12,7 @@ import { typeErrors } from '../lessons/practice/typecheck.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 
 const DIR_OPTION = { dir: { type: 'string', value: 'DIR', default: 'practice', help: 'folder of your practice files and of the progress file (.progress.json)' } } as const;
-const PROBLEM_ARGUMENT = { name: 'N', help: `the problem's number, 1 to ${PROBLEMS.length} (see 'zerograd practice list')` };
+const PROBLEM_ARGUMENT = { name: 'N', required: true, help: `the problem's number, 1 to ${PROBLEMS.length} (see 'zerograd practice list')` };
 
 export const PRACTICE_LIST = defineCommand({
   name: 'practice list',
@@ -71,7 +71,9 @@ const starterPath = (dir: string, problem: Problem) => join(dir, `${String(probl
 
 function problemArgument(command: string, value: string | undefined): Problem {
   if (value === undefined) throw new UsageError(`${command}: which problem? give its number, 1 to ${PROBLEMS.length}`);
-  intOption('N', value, 0, { min: 1, max: PROBLEMS.length });
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > PROBLEMS.length) {
+    throw new UsageError(`${command}: N must be a problem number from 1 to ${PROBLEMS.length}, got '${value}' (see 'zerograd practice list')`);
+  }
   return problemById(value);
 }
 

@@ -1,12 +1,12 @@
 // What every training command shares: its run folder's lock, resuming from the checkpoint's own settings,
 // extending a finished run, how many checkpoints to keep, and the memory a model may take.
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { type Checkpoint, DEFAULT_KEEP, checkpointEntries, hasCheckpoint, loadRecipeCheckpoint } from '../io/checkpoint.js';
 import { acquireRunLock } from '../io/runLock.js';
 import { endGuard, guardRun } from '../models/runGuard.js';
-import { type OptionDef, UsageError, intOption, numberOption } from './args.js';
+import { type CliIO, type OptionDef, UsageError, intOption, numberOption } from './args.js';
 import { noteLock } from './supervise.js';
 
 /** The options of a run folder, shared by every `train` command. */
@@ -19,6 +19,30 @@ export const RUN_OPTIONS = {
   'save-every-minutes': { type: 'string', value: 'X', default: '10', help: 'also save a checkpoint whenever this long has passed since the last one' },
   'max-memory': { type: 'string', value: 'BYTES', default: '80% of RAM', help: 'refuse a model whose estimated training memory exceeds this (e.g. 512M, 8G)' },
 } as const satisfies Record<string, OptionDef>;
+
+/**
+ * Where a training command writes without --out: runs/NAME, or with `kind` one folder per model kind
+ * (runs/gpt-tiny, runs/gpt-small). The command's RUN_OPTIONS show the same default, so help cannot disagree with it.
+ */
+export function runFolder(name: string, kind?: { option: string; fallback: string }) {
+  const folder = (chosen?: string) => join('runs', chosen === undefined ? name : `${name}-${chosen}`);
+  const shown = kind ? `${folder(kind.fallback)}; ${folder(`<${kind.option}>`)} for another --${kind.option}` : folder();
+  return { folder, options: { ...RUN_OPTIONS, out: { ...RUN_OPTIONS.out, default: shown } } };
+}
+
+/** A path as a shell word: quoted where it holds a space or another character the shell would read. */
+const shellWord = (path: string) => (/^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`);
+
+/**
+ * The lines every training run ends with: the command that uses this run (`use` and then its folder, with `args`
+ * after it or `stdin` piped in), where its loss curve is, and where to go next.
+ */
+export function logNextSteps(io: CliIO, out: string, use: string, { args, stdin }: { args?: string; stdin?: string } = {}): void {
+  io.log('next steps:');
+  io.log(`  ${stdin === undefined ? '' : `echo '${stdin}' | `}npx zerograd ${use} ${shellWord(out)}${args === undefined ? '' : ` ${args}`}`);
+  const curve = join(out, 'loss.svg');
+  io.log(`  ${existsSync(curve) ? `open ${curve}; ` : ''}try the playground: npm run playground; exercises: npx zerograd practice list`);
+}
 
 /** --max-memory in bytes: a decimal integer with an optional K, M, G or T (powers of 1024); default 80% of RAM. */
 export function memoryLimit(raw: string | undefined): { bytes: number; name: string } {

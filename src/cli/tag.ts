@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { type TaggedSentence, formatConll } from '../data/labelled.js';
 import { readConll } from '../data/labelledFiles.js';
 import { slotFillingCorpus } from '../data/slotFilling.js';
@@ -17,7 +17,7 @@ import type { TokenTagger } from '../models/classify/encoder.js';
 import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { loadPretrained } from './mlm.js';
-import { checkResumeFlags, memoryLimit, openRun } from './run.js';
+import { checkResumeFlags, logNextSteps, memoryLimit, openRun, runFolder } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 import {
   type ModelDefaults, SUPERVISED_OPTIONS, evalOptions, evaluationSet, formatReport, labelsWithUnseen, loadTrainedModel,
@@ -28,6 +28,7 @@ const DEFAULTS: ModelDefaults = { steps: 1500, batchSize: 32, lr: 1e-3, maxLengt
 /** Without --max-length the model's positions grow to the longest training sentence, up to this. */
 const AUTO_MAX_LENGTH = 256;
 const GENERATED_SIZE = 4000;
+const RUN = runFolder('tag');
 const GENERATED = `generated slot-filling corpus (${GENERATED_SIZE} travel requests)`;
 
 export const TAG_TRAIN = defineCommand({
@@ -37,6 +38,7 @@ export const TAG_TRAIN = defineCommand({
     data: { type: 'string', value: 'FILE.conll', default: 'generated corpus', help: '`token ... tag` per line, a blank line between sentences' },
     init: { type: 'string', value: 'DIR', help: "start the encoder from a 'zerograd mlm pretrain' run: its weights, vocabulary and sizes" },
     ...SUPERVISED_OPTIONS,
+    ...RUN.options,
     'max-length': { type: 'string', value: 'N', default: `longest sentence, up to ${AUTO_MAX_LENGTH}`, help: 'token positions; longer sentences are split into pieces of this many tokens' },
   },
 });
@@ -131,7 +133,7 @@ const windows = <T>(items: readonly T[], size: number): T[][] =>
 export function tagTrain(argv: string[], io: CliIO = consoleIO): TaggingResult {
   const command = TAG_TRAIN.name;
   const o = parseOptions(TAG_TRAIN, argv);
-  const out = o.out ?? join('runs', 'tag');
+  const out = o.out ?? RUN.folder();
   const opened = openRun(command, out, o, 'tag');
   try {
     const { resume } = opened;
@@ -186,6 +188,7 @@ export function tagTrain(argv: string[], io: CliIO = consoleIO): TaggingResult {
     const baselineSpans = result.spans && spanF1(splits.test.map((s) => s.tags), baselineTags);
     const spanScores = baselineSpans ? `span F1 ${baselineSpans.micro.f1.toFixed(4)} (macro ${baselineSpans.macro.f1.toFixed(4)}) | ` : '';
     io.log(`context-free baseline (most frequent tag per word): ${spanScores}token accuracy ${baselineAccuracy.all.toFixed(4)} | non-O ${baselineAccuracy.entities.toFixed(4)}`);
+    logNextSteps(io, out, 'tag predict --checkpoint', { stdin: 'show me flights from boston to denver on monday' });
     return result;
   } finally {
     opened.release();

@@ -22,10 +22,11 @@ import { lineChart } from '../viz/lineChart.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
 import { ProgressBar } from './progress.js';
 import { guardedSave } from '../models/runGuard.js';
-import { RUN_OPTIONS, checkResumeFlags, memoryLimit, openRun, resumedSteps } from './run.js';
+import { checkResumeFlags, logNextSteps, memoryLimit, openRun, resumedSteps, runFolder } from './run.js';
 import { formatReport } from './supervised.js';
 import { STRICT_DATA_HELP, checkedDataFile } from './dataCheck.js';
 
+const RUN = runFolder('vision', { option: 'model', fallback: 'mlp' });
 const EMBEDDED = 'embedded UCI digits (data/digits.csv.gz, 1,797 images of 8x8)';
 const DATA_HELP = 'a digits CSV (64 pixels 0..16 and a label a line, .gz or not) or a folder of MNIST-format IDX files (MNIST, Fashion-MNIST)';
 
@@ -33,7 +34,11 @@ export const VISION_TRAIN = defineCommand({
   name: 'vision train',
   summary: "train an image classifier: the course's digit MLP (sigmoid outputs), its logits variant, a LeNet-style CNN or a vision transformer",
   options: {
-    model: { type: 'string', value: VISION_KINDS.join('|'), default: 'mlp', help: "mlp: the course's 512-unit MLP with sigmoid outputs; mlp-logits: the same without the sigmoid" },
+    model: {
+      type: 'string', value: VISION_KINDS.join('|'), default: 'mlp',
+      help: "mlp: the course's MLP (one hidden layer of --hidden units, ReLU, dropout) with sigmoid outputs; mlp-logits: the same with plain logits; "
+        + 'cnn: a LeNet-style network of convolutions and pooling; vit: a vision transformer (strided-convolution patches, CLS token, learned positions, encoder blocks)',
+    },
     data: { type: 'string', value: 'FILE|DIR', default: 'the embedded 8x8 digits', help: DATA_HELP },
     epochs: { type: 'string', value: 'N', default: '30 (IDX folders: 5)', help: 'passes over the training images' },
     'batch-size': { type: 'string', value: 'N', default: '64', help: 'images per step' },
@@ -44,7 +49,7 @@ export const VISION_TRAIN = defineCommand({
     'n-embd': { type: 'string', value: 'N', default: '64', help: 'vit: embedding width' },
     'n-layer': { type: 'string', value: 'N', default: '4', help: 'vit: encoder blocks' },
     strict: { type: 'boolean', help: STRICT_DATA_HELP },
-    ...RUN_OPTIONS,
+    ...RUN.options,
   },
 });
 
@@ -60,7 +65,7 @@ export const VISION_EVAL = defineCommand({
 export const VISION_PREDICT = defineCommand({
   name: 'vision predict',
   summary: "classify PNG or PGM pictures of up to 64 megapixels: each is made grey, resized to the model's input and, when light, inverted",
-  argument: { name: 'FILE...', help: 'PNG or PGM images, each at most 64 megapixels (its header is checked before it is decoded)' },
+  argument: { name: 'FILE...', required: true, help: 'PNG or PGM images, each at most 64 megapixels (its header is checked before it is decoded)' },
   options: { checkpoint: { type: 'string', value: 'DIR', help: 'run folder of a vision model (required)' } },
 });
 
@@ -102,7 +107,7 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
   const command = VISION_TRAIN.name;
   const o = parseOptions(VISION_TRAIN, argv);
   const kind = choiceOption('model', o.model, VISION_KINDS, 'mlp');
-  const out = o.out ?? join('runs', `vision-${kind}`);
+  const out = o.out ?? RUN.folder(kind);
   const opened = openRun(command, out, o, 'vision');
   try {
     const { resume } = opened;
@@ -173,7 +178,9 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
     });
     dir ||= save();
     io.log(`checkpoint: ${dir} (curves: ${join(out, 'loss.svg')})`);
-    return { testAccuracy: report(run.model, config, data.test, `test (${data.test.count} held-out images)`, out, io) };
+    const testAccuracy = report(run.model, config, data.test, `test (${data.test.count} held-out images)`, out, io);
+    logNextSteps(io, out, 'vision predict --checkpoint', { args: 'my-digit.png' });
+    return { testAccuracy };
   } finally {
     opened.release();
   }

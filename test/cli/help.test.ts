@@ -1,14 +1,50 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, mock, test } from 'node:test';
+import { type CommandSpec, commandHelp } from '../../src/cli/args.js';
+import { CHARRNN_SAMPLE, CHARRNN_TRAIN } from '../../src/cli/charrnn.js';
+import { CLASSIFY_TRAIN } from '../../src/cli/classify.js';
+import { GPT_FINETUNE } from '../../src/cli/finetune.js';
+import { GPT_TRAIN } from '../../src/cli/gpt.js';
+import { terminalWidth } from '../../src/cli/helpLayout.js';
 import { info } from '../../src/cli/info.js';
+import { main, usage } from '../../src/cli/main.js';
+import { MAKEMORE_TRAIN, makemoreTrain } from '../../src/cli/makemore.js';
+import { MLM_PRETRAIN } from '../../src/cli/mlm.js';
+import { GPT_IMPORT } from '../../src/cli/nanogpt.js';
+import { PRACTICE_CHECK, PRACTICE_START } from '../../src/cli/practice.js';
+import { TAG_TRAIN } from '../../src/cli/tag.js';
+import { VISION_TRAIN } from '../../src/cli/vision.js';
 import { projectRoot } from '../helpers.js';
 
 const bin = join(projectRoot(), 'dist', 'src', 'cli', 'bin.js');
 const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+/** main() run in this process (a spawned CLI costs a second of imports): its exit status, and what it printed to stdout and stderr. */
+function mainOutput(argv: string[]): { status: number; stdout: string; stderr: string } {
+  const [stdout, stderr]: string[][] = [[], []];
+  const log = mock.method(console, 'log', (line: string) => stdout.push(line));
+  const error = mock.method(console, 'error', (line: string) => stderr.push(line));
+  try {
+    return { status: main(argv), stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+  } finally {
+    log.mock.restore();
+    error.mock.restore();
+  }
+}
+/** `fn` run with `dir` as the working folder, where a command writes its default runs/. */
+function inFolder<T>(dir: string, fn: () => T): T {
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    return fn();
+  } finally {
+    process.chdir(cwd);
+  }
+}
+const version = () => (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
 describe('zerograd command line help', () => {
   test('each command has its own --help listing every option with its value, default and meaning', () => {
@@ -68,5 +104,96 @@ describe('zerograd command line help', () => {
     assert.match(result.chromium, /^\/usr\/bin\/chromium|not found/);
     assert.match(result['python3-torch'], /^torch \S+ at \/usr\/bin\/python3|not found/);
     assert.deepEqual(lines.map((l) => l.split(':')[0]), ['zerograd', 'node', 'backend', 'kernels', 'threads', 'chromium', 'python3-torch']);
+  });
+
+  test('--version and -v print the version of package.json', () => {
+    for (const flag of ['--version', '-v']) assert.deepEqual(mainOutput([flag]), { status: 0, stdout: version(), stderr: '' });
+  });
+
+  test('a mistyped command gets the closest one suggested, a command or a command of a group', () => {
+    assert.deepEqual(mainOutput(['gtp']), { status: 2, stdout: '', stderr: "error: unknown command 'gtp'; did you mean 'gpt'?\nrun 'zerograd --help' for the commands" });
+    assert.match(mainOutput(['gtp', 'train']).stderr, /^error: unknown command 'gtp'; did you mean 'gpt train'\?\n/);
+    assert.deepEqual(mainOutput(['gpt', 'trian']),
+      { status: 2, stdout: '', stderr: "error: 'gpt trian' is not a command; did you mean 'gpt train'? 'gpt' has: train, sample, finetune, chat, export, import" });
+    assert.match(mainOutput(['practice', 'chek']).stderr, /did you mean 'practice check'\?/);
+    // Nothing close: no guess, and the whole usage after an unknown command.
+    const far = mainOutput(['xylophone']);
+    assert.match(far.stderr, /^error: unknown command 'xylophone'\n\nzerograd: autograd/);
+    assert.doesNotMatch(far.stderr, /did you mean/);
+  });
+
+  test('required positionals show as <NAME> and optional ones as [NAME]; a bad one is named as itself, not as an option', () => {
+    assert.match(commandHelp(PRACTICE_START, 100), /^Usage: zerograd practice start \[options\] <N>$/m);
+    assert.match(commandHelp(PRACTICE_CHECK, 100), /^Usage: zerograd practice check \[options\] <N> \[FILE\]$/m);
+    assert.match(commandHelp(GPT_IMPORT, 100), /^Usage: zerograd gpt import \[options\] <CKPT>$/m);
+    const start = mainOutput(['practice', 'start', '14']);
+    assert.equal(start.status, 2);
+    assert.match(start.stderr, /^error: practice start: N must be a problem number from 1 to 13, got '14'/);
+    assert.doesNotMatch(start.stderr, /--N/);
+  });
+
+  test("each training command's help shows the --out it uses without one", () => {
+    const expected: [CommandSpec, string][] = [
+      [GPT_TRAIN, 'runs/gpt-tiny; runs/gpt-<config> for another --config'], [CHARRNN_TRAIN, 'runs/charrnn-small'], [GPT_FINETUNE, 'runs/gpt-finetune'],
+      [MAKEMORE_TRAIN, 'runs/makemore-mlp; runs/makemore-<model> for another --model'], [VISION_TRAIN, 'runs/vision-mlp'],
+      [CLASSIFY_TRAIN, 'runs/classify'], [TAG_TRAIN, 'runs/tag'], [MLM_PRETRAIN, 'runs/mlm'],
+    ];
+    for (const [spec, shown] of expected) {
+      // Wide, so each description is one line and the default can be matched whole.
+      assert.match(commandHelp(spec, 1000), new RegExp(`--out <DIR> +run folder.*\\(default: ${shown.replace(/[()<>]/g, '\\$&')}`), spec.name);
+    }
+    // What help says is where the command writes: makemore's bigram counts, trained in an empty folder without --out.
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-out-'));
+    inFolder(dir, () => makemoreTrain(['--model', 'bigram', '--samples', '1'], { log: () => {}, progress: null }));
+    assert.ok(existsSync(join(dir, 'runs', 'makemore-bigram', 'latest.json')));
+  });
+
+  test('help is wrapped at the width it is given, each description under itself', () => {
+    for (const width of [60, 80, 120]) {
+      const lines = commandHelp(MAKEMORE_TRAIN, width).split('\n');
+      // The one term longer than the width's third stands alone; every other line fits.
+      for (const line of lines) {
+        if (!line.startsWith('  --model <')) assert.ok(line.length <= width, `${width}: ${line.length} columns: ${line}`);
+      }
+      const model = lines.findIndex((l) => l.startsWith('  --model <'));
+      const column = lines[model + 1].search(/\S/);
+      assert.ok(column > 2 && column <= width / 3 + 4, `${width}: description at column ${column}`);
+      // A wrapped description continues at its own column (a hanging indent), as do the others beside their terms.
+      assert.match(lines[model + 2], new RegExp(`^ {${column}}\\S`));
+      assert.equal(lines.find((l) => l.startsWith('  --steps <N>'))!.indexOf('optimizer steps'), column);
+    }
+    assert.ok(usage(80).split('\n').every((line) => line.length <= 80));
+    assert.match(usage(80), /^ {2}zerograd demo +train a small GPT .*\n {20,}\S/m);
+    // Not a terminal (as under the test runner): 100 columns, where lines of 170 were printed before.
+    assert.equal(terminalWidth(), process.stdout.isTTY ? process.stdout.columns : 100);
+    const piped = commandHelp(VISION_TRAIN).split('\n');
+    assert.ok(piped.every((line) => line.length <= terminalWidth()), piped.find((line) => line.length > terminalWidth()));
+  });
+
+  test('vision train --help describes every model kind; charrnn sample --help names a char-rnn checkpoint', () => {
+    const vision = commandHelp(VISION_TRAIN).replace(/\s+/g, ' ');
+    for (const kind of ['mlp', 'mlp-logits', 'cnn', 'vit']) assert.match(vision, new RegExp(` ${kind}: \\w`), kind);
+    const charrnn = commandHelp(CHARRNN_SAMPLE, 200);
+    assert.match(charrnn, /--checkpoint <DIR>\s+run folder or step folder of a char-rnn checkpoint/);
+    assert.doesNotMatch(charrnn, /GPT/);
+  });
+
+  test('the demo and every training run end with next steps naming this run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-next-'));
+    const demo = inFolder(dir, () => mainOutput(['demo', '--steps', '1']));
+    assert.equal(demo.status, 0, demo.stderr);
+    assert.deepEqual(demo.stdout.trimEnd().split('\n').slice(-3), [
+      'next steps:',
+      '  npx zerograd gpt sample --checkpoint runs/demo',
+      '  open runs/demo/loss.svg; try the playground: npm run playground; exercises: npx zerograd practice list',
+    ]);
+    assert.ok(existsSync(join(dir, 'runs', 'demo', 'loss.svg')));
+    // A folder with a space is quoted, and a run without curves does not point at one.
+    const lines: string[] = [];
+    makemoreTrain(['--model', 'bigram', '--samples', '1', '--out', join(dir, 'my run')], { log: (l) => lines.push(l), progress: null });
+    assert.deepEqual(lines.slice(-2), [
+      `  npx zerograd makemore sample --checkpoint '${join(dir, 'my run')}'`,
+      '  try the playground: npm run playground; exercises: npx zerograd practice list',
+    ]);
   });
 });

@@ -87,7 +87,7 @@ describe('zerograd practice (list, start, check, solution)', () => {
     assert.match(text, /getMinimizer\(10, 0\.01, 5\) gives 4\.08536/);
     assert.match(text, /export function getMinimizer\(iterations: number, learningRate: number, init: number\): number/);
     assert.throws(() => practiceStart(['1', '--dir', dir], quiet().io), /exists \(your work\?\)/);
-    assert.throws(() => practiceStart(['14', '--dir', dir], quiet().io), /--N|N must be|at most 13/);
+    assert.throws(() => practiceStart(['14', '--dir', dir], quiet().io), /practice start: N must be a problem number from 1 to 13, got '14'/);
   });
 
   test('solution is refused before a try; check reports each case, and a wrong answer fails with its hint', () => {
