@@ -103,11 +103,6 @@ export { save, load, type StateDict } from './io/stateDict.js';
 export { saveLoRAAdapter, loadLoRAAdapter, readAdapterConfig, type AdapterConfig } from './io/peft.js';
 export { fromHuggingFaceGPT2, gpt2Config } from './io/gpt2.js';
 export { createWasmBackend } from './backend/wasm/index.js';
-export { requestGPUDevice, adapterName, type GPUContext, type AdapterSummary } from './backend/webgpu/device.js';
-export { WebGPUKernels, type GPUView } from './backend/webgpu/kernels.js';
-export { createWebGPUBackend } from './backend/webgpu/backend.js';
-export { GPUTensor, BufferPool } from './backend/webgpu/buffers.js';
-export { checkWebGPUKernels, type CheckResult } from './backend/webgpu/selfCheck.js';
 export { instantiateWasmBackend, type WasmBackendOptions } from './backend/wasm/backend.js';
 
 // SVG figures (strings, usable in Node and the browser).

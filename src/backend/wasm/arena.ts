@@ -1,5 +1,6 @@
 import type { ScratchRegion } from '../backend.js';
 import { type DType, type HostStorage, allocStorage } from '../../tensor/dtype.js';
+import type { WasmMemory } from './wasmTypes.js';
 
 const PAGE = 65536;
 /** Blocks start on 16-byte boundaries so SIMD kernels can load whole lanes. */
@@ -45,7 +46,7 @@ export class WasmArena {
   private bytes: Uint8Array;
 
   /** `zero` clears bytes of the memory (a kernel: filling shared memory from JavaScript is several times slower). */
-  constructor(readonly memory: WebAssembly.Memory, start: number, private readonly zero: (at: number, bytes: number) => void) {
+  constructor(readonly memory: WasmMemory, start: number, private readonly zero: (at: number, bytes: number) => void) {
     this.top = start;
     this.bytes = this.refresh();
   }

@@ -4,10 +4,11 @@ import { noScratch, referenceBackend } from '../reference/index.js';
 import { WasmArena } from './arena.js';
 import { type KernelPool, claimSize } from './kernelPool.js';
 import { type RowKernelExports, rowKernels } from './kernels.js';
+import type { WasmMemory, WasmModule } from './wasmTypes.js';
 
 export interface WasmBackendOptions {
   /** A shared memory to instantiate on (the kernels built with --sharedMemory import one). */
-  memory?: WebAssembly.Memory;
+  memory?: WasmMemory;
   /** Threads that take part in large kernels (matrix products, elementwise functions), on that same memory. */
   pool?: KernelPool;
 }
@@ -44,8 +45,8 @@ function storedExtent(rows: number, cols: number, transposed: boolean, ld: numbe
  * (src/backend/wasm/kernels.ts). Large products and elementwise functions are split across `pool`.
  * Everything else is the reference backend's.
  */
-export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WebAssembly.Module, { memory, pool }: WasmBackendOptions = {}): Backend<HostStorage> {
-  const module = wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm);
+export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WasmModule, { memory, pool }: WasmBackendOptions = {}): Backend<HostStorage> {
+  const module = wasm instanceof Uint8Array ? new WebAssembly.Module(wasm) : wasm;
   const instance = new WebAssembly.Instance(module, { env: memory ? { memory } : {} });
   const kernels = instance.exports as unknown as KernelExports;
   const arena = new WasmArena(kernels.memory, HEAP_START, kernels.zero);

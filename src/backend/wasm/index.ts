@@ -5,6 +5,7 @@ import type { HostStorage } from '../../tensor/dtype.js';
 import { instantiateWasmBackend } from './backend.js';
 import { createSharedMemory } from './kernelPool.js';
 import { createKernelPool, threadCount } from './threadPool.js';
+import type { WasmModule } from './wasmTypes.js';
 
 /**
  * Where `npm run build:wasm` puts the kernels compiled from assembly/ built on an imported shared memory,
@@ -18,7 +19,7 @@ export const SHARED_FMA_KERNELS_URL = new URL('../../../wasm/kernels-shared-fma.
 /** Which build of the kernels runs: fused multiply-adds where the engine has relaxed SIMD, else SIMD128. */
 export type KernelBuild = 'relaxed-simd' | 'simd128';
 
-const compiled = new Map<KernelBuild, WebAssembly.Module>();
+const compiled = new Map<KernelBuild, WasmModule>();
 let preferred: KernelBuild | null = null;
 let relaxedSimd: boolean | null = null;
 
@@ -45,7 +46,7 @@ export function defaultKernelBuild(): KernelBuild {
 }
 
 /** One build's kernels, compiled once per process. */
-export function kernelModule(build: KernelBuild): WebAssembly.Module {
+export function kernelModule(build: KernelBuild): WasmModule {
   let module = compiled.get(build);
   if (!module) {
     if (build === 'relaxed-simd' && !relaxedSimdAvailable()) throw new Error('this engine has no relaxed SIMD for the fused kernels');

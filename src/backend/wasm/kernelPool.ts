@@ -1,5 +1,6 @@
 // The kernel thread pool's protocol, shared by Node (worker_threads) and browsers (Web Workers): the calling
 // thread and its workers instantiate the same kernels on one shared memory and meet in a control block.
+import type { WasmMemory, WasmModule } from './wasmTypes.js';
 
 /** What a pool thread calls: the kernels of assembly/ that split across threads. */
 export interface PoolKernels {
@@ -86,8 +87,8 @@ function claimWork(control: SharedArrayBuffer, kernels: PoolKernels): void {
 
 /** What each worker receives: the compiled kernels, the memory they share, the control block. */
 export interface PoolWorkerData {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
+  module: WasmModule;
+  memory: WasmMemory;
   control: SharedArrayBuffer;
 }
 
@@ -95,7 +96,7 @@ export interface PoolWorkerData {
 export const SHARED_MEMORY_PAGES = 65536;
 
 /** The memory the shared kernels import: shared memories must declare a maximum. */
-export const createSharedMemory = () => new WebAssembly.Memory({ initial: 2, maximum: SHARED_MEMORY_PAGES, shared: true });
+export const createSharedMemory = (): WasmMemory => new WebAssembly.Memory({ initial: 2, maximum: SHARED_MEMORY_PAGES, shared: true });
 
 /** The control block a pool's threads meet in. */
 export const createControl = () => new SharedArrayBuffer(4 * SCALAR_AT + 8);

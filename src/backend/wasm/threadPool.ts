@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type KernelPool, type PoolWorkerData, createControl, kernelPool } from './kernelPool.js';
+import type { WasmMemory, WasmModule } from './wasmTypes.js';
 
 /** Threads to use: ZEROGRAD_THREADS when set, else the machine's cores. */
 export function threadCount(): number {
@@ -15,7 +16,7 @@ export function threadCount(): number {
  * The pool in Node: `threads - 1` worker_threads. They block in Atomics.wait between jobs and are
  * unref'd, so an idle pool neither burns a core nor keeps the process alive.
  */
-export function createKernelPool(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number): KernelPool {
+export function createKernelPool(module: WasmModule, memory: WasmMemory, threads: number): KernelPool {
   const control = createControl();
   for (let index = 0; index < threads - 1; index++) {
     const data: PoolWorkerData = { module, memory, control };
