@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { helpItem, termColumn, terminalWidth } from './helpLayout.js';
+import { corpusNames, dataArgument } from '../data/corpora.js';
 
 /** One option of a command: its kind, one line of meaning, the value's placeholder and its default as shown in help. */
 export interface OptionDef {
@@ -56,7 +57,8 @@ function toCommander(spec: CommandSpec, { forHelp = false, width = terminalWidth
     command.argument(forHelp && argument.required ? `<${argument.name}>` : `[${argument.name}]`, argument.help);
   }
   for (const [name, def] of Object.entries(spec.options)) {
-    const option = new Option(def.type === 'boolean' ? `--${name}` : `--${name} <${def.value ?? 'VALUE'}>`, def.help);
+    const help = name === 'data' ? `${def.help}; or a bundled corpus by name (${corpusNames().join(', ')})` : def.help;
+    const option = new Option(def.type === 'boolean' ? `--${name}` : `--${name} <${def.value ?? 'VALUE'}>`, help);
     // Shown in help only: values are read just where the user gave them (getOptionValueSource below).
     if (def.default !== undefined) option.default(def.default, def.default);
     command.addOption(option);
@@ -102,7 +104,24 @@ export function parseOptions<S extends OptionSpec>(spec: CommandSpec<S>, argv: s
   }
   values.arguments = [...command.args];
   if (command.args.length) values.argument = command.args[0];
+  if (typeof values.data === 'string') values.data = dataArgument(values.data);
+  if (process.env.ZEROGRAD_SMOKE && process.env.ZEROGRAD_SMOKE !== '0') smokeCaps(spec, values);
   return values as OptionValues<S> & { argument?: string; arguments: string[] };
+}
+
+/**
+ * ZEROGRAD_SMOKE=1 caps every length a command trains or generates for to a handful, so that each command in the
+ * README runs in seconds (test/project/readme.test.ts runs them all): a training run only proves it runs. A value
+ * that is not a number is left alone, so its error still shows; --resume takes its lengths from the checkpoint.
+ */
+export const SMOKE_CAPS: Readonly<Record<string, number>> = { steps: 2, epochs: 1, 'eval-iters': 1, 'sample-tokens': 20, 'max-new-tokens': 20 };
+
+function smokeCaps(spec: CommandSpec, values: Record<string, unknown>): void {
+  if (values.resume) return;
+  for (const [name, cap] of Object.entries(SMOKE_CAPS)) {
+    const given = values[name];
+    if (name in spec.options && (given === undefined || (/^\d+$/.test(String(given)) && Number(given) > cap))) values[name] = String(cap);
+  }
 }
 
 /** A decimal integer (no exponent, hexadecimal or fraction), at least `min` and at most `max`. */

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { makeDirectory } from '../io/atomicWrite.js';
 import { join } from 'node:path';
-import { defaultNames } from '../data/defaultNames.js';
+import { corpusPath } from '../data/corpora.js';
 import { readLines } from '../data/lines.js';
 import { Embedding } from '../nn/embedding.js';
 import { SGD } from '../optim/sgd.js';
@@ -23,7 +23,7 @@ export const MAKEMORE_DIAGNOSE = defineCommand({
   name: 'makemore diagnose',
   summary: "train lecture 4's deep BatchNorm MLP briefly and write its diagnostic plots as SVG",
   options: {
-    data: { type: 'string', value: 'FILE', default: 'embedded names', help: 'one item per line' },
+    data: { type: 'string', value: 'FILE', default: "names (data/names.txt, the lectures' 32,033 names)", help: 'one item per line' },
     steps: { type: 'string', value: 'N', default: '1000', help: 'optimizer steps' },
     seed: { type: 'string', value: 'N', default: '2147483647', help: 'random seed' },
     out: { type: 'string', value: 'DIR', default: 'runs/diagnostics', help: 'where the SVG files go' },
@@ -37,7 +37,7 @@ export const MAKEMORE_DIAGNOSE = defineCommand({
  */
 export function makemoreDiagnose(argv: string[], io: CliIO = consoleIO): string[] {
   const o = parseOptions(MAKEMORE_DIAGNOSE, argv);
-  const items = o.data ? readLines(o.data, { minLines: 3 }) : defaultNames();
+  const items = readLines(o.data ?? corpusPath('names.txt'), { minLines: 3 });
   const steps = intOption('steps', o.steps, 1000, { min: 1 });
   const out = o.out ?? join('runs', 'diagnostics');
   const generator = new Generator(intOption('seed', o.seed, 2147483647));

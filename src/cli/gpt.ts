@@ -210,6 +210,8 @@ function writeCurves(out: string, evals: [number, number, number][]): void {
  * or the vocabulary's first character when the text had no newline.
  */
 export function promptIds(tokenizer: CharTokenizer, prompt: string): number[] {
+  const problem = tokenizer.unknownCharacter(prompt);
+  if (problem) throw new UsageError(`--prompt: ${problem}`);
   if (prompt !== '') return tokenizer.encode(prompt);
   return [Math.max(0, tokenizer.itos.indexOf('\n'))];
 }

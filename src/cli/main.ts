@@ -9,6 +9,7 @@ import { CHARRNN_SAMPLE, CHARRNN_TRAIN, charrnnSample, charrnnTrain } from './ch
 import { GPT_FINETUNE, gptFinetune } from './finetune.js';
 import { CHAT_CORPUS, GPT_CHAT, chatCorpus, gptChat } from './chat.js';
 import { RAG_ASK, RAG_INDEX, ragAsk, ragIndex } from './rag.js';
+import { RAG_CORPUS, RAG_TRAIN, ragCorpus, ragTrain } from './ragReader.js';
 import { MLM_PRETRAIN, mlmPretrain } from './mlm.js';
 import { INFO, info, packageVersion } from './info.js';
 import { Interrupted } from '../models/runGuard.js';
@@ -40,7 +41,7 @@ const COMMANDS: [CommandSpec, (argv: string[]) => unknown][] = [
   [MAKEMORE_TRAIN, makemoreTrain], [MAKEMORE_SAMPLE, makemoreSample], [MAKEMORE_EVAL, makemoreEval], [MAKEMORE_DIAGNOSE, makemoreDiagnose],
   [GPT_TRAIN, gptTrain], [GPT_SAMPLE, gptSample], [GPT_FINETUNE, gptFinetune], [GPT_CHAT, gptChat], [CHAT_CORPUS, chatCorpus],
   [GPT_EXPORT, gptExport], [GPT_IMPORT, gptImport],
-  [CHARRNN_TRAIN, charrnnTrain], [CHARRNN_SAMPLE, charrnnSample], [RAG_INDEX, ragIndex], [RAG_ASK, ragAsk],
+  [CHARRNN_TRAIN, charrnnTrain], [CHARRNN_SAMPLE, charrnnSample], [RAG_CORPUS, ragCorpus], [RAG_TRAIN, ragTrain], [RAG_INDEX, ragIndex], [RAG_ASK, ragAsk],
   [CLASSIFY_TRAIN, classifyTrain], [CLASSIFY_EVAL, classifyEval], [CLASSIFY_PREDICT, classifyPredict],
   [MLM_PRETRAIN, mlmPretrain], [TAG_TRAIN, tagTrain], [TAG_EVAL, tagEval], [TAG_PREDICT, tagPredict], [TAG_CORPUS, tagCorpus],
   [VISION_TRAIN, visionTrain], [VISION_EVAL, visionEval], [VISION_PREDICT, visionPredict], [KMEANS, kmeansCommand],

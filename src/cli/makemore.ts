@@ -2,6 +2,7 @@ import { makeDirectory, writeFileAtomic } from '../io/atomicWrite.js';
 import { join, resolve } from 'node:path';
 import { CharTokenizer } from '../data/charTokenizer.js';
 import { defaultNames } from '../data/defaultNames.js';
+import { corpusPath } from '../data/corpora.js';
 import { readLines } from '../data/lines.js';
 import { type Checkpoint, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { type MemoryEstimate, checkMemory } from '../models/memory.js';
@@ -30,7 +31,7 @@ export const MAKEMORE_TRAIN = defineCommand({
   summary: "train one of the makemore lectures' character-level name models",
   options: {
     model: { type: 'string', value: KINDS.join('|'), default: 'mlp', help: "counting bigram, neural bigram, MLP, BatchNorm MLP, WaveNet-style, or makemore.py's RNN, GRU or transformer" },
-    data: { type: 'string', value: 'FILE', default: 'embedded names', help: 'one item per line (e.g. data/names.txt)' },
+    data: { type: 'string', value: 'FILE', default: "names (data/names.txt, the lectures' 32,033 names)", help: 'one item per line' },
     steps: { type: 'string', value: 'N', default: '200000', help: 'optimizer steps (SGD; AdamW for rnn, gru and transformer)' },
     'batch-size': { type: 'string', value: 'N', default: "model's (32)", help: 'examples per step (0: the whole training split)' },
     lr: { type: 'string', value: 'X', default: "model's (0.1)", help: 'learning rate before the decay' },
@@ -68,6 +69,10 @@ export const MAKEMORE_EVAL = defineCommand({
   },
 });
 
+/** What the lectures train on, and so what a new run reads without --data. */
+export const DEFAULT_NAMES = (): string => corpusPath('names.txt');
+
+/** The items of `file`; without one (a run an older zerograd trained on the embedded names) the embedded names. */
 function loadItems(file: string | undefined, strict = false, io: CliIO = consoleIO): { items: string[]; source: string } {
   if (!file) return { items: defaultNames(), source: 'embedded names (@stdlib first names)' };
   const items = readLines(file, { minLines: 3 });
@@ -77,6 +82,7 @@ function loadItems(file: string | undefined, strict = false, io: CliIO = console
 
 export function makemoreTrain(argv: string[], io: CliIO = consoleIO): { val: number; samples: string[] } {
   const o = parseOptions(MAKEMORE_TRAIN, argv);
+  if (!o.resume) o.data ??= DEFAULT_NAMES();
   const kind = choiceOption('model', o.model, KINDS, 'mlp');
   const out = o.out ?? RUN.folder(kind);
   const opened = openRun(MAKEMORE_TRAIN.name, out, o, 'makemore');
@@ -242,6 +248,8 @@ export function makemoreSample(argv: string[], io: CliIO = consoleIO): string[] 
   const config = checkpoint.config.model as MakemoreModelConfig | { kind: 'bigram'; vocab: string[]; smoothing: number };
   const tokenizer = new CharTokenizer(config.vocab);
   const prefix = o.prefix ?? '';
+  const problem = tokenizer.unknownCharacter(prefix);
+  if (problem) throw new UsageError(`makemore sample: --prefix: ${problem}`);
   const prefixIds = tokenizer.encode(prefix);
   const generator = new Generator(intOption('seed', o.seed, 1));
   const num = intOption('num', o.num, 10, { min: 1, max: 100_000 });

@@ -16,6 +16,7 @@ import { Generator } from '../tensor/random.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { gptFromConfig, loadCharModel } from './gpt.js';
 import { forEachInputLine } from './inputLines.js';
+import { loadReader } from './ragReader.js';
 
 const EMBEDDINGS = ['tfidf', 'gpt', 'encoder'] as const;
 
@@ -35,7 +36,7 @@ export const RAG_ASK = defineCommand({
   summary: 'answer questions from stdin with a GPT, given the passage the index finds nearest each',
   options: {
     index: { type: 'string', value: 'DIR', help: "an index 'rag index' built (required)" },
-    checkpoint: { type: 'string', value: 'DIR', help: "the GPT that reads 'context: ... question: ... answer:' prompts (required unless --retrieve-only)" },
+    checkpoint: { type: 'string', value: 'DIR', help: "the reader GPT ('rag train'), which answers 'context: ... question: ... answer:' prompts (required unless --retrieve-only)" },
     k: { type: 'string', value: 'N', default: '5', help: 'passages retrieved per question (the best is the context; --retrieve-only prints all)' },
     'embed-checkpoint': { type: 'string', value: 'DIR', default: "the index's", help: 'must be the checkpoint the index was built with' },
     'retrieve-only': { type: 'boolean', help: 'print the retrieved passages with their cosine scores instead of answering' },
@@ -112,7 +113,7 @@ export function ragAsk(argv: string[], io: CliIO = consoleIO, eachLine: (onLine:
   const k = intOption('k', o.k, 5, { min: 1, max: 1000 });
   const retrieveOnly = o['retrieve-only'] ?? false;
   if (!retrieveOnly && !o.checkpoint) throw new UsageError('rag ask: --checkpoint DIR (the reader GPT) is required, or give --retrieve-only');
-  const reader = retrieveOnly ? null : loadCharModel(o.checkpoint!, 'gpt', RAG_ASK.name, gptFromConfig);
+  const reader = retrieveOnly ? null : loadReader(o.checkpoint!, RAG_ASK.name);
   const maxLength = intOption('max-answer', o['max-answer'], 40, { min: 1, max: 10_000 });
   const printed: string[] = [];
   eachLine((raw) => {

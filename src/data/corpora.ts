@@ -18,3 +18,16 @@ export function packageRoot(): string {
 
 /** The absolute path of a shipped corpus, e.g. corpusPath('names.txt'). */
 export const corpusPath = (name: Corpus): string => join(packageRoot(), 'data', name);
+
+/** The names a bundled corpus answers to on the command line: its file name, or that name without extensions. */
+export const corpusNames = (): string[] => CORPORA.map((c) => c.split('.')[0]);
+
+/**
+ * A --data value: a path that exists is taken as given; otherwise a bundled corpus's name ('names',
+ * 'tinyshakespeare', 'digits', or its file name) is its path in the package, so the corpora work from any folder.
+ */
+export function dataArgument(value: string): string {
+  if (existsSync(value)) return value;
+  const corpus = CORPORA.find((c) => c === value || c.split('.')[0] === value);
+  return corpus ? corpusPath(corpus) : value;
+}

@@ -7,12 +7,13 @@ import { describe, mock, test } from 'node:test';
 import { type CommandSpec, commandHelp } from '../../src/cli/args.js';
 import { CHARRNN_SAMPLE, CHARRNN_TRAIN } from '../../src/cli/charrnn.js';
 import { CLASSIFY_TRAIN } from '../../src/cli/classify.js';
+import { MAKEMORE_DIAGNOSE } from '../../src/cli/diagnose.js';
 import { GPT_FINETUNE } from '../../src/cli/finetune.js';
 import { GPT_TRAIN } from '../../src/cli/gpt.js';
 import { terminalWidth } from '../../src/cli/helpLayout.js';
 import { info } from '../../src/cli/info.js';
 import { main, usage } from '../../src/cli/main.js';
-import { MAKEMORE_TRAIN, makemoreTrain } from '../../src/cli/makemore.js';
+import { MAKEMORE_EVAL, MAKEMORE_TRAIN, makemoreTrain } from '../../src/cli/makemore.js';
 import { MLM_PRETRAIN } from '../../src/cli/mlm.js';
 import { GPT_IMPORT } from '../../src/cli/nanogpt.js';
 import { PRACTICE_CHECK, PRACTICE_START } from '../../src/cli/practice.js';
@@ -58,13 +59,28 @@ describe('zerograd command line help', () => {
     const sample = run(['gpt', 'sample', '-h']);
     assert.notEqual(sample.stdout, help.stdout);
     assert.match(sample.stdout, /--max-new-tokens <N>\s+characters to generate \(at most 100000\) \(default: 500\)/);
-    for (const command of [['gpt', 'export'], ['gpt', 'import'], ['gpt', 'finetune'], ['gpt', 'chat'], ['chat', 'corpus'], ['rag', 'index'], ['rag', 'ask'], ['mlm', 'pretrain'], ['charrnn', 'train'], ['charrnn', 'sample'], ['makemore', 'train'], ['makemore', 'sample'], ['makemore', 'eval'], ['makemore', 'diagnose'], ['classify', 'train'],
+    for (const command of [['gpt', 'export'], ['gpt', 'import'], ['gpt', 'finetune'], ['gpt', 'chat'], ['chat', 'corpus'], ['rag', 'corpus'], ['rag', 'train'], ['rag', 'index'], ['rag', 'ask'], ['mlm', 'pretrain'], ['charrnn', 'train'], ['charrnn', 'sample'], ['makemore', 'train'], ['makemore', 'sample'], ['makemore', 'eval'], ['makemore', 'diagnose'], ['classify', 'train'],
       ['classify', 'eval'], ['classify', 'predict'], ['tag', 'train'], ['tag', 'eval'], ['tag', 'predict'], ['tag', 'corpus'], ['vision', 'train'], ['vision', 'eval'], ['vision', 'predict'],
       ['kmeans'], ['demo'], ['info'], ['practice', 'list'], ['practice', 'start'], ['practice', 'check'], ['practice', 'solution']]) {
       const result = run([...command, '--help']);
       assert.equal(result.status, 0, command.join(' '));
       assert.match(result.stdout, new RegExp(`^Usage: zerograd ${command.join(' ')} \\[options\\]`));
     }
+  });
+
+  test('every --data says it takes a bundled corpus by name, and a name that is no path reads that corpus from any folder', () => {
+    for (const spec of [MAKEMORE_TRAIN, MAKEMORE_EVAL, MAKEMORE_DIAGNOSE, GPT_TRAIN, GPT_FINETUNE, CHARRNN_TRAIN, CLASSIFY_TRAIN, TAG_TRAIN, MLM_PRETRAIN, VISION_TRAIN]) {
+      const help = commandHelp(spec).replace(/\s+/g, ' ');
+      assert.match(help, /--data <[^>]+> .*or a bundled corpus by name \(names, tinyshakespeare, digits\)/, spec.name);
+    }
+    const elsewhere = mkdtempSync(join(tmpdir(), 'zerograd-elsewhere-'));
+    const trained = spawnSync(process.execPath, [bin, 'makemore', 'train', '--model', 'bigram', '--data', 'names', '--samples', '0', '--out', join(elsewhere, 'run')],
+      { cwd: elsewhere, encoding: 'utf8' });
+    assert.equal(trained.status, 0, trained.stderr);
+    assert.match(trained.stdout, /^data: 32033 items from \/.*\/data\/names\.txt$/m);
+    const missing = spawnSync(process.execPath, [bin, 'gpt', 'train', '--data', 'shakespeare', '--out', join(elsewhere, 'x')], { cwd: elsewhere, encoding: 'utf8' });
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^error: .*shakespeare/);
   });
 
   test('the global usage lists every command; an error is one line and a pointer to the command\'s help', () => {
@@ -93,6 +109,12 @@ describe('zerograd command line help', () => {
       assert.match(result.stderr, new RegExp(`^error: ${command.join(' ')}: ${gpt} holds a 'gpt' checkpoint, not a`));
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     }
+    // A GPT is the right recipe for rag ask, but one never trained as a reader is refused all the same.
+    assert.equal(run(['rag', 'index', '--docs', join(dir, 'text.txt'), '--out', join(dir, 'index')]).status, 0);
+    const ask = spawnSync(process.execPath, [bin, 'rag', 'ask', '--index', join(dir, 'index'), '--checkpoint', gpt], { encoding: 'utf8', input: 'who?\n' });
+    assert.equal(ask.status, 2);
+    assert.match(ask.stderr, new RegExp(`^error: rag ask: ${gpt} is a GPT trained on .*text\\.txt, not a reader: .*train one with 'zerograd rag train'\n`));
+    assert.equal(ask.stdout, '');
   });
 
   test('zerograd info names the version, backend, kernels, threads and the optional tools', () => {

@@ -138,11 +138,27 @@ describe('zerograd makemore CLI', () => {
     assert.equal(result.stderr, `error: makemore sample: the config.json of ${out} has no vocabulary (a list of characters); it cannot encode or decode text\n`);
   });
 
-  test('sampling with a prefix outside the vocabulary names the character', () => {
+  test('sampling with a prefix outside the vocabulary names the character, the spelling to use and the vocabulary', () => {
     const out = mkdtempSync(join(tmpdir(), 'zerograd-prefix-'));
-    makemoreTrain(['--model', 'mlp', '--steps', '5', '--out', out, '--samples', '0'], quiet);
+    makemoreTrain(['--model', 'bigram-nn', '--steps', '2', '--out', out, '--samples', '0'], quiet);
     const result = runCli(['makemore', 'sample', '--checkpoint', out, '--prefix', 'Zo']);
-    assert.equal(result.status, 1);
-    assert.match(result.stderr, /character "Z" at position 0 of "Zo" is not in the vocabulary/);
+    assert.equal(result.status, 2);
+    assert.equal(result.stderr.split('\n')[0],
+      'error: makemore sample: --prefix: character "Z" at position 0 of "Zo" is not in the vocabulary; try "zo"; its 27 characters are "." a-z');
+    const digit = runCli(['makemore', 'sample', '--checkpoint', out, '--prefix', 'a1']);
+    assert.match(digit.stderr, /^error: makemore sample: --prefix: character "1" at position 1 of "a1" is not in the vocabulary; its 27 characters are "\." a-z\n/);
+  });
+
+  test("without --data a run reads the lectures' data/names.txt and records it, so eval --data names agrees without a warning", () => {
+    const out = mkdtempSync(join(tmpdir(), 'zerograd-default-data-'));
+    const lines: string[] = [];
+    makemoreTrain(['--model', 'bigram-nn', '--steps', '1', '--out', out, '--samples', '0'], { ...quiet, log: (l) => lines.push(l) });
+    assert.equal(lines[0], `data: 32033 items from ${corpusPath('names.txt')}`);
+    const config = loadCheckpoint(out).config as { data: string; dataFile: { path: string; bytes: number; sha256: string } };
+    assert.equal(config.data, corpusPath('names.txt'));
+    assert.equal(config.dataFile.bytes, readFileSync(corpusPath('names.txt')).length);
+    const warnings: string[] = [];
+    makemoreEval(['--checkpoint', out, '--data', 'names'], { ...quiet, warn: (w) => warnings.push(w) });
+    assert.deepEqual(warnings, []);
   });
 });

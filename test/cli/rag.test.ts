@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { gptTrain } from '../../src/cli/gpt.js';
 import { ragAsk, ragIndex } from '../../src/cli/rag.js';
+import { RAG_TRAIN, ragCorpus, ragTrain, readerText } from '../../src/cli/ragReader.js';
 import { factCorpus, ragPrompt } from '../../src/data/factCorpus.js';
 import { serializeSafetensors } from '../../src/io/safetensors.js';
 import { full, tensor } from '../../src/tensor/creation.js';
@@ -25,13 +26,35 @@ describe('zerograd rag index and rag ask', () => {
     assert.match(printed[0], new RegExp(`^0\\.\\d{4}\\t${facts[3].passage.replace(/\./g, '\\.')}$`));
     assert.match(printed[3], new RegExp(`\\t${facts[7].passage.replace(/\./g, '\\.')}$`));
     // A reader trained briefly on the prompt format: the plumbing answers each question with one line.
-    const train = join(dir, 'train.txt');
-    writeFileSync(train, facts.map((f) => `${ragPrompt(f.passage, f.question)} ${f.answer}\n`).join('').repeat(3));
     const reader = join(dir, 'reader');
-    gptTrain(['--data', train, '--config', 'tiny', '--block-size', '32', '--steps', '30', '--eval-iters', '1', '--sample-tokens', '1', '--out', reader], quiet);
+    ragTrain(['--facts', '60', '--held-out', '10', '--steps', '3', '--batch-size', '2', '--eval-iters', '1', '--sample-tokens', '1', '--out', reader], quiet);
     const answers = ragAsk(['--index', join(dir, 'tfidf'), '--checkpoint', reader, '--max-answer', '8'], quiet, feed([facts[0].question, facts[1].question]));
     assert.equal(answers.length, 2);
     assert.ok(answers.every((a) => !a.includes('\n')));
+  });
+
+  test('rag corpus writes the passages rag train reads: its reader is marked, trained on all but the held-out facts', () => {
+    const file = join(dir, 'corpus.txt');
+    const written = ragCorpus(['--out', file, '--facts', '60'], quiet);
+    assert.deepEqual(readFileSync(file, 'utf8').split('\n').slice(0, -1), facts.map((f) => f.passage));
+    assert.deepEqual(written, facts);
+    assert.equal(readerText(facts.slice(0, 1)), `${ragPrompt(facts[0].passage, facts[0].question)} ${facts[0].answer}\n`);
+    const config = JSON.parse(readFileSync(join(dir, 'reader', 'step-00000003', 'config.json'), 'utf8'));
+    assert.equal(config.task, 'reader');
+    assert.deepEqual(config.reader, { facts: 60, heldOut: 10, corpusSeed: 7 });
+    assert.equal(config.model.blockSize, 128, 'a prompt and its answer fit the context');
+    assert.match(RAG_TRAIN.options.out.default ?? '', /runs\/reader/);
+    assert.throws(() => ragTrain(['--facts', '10', '--held-out', '10', '--out', join(dir, 'none')], quiet), /--held-out 10 leaves none of the 10 facts to train on/);
+  });
+
+  test('rag ask refuses a GPT never trained as a reader, saying why, instead of printing empty answers', () => {
+    const text = join(dir, 'plain.txt');
+    writeFileSync(text, `${facts.map((f) => f.passage).join('\n')}\n`.repeat(4));
+    const plain = join(dir, 'plain-gpt');
+    gptTrain(['--data', text, '--config', 'tiny', '--steps', '2', '--eval-iters', '1', '--sample-tokens', '1', '--out', plain], quiet);
+    ragIndex(['--docs', docs, '--out', join(dir, 'tfidf-2')], quiet);
+    assert.throws(() => ragAsk(['--index', join(dir, 'tfidf-2'), '--checkpoint', plain], quiet, feed([facts[0].question])),
+      /rag ask: .*plain-gpt is a GPT trained on .*plain\.txt, not a reader: it never learnt to answer 'context: \.\.\. question: \.\.\. answer:' prompts, so its answers would be empty or made up; train one with 'zerograd rag train'/);
   });
 
   test('an index built with one embedding refuses queries embedded another way', () => {

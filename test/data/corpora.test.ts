@@ -60,3 +60,22 @@ describe('generated slot-filling corpus', () => {
     assert.deepEqual(readConll(path), corpus);
   });
 });
+
+describe('bundled corpora by name', () => {
+  test('--data takes a corpus by name, with or without its extension; an existing path wins, anything else is left as given', async () => {
+    const { dataArgument, corpusPath } = await import('../../src/data/corpora.js');
+    assert.equal(dataArgument('names'), corpusPath('names.txt'));
+    assert.equal(dataArgument('tinyshakespeare.txt'), corpusPath('tinyshakespeare.txt'));
+    assert.equal(dataArgument('digits'), corpusPath('digits.csv.gz'));
+    assert.equal(dataArgument('reviews.csv'), 'reviews.csv');
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-names-'));
+    writeFileSync(join(dir, 'names'), 'anna\nbob\n');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      assert.equal(dataArgument('names'), 'names', 'a file of that name in this folder is read, not the corpus');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { CharTokenizer } from '../../src/data/charTokenizer.js';
+import { CharTokenizer, describeCharacters } from '../../src/data/charTokenizer.js';
 import { buildContextDataset } from '../../src/data/contextDataset.js';
 import { defaultNames } from '../../src/data/defaultNames.js';
 import { readLines } from '../../src/data/lines.js';
@@ -56,5 +56,16 @@ describe('data', () => {
     const tokenizer = CharTokenizer.forItems(['abc']);
     assert.throws(() => tokenizer.encode('abz'), /character "z" at position 2 of "abz" is not in the vocabulary/);
     assert.throws(() => tokenizer.decode([9]), /id 9 is outside the vocabulary of 4/);
+  });
+
+  test('a character outside the vocabulary is reported with the vocabulary, compactly, and the spelling that fits', () => {
+    const shakespeare = CharTokenizer.forText("\n !$&',-.3:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    assert.equal(describeCharacters(shakespeare.itos), '"\\n" " " "!" "$" "&" "\'" "," "-" "." "3" ":" ";" "?" A-Z a-z');
+    assert.equal(shakespeare.unknownCharacter('ROMEO:'), null);
+    assert.match(shakespeare.unknownCharacter('ROMEO 7')!, /^character "7" at position 6 of "ROMEO 7" is not in the vocabulary; its 65 characters are "\\n" .* A-Z a-z$/);
+    const names = CharTokenizer.forItems(['anna', 'bob', 'xyz', 'cdefghijklmnopqrstuvw']);
+    assert.equal(names.unknownCharacter('Ka'), 'character "K" at position 0 of "Ka" is not in the vocabulary; try "ka"; its 27 characters are "." a-z');
+    // The prompt as a whole does not fit either case; the character alone does.
+    assert.match(names.unknownCharacter('Ka1')!, /^character "K" .* not in the vocabulary; "k" is; its 27/);
   });
 });
