@@ -116,11 +116,17 @@ def export(staging, out):
         "best_val_loss": torch.tensor(spec["best_val_loss"]),
         "config": spec["config"],
     }
-    torch.save(checkpoint, os.path.join(out, "ckpt.pt"))
+    # Written beside the target and renamed over it, so a failed write never leaves a torn ckpt.pt where
+    # nanoGPT's --out_dir expects one.
+    staged = os.path.join(out, f"ckpt.pt.tmp-{os.getpid()}")
+    torch.save(checkpoint, staged)
+    os.replace(staged, os.path.join(out, "ckpt.pt"))
     itos = spec["vocab"]
     meta = {"vocab_size": len(itos), "itos": dict(enumerate(itos)), "stoi": {ch: i for i, ch in enumerate(itos)}}
-    with open(os.path.join(out, "meta.pkl"), "wb") as f:
+    staged = os.path.join(out, f"meta.pkl.tmp-{os.getpid()}")
+    with open(staged, "wb") as f:
         pickle.dump(meta, f)
+    os.replace(staged, os.path.join(out, "meta.pkl"))
 
 
 def to_numpy(tensor):

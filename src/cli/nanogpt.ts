@@ -9,7 +9,7 @@ import { CharTokenizer } from '../data/charTokenizer.js';
 import { packageRoot } from '../data/corpora.js';
 import { splitTokens } from '../data/textDataset.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
-import { type Checkpoint, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { type Checkpoint, checkpointEntries, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import {
   type NanoGPTModelArgs, fromModelArgs, fromNanoGPTStateDict, nanoGPTIncompatibility, nanoGPTParameterOrder, toModelArgs, toNanoGPTStateDict,
 } from '../io/nanogpt.js';
@@ -167,6 +167,8 @@ export function gptImport(argv: string[], io: CliIO = consoleIO): string {
   if (o.from !== 'nanogpt') throw new UsageError(`gpt import: --from nanogpt is required${o.from === undefined ? '' : `, got '${o.from}'`}`);
   if (!o.argument || !o.out) throw new UsageError('gpt import: the ckpt.pt file and --out DIR are required');
   if (!existsSync(o.argument)) throw new Error(`${o.argument}: no such file`);
+  const held = checkpointEntries(o.out);
+  if (held.length > 0) throw new UsageError(`gpt import: ${o.out} holds a run (${held.join(', ')}); import into an empty --out`);
   const meta = o.meta ?? join(dirname(o.argument), 'meta.pkl');
   if (!existsSync(meta)) throw new UsageError(`gpt import: the vocabulary is in nanoGPT's meta.pkl, and ${meta} does not exist; name it with --meta FILE`);
   const staging = mkdtempSync(join(tmpdir(), 'zerograd-import-'));

@@ -1,6 +1,6 @@
 // What every training command shares: its run folder's lock, resuming from the checkpoint's own settings,
 // extending a finished run, how many checkpoints to keep, and the memory a model may take.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { type Checkpoint, DEFAULT_KEEP, checkpointEntries, hasCheckpoint, loadRecipeCheckpoint } from '../io/checkpoint.js';
@@ -80,17 +80,16 @@ export function openRun(command: string, out: string, o: RunFlags, recipe: strin
   noteLock(join(out, 'lock'));
   try {
     const existing = checkpointEntries(out);
-    if (!o.resume && existing.length > 0) {
-      if (!o.overwrite) {
-        throw new UsageError(`${command}: ${out} holds a run (${existing.join(', ')}); --resume continues it (--resume --extend N trains past its end), --overwrite starts again and replaces it, or choose another --out`);
-      }
-      for (const entry of existing) rmSync(join(out, entry), { recursive: true, force: true });
+    if (!o.resume && existing.length > 0 && !o.overwrite) {
+      throw new UsageError(`${command}: ${out} holds a run (${existing.join(', ')}); --resume continues it (--resume --extend N trains past its end), --overwrite starts again and replaces it, or choose another --out`);
     }
+    const replaced = o.resume ? undefined : setAside(out, existing);
     const resume = o.resume ? loadRecipeCheckpoint(out, recipe, command) : undefined;
     guardRun(command, out, everyMinutes * 60_000);
     return {
       resume, keep, release: () => {
         endGuard();
+        if (replaced) settleReplaced(out, replaced);
         release();
       },
     };
@@ -98,6 +97,26 @@ export function openRun(command: string, out: string, o: RunFlags, recipe: strin
     release();
     throw error;
   }
+}
+
+/**
+ * --overwrite: the old run's checkpoints move aside (`replaced-PID/`) rather than go, so a new run refused by a later
+ * check, or stopped before it saved anything, gives them back (settleReplaced).
+ */
+function setAside(out: string, entries: string[]): string | undefined {
+  if (entries.length === 0) return undefined;
+  const aside = join(out, `replaced-${process.pid}`);
+  mkdirSync(aside);
+  for (const entry of entries) renameSync(join(out, entry), join(aside, entry));
+  return aside;
+}
+
+/** Once the new run has a checkpoint of its own the old one is removed; if it has none, the old one returns. */
+function settleReplaced(out: string, aside: string): void {
+  if (!existsSync(join(out, 'latest.json'))) {
+    for (const entry of readdirSync(aside)) if (!existsSync(join(out, entry))) renameSync(join(aside, entry), join(out, entry));
+  }
+  rmSync(aside, { recursive: true, force: true });
 }
 
 /** Runs `train` on the run folder `out`, locked (openRun) for as long as it takes, with the checkpoint to resume from. */

@@ -11,6 +11,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setStopCheck } from '../models/runGuard.js';
 
+/** Ctrl-C, a polite kill, and a closed terminal or SSH session: each saves and stops. */
+const STOP_SIGNALS: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /** Set in the child: the folder through which its parent asks it to stop. */
 const CONTROL = 'ZEROGRAD_RUN_CONTROL';
 
@@ -46,7 +49,7 @@ export function becomeSupervisedChild(): boolean {
     }
     return stop;
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => {});
+  for (const signal of STOP_SIGNALS) process.on(signal, () => {});
   return true;
 }
 
@@ -55,6 +58,7 @@ export async function superviseTraining(argv: string[]): Promise<number> {
   const control = mkdtempSync(join(tmpdir(), 'zerograd-run-'));
   const bin = fileURLToPath(new URL('./bin.js', import.meta.url));
   const child = spawn(process.execPath, [...process.execArgv, bin, ...argv], { stdio: 'inherit', env: { ...process.env, [CONTROL]: control } });
+  const failed = new Promise<never>((_, reject) => child.once('error', (error) => reject(new Error(`cannot start the training process (${error.message})`))));
   let signals = 0;
   let stoppedBy: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -66,17 +70,15 @@ export async function superviseTraining(argv: string[]): Promise<number> {
       child.kill('SIGKILL');
     }
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
-    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    const [code, signal] = (await Promise.race([once(child, 'exit'), failed])) as [number | null, NodeJS.Signals | null];
     if (signal === null) return stoppedBy && code === interruptedStatus() ? interruptedStatus(stoppedBy) : code ?? 1;
     releaseLock(control, child.pid);
     if (signals > 1) process.stderr.write(`stopped at once; the run's last checkpoint is what was saved before (resume with --resume)\n`);
     return interruptedStatus(stoppedBy ?? signal);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     rmSync(control, { recursive: true, force: true });
   }
 }

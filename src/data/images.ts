@@ -9,6 +9,9 @@ import { type ImageSet, parseDigitsCsv } from './digitsCsv.js';
 export type { ImageSet };
 
 /** A file's bytes, gunzipped when it starts with gzip's magic number; errors name the file. */
+/** A gzipped digits CSV inflates to at most this (the UCI set is 0.5 MB): a small gzip bomb stops here. */
+const MAX_CSV_BYTES = 256 * 1024 * 1024;
+
 function readMaybeGzip(path: string): Uint8Array {
   let bytes: Uint8Array;
   try {
@@ -18,8 +21,11 @@ function readMaybeGzip(path: string): Uint8Array {
   }
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
   try {
-    return gunzipSync(bytes);
+    return gunzipSync(bytes, { maxOutputLength: MAX_CSV_BYTES });
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new Error(`${path}: inflates to more than ${MAX_CSV_BYTES} bytes, beyond any digits CSV this reads`);
+    }
     throw new Error(`${path}: not a valid gzip file (${(error as Error).message})`);
   }
 }

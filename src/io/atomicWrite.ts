@@ -31,7 +31,12 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     rmSync(temporary, { force: true });
     throw ioError(path, error);
   }
-  syncDirectory(dirname(path));
+  try {
+    syncDirectory(dirname(path));
+  } catch (error) {
+    // The file is in place and readers see it whole; only its survival of a power cut is in doubt.
+    console.error(`warning: ${(error as Error).message}`);
+  }
 }
 
 /** writeSync until every byte is written: a short count is not an error, so it must be looped on, not trusted. */

@@ -42,6 +42,8 @@ const TEMPORARY = /\.tmp-(\d+)$/;
 /** `checksums.json`: each file of a checkpoint with its size and SHA-256, written last and checked before use. */
 const CHECKSUMS = 'checksums.json';
 type Checksums = Record<string, { bytes: number; sha256: string }>;
+/** The files a checkpoint directory may hold besides checksums.json. */
+const CHECKPOINT_FILES = ['model.safetensors', 'optimizer.safetensors', 'config.json', 'trainer.json'];
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -118,9 +120,16 @@ export function verifyChecksums(dir: string): void {
   } catch (error) {
     throw new Error(`${file}: unreadable (${(error as Error).message}); the checkpoint is damaged`);
   }
+  if (typeof checksums !== 'object' || checksums === null || Array.isArray(checksums)) throw new Error(`${file}: expected a JSON object of files`);
   for (const [name, expected] of Object.entries(checksums)) {
+    // Only the checkpoint's own files: a name such as ../../dev/zero would be read forever.
+    if (!CHECKPOINT_FILES.includes(name)) throw new Error(`${file}: ${JSON.stringify(name)} is not a file of a checkpoint (${CHECKPOINT_FILES.join(', ')})`);
+    if (typeof expected !== 'object' || expected === null || !Number.isSafeInteger(expected.bytes) || typeof expected.sha256 !== 'string') {
+      throw new Error(`${file}: the entry of ${name} must be {"bytes": N, "sha256": "..."}`);
+    }
     const path = join(dir, name);
     if (!existsSync(path)) throw new Error(`${path}: missing from the checkpoint`);
+    if (!statSync(path).isFile()) throw new Error(`${path}: not a regular file`);
     const bytes = statSync(path).size;
     // A file edited on purpose reads as damaged too; the hint says how to keep the edit.
     const edited = `(if you edited it on purpose, delete ${file})`;

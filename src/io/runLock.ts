@@ -1,5 +1,6 @@
 import { linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { makeDirectory } from './atomicWrite.js';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { processAlive } from './checkpoint.js';
 
@@ -21,6 +22,11 @@ export function acquireRunLock(runDir: string, warn: (message: string) => void =
     if (attempt >= 20) throw new Error(`${file}: the lock keeps changing hands between other processes; try again`);
     const holder = lockHolder(file);
     if (holder === undefined) continue;   // released meanwhile: try again
+    const host = lockHost(file);
+    // A process id means nothing on another machine (containers sharing a volume, a network share): refuse.
+    if (host !== undefined && host !== hostname()) {
+      throw new Error(`${runDir}: a run on ${host} (process ${holder}) holds this folder; wait for it, or use another --out (remove ${file} if that run is gone)`);
+    }
     if (Number.isInteger(holder) && processAlive(holder) && holder !== process.pid) {
       throw new Error(`${runDir}: another run (process ${holder}) is training into this folder; wait for it, or use another --out (remove ${file} if that process is not zerograd)`);
     }
@@ -28,7 +34,11 @@ export function acquireRunLock(runDir: string, warn: (message: string) => void =
   }
   const release = () => {
     process.off('exit', release);
-    if (lockHolder(file) === process.pid) rmSync(file, { force: true });
+    try {
+      if (lockHolder(file) === process.pid) rmSync(file, { force: true });
+    } catch (error) {
+      console.error(`warning: ${file}: cannot remove the lock (${(error as Error).message})`);
+    }
   };
   process.on('exit', release);
   return release;
@@ -37,15 +47,41 @@ export function acquireRunLock(runDir: string, warn: (message: string) => void =
 /** Creates the lock holding this process's id, whole, unless one exists; true when it did. */
 function createLock(file: string): boolean {
   const temporary = `${file}.tmp-${process.pid}`;
-  writeFileSync(temporary, `${process.pid}\n`);
+  writeFileSync(temporary, LOCK_CONTENT());
   try {
     linkSync(temporary, file);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // Folders without hard links (FAT, exFAT, some network shares) get an exclusive create, which a racing reader
+    // may for a moment see empty.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') return createExclusive(file);
     throw error;
   } finally {
     rmSync(temporary, { force: true });
+  }
+}
+
+function createExclusive(file: string): boolean {
+  try {
+    writeFileSync(file, LOCK_CONTENT(), { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/** What a lock holds: the process's id, then its machine's name. */
+const LOCK_CONTENT = () => `${process.pid}\n${hostname()}\n`;
+
+/** The machine a lock names, or undefined when it names none (a lock from before hosts were written) or is gone. */
+function lockHost(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').split('\n')[1] || undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -28,6 +28,13 @@ describe('run folders', () => {
     assert.match(second.stderr, /holds a run \(latest\.json, step-00000010, step-00000020\); --resume continues it .*--overwrite starts again and replaces it/);
     assert.deepEqual(stepDirs(out), before, 'nothing was deleted');
     assert.equal(loadCheckpoint(out).trainer.step, 20);
+    // Refused by a check after the folder is opened: the old run is given back whole.
+    const refused = run([...gpt, '--steps', '5', '--out', out, '--overwrite', '--max-memory', '1K']);
+    assert.equal(refused.status, 1, refused.stderr);
+    assert.match(refused.stderr, /more than --max-memory 1K/);
+    assert.deepEqual(stepDirs(out), before);
+    assert.equal(loadCheckpoint(out).trainer.step, 20);
+    assert.deepEqual(readdirSync(out).filter((e) => e.startsWith('replaced')), []);
     const replaced = run([...gpt, '--steps', '5', '--checkpoint-every', '100', '--out', out, '--overwrite']);
     assert.equal(replaced.status, 0, replaced.stderr);
     assert.deepEqual(stepDirs(out), ['step-00000005']);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -154,9 +154,12 @@ describe('checkpoints', () => {
     const warnings: string[] = [];
     const release = acquireRunLock(dir, (w) => warnings.push(w));
     assert.match(warnings[0], /taking over a stale lock left by process 4206649/);
-    assert.equal(readFileSync(join(dir, 'lock'), 'utf8'), `${process.pid}\n`);
+    assert.equal(readFileSync(join(dir, 'lock'), 'utf8'), `${process.pid}\n${hostname()}\n`);
     release();
     assert.equal(existsSync(join(dir, 'lock')), false);
+    // A process id says nothing about another machine's processes (containers sharing a volume): refused.
+    writeFileSync(join(dir, 'lock'), `${process.pid}\nanother-machine\n`);
+    assert.throws(() => acquireRunLock(dir), /a run on another-machine \(process \d+\) holds this folder/);
   });
 
   test('of several processes racing for a stale lock, exactly one takes it, every time', async () => {
@@ -194,6 +197,15 @@ describe('checkpoints', () => {
     bytes[bytes.length - 1] ^= 1;
     writeFileSync(file, bytes);
     assert.throws(() => loadCheckpoint(newest), /optimizer\.safetensors: its SHA-256 differs/);
+  });
+
+  test('checksums.json may name only the checkpoint\'s own files (../../dev/zero would be read forever)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-ckpt-'));
+    const stepDir = saveCheckpoint(dir, checkpointAt(1));
+    writeFileSync(join(stepDir, 'checksums.json'), JSON.stringify({ '../../../../dev/zero': { bytes: 0, sha256: '' } }));
+    assert.throws(() => loadCheckpoint(stepDir), /checksums\.json: "\.\.\/\.\.\/\.\.\/\.\.\/dev\/zero" is not a file of a checkpoint/);
+    writeFileSync(join(stepDir, 'checksums.json'), 'null');
+    assert.throws(() => loadCheckpoint(stepDir), /checksums\.json: expected a JSON object of files/);
   });
 
   test('saving removes only the run\'s own older checkpoints, never a step folder latest.json did not name', () => {
