@@ -164,23 +164,28 @@ describe('checkpoints', () => {
 
   test('of several processes racing for a stale lock, exactly one takes it, every time', async () => {
     const runLock = pathToFileURL(join(projectRoot(), 'dist', 'src', 'io', 'runLock.js')).href;
-    // Each contender reports whether it got the lock, and holds it a moment so a later one would see it live.
-    const contender = `import { acquireRunLock } from ${JSON.stringify(runLock)};
-      try { acquireRunLock(process.argv[1], () => {}); console.log('got'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); }
-      catch (error) { if (!/another run/.test(error.message)) throw error; console.log('refused'); }`;
+    // Each contender says whether it got the lock; a winner holds it until every contender has spoken (the test then
+    // writes `release`), so a late starter cannot take a lock that was fairly released.
+    const contender = `import { existsSync } from 'node:fs';
+      import { acquireRunLock } from ${JSON.stringify(runLock)};
+      const dir = process.argv[1];
+      try { acquireRunLock(dir, () => {}); console.log('got'); }
+      catch (error) { if (!/another run/.test(error.message)) throw error; console.log('refused'); process.exit(0); }
+      for (let i = 0; i < 2000 && !existsSync(dir + '/release'); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);`;
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
     for (let trial = 0; trial < 8; trial++) {
       const dir = mkdtempSync(join(tmpdir(), 'zerograd-race-'));
       writeFileSync(join(dir, 'lock'), `${dead}\n`);
-      const outcomes = await Promise.all(Array.from({ length: 4 }, async () => {
+      const said: string[] = [];
+      const exits = Array.from({ length: 4 }, () => {
         const child = spawn(process.execPath, ['--input-type=module', '-e', contender, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-        let out = '';
-        child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
-        const [code] = await once(child, 'exit');
-        assert.equal(code, 0);
-        return out.trim();
-      }));
-      assert.deepEqual(outcomes.filter((o) => o === 'got').length, 1, `trial ${trial}: ${outcomes.join(', ')}`);
+        child.stdout.setEncoding('utf8').on('data', (c: string) => said.push(c.trim()));
+        return once(child, 'exit');
+      });
+      for (const start = Date.now(); said.length < 4 && Date.now() - start < 30_000;) await new Promise((r) => setTimeout(r, 10));
+      writeFileSync(join(dir, 'release'), '');
+      for (const [code] of await Promise.all(exits)) assert.equal(code, 0);
+      assert.equal(said.filter((o) => o === 'got').length, 1, `trial ${trial}: ${said.join(', ')}`);
     }
   });
 
