@@ -2,13 +2,13 @@
 // nanoGPT's train.py (one GPU, or many with torchrun) and comes back. zerograd writes and reads safetensors;
 // scripts/nanogpt_handoff.py turns them into nanoGPT's pickled ckpt.pt and meta.pkl and back.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CharTokenizer } from '../data/charTokenizer.js';
 import { packageRoot } from '../data/corpora.js';
 import { splitTokens } from '../data/textDataset.js';
-import { writeFileAtomic } from '../io/atomicWrite.js';
+import { makeDirectory, writeFileAtomic } from '../io/atomicWrite.js';
 import { type Checkpoint, checkpointEntries, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import {
   type NanoGPTModelArgs, fromModelArgs, fromNanoGPTStateDict, nanoGPTIncompatibility, nanoGPTParameterOrder, toModelArgs, toNanoGPTStateDict,
@@ -98,7 +98,7 @@ export function gptExport(argv: string[], io: CliIO = consoleIO): string {
   const model = new GPT(config, new Generator(0));
   model.loadStateDict(checkpoint.model);
   const out = resolve(o.out);
-  mkdirSync(out, { recursive: true });
+  makeDirectory(out);
   // What only the converter reads stays out of the folder handed to nanoGPT.
   const staging = mkdtempSync(join(tmpdir(), 'zerograd-export-'));
   try {

@@ -1,8 +1,9 @@
 // `zerograd practice`: the course's coding problems as a judge in the terminal. `start` writes a starter file,
 // `check` type-checks it and runs it against the problem's cases in a child process with limits on its time, memory
 // and output, `list` shows progress, and `solution` prints the reference solution once the learner has tried.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { makeDirectory } from '../io/atomicWrite.js';
 import { packageRoot } from '../data/corpora.js';
 import type { CaseResult, Problem } from '../lessons/practice/problem.js';
 import { PROBLEMS, SOLUTION_FILES, problemById } from '../lessons/practice/problems.js';
@@ -61,7 +62,7 @@ function readProgress(dir: string): Progress {
 }
 
 function writeProgress(dir: string, progress: Progress): void {
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const file = progressFile(dir);
   writeFileSync(`${file}.tmp`, `${JSON.stringify(progress, null, 2)}\n`);
   renameSync(`${file}.tmp`, file);
@@ -92,7 +93,7 @@ export function practiceStart(argv: string[], io: CliIO = consoleIO): string {
   const dir = o.dir ?? 'practice';
   const file = starterPath(dir, problem);
   if (existsSync(file) && !o.force) throw new UsageError(`${file} exists (your work?); check it with 'zerograd practice check ${problem.id}', or pass --force to start over`);
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   writeFileSync(file, starterText(problem));
   io.log(`wrote ${file}: problem ${problem.id}, ${problem.title}. Fill it in, then: npx zerograd practice check ${problem.id}`);
   return file;

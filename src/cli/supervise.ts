@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeLockOf } from '../io/runLock.js';
 import { setStopCheck } from '../models/runGuard.js';
 
 /** Ctrl-C, a polite kill, and a closed terminal or SSH session: each saves and stops. */
@@ -86,7 +87,6 @@ export async function superviseTraining(argv: string[]): Promise<number> {
 /** Removes the lock a killed child held, if it still names the child. */
 function releaseLock(control: string, pid: number | undefined): void {
   try {
-    const lock = readFileSync(join(control, 'lock'), 'utf8');
-    if (Number.parseInt(readFileSync(lock, 'utf8'), 10) === pid) rmSync(lock, { force: true });
+    if (pid !== undefined) removeLockOf(readFileSync(join(control, 'lock'), 'utf8'), pid);
   } catch { /* no lock taken, or already gone */ }
 }

@@ -1,7 +1,7 @@
 import { linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { makeDirectory } from './atomicWrite.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { makeDirectory } from './atomicWrite.js';
 import { processAlive } from './checkpoint.js';
 
 /** A takeover claim older than this was left by a process that died while replacing a stale lock (it takes microseconds). */
@@ -20,9 +20,9 @@ export function acquireRunLock(runDir: string, warn: (message: string) => void =
   const file = join(runDir, 'lock');
   for (let attempt = 0; !createLock(file); attempt++) {
     if (attempt >= 20) throw new Error(`${file}: the lock keeps changing hands between other processes; try again`);
-    const holder = lockHolder(file);
-    if (holder === undefined) continue;   // released meanwhile: try again
-    const host = lockHost(file);
+    const lock = readLock(file);
+    if (lock === undefined) continue;   // released meanwhile: try again
+    const { pid: holder, host } = lock;
     // A process id means nothing on another machine (containers sharing a volume, a network share): refuse.
     if (host !== undefined && host !== hostname()) {
       throw new Error(`${runDir}: a run on ${host} (process ${holder}) holds this folder; wait for it, or use another --out (remove ${file} if that run is gone)`);
@@ -35,7 +35,7 @@ export function acquireRunLock(runDir: string, warn: (message: string) => void =
   const release = () => {
     process.off('exit', release);
     try {
-      if (lockHolder(file) === process.pid) rmSync(file, { force: true });
+      removeLockOf(file, process.pid);
     } catch (error) {
       console.error(`warning: ${file}: cannot remove the lock (${(error as Error).message})`);
     }
@@ -76,23 +76,26 @@ function createExclusive(file: string): boolean {
 /** What a lock holds: the process's id, then its machine's name. */
 const LOCK_CONTENT = () => `${process.pid}\n${hostname()}\n`;
 
-/** The machine a lock names, or undefined when it names none (a lock from before hosts were written) or is gone. */
-function lockHost(file: string): string | undefined {
+/**
+ * What a lock names, read at once: the process id (NaN when unreadable) and the machine (undefined in a lock from
+ * before hosts were written); undefined when there is no lock.
+ */
+function readLock(file: string): { pid: number; host: string | undefined } | undefined {
+  let content: string;
   try {
-    return readFileSync(file, 'utf8').split('\n')[1] || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The process id a lock names (NaN when unreadable), or undefined when there is no lock. */
-function lockHolder(file: string): number | undefined {
-  try {
-    return Number.parseInt(readFileSync(file, 'utf8'), 10);
+    content = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  const [pid, host] = content.split('\n');
+  return { pid: Number.parseInt(pid, 10), host: host || undefined };
+}
+
+/** Removes the lock `file` if it names process `pid` of this machine (a run releasing its own, or a killed child's). */
+export function removeLockOf(file: string, pid: number): void {
+  const lock = readLock(file);
+  if (lock?.pid === pid && (lock.host === undefined || lock.host === hostname())) rmSync(file, { force: true });
 }
 
 function removeStaleLock(file: string, holder: number, warn: (message: string) => void): void {
@@ -108,7 +111,7 @@ function removeStaleLock(file: string, holder: number, warn: (message: string) =
     return;
   }
   try {
-    const now = lockHolder(file);
+    const now = readLock(file)?.pid;
     if (now === holder || (Number.isNaN(now) && Number.isNaN(holder))) {
       warn(`${file}: taking over a stale lock left by process ${Number.isInteger(holder) ? holder : '(unreadable)'}, which is no longer running`);
       rmSync(file, { force: true });

@@ -1,17 +1,17 @@
 // A RAG index on disk: vectors.safetensors (the unit vectors, one row a passage) and index.json (the passages and the
 // embedding that made the vectors, so queries are embedded the same way).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmbedderSpec } from '../models/rag/embedders.js';
 import { ExactIndex } from '../models/rag/vectorIndex.js';
 import { tensor } from '../tensor/creation.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { makeDirectory, writeFileAtomic } from './atomicWrite.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
 
 const FORMAT = 'zerograd-rag-index';
 
 export function saveIndex(dir: string, index: ExactIndex, embedder: EmbedderSpec): void {
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const vectors = tensor(index.vectors(), { shape: [index.passages.length, index.dim] });
   writeFileAtomic(join(dir, 'vectors.safetensors'), serializeSafetensors(new Map([['vectors', vectors]]), { format: FORMAT }));
   writeFileAtomic(join(dir, 'index.json'), `${JSON.stringify({ format: FORMAT, version: 1, dim: index.dim, embedder, passages: index.passages })}\n`);
