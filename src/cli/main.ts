@@ -78,11 +78,10 @@ const quoted = (names: string[]) => names.map((name) => `'${name}'`).join(' or '
 
 /**
  * The commands a mistyped `first second` was probably meant as: `gtp` → gpt, `gtp train` → gpt train,
- * `gpt trian` → gpt train (within a group `first` names), or none.
+ * `gpt trian` → gpt train (within `group`, the subcommands `first` names), or none.
  */
-function suggestions(first: string, second: string): string[] {
+function suggestions(first: string, second: string, group: string[]): string[] {
   const names = COMMANDS.map(([spec]) => spec.name);
-  const group = names.filter((name) => name.startsWith(`${first} `)).map((name) => name.split(' ')[1]);
   if (group.length) return !second || second.startsWith('-') ? [] : closestNames(second, group).map((name) => `${first} ${name}`);
   if (first.startsWith('-')) return [];
   return closestNames(first, names.map((name) => name.split(' ')[0]))
@@ -91,8 +90,8 @@ function suggestions(first: string, second: string): string[] {
 
 /** The one-line error for an unknown command, with the close matches and the commands of the group it names. */
 function unknownCommand(first: string, second: string): string {
-  const close = suggestions(first, second);
   const group = COMMANDS.filter(([spec]) => spec.name.startsWith(`${first} `)).map(([spec]) => spec.name.split(' ')[1]);
+  const close = suggestions(first, second, group);
   const meant = close.length ? `; did you mean ${quoted(close)}?` : '';
   if (group.length) return `error: '${[first, second].join(' ').trim()}' is not a command${meant}${meant ? ' ' : '; '}'${first}' has: ${group.join(', ')}`;
   return `error: unknown command '${first}'${meant}\n${meant ? "run 'zerograd --help' for the commands" : `\n${usage()}`}`;
