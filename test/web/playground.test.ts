@@ -313,10 +313,13 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
   test('`npm run playground:preview` serves the build cross-origin isolated', async () => {
     // Its own process group, so that npm, its shell and Vite all end together.
     const server = spawn('npm', ['run', 'playground:preview', '--', '--port', '0', '--host', '127.0.0.1'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    // Were the URL never printed, the loop below would wait forever: the server is stopped after a minute instead.
+    const deadline = setTimeout(() => process.kill(-server.pid!), 60_000);
     try {
       let printed = '';
       for await (const chunk of server.stdout) {
-        printed += String(chunk);
+        // Under CI=true Vite colours its output even into a pipe, with the port in bold: the escapes go first.
+        printed += String(chunk).replace(/\x1b\[[0-9;]*m/g, '');
         if (/http:\/\/127\.0\.0\.1:\d+\//.test(printed)) break;
       }
       const url = printed.match(/http:\/\/127\.0\.0\.1:\d+\//)?.[0];
@@ -327,6 +330,7 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
       assert.equal(response.headers.get('cross-origin-opener-policy'), 'same-origin');
       assert.equal(response.headers.get('cross-origin-embedder-policy'), 'require-corp');
     } finally {
+      clearTimeout(deadline);
       if (server.exitCode === null && server.signalCode === null) {
         const exited = once(server, 'exit');
         process.kill(-server.pid!);
