@@ -16,7 +16,7 @@ import { MultiHeadedSelfAttention } from '../src/lessons/solutions/10-multiHeade
 import { GPT } from '../src/lessons/solutions/12-gpt.js';
 import { generate } from '../src/lessons/solutions/13-talkBack.js';
 import { randn, tensor } from '../src/tensor/creation.js';
-import { Generator } from '../src/tensor/random.js';
+import { Generator } from '../src/core/random.js';
 import { startLesson } from './lessonArgs.js';
 
 const lesson = startLesson();

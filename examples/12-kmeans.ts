@@ -4,7 +4,7 @@ import { noGrad, tensor } from '../src/index.js';
 import { KMeans, clusterPurity } from '../src/models/cluster/kmeans.js';
 import { LeNet } from '../src/models/vision/cnn.js';
 import { startVisionRun, trainVision, visionModelConfig } from '../src/models/vision/recipe.js';
-import { Generator } from '../src/tensor/random.js';
+import { Generator } from '../src/core/random.js';
 import { digitSplits, fast, lesson } from './common.js';
 
 const data = digitSplits();

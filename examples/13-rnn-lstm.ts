@@ -8,7 +8,7 @@ import { generate } from '../src/models/gpt/generate.js';
 import { estimateLoss, gptTrainConfig, trainGPT } from '../src/models/gpt/recipe.js';
 import { prepareMakemoreData, startMakemoreRun, trainMakemore } from '../src/models/makemore/recipe.js';
 import { sampleItem, splitLoss } from '../src/models/makemore/charModel.js';
-import { Generator } from '../src/tensor/random.js';
+import { Generator } from '../src/core/random.js';
 import { fast, lesson, names, shakespeare } from './common.js';
 
 // 1. One step of an Elman RNN by hand equals nn.RNN's: h' = tanh(W_ih x + b_ih + W_hh h + b_hh).

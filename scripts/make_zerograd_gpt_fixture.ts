@@ -3,7 +3,7 @@
 // Run: npm run build && node dist/scripts/make_zerograd_gpt_fixture.js
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toNanoGPTStateDict } from '../src/io/nanogpt.js';
+import { toNanoGPTStateDict } from '../src/models/gpt/nanogptLayout.js';
 import { serializeSafetensors } from '../src/io/safetensors.js';
 import { zerogradFixtureModel } from '../test/models/gptFixtureModel.js';
 import { projectRoot } from '../test/helpers.js';

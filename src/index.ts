@@ -5,10 +5,10 @@ import { grad } from './tensor/autograd.js';
 /** torch.autograd's spelling: autograd.grad(outputs, inputs, { createGraph }). */
 export const autograd = { grad } as const;
 export { arenaStep } from './tensor/arena.js';
-export { type DType, type Storage } from './tensor/dtype.js';
-export { ZerogradError } from './tensor/errors.js';
+export { type DType, type Storage } from './core/dtype.js';
+export { ZerogradError } from './core/errors.js';
 export { registeredOps, type OpInfo } from './tensor/registry.js';
-export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
+export { Generator, manualSeed, defaultGenerator } from './core/random.js';
 export {
   tensor, zeros, ones, full, arange, linspace, eye, randn, rand, randint, randintValues, randperm,
   type TensorOptions, type RandomOptions,
@@ -101,7 +101,7 @@ export { parseSafetensors, serializeSafetensors } from './io/safetensors.js';
 export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
 export { save, load, type StateDict } from './io/stateDict.js';
 export { saveLoRAAdapter, loadLoRAAdapter, readAdapterConfig, type AdapterConfig } from './io/peft.js';
-export { fromHuggingFaceGPT2, gpt2Config } from './io/gpt2.js';
+export { fromHuggingFaceGPT2, gpt2Config } from './models/gpt/huggingface.js';
 export { createWasmBackend } from './backend/wasm/index.js';
 export { instantiateWasmBackend, type WasmBackendOptions } from './backend/wasm/backend.js';
 

@@ -12,7 +12,7 @@ import { GPT, lectureGPTConfig } from '../src/models/gpt/gpt.js';
 import { type TrainLoopOptions, type TrainingState, checkpointOfAsync, restoreRun, trainLoopAsync } from '../src/models/trainer.js';
 import type { Checkpoint } from '../src/io/checkpoint.js';
 import { AdamW } from '../src/optim/adamw.js';
-import { Generator } from '../src/tensor/random.js';
+import { Generator } from '../src/core/random.js';
 import { type FixtureCase, runCase, tolerance } from '../test/tensor/torchCases.js';
 import goldenFixtures from '../test/fixtures/torch_ops.json';
 import { createPageBackend } from './backend.js';

@@ -21,7 +21,7 @@ import { attentionWeights } from '../src/models/gpt/inspect.js';
 import { GPT_PRESETS, gptCheckpoint, gptTrainConfig, startGPTRun } from '../src/models/gpt/recipe.js';
 import { tensor } from '../src/tensor/creation.js';
 import { crossEntropy } from '../src/tensor/ops/softmax.js';
-import { Generator } from '../src/tensor/random.js';
+import { Generator } from '../src/core/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import type { LabelledPoint } from '../src/viz/scatter.js';
 import type { ImageSet } from '../src/data/digitsCsv.js';

@@ -1,4 +1,4 @@
-import type { DeviceStorage, DType, HostStorage, Storage } from '../tensor/dtype.js';
+import type { DeviceStorage, DType, HostStorage, Storage } from '../core/dtype.js';
 
 /**
  * The kernel interface every backend implements. Tensor ops only ever call these functions, so a

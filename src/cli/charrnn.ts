@@ -4,7 +4,7 @@ import { CharLSTM, type CharLSTMConfig, charLstmParameterCount, charLstmTraining
 import { CHARRNN_PRESETS, startCharLSTMRun } from '../models/charrnn/recipe.js';
 import { type GPTTrainConfig, gptTrainConfig } from '../models/gpt/recipe.js';
 import { checkMemory } from '../models/memory.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 import { type CliIO, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { GPT_SAMPLE, GPT_TRAIN, checkValidationSplit, lmResumeChecks, lmText, lmTrainFlags, sampleCheckpoint, trainLanguageModel } from './gpt.js';
 import { checkResumeFlags, logNextSteps, memoryLimit, resumedSteps, runFolder, withRun } from './run.js';

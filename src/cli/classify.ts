@@ -11,7 +11,7 @@ import {
   type ClassifierKind, type TextClassifierConfig, buildTextClassifier, classifierLoss, encodeTexts, labelIds, newTextClassifierConfig,
   predictLabels,
 } from '../models/classify/textClassifier.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { loadPretrained } from './mlm.js';
 import { checkResumeFlags, logNextSteps, memoryLimit, openRun, runFolder } from './run.js';

@@ -14,7 +14,7 @@ import { lrFinder } from '../models/makemore/charModel.js';
 import { prepareMakemoreData } from '../models/makemore/recipe.js';
 import { trainLoop } from '../models/trainer.js';
 import { crossEntropy } from '../tensor/ops/softmax.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 import { lineChart } from '../viz/lineChart.js';
 import { labelledScatter } from '../viz/scatter.js';
 import { type CliIO, consoleIO, defineCommand, intOption, parseOptions } from './args.js';

@@ -10,7 +10,7 @@ import { type GPTTrainConfig, estimateLoss, gptTrainConfig, startLMRun } from '.
 import { gptTrainingMemory } from '../models/gpt/gpt.js';
 import { checkMemory, formatBytes } from '../models/memory.js';
 import { applyLoRA } from '../nn/lora.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
 import {
   GPT_TRAIN, checkConfigAgainstWeights, checkValidationSplit, gptConfigParameters, gptFromConfig, lmResumeChecks, lmTrainFlags, loadText, trainLanguageModel,

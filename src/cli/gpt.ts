@@ -13,7 +13,7 @@ import { checkMemory } from '../models/memory.js';
 import { guardedSave } from '../models/runGuard.js';
 import { applyLoRA } from '../nn/lora.js';
 import { tensor } from '../tensor/creation.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 import { lineChart } from '../viz/lineChart.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
 import { checkTextEncoding } from './textCheck.js';

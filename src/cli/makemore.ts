@@ -13,7 +13,7 @@ import {
   buildMakemoreModel, makemoreCheckpoint, prepareMakemoreData, startMakemoreRun, trainMakemore,
 } from '../models/makemore/recipe.js';
 import { splitItems } from '../data/split.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 import { lineChart, windowMeans } from '../viz/lineChart.js';
 import { type DataFingerprint, dataChange, fingerprintData, savedFingerprint } from '../io/dataFile.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions, warnOn } from './args.js';

@@ -11,7 +11,7 @@ import { type MlmConfig, buildMlm, maskedAccuracy, mlmLoss, mlmSequences } from 
 import { startSupervisedRun } from '../models/classify/supervised.js';
 import { taggerWords } from '../models/classify/tagging.js';
 import { checkMemory } from '../models/memory.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { logNextSteps, memoryLimit, runFolder, withRun } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';

@@ -12,11 +12,11 @@ import { makeDirectory, writeFileAtomic } from '../io/atomicWrite.js';
 import { type Checkpoint, checkpointEntries, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import {
   type NanoGPTModelArgs, fromModelArgs, fromNanoGPTStateDict, nanoGPTIncompatibility, nanoGPTParameterOrder, toModelArgs, toNanoGPTStateDict,
-} from '../io/nanogpt.js';
+} from '../models/gpt/nanogptLayout.js';
 import { parseSafetensors, serializeSafetensors } from '../io/safetensors.js';
 import { GPT, type GPTConfig } from '../models/gpt/gpt.js';
 import type { GPTTrainConfig } from '../models/gpt/recipe.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, parseOptions } from './args.js';
 import { checkConfigAgainstWeights, gptConfigParameters, loadText } from './gpt.js';

@@ -10,9 +10,9 @@ import { loadIndex, saveIndex } from '../io/vectorIndexFiles.js';
 import type { SequenceClassifier } from '../models/classify/encoder.js';
 import { type TextClassifierConfig, buildTextClassifier } from '../models/classify/textClassifier.js';
 import { completeLine } from '../models/gpt/generate.js';
-import { type Embedder, type EmbedderSpec, EncoderEmbedder, GPTEmbedder, TfidfEmbedder, fingerprint } from '../models/rag/embedders.js';
+import { type Embedder, type EmbedderSpec, EncoderEmbedder, GPTEmbedder, TfidfEmbedder, embedderSpecFrom, fingerprint } from '../models/rag/embedders.js';
 import { ExactIndex, type SearchHit } from '../models/rag/vectorIndex.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { gptFromConfig, loadCharModel } from './gpt.js';
 import { forEachInputLine } from './inputLines.js';
@@ -78,7 +78,7 @@ export function ragIndex(argv: string[], io: CliIO = consoleIO): ExactIndex {
   const embedder = kind === 'tfidf' ? TfidfEmbedder.fit(passages) : modelEmbedder(kind, o['embed-checkpoint']!, RAG_INDEX.name);
   const index = new ExactIndex(embedder.dim);
   index.add(passages, embedder.embed(passages));
-  saveIndex(o.out, index, embedder.spec);
+  saveIndex(o.out, { dim: index.dim, passages: index.passages, vectors: index.vectors(), embedder: embedder.spec });
   io.log(`indexed ${passages.length} passages from ${o.docs} as ${embedder.dim}-dimensional ${kind} vectors into ${o.out}`);
   return index;
 }
@@ -107,7 +107,9 @@ export function readAnswer(model: ReturnType<typeof gptFromConfig>, tokenizer: C
 export function ragAsk(argv: string[], io: CliIO = consoleIO, eachLine: (onLine: (line: string) => void) => void = forEachInputLine): string[] {
   const o = parseOptions(RAG_ASK, argv);
   if (!o.index) throw new UsageError('rag ask: --index DIR is required');
-  const { index, embedder: spec } = loadIndex(o.index);
+  const files = loadIndex(o.index);
+  const spec = embedderSpecFrom(files.embedder, files.dim, files.jsonFile);
+  const index = ExactIndex.fromRows(files.dim, files.passages, files.vectors);
   const embedder = queryEmbedder(spec, o.index, o['embed-checkpoint']);
   if (embedder.dim !== index.dim) throw new Error(`${join(o.index, 'index.json')}: "dim" is ${index.dim}, but its ${spec.kind} embedding gives ${embedder.dim} dimensions`);
   const k = intOption('k', o.k, 5, { min: 1, max: 1000 });

@@ -9,7 +9,7 @@ import {
   type SupervisedRun, type SupervisedTrainConfig, supervisedCheckpoint, trainSupervised,
 } from '../models/classify/supervised.js';
 import type { Module } from '../nn/module.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { lineChart, windowMeans } from '../viz/lineChart.js';
 import { type CliIO, type OptionDef, type OptionValues, UsageError, intOption, numberOption, warnOn } from './args.js';

@@ -14,7 +14,7 @@ import { encoderTrainingMemory } from '../models/classify/encoder.js';
 import { initEncoder } from '../models/classify/pretrain.js';
 import { checkMemory } from '../models/memory.js';
 import type { TokenTagger } from '../models/classify/encoder.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
 import { loadPretrained } from './mlm.js';
 import { checkResumeFlags, logNextSteps, memoryLimit, openRun, runFolder } from './run.js';

@@ -16,7 +16,7 @@ import {
   VISION_KINDS, type VisionModelConfig, type VisionTrainConfig, accuracy, buildVisionModel, predictImages, startVisionRun,
   stepsPerEpoch, stratifiedSplit, subset, trainVision, visionCheckpoint, visionModelConfig,
 } from '../models/vision/recipe.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 import { heatmap } from '../viz/heatmap.js';
 import { lineChart } from '../viz/lineChart.js';
 import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';

@@ -3,9 +3,9 @@
 // DataLoader's for the same seed, random draws included: the iterator's base seed (two words), the sampler's
 // permutation, and the extra permutation PyTorch's RandomSampler draws and discards at the end of every epoch.
 import { randperm, tensor } from '../tensor/creation.js';
-import { ZerogradError } from '../tensor/errors.js';
+import { ZerogradError } from '../core/errors.js';
 import { stack } from '../tensor/ops/join.js';
-import { Generator, defaultGenerator } from '../tensor/random.js';
+import { Generator, defaultGenerator } from '../core/random.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Items by position, as torch.utils.data.Dataset: `length` and `get(i)`. */

@@ -1,6 +1,6 @@
 // Facts no model can know: generated records about made-up places and people ("the capital of velmora is
 // drask."), each with the question it answers, for measuring what retrieval adds to a language model (RAG).
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 
 export interface Fact {
   /** The passage stating it, as a retriever indexes it. */

@@ -2,7 +2,7 @@
 // "Q: <question>" followed by a line "A: <answer>". Generated from templates (as the slot-filling corpus is),
 // in lowercase words, so a model pre-trained on Tiny Shakespeare already knows every character.
 import { readTextFile } from './lines.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 
 export interface QAPair {
   question: string;

@@ -1,6 +1,6 @@
 import { defaultNames } from './defaultNames.js';
 import type { TaggedSentence } from './labelled.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 
 /** One piece of a request: words outside any slot, or the words of a slot value tagged B-/I-slot. */
 type Piece = string | { slot: string; words: string };

@@ -1,5 +1,5 @@
 import { randperm } from '../tensor/creation.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 
 export interface Splits<T> {
   train: T[];

@@ -1,5 +1,5 @@
 import { randintValues, tensor } from '../tensor/creation.js';
-import { type Generator, defaultGenerator } from '../tensor/random.js';
+import { type Generator, defaultGenerator } from '../core/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** A long token stream cut into train and validation parts (the lecture's first 90% / last 10%). */

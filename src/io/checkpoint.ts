@@ -1,27 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import type { Checkpoint, TrainerState } from '../optim/trainingState.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ioError, makeDirectory, syncDirectory, writeFileAtomic } from './atomicWrite.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
 import { serializeWeights } from './weightsFile.js';
 
-export interface TrainerState {
-  step: number;
-  /** Generator state, so a resumed run draws the same batches it would have. */
-  rng: number[];
-  losses: number[];
-  /** Other random streams of the run by name (the evaluation batches' `eval`), restored like `rng`. */
-  streams?: Record<string, number[]>;
-}
-
-export interface Checkpoint {
-  /** Everything needed to rebuild the model and tokenizer: recipe, model config, vocabulary. */
-  config: Record<string, unknown>;
-  model: Map<string, Tensor>;
-  optimizer: Map<string, Float32Array | Float64Array>;
-  trainer: TrainerState;
-}
+export type { Checkpoint, TrainerState } from '../optim/trainingState.js';
 
 /** What `latest.json` holds: the newest complete checkpoint, and the older ones kept, newest first. */
 interface Pointer {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type LoRALinear, applyLoRA, loraLayers } from '../nn/lora.js';
 import type { Module } from '../nn/module.js';
 import { noGrad } from '../tensor/autograd.js';
-import { ZerogradError, fmtShape } from '../tensor/errors.js';
+import { ZerogradError, fmtShape } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { makeDirectory, writeFileAtomic } from './atomicWrite.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';

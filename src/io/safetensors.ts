@@ -1,6 +1,6 @@
-import { type DType, allocStorage, hostStorage } from '../tensor/dtype.js';
-import { BFloat16Storage, HalfStorage } from '../tensor/halfFloat.js';
-import { numel } from '../tensor/shape.js';
+import { type DType, allocStorage, hostStorage } from '../core/dtype.js';
+import { BFloat16Storage, HalfStorage } from '../core/halfFloat.js';
+import { numel } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Element types read from safetensors files; I64 (PyTorch's index type) narrows to int32 on load. */

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { ZerogradError } from '../tensor/errors.js';
+import { ZerogradError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';

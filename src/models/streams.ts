@@ -1,7 +1,7 @@
 // The random streams a run draws from besides its batch generator (dropout masks, evaluation batches). Each one
 // travels in the checkpoint by name (trainer.json's `streams`), so a resumed run draws what an uninterrupted one would.
-import type { Checkpoint } from '../io/checkpoint.js';
-import type { Generator } from '../tensor/random.js';
+import type { Checkpoint } from '../optim/trainingState.js';
+import type { Generator } from '../core/random.js';
 
 /** The states of `streams`, for TrainerState.streams. */
 export const streamStates = (streams: Record<string, Generator>): Record<string, number[]> =>

@@ -1,4 +1,4 @@
-import type { Checkpoint, TrainerState } from '../io/checkpoint.js';
+import type { Checkpoint, TrainerState } from '../optim/trainingState.js';
 import type { Module } from '../nn/module.js';
 import { clipGradNorm } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -6,8 +6,8 @@ import type { Schedule } from '../optim/schedule.js';
 import { backend } from '../backend/registry.js';
 import { arenaStep } from '../tensor/arena.js';
 import { ownedCopy } from '../tensor/autograd.js';
-import { isDevice } from '../tensor/dtype.js';
-import type { Generator } from '../tensor/random.js';
+import { isDevice } from '../core/dtype.js';
+import type { Generator } from '../core/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { afterStep } from './runGuard.js';
 

@@ -1,5 +1,5 @@
 import { ones, zeros } from '../tensor/creation.js';
-import { ZerogradError } from '../tensor/errors.js';
+import { ZerogradError } from '../core/errors.js';
 import { batchNorm } from '../tensor/ops/normalization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, parameter } from './module.js';

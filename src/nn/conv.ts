@@ -1,6 +1,6 @@
 import { rand } from '../tensor/creation.js';
 import { type Size2, type WindowOptions, avgPool2d, conv2d, maxPool2d } from '../tensor/ops/conv.js';
-import { type Generator, defaultGenerator } from '../tensor/random.js';
+import { type Generator, defaultGenerator } from '../core/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, parameter } from './module.js';
 

@@ -1,6 +1,6 @@
 import { rand, tensor } from '../tensor/creation.js';
 import { fillBernoulli } from '../tensor/torchRandom.js';
-import { type Generator, defaultGenerator } from '../tensor/random.js';
+import { type Generator, defaultGenerator } from '../core/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 

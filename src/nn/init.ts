@@ -1,8 +1,8 @@
 // torch.nn.init: fill a weight in place with the distributions PyTorch's initialisers use.
 import { noGrad } from '../tensor/autograd.js';
 import { full, rand, randn, tensor } from '../tensor/creation.js';
-import { ZerogradError, fmtShape } from '../tensor/errors.js';
-import { type Generator, defaultGenerator } from '../tensor/random.js';
+import { ZerogradError, fmtShape } from '../core/errors.js';
+import { type Generator, defaultGenerator } from '../core/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fillNormal, fillUniform } from '../tensor/torchRandom.js';
 

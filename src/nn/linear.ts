@@ -1,4 +1,4 @@
-import { Generator, defaultGenerator } from '../tensor/random.js';
+import { Generator, defaultGenerator } from '../core/random.js';
 import { randn, zeros } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { kaimingUniform_, uniform_ } from './init.js';

@@ -2,8 +2,8 @@
 // and B (out x r). Only A and B train, so fine-tuning keeps r (in + out) numbers per layer instead of in x out.
 // Names follow Hugging Face PEFT (base_layer, lora_A, lora_B), so adapters save in its layout (io/peft.ts).
 import { noGrad } from '../tensor/autograd.js';
-import { ZerogradError } from '../tensor/errors.js';
-import { type Generator, defaultGenerator } from '../tensor/random.js';
+import { ZerogradError } from '../core/errors.js';
+import { type Generator, defaultGenerator } from '../core/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Identity } from './containers.js';
 import { Dropout } from './dropout.js';

@@ -1,5 +1,5 @@
 import { noGrad } from '../tensor/autograd.js';
-import { isDevice } from '../tensor/dtype.js';
+import { isDevice } from '../core/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Something Sequential can chain: a tensor in, a tensor out. */

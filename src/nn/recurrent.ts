@@ -1,9 +1,9 @@
 // Recurrent layers as torch.nn.RNN, LSTM and GRU: the same parameter names (weight_ih_l0, weight_hh_l0,
 // bias_ih_l0, bias_hh_l0, ...), shapes and gate order, so a PyTorch state dict loads as it is.
 import { rand, zeros } from '../tensor/creation.js';
-import { ZerogradError, fmtShape } from '../tensor/errors.js';
+import { ZerogradError, fmtShape } from '../core/errors.js';
 import { stack } from '../tensor/ops/join.js';
-import { type Generator, defaultGenerator } from '../tensor/random.js';
+import { type Generator, defaultGenerator } from '../core/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Dropout } from './dropout.js';
 import { Module, parameter } from './module.js';

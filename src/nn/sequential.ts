@@ -1,4 +1,4 @@
-import { ZerogradError } from '../tensor/errors.js';
+import { ZerogradError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type Layer, Module } from './module.js';
 

@@ -1,4 +1,4 @@
-import { type DeviceStorage, type Storage, hostStorage } from '../tensor/dtype.js';
+import { type DeviceStorage, type Storage, hostStorage } from '../core/dtype.js';
 import { type MomentStorage, Optimizer, type Params, momentsFor } from './optimizer.js';
 
 export interface AdamOptions {

@@ -1,5 +1,5 @@
 import { backend } from '../backend/registry.js';
-import type { DeviceStorage, Storage } from '../tensor/dtype.js';
+import type { DeviceStorage, Storage } from '../core/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type MomentStorage, Optimizer, type Params, kernelMomentsFor } from './optimizer.js';
 

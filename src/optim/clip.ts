@@ -1,5 +1,5 @@
 import { noGrad } from '../tensor/autograd.js';
-import { isDevice } from '../tensor/dtype.js';
+import { isDevice } from '../core/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /**

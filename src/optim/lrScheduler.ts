@@ -1,6 +1,6 @@
 // Learning-rate schedulers as objects, as torch.optim.lr_scheduler has them: step() once per epoch (or step),
 // getLastLr() for the rate it set. Each computes the rate from the step count in closed form.
-import { ZerogradError } from '../tensor/errors.js';
+import { ZerogradError } from '../core/errors.js';
 import type { Optimizer } from './optimizer.js';
 
 export abstract class LRScheduler {

@@ -1,5 +1,5 @@
-import { ZerogradError } from '../tensor/errors.js';
-import { type DeviceStorage, type Storage, hostStorage, isDevice } from '../tensor/dtype.js';
+import { ZerogradError } from '../core/errors.js';
+import { type DeviceStorage, type Storage, hostStorage, isDevice } from '../core/dtype.js';
 import { backend } from '../backend/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 

@@ -1,5 +1,5 @@
 import { backend } from '../backend/registry.js';
-import { type DeviceStorage, type Storage, hostStorage } from '../tensor/dtype.js';
+import { type DeviceStorage, type Storage, hostStorage } from '../core/dtype.js';
 import { type MomentStorage, Optimizer, type Params, kernelMomentsFor } from './optimizer.js';
 
 export interface SGDOptions {

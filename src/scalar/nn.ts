@@ -1,4 +1,4 @@
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../core/random.js';
 import { Value } from './value.js';
 
 /** Anything with trainable scalars. */

@@ -1,6 +1,6 @@
 import type { ScratchRegion } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
-import type { Storage } from './dtype.js';
+import type { Storage } from '../core/dtype.js';
 
 /** What a tensor made inside arenaStep must be able to do when the step ends. */
 interface Releasable {

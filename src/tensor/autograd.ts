@@ -1,8 +1,8 @@
-import { ZerogradError, fmtShape } from './errors.js';
+import { ZerogradError, fmtShape } from '../core/errors.js';
 import type { ScratchRegion } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { currentRegion } from './arena.js';
-import { type Storage, allocStorage, isDevice } from './dtype.js';
+import { type Storage, allocStorage, isDevice } from '../core/dtype.js';
 import { Tensor } from './tensor.js';
 
 /**

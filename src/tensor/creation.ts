@@ -1,8 +1,8 @@
 import { backend } from '../backend/registry.js';
-import { BYTES, type DType, type HostStorage, allocStorage, computeDtype, dtypeOf, hostStorage, isHalf } from './dtype.js';
-import { ZerogradError, fmtShape } from './errors.js';
-import { type Generator, defaultGenerator } from './random.js';
-import { checkShape, numel } from './shape.js';
+import { BYTES, type DType, type HostStorage, allocStorage, computeDtype, dtypeOf, hostStorage, isHalf } from '../core/dtype.js';
+import { ZerogradError, fmtShape } from '../core/errors.js';
+import { type Generator, defaultGenerator } from '../core/random.js';
+import { checkShape, numel } from '../core/shape.js';
 import { fillNormal, fillRandint, fillUniform, permutation } from './torchRandom.js';
 import { type NestedArray, Tensor } from './tensor.js';
 

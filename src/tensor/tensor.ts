@@ -1,8 +1,8 @@
 import { backend } from '../backend/registry.js';
 import { track } from './arena.js';
 import { type BackwardOptions, type GradFn, backward as runBackward } from './autograd.js';
-import { type DType, type HostStorage, type Storage, allocStorage, computeDtype, dtypeOf, hostStorage, isDevice, isHalf, readableStorage } from './dtype.js';
-import { ZerogradError } from './errors.js';
+import { type DType, type HostStorage, type Storage, allocStorage, computeDtype, dtypeOf, hostStorage, isDevice, isHalf, readableStorage } from '../core/dtype.js';
+import { ZerogradError } from '../core/errors.js';
 import { formatTensor } from './format.js';
 import * as ew from './ops/elementwise.js';
 import * as idx from './ops/indexing.js';
@@ -16,7 +16,7 @@ import * as ord from './ops/ordering.js';
 import * as rnd from './ops/rounding.js';
 import * as sc from './ops/scatter.js';
 import * as re from './ops/rearrange.js';
-import { contiguousStrides, isContiguousRun, numel } from './shape.js';
+import { contiguousStrides, isContiguousRun, numel } from '../core/shape.js';
 
 type Operand = Tensor | number;
 export type NestedArray = number | NestedArray[];

@@ -2,7 +2,7 @@
 // same words from the same mt19937, turned into numbers by the same arithmetic, so the values agree bit for bit
 // with torch.rand / randn / randint / randperm / multinomial / bernoulli and nn.Linear's initialisation.
 import { fmaf, logf, sincosf } from './float32Math.js';
-import type { Generator } from './random.js';
+import type { Generator } from '../core/random.js';
 
 type Floats = Float32Array | Float64Array;
 const f = Math.fround;

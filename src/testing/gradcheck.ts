@@ -1,6 +1,6 @@
 import { noGrad } from '../tensor/autograd.js';
-import { isFloat } from '../tensor/dtype.js';
-import { Generator } from '../tensor/random.js';
+import { isFloat } from '../core/dtype.js';
+import { Generator } from '../core/random.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export interface GradcheckOptions {

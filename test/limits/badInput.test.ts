@@ -19,8 +19,8 @@ import { Linear } from '../../src/nn/linear.js';
 import { AdamW } from '../../src/optim/adamw.js';
 import { arenaStep } from '../../src/tensor/arena.js';
 import { tensor, zeros } from '../../src/tensor/creation.js';
-import { ZerogradError } from '../../src/tensor/errors.js';
-import { Generator } from '../../src/tensor/random.js';
+import { ZerogradError } from '../../src/core/errors.js';
+import { Generator } from '../../src/core/random.js';
 import { projectRoot } from '../helpers.js';
 
 const quiet = { log: () => {}, progress: null };

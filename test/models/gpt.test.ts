@@ -8,7 +8,7 @@ import { parseSafetensors, serializeSafetensors } from '../../src/io/safetensors
 import { CausalSelfAttention, MultiHeadAttention } from '../../src/models/gpt/attention.js';
 import { generate } from '../../src/models/gpt/generate.js';
 import { BigramLanguageModel, GPT, type GPTConfig } from '../../src/models/gpt/gpt.js';
-import { fromNanoGPTStateDict, toNanoGPTStateDict } from '../../src/io/nanogpt.js';
+import { fromNanoGPTStateDict, toNanoGPTStateDict } from '../../src/models/gpt/nanogptLayout.js';
 import { startGPTRun } from '../../src/models/gpt/recipe.js';
 import { assertClose, ints, projectRoot } from '../helpers.js';
 import { FIXTURE_GPT_CONFIG, zerogradFixtureModel } from './gptFixtureModel.js';

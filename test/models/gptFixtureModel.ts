@@ -1,6 +1,6 @@
 import { noGrad, randn } from '../../src/index.js';
 import { GPT } from '../../src/models/gpt/gpt.js';
-import { Generator } from '../../src/tensor/random.js';
+import { Generator } from '../../src/core/random.js';
 
 /** The configuration scripts/make_torch_gpt_fixture.py gives nanoGPT's model.py (which always ties the head). */
 export const FIXTURE_GPT_CONFIG = {

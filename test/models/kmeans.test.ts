@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { readDigitsCsv } from '../../src/data/images.js';
 import { KMeans, clusterPurity } from '../../src/models/cluster/kmeans.js';
 import { tensor } from '../../src/tensor/creation.js';
-import { Generator } from '../../src/tensor/random.js';
+import { Generator } from '../../src/core/random.js';
 import { corpusPath } from '../helpers.js';
 
 describe('KMeans', () => {

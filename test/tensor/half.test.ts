@@ -7,8 +7,8 @@ import {
   type Backend, Embedding, Linear, Module, Tensor, arenaStep, gelu, load, parseSafetensors, referenceBackend, save, setBackend, tensor, where, zeros,
 } from '../../src/index.js';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
-import { hostStorage } from '../../src/tensor/dtype.js';
-import { bfloat16BitsToFloat, halfBitsToFloat } from '../../src/tensor/halfFloat.js';
+import { hostStorage } from '../../src/core/dtype.js';
+import { bfloat16BitsToFloat, halfBitsToFloat } from '../../src/core/halfFloat.js';
 import { assertClose, projectRoot } from '../helpers.js';
 
 const fixtures = join(projectRoot(), 'test', 'fixtures');

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import {
   Dropout, Embedding, Generator, Linear, crossEntropy, defaultGenerator, init, manualSeed, multinomial, rand, randint, randn, randperm, tensor, zeros,
 } from '../../src/index.js';
-import { MT19937 } from '../../src/tensor/mt19937.js';
+import { MT19937 } from '../../src/core/mt19937.js';
 import { projectRoot } from '../helpers.js';
 
 interface Case { shape: number[]; dtype: string; values: number[] }

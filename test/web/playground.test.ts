@@ -11,7 +11,7 @@ import { resolveCheckpointDir } from '../../src/io/checkpoint.js';
 import { readDigitsCsv } from '../../src/data/images.js';
 import { parseWeights } from '../../src/io/weightsFile.js';
 import { type VisionModelConfig, buildVisionModel, predictImages, stratifiedSplit } from '../../src/models/vision/recipe.js';
-import { Generator } from '../../src/tensor/random.js';
+import { Generator } from '../../src/core/random.js';
 import { corpusPath, projectRoot } from '../helpers.js';
 import { solutionText } from '../../src/cli/practice.js';
 import { PROBLEMS } from '../../src/lessons/practice/problems.js';

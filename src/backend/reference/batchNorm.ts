@@ -1,5 +1,5 @@
 import type { RunningStatistics } from '../backend.js';
-import type { HostStorage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../core/dtype.js';
 
 /** Visits every value of dense x seen as (outer, C, inner) in memory order, with its feature c. */
 function eachValue(outer: number, C: number, inner: number, visit: (at: number, c: number) => void): void {

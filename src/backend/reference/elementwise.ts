@@ -1,6 +1,6 @@
 import type { BinaryOp, StridedView, UnaryOp } from '../backend.js';
-import type { HostStorage } from '../../tensor/dtype.js';
-import { isContiguousRun } from '../../tensor/shape.js';
+import type { HostStorage } from '../../core/dtype.js';
+import { isContiguousRun } from '../../core/shape.js';
 import { erf } from './erf.js';
 import { forEachRow, isDense, lastAxis } from './strided.js';
 

@@ -1,5 +1,5 @@
 import type { Backend, ScratchRegion } from '../backend.js';
-import { type DType, type HostStorage, allocStorage } from '../../tensor/dtype.js';
+import { type DType, type HostStorage, allocStorage } from '../../core/dtype.js';
 import { adamw, sgd } from './optim.js';
 import { binary, copy, unary, unaryBackward, where } from './elementwise.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';

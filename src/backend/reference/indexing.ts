@@ -1,4 +1,4 @@
-import type { HostStorage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../core/dtype.js';
 
 export function indexSelect(src: HostStorage, rowSize: number, indices: Int32Array, out: HostStorage): void {
   for (let i = 0; i < indices.length; i++) {

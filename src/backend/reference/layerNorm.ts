@@ -1,4 +1,4 @@
-import type { HostStorage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../core/dtype.js';
 
 export function layerNorm(x: HostStorage, rows: number, cols: number, weight: HostStorage | null, bias: HostStorage | null, eps: number,
   out: HostStorage, mean: Float64Array, rstd: Float64Array): void {

@@ -1,5 +1,5 @@
 import type { MatmulSpec } from '../backend.js';
-import type { HostStorage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../core/dtype.js';
 
 /** Output rows (axpy form) or columns (dot form) computed per pass, so each loaded element is used that often. */
 const BLOCK = 4;

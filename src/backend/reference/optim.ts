@@ -1,5 +1,5 @@
 import type { AdamWStep } from '../backend.js';
-import type { HostStorage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../core/dtype.js';
 
 export function adamw(param: HostStorage, grad: HostStorage, m: Float32Array | Float64Array, v: Float32Array | Float64Array,
   { beta1, beta2, eps, decayFactor, stepSize, correction2 }: AdamWStep): void {

@@ -1,5 +1,5 @@
 import type { ReduceOp } from '../backend.js';
-import type { HostStorage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../core/dtype.js';
 
 export function reduce(op: ReduceOp, x: HostStorage, outer: number, n: number, inner: number, out: HostStorage, argOut?: Int32Array): void {
   if (op === 'sum') {

@@ -1,4 +1,4 @@
-import type { HostStorage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../core/dtype.js';
 
 export function softmax(x: HostStorage, rows: number, cols: number, out: HostStorage, log: boolean): void {
   for (let r = 0; r < rows; r++) {

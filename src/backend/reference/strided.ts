@@ -1,4 +1,4 @@
-import { isContiguousRun } from '../../tensor/shape.js';
+import { isContiguousRun } from '../../core/shape.js';
 
 /**
  * Walks every row (last axis) of `shape`, handing the callback each view's element offset at the

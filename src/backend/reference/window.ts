@@ -1,6 +1,6 @@
 // Sliding windows over (N, C, H, W) images: im2col and max pooling, forward and adjoint, written to be read.
 import type { WindowGeometry } from '../backend.js';
-import type { HostStorage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../core/dtype.js';
 
 /** The row of input pixel (oh, i) or column (ow, j) a window covers, or -1 when it falls in the padding. */
 const source = (o: number, k: number, stride: number, pad: number, dilation: number, size: number): number => {

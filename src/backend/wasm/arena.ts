@@ -1,5 +1,5 @@
 import type { ScratchRegion } from '../backend.js';
-import { type DType, type HostStorage, allocStorage } from '../../tensor/dtype.js';
+import { type DType, type HostStorage, allocStorage } from '../../core/dtype.js';
 import type { WasmMemory } from './wasmTypes.js';
 
 const PAGE = 65536;

@@ -1,5 +1,5 @@
 import type { Backend, MatmulSpec } from '../backend.js';
-import type { HostStorage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../core/dtype.js';
 import { noScratch, referenceBackend } from '../reference/index.js';
 import { WasmArena } from './arena.js';
 import { type KernelPool, claimSize } from './kernelPool.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import type { Backend } from '../backend.js';
-import type { HostStorage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../core/dtype.js';
 import { instantiateWasmBackend } from './backend.js';
 import { createSharedMemory } from './kernelPool.js';
 import { createKernelPool, threadCount } from './threadPool.js';

@@ -1,6 +1,6 @@
 import type { Backend, BinaryOp, StridedView, UnaryOp, WindowGeometry } from '../backend.js';
-import type { HostStorage } from '../../tensor/dtype.js';
-import { isContiguousRun } from '../../tensor/shape.js';
+import type { HostStorage } from '../../core/dtype.js';
+import { isContiguousRun } from '../../core/shape.js';
 import { ERF_TABLE } from '../reference/erf.js';
 import { referenceBackend } from '../reference/index.js';
 import type { WasmArena } from './arena.js';

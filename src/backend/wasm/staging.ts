@@ -1,4 +1,4 @@
-import type { HostStorage } from '../../tensor/dtype.js';
+import type { HostStorage } from '../../core/dtype.js';
 import type { WasmArena } from './arena.js';
 
 type FourByte = Float32Array | Int32Array;

@@ -1,7 +1,7 @@
 /// <reference types="@webgpu/types" />
 import type { Backend, ScratchRegion, StridedView } from '../backend.js';
-import { type DType, type HostStorage, type Storage, isDevice } from '../../tensor/dtype.js';
-import { ZerogradError } from '../../tensor/errors.js';
+import { type DType, type HostStorage, type Storage, isDevice } from '../../core/dtype.js';
+import { ZerogradError } from '../../core/errors.js';
 import { type GPUDType, GPUTensor } from './buffers.js';
 import type { GPUView, WebGPUKernels } from './kernels.js';
 

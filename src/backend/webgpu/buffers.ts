@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" />
-import type { DeviceStorage } from '../../tensor/dtype.js';
+import type { DeviceStorage } from '../../core/dtype.js';
 
 /** Element types a GPU buffer holds: WGSL has f32, i32 and u32, no 64-bit or 16-bit floats in core. */
 export type GPUDType = 'float32' | 'int32';

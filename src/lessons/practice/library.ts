@@ -2,8 +2,8 @@
 // without the file-reading and corpus parts, so the same code runs in the terminal judge and in the browser.
 export { Tensor, type NestedArray } from '../../tensor/tensor.js';
 export { noGrad, isGradEnabled } from '../../tensor/autograd.js';
-export { type DType } from '../../tensor/dtype.js';
-export { Generator, manualSeed, defaultGenerator } from '../../tensor/random.js';
+export { type DType } from '../../core/dtype.js';
+export { Generator, manualSeed, defaultGenerator } from '../../core/random.js';
 export {
   tensor, zeros, ones, full, arange, linspace, eye, randn, rand, randint, randperm, type TensorOptions, type RandomOptions,
 } from '../../tensor/creation.js';

@@ -1,5 +1,5 @@
-import type { Checkpoint } from '../../io/checkpoint.js';
-import { Generator } from '../../tensor/random.js';
+import type { Checkpoint } from '../../optim/trainingState.js';
+import { Generator } from '../../core/random.js';
 import { type GPTTrainConfig, type LMRun, startLMRun } from '../gpt/recipe.js';
 import { CharLSTM, type CharLSTMConfig } from './charLstm.js';
 

@@ -1,7 +1,7 @@
 import { Embedding } from '../../nn/embedding.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
-import type { Generator } from '../../tensor/random.js';
+import type { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { maskedMean } from './sentiment.js';
 

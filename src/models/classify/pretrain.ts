@@ -2,12 +2,12 @@
 // text; a text classifier or a tagger then starts from its encoder instead of from random weights.
 import { CLS_ID, MASK_ID, PAD_ID, SPECIAL_TOKENS, Vocabulary } from '../../data/vocabulary.js';
 import { padSequence } from '../../data/wordTokenizer.js';
-import type { Checkpoint } from '../../io/checkpoint.js';
+import type { Checkpoint } from '../../optim/trainingState.js';
 import { noGrad } from '../../tensor/autograd.js';
-import { ZerogradError } from '../../tensor/errors.js';
+import { ZerogradError } from '../../core/errors.js';
 import { crossEntropy } from '../../tensor/ops/softmax.js';
 import { tensor } from '../../tensor/creation.js';
-import { Generator } from '../../tensor/random.js';
+import { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type EncoderConfig, MaskedLanguageModel, type TransformerEncoder, maskTokens } from './encoder.js';
 

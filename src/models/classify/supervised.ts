@@ -1,8 +1,8 @@
-import type { Checkpoint } from '../../io/checkpoint.js';
+import type { Checkpoint } from '../../optim/trainingState.js';
 import type { Module } from '../../nn/module.js';
 import { AdamW } from '../../optim/adamw.js';
 import { cosineWithWarmup } from '../../optim/schedule.js';
-import { Generator } from '../../tensor/random.js';
+import { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { restoreStreams, streamStates } from '../streams.js';
 import { type StepInfo, checkpointOf, restoreRun, trainLoop } from '../trainer.js';

@@ -3,7 +3,7 @@ import { PAD_ID, Vocabulary } from '../../data/vocabulary.js';
 import { padSequence } from '../../data/wordTokenizer.js';
 import { noGrad } from '../../tensor/autograd.js';
 import { crossEntropy } from '../../tensor/ops/softmax.js';
-import type { Generator } from '../../tensor/random.js';
+import type { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { TokenTagger } from './encoder.js';
 import { mostProbable } from './textClassifier.js';

@@ -5,7 +5,7 @@ import type { Module } from '../../nn/module.js';
 import { noGrad } from '../../tensor/autograd.js';
 import { tensor } from '../../tensor/creation.js';
 import { crossEntropy } from '../../tensor/ops/softmax.js';
-import type { Generator } from '../../tensor/random.js';
+import type { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { BagOfEmbeddings } from './bagOfEmbeddings.js';
 import { SequenceClassifier } from './encoder.js';

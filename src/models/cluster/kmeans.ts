@@ -1,6 +1,6 @@
-import { ZerogradError, fmtShape } from '../../tensor/errors.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
 import { tensor } from '../../tensor/creation.js';
-import { Generator } from '../../tensor/random.js';
+import { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 export interface KMeansOptions {

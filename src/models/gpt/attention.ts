@@ -4,8 +4,8 @@ import { Module } from '../../nn/module.js';
 import { cat } from '../../tensor/ops/join.js';
 import { attentionSoftmax } from '../../tensor/ops/softmax.js';
 import { triangleMask } from '../../tensor/ops/indexing.js';
-import { ZerogradError } from '../../tensor/errors.js';
-import type { Generator } from '../../tensor/random.js';
+import { ZerogradError } from '../../core/errors.js';
+import type { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { LayerKV } from './kvCache.js';
 

@@ -3,7 +3,7 @@ import { Dropout } from '../../nn/dropout.js';
 import { LayerNorm } from '../../nn/layernorm.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
-import type { Generator } from '../../tensor/random.js';
+import type { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { LayerKV } from './kvCache.js';
 import { CausalSelfAttention, MultiHeadAttention } from './attention.js';

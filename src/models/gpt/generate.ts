@@ -3,7 +3,7 @@ import { tensor } from '../../tensor/creation.js';
 import { cat } from '../../tensor/ops/join.js';
 import { multinomial } from '../../tensor/ops/sampling.js';
 import type { CharTokenizer } from '../../data/charTokenizer.js';
-import { Generator, defaultGenerator } from '../../tensor/random.js';
+import { Generator, defaultGenerator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { LMOutput } from './gpt.js';
 import type { KVCache } from './kvCache.js';

@@ -1,6 +1,6 @@
 import { noGrad } from '../../tensor/autograd.js';
 import { arange, tensor } from '../../tensor/creation.js';
-import { ZerogradError } from '../../tensor/errors.js';
+import { ZerogradError } from '../../core/errors.js';
 import { stack } from '../../tensor/ops/join.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { CausalSelfAttention, futureMask } from './attention.js';

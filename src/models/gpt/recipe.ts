@@ -1,10 +1,10 @@
 import type { CharTokenizer } from '../../data/charTokenizer.js';
 import { getBatch, type TokenSplits } from '../../data/textDataset.js';
-import type { Checkpoint } from '../../io/checkpoint.js';
+import type { Checkpoint } from '../../optim/trainingState.js';
 import { AdamW } from '../../optim/adamw.js';
 import { constantLr, cosineWithWarmup } from '../../optim/schedule.js';
 import { noGrad } from '../../tensor/autograd.js';
-import { Generator } from '../../tensor/random.js';
+import { Generator } from '../../core/random.js';
 import { restoreStreams, streamStates } from '../streams.js';
 import { type StepInfo, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
 import type { Module } from '../../nn/module.js';

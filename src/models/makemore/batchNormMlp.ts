@@ -5,7 +5,7 @@ import { Flatten } from '../../nn/flatten.js';
 import { Linear } from '../../nn/linear.js';
 import type { Layer, Module } from '../../nn/module.js';
 import { Sequential } from '../../nn/sequential.js';
-import { type Generator, defaultGenerator } from '../../tensor/random.js';
+import { type Generator, defaultGenerator } from '../../core/random.js';
 import { type HierarchicalConfig, shrinkLastLayer } from './hierarchical.js';
 
 /**

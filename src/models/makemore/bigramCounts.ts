@@ -1,6 +1,6 @@
 import { noGrad } from '../../tensor/autograd.js';
 import { tensor, zeros } from '../../tensor/creation.js';
-import { type Generator, defaultGenerator } from '../../tensor/random.js';
+import { type Generator, defaultGenerator } from '../../core/random.js';
 import { multinomial } from '../../tensor/ops/sampling.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { CharTokenizer } from '../../data/charTokenizer.js';

@@ -1,6 +1,6 @@
 import { randn } from '../../tensor/creation.js';
 import { crossEntropy } from '../../tensor/ops/softmax.js';
-import { type Generator, defaultGenerator } from '../../tensor/random.js';
+import { type Generator, defaultGenerator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Module, parameter } from '../../nn/module.js';
 

@@ -2,7 +2,7 @@ import { noGrad } from '../../tensor/autograd.js';
 import { randint, tensor } from '../../tensor/creation.js';
 import { crossEntropy } from '../../tensor/ops/softmax.js';
 import { multinomial } from '../../tensor/ops/sampling.js';
-import { type Generator, defaultGenerator } from '../../tensor/random.js';
+import { type Generator, defaultGenerator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { CharTokenizer } from '../../data/charTokenizer.js';
 import type { Module } from '../../nn/module.js';

@@ -1,5 +1,5 @@
 import { noGrad } from '../../tensor/autograd.js';
-import { type Generator, defaultGenerator } from '../../tensor/random.js';
+import { type Generator, defaultGenerator } from '../../core/random.js';
 import { Tanh } from '../../nn/activations.js';
 import { BatchNorm1d } from '../../nn/batchnorm.js';
 import { Embedding } from '../../nn/embedding.js';

@@ -1,5 +1,5 @@
 import { randn } from '../../tensor/creation.js';
-import { type Generator, defaultGenerator } from '../../tensor/random.js';
+import { type Generator, defaultGenerator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Module, parameter } from '../../nn/module.js';
 

@@ -1,13 +1,13 @@
 import { CharTokenizer } from '../../data/charTokenizer.js';
 import { buildContextDataset } from '../../data/contextDataset.js';
 import { splitItems } from '../../data/split.js';
-import type { Checkpoint } from '../../io/checkpoint.js';
+import type { Checkpoint } from '../../optim/trainingState.js';
 import { AdamW } from '../../optim/adamw.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import { SGD } from '../../optim/sgd.js';
 import { stepDecay } from '../../optim/schedule.js';
 import { crossEntropy } from '../../tensor/ops/softmax.js';
-import { Generator } from '../../tensor/random.js';
+import { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type StepInfo, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
 import { BigramNeural } from './bigramNeural.js';

@@ -5,7 +5,7 @@ import { Linear } from '../../nn/linear.js';
 import { Module, parameter } from '../../nn/module.js';
 import { zeros } from '../../tensor/creation.js';
 import { cat } from '../../tensor/ops/join.js';
-import { type Generator, defaultGenerator } from '../../tensor/random.js';
+import { type Generator, defaultGenerator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 export interface RecurrentCharConfig {

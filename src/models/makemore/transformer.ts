@@ -1,6 +1,6 @@
 // makemore's transformer name model (`--type transformer`): zerograd's GPT over the context, read at its last position.
 import { Module } from '../../nn/module.js';
-import type { Generator } from '../../tensor/random.js';
+import type { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { GPT, lectureGPTConfig } from '../gpt/gpt.js';
 

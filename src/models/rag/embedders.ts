@@ -108,3 +108,34 @@ export class EncoderEmbedder implements Embedder {
     }));
   }
 }
+
+/**
+ * The embedding an index records, checked against its "dim": an edited idf (a string, null) would score every
+ * passage NaN, and a vocabulary cut short would embed queries with fewer dimensions than the vectors.
+ */
+export function embedderSpecFrom(spec: unknown, dim: number, file: string): EmbedderSpec {
+  const fail = (message: string): never => {
+    throw new Error(`${file}: "embedder": ${message}`);
+  };
+  if (typeof spec !== 'object' || spec === null) return fail('must be an object naming tfidf, gpt or encoder');
+  const { kind } = spec as { kind?: unknown };
+  if (kind === 'gpt' || kind === 'encoder') {
+    const { checkpoint, fingerprint } = spec as { checkpoint?: unknown; fingerprint?: unknown };
+    if (typeof checkpoint !== 'string' || typeof fingerprint !== 'string') fail(`a ${kind} embedding must give "checkpoint" and "fingerprint" as strings`);
+    return { kind, checkpoint: checkpoint as string, fingerprint: fingerprint as string };
+  }
+  if (kind !== 'tfidf') return fail(`"kind" must be tfidf, gpt or encoder, got ${JSON.stringify(kind)}`);
+  const { vocabulary, idf } = spec as { vocabulary?: unknown; idf?: unknown };
+  if (!Array.isArray(vocabulary) || !vocabulary.every((w) => typeof w === 'string')) fail('"vocabulary" must be a list of strings');
+  if (!Array.isArray(idf)) return fail('"idf" must be a list of numbers');
+  const bad = idf.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
+  if (bad >= 0) fail(`"idf" entry ${bad} is ${JSON.stringify(idf[bad])}, expected a finite number`);
+  const words = vocabulary as string[];
+  if (words.length !== dim || idf.length !== dim) fail(`"vocabulary" has ${words.length} words and "idf" ${idf.length} weights, but "dim" is ${dim}; all three must agree`);
+  const seen = new Set<string>();
+  for (const w of words) {
+    if (seen.has(w)) fail(`"vocabulary" lists '${w}' twice`);
+    seen.add(w);
+  }
+  return { kind, vocabulary: words, idf: idf as number[] };
+}

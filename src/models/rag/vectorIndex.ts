@@ -36,6 +36,13 @@ export class ExactIndex implements VectorIndex {
     if (!Number.isInteger(dim) || dim < 1) throw new Error(`ExactIndex: dimension must be a positive integer, got ${dim}`);
   }
 
+  /** An index of `passages` whose vectors lie row by row in `rows` (as an index file stores them). */
+  static fromRows(dim: number, passages: readonly string[], rows: Float32Array): ExactIndex {
+    const index = new ExactIndex(dim);
+    index.add(passages, passages.map((_, i) => rows.subarray(i * dim, (i + 1) * dim)));
+    return index;
+  }
+
   add(passages: readonly string[], vectors: readonly Float32Array[]): void {
     if (passages.length !== vectors.length) throw new Error(`ExactIndex.add: ${passages.length} passages but ${vectors.length} vectors`);
     vectors.forEach((v, i) => {

@@ -3,7 +3,7 @@ import { Conv2d, MaxPool2d } from '../../nn/conv.js';
 import { Flatten } from '../../nn/flatten.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
-import type { Generator } from '../../tensor/random.js';
+import type { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 /**

@@ -2,7 +2,7 @@ import { ReLU, Sigmoid } from '../../nn/activations.js';
 import { Dropout } from '../../nn/dropout.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
-import type { Generator } from '../../tensor/random.js';
+import type { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 /**

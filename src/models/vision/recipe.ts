@@ -1,13 +1,13 @@
 import type { ImageSet } from '../../data/images.js';
-import type { Checkpoint } from '../../io/checkpoint.js';
+import type { Checkpoint } from '../../optim/trainingState.js';
 import type { Module } from '../../nn/module.js';
 import { AdamW } from '../../optim/adamw.js';
 import { constantLr } from '../../optim/schedule.js';
 import { noGrad } from '../../tensor/autograd.js';
 import { randperm, tensor } from '../../tensor/creation.js';
-import { ZerogradError } from '../../tensor/errors.js';
+import { ZerogradError } from '../../core/errors.js';
 import { crossEntropy } from '../../tensor/ops/softmax.js';
-import { Generator } from '../../tensor/random.js';
+import { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type StepInfo, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
 import { LeNet } from './cnn.js';

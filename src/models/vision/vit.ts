@@ -3,9 +3,9 @@ import { LayerNorm } from '../../nn/layernorm.js';
 import { Linear } from '../../nn/linear.js';
 import { Module, parameter } from '../../nn/module.js';
 import { randn } from '../../tensor/creation.js';
-import { ZerogradError } from '../../tensor/errors.js';
+import { ZerogradError } from '../../core/errors.js';
 import { cat } from '../../tensor/ops/join.js';
-import type { Generator } from '../../tensor/random.js';
+import type { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Block } from '../gpt/block.js';
 

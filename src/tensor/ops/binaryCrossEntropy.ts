@@ -1,4 +1,4 @@
-import { ZerogradError, fmtShape } from '../errors.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
 import type { Tensor } from '../tensor.js';
 

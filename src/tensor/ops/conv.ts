@@ -3,9 +3,9 @@
 import type { WindowGeometry } from '../../backend/backend.js';
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
-import type { DeviceStorage } from '../dtype.js';
-import { isFloat } from '../dtype.js';
-import { ZerogradError, fmtShape } from '../errors.js';
+import type { DeviceStorage } from '../../core/dtype.js';
+import { isFloat } from '../../core/dtype.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
 import { Tensor } from '../tensor.js';
 

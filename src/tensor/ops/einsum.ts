@@ -1,7 +1,7 @@
 // torch.einsum for products the course writes with it ('bij,bjk->bik', 'bhqd,bhkd->bhqk', 'ij->ji', 'i,j->ij'):
 // each operand is laid out on one shared list of letters, the operands are multiplied with broadcasting, and the
 // letters missing from the output are summed away. Gradients come from those ops.
-import { ZerogradError } from '../errors.js';
+import { ZerogradError } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
 import type { Tensor } from '../tensor.js';
 

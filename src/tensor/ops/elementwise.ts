@@ -1,10 +1,10 @@
 import type { BinaryOp, UnaryOp } from '../../backend/backend.js';
 import { backend } from '../../backend/registry.js';
 import { isGradEnabled, record } from '../autograd.js';
-import { type DType, allocStorage, computeDtype, isFloat, isHalf, promote } from '../dtype.js';
-import { ZerogradError } from '../errors.js';
+import { type DType, allocStorage, computeDtype, isFloat, isHalf, promote } from '../../core/dtype.js';
+import { ZerogradError } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
-import { broadcastShapes, broadcastStrides } from '../shape.js';
+import { broadcastShapes, broadcastStrides } from '../../core/shape.js';
 import { Tensor } from '../tensor.js';
 
 export type Operand = Tensor | number;

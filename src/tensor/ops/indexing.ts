@@ -1,9 +1,9 @@
 import { backend } from '../../backend/registry.js';
-import { type DeviceStorage, hostStorage, isDevice } from '../dtype.js';
+import { type DeviceStorage, hostStorage, isDevice } from '../../core/dtype.js';
 import { record } from '../autograd.js';
-import { ZerogradError, fmtShape } from '../errors.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
-import { normalizeDim, numel } from '../shape.js';
+import { normalizeDim, numel } from '../../core/shape.js';
 import { Tensor } from '../tensor.js';
 import { arange } from '../creation.js';
 import { type Operand, eq, where } from './elementwise.js';

@@ -1,9 +1,9 @@
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
-import { promote } from '../dtype.js';
-import { ZerogradError, fmtShape } from '../errors.js';
+import { promote } from '../../core/dtype.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
-import { normalizeDim } from '../shape.js';
+import { normalizeDim } from '../../core/shape.js';
 import { Tensor } from '../tensor.js';
 import { slice, unsqueeze } from './view.js';
 

@@ -1,5 +1,5 @@
 // Vector products and norms the course's code calls: torch.outer and torch.norm / torch.linalg.vector_norm.
-import { ZerogradError, fmtShape } from '../errors.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
 import type { Tensor } from '../tensor.js';
 

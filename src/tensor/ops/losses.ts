@@ -1,9 +1,9 @@
 // The losses a course student reaches for beyond cross-entropy, as torch.nn.functional defines them.
-import { ZerogradError, fmtShape } from '../errors.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
 import type { Tensor } from '../tensor.js';
 import { tensor } from '../creation.js';
-import { isDevice } from '../dtype.js';
+import { isDevice } from '../../core/dtype.js';
 import { where } from './elementwise.js';
 import { oneHot } from './indexing.js';
 import { crossEntropy } from './softmax.js';

@@ -1,9 +1,9 @@
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
-import { isFloat, isHalf, promote } from '../dtype.js';
-import { ZerogradError, fmtShape } from '../errors.js';
+import { isFloat, isHalf, promote } from '../../core/dtype.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
-import { broadcastShapes, broadcastStrides, numel } from '../shape.js';
+import { broadcastShapes, broadcastStrides, numel } from '../../core/shape.js';
 import { Tensor } from '../tensor.js';
 import { contiguous, squeeze, transpose, unsqueeze } from './view.js';
 

@@ -1,10 +1,10 @@
 import type { RunningStatistics } from '../../backend/backend.js';
 import { backend } from '../../backend/registry.js';
 import { noGrad, record } from '../autograd.js';
-import { type DeviceStorage, type Storage, isDevice, isFloat } from '../dtype.js';
-import { ZerogradError, fmtShape } from '../errors.js';
+import { type DeviceStorage, type Storage, isDevice, isFloat } from '../../core/dtype.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
-import { normalizeDim } from '../shape.js';
+import { normalizeDim } from '../../core/shape.js';
 import { Tensor } from '../tensor.js';
 
 /** Checks that a normalisation's weight and bias, when given, are 1-D of `size` (`where` ends the message). */

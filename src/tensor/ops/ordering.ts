@@ -1,11 +1,11 @@
 // Running sums and products, and orderings, along one dim: torch.cumsum / cumprod, torch.sort / argsort, torch.topk.
-import { hostStorage, isDevice } from '../dtype.js';
+import { hostStorage, isDevice } from '../../core/dtype.js';
 import { backend } from '../../backend/registry.js';
 import { noGrad, record } from '../autograd.js';
 import { arange, ones, tensor } from '../creation.js';
-import { ZerogradError } from '../errors.js';
+import { ZerogradError } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
-import { normalizeDim } from '../shape.js';
+import { normalizeDim } from '../../core/shape.js';
 import { Tensor } from '../tensor.js';
 import { pad } from './pad.js';
 

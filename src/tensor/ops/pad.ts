@@ -3,10 +3,10 @@
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
 import { tensor } from '../creation.js';
-import { hostStorage, isDevice } from '../dtype.js';
-import { ZerogradError, fmtShape } from '../errors.js';
+import { hostStorage, isDevice } from '../../core/dtype.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
-import { contiguousStrides } from '../shape.js';
+import { contiguousStrides } from '../../core/shape.js';
 import { Tensor } from '../tensor.js';
 import { where } from './elementwise.js';
 

@@ -1,8 +1,8 @@
 // Rearranging a tensor's elements as torch does it: chunk, movedim, unflatten, repeat, tile, roll. Each is built
 // from views, expand and cat, so autograd needs no rule of its own.
-import { ZerogradError, fmtShape } from '../errors.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
-import { normalizeDim } from '../shape.js';
+import { normalizeDim } from '../../core/shape.js';
 import type { Tensor } from '../tensor.js';
 import { cat, split } from './join.js';
 import { permute, reshape } from './view.js';

@@ -1,10 +1,10 @@
 import type { ReduceOp } from '../../backend/backend.js';
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
-import { type DeviceStorage, isDevice } from '../dtype.js';
-import { ZerogradError, fmtShape } from '../errors.js';
+import { type DeviceStorage, isDevice } from '../../core/dtype.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
-import { normalizeDim, numel } from '../shape.js';
+import { normalizeDim, numel } from '../../core/shape.js';
 import { Tensor } from '../tensor.js';
 import { div, mul, sqrt, sub } from './elementwise.js';
 import { expand, reshape } from './view.js';

@@ -1,10 +1,10 @@
 // torch.round with `decimals`: the course's checkers compare answers rounded to 4 or 5 places.
-import { hostStorage, isDevice } from '../dtype.js';
+import { hostStorage, isDevice } from '../../core/dtype.js';
 import { where } from './elementwise.js';
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
 import { zeros } from '../creation.js';
-import { ZerogradError } from '../errors.js';
+import { ZerogradError } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
 import { Tensor } from '../tensor.js';
 

@@ -1,5 +1,5 @@
-import { ZerogradError, fmtShape } from '../errors.js';
-import { type Generator, defaultGenerator } from '../random.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
+import { type Generator, defaultGenerator } from '../../core/random.js';
 import { defineOp } from '../registry.js';
 import { Tensor } from '../tensor.js';
 import { multinomialRows } from '../torchRandom.js';

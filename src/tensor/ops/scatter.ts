@@ -1,12 +1,12 @@
 // Writing into a tensor at indices, the adjoints of gather and index: torch.scatter, scatter_add, index_add and
 // masked_select (as new tensors; zerograd's ops do not mutate their inputs).
-import { hostStorage, isDevice } from '../dtype.js';
+import { hostStorage, isDevice } from '../../core/dtype.js';
 import { backend } from '../../backend/registry.js';
 import { noGrad, record } from '../autograd.js';
 import { ones, tensor, zeros } from '../creation.js';
-import { ZerogradError, fmtShape } from '../errors.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
-import { broadcastShapes, broadcastStrides, contiguousStrides, normalizeDim, numel } from '../shape.js';
+import { broadcastShapes, broadcastStrides, contiguousStrides, normalizeDim, numel } from '../../core/shape.js';
 import { Tensor } from '../tensor.js';
 import { where } from './elementwise.js';
 import { checkedIndices, gather, index } from './indexing.js';

@@ -1,10 +1,10 @@
 import { backend } from '../../backend/registry.js';
 import { record } from '../autograd.js';
-import { type DType, allocStorage, hostStorage, isFloat, isHalf } from '../dtype.js';
-import { decode16, encode16 } from '../halfFloat.js';
-import { ZerogradError, fmtShape } from '../errors.js';
+import { type DType, allocStorage, hostStorage, isFloat, isHalf } from '../../core/dtype.js';
+import { decode16, encode16 } from '../../core/halfFloat.js';
+import { ZerogradError, fmtShape } from '../../core/errors.js';
 import { defineOp } from '../registry.js';
-import { contiguousStrides, inferShape, normalizeDim, numel, viewStrides } from '../shape.js';
+import { contiguousStrides, inferShape, normalizeDim, numel, viewStrides } from '../../core/shape.js';
 import { Tensor } from '../tensor.js';
 
 /** A tensor sharing x's storage with another shape/stride layout; no data moves. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Generator, Tensor, noGrad, randint, tensor } from '../../src/index.js';
 import { parseSafetensors } from '../../src/io/safetensors.js';
 import { assertClose, projectRoot } from '../helpers.js';
-import { fromHuggingFaceGPT2, gpt2Config } from '../../src/io/gpt2.js';
+import { fromHuggingFaceGPT2, gpt2Config } from '../../src/models/gpt/huggingface.js';
 import { GPT } from '../../src/models/gpt/gpt.js';
 
 describe('GPT-2 weights in Hugging Face layout', () => {

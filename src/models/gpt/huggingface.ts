@@ -1,5 +1,5 @@
-import type { GPTConfig } from '../models/gpt/gpt.js';
-import type { Tensor } from '../tensor/tensor.js';
+import type { GPTConfig } from './gpt.js';
+import type { Tensor } from '../../tensor/tensor.js';
 
 /** Hugging Face's GPT-2 uses Conv1D layers, which store these weights as (in, out): the transpose of nn.Linear. */
 const CONV1D_WEIGHTS = ['attn.c_attn.weight', 'attn.c_proj.weight', 'mlp.c_fc.weight', 'mlp.c_proj.weight'];

@@ -1,8 +1,8 @@
 // nanoGPT's checkpoint layout (Karpathy's nanoGPT, model.py and train.py): state dict keys, the causal-mask
 // buffers it registers on PyTorch < 2.0, its tied head, and the order its configure_optimizers gives AdamW.
-import type { GPT, GPTConfig } from '../models/gpt/gpt.js';
-import { ones } from '../tensor/creation.js';
-import type { Tensor } from '../tensor/tensor.js';
+import type { GPT, GPTConfig } from './gpt.js';
+import { ones } from '../../tensor/creation.js';
+import type { Tensor } from '../../tensor/tensor.js';
 
 /** nanoGPT's GPTConfig fields, as train.py saves them under 'model_args'. */
 export interface NanoGPTModelArgs {
