@@ -4,31 +4,31 @@ import { type BackwardOptions, type GradFn, backward as runBackward } from './au
 import { type DType, type HostStorage, type Storage, allocStorage, computeDtype, dtypeOf, hostStorage, isDevice, isHalf, readableStorage } from '../core/dtype.js';
 import { ZerogradError } from '../core/errors.js';
 import { formatTensor } from './format.js';
-import * as ew from './ops/elementwise.js';
-import * as idx from './ops/indexing.js';
+import * as elementwise from './ops/elementwise.js';
+import * as indexing from './ops/indexing.js';
 import * as join from './ops/join.js';
 import { matmul } from './ops/matmul.js';
-import * as red from './ops/reduce.js';
-import * as sm from './ops/softmax.js';
-import * as vw from './ops/view.js';
-import * as la from './ops/linalg.js';
-import * as ord from './ops/ordering.js';
-import * as rnd from './ops/rounding.js';
-import * as sc from './ops/scatter.js';
-import * as re from './ops/rearrange.js';
+import * as reduce from './ops/reduce.js';
+import * as softmax from './ops/softmax.js';
+import * as view from './ops/view.js';
+import * as linalg from './ops/linalg.js';
+import * as ordering from './ops/ordering.js';
+import * as rounding from './ops/rounding.js';
+import * as scatter from './ops/scatter.js';
+import * as rearrange from './ops/rearrange.js';
 import { contiguousStrides, isContiguousRun, numel } from '../core/shape.js';
 
 type Operand = Tensor | number;
 export type NestedArray = number | NestedArray[];
 
-/**
- * An n-dimensional array with reverse-mode autograd. A tensor is a view: `data` may be shared with
- * other tensors, and `shape`, `strides` and `offset` say which elements of it this tensor sees.
- */
 /** A function of a gradient, run during backward; it may return a replacement. */
 export type GradHook = (grad: Tensor) => Tensor | void;
 const NO_HOOKS: readonly GradHook[] = Object.freeze([]);
 
+/**
+ * An n-dimensional array with reverse-mode autograd. A tensor is a view: `data` may be shared with
+ * other tensors, and `shape`, `strides` and `offset` say which elements of it this tensor sees.
+ */
 export class Tensor {
   requiresGrad = false;
   /** d(loss)/d(this) after backward(), for leaves and for tensors that called retainGrad(); else null. */
@@ -113,10 +113,10 @@ export class Tensor {
 
   /** denseData() for any dtype: a 16-bit float tensor's elements come as their bit patterns (for saving). */
   storedData(): Storage {
-    if (!this.isContiguous()) return vw.contiguous(this.detach()).data;
+    if (!this.isContiguous()) return view.contiguous(this.detach()).data;
     if (this.offset === 0 && this.data.length === this.size) return this.data;
     // Device memory has no views into it: a slice of it is copied.
-    if (isDevice(this.data)) return vw.clone(this.detach()).data;
+    if (isDevice(this.data)) return view.clone(this.detach()).data;
     return this.data.subarray(this.offset, this.offset + this.size);
   }
 
@@ -195,7 +195,7 @@ export class Tensor {
   /** The same data cut off from the graph. */
   detach(): Tensor { return Tensor.fromStorage(this.data, this.shape, this.strides, this.offset); }
   /** A dense copy that stays in the graph. */
-  clone(): Tensor { return vw.clone(this); }
+  clone(): Tensor { return view.clone(this); }
 
   /**
    * Overwrites this tensor's elements with `source`'s (same shape, any layout) in place, outside the graph:
@@ -212,7 +212,7 @@ export class Tensor {
   }
 
   // ---- dtype ----
-  to(dtype: DType): Tensor { return vw.cast(this, dtype); }
+  to(dtype: DType): Tensor { return view.cast(this, dtype); }
   /** float32 from int32 and the 16-bit floats; a float64 tensor stays float64 (a precise check keeps its precision). */
   float(): Tensor { return this.dtype === 'int32' || isHalf(this.dtype) ? this.to('float32') : this; }
   /** torch's .half(): float16 storage, rounded to nearest. */
@@ -226,94 +226,94 @@ export class Tensor {
   zerosLike(): Tensor { return Tensor.zeros(this.shape, this.dtype); }
 
   // ---- elementwise ----
-  add(other: Operand): Tensor { return ew.add(this, other); }
-  sub(other: Operand): Tensor { return ew.sub(this, other); }
-  mul(other: Operand): Tensor { return ew.mul(this, other); }
-  div(other: Operand): Tensor { return ew.div(this, other); }
-  pow(exponent: Operand): Tensor { return typeof exponent === 'number' ? ew.powScalar(this, exponent) : ew.pow(this, exponent); }
-  maximum(other: Operand): Tensor { return ew.maximum(this, other); }
-  minimum(other: Operand): Tensor { return ew.minimum(this, other); }
-  clamp(min?: number, max?: number): Tensor { return ew.clamp(this, min, max); }
-  neg(): Tensor { return ew.neg(this); }
-  exp(): Tensor { return ew.exp(this); }
-  log(): Tensor { return ew.log(this); }
-  sqrt(): Tensor { return ew.sqrt(this); }
-  rsqrt(): Tensor { return ew.rsqrt(this); }
-  tanh(): Tensor { return ew.tanh(this); }
-  sigmoid(): Tensor { return ew.sigmoid(this); }
-  relu(): Tensor { return ew.relu(this); }
-  gelu(): Tensor { return ew.gelu(this); }
-  abs(): Tensor { return ew.abs(this); }
-  sin(): Tensor { return ew.sin(this); }
-  cos(): Tensor { return ew.cos(this); }
-  square(): Tensor { return ew.square(this); }
-  reciprocal(): Tensor { return ew.reciprocal(this); }
-  erf(): Tensor { return ew.erf(this); }
-  eq(other: Operand): Tensor { return ew.eq(this, other); }
-  ne(other: Operand): Tensor { return ew.ne(this, other); }
-  lt(other: Operand): Tensor { return ew.lt(this, other); }
-  le(other: Operand): Tensor { return ew.le(this, other); }
-  gt(other: Operand): Tensor { return ew.gt(this, other); }
-  ge(other: Operand): Tensor { return ew.ge(this, other); }
+  add(other: Operand): Tensor { return elementwise.add(this, other); }
+  sub(other: Operand): Tensor { return elementwise.sub(this, other); }
+  mul(other: Operand): Tensor { return elementwise.mul(this, other); }
+  div(other: Operand): Tensor { return elementwise.div(this, other); }
+  pow(exponent: Operand): Tensor { return typeof exponent === 'number' ? elementwise.powScalar(this, exponent) : elementwise.pow(this, exponent); }
+  maximum(other: Operand): Tensor { return elementwise.maximum(this, other); }
+  minimum(other: Operand): Tensor { return elementwise.minimum(this, other); }
+  clamp(min?: number, max?: number): Tensor { return elementwise.clamp(this, min, max); }
+  neg(): Tensor { return elementwise.neg(this); }
+  exp(): Tensor { return elementwise.exp(this); }
+  log(): Tensor { return elementwise.log(this); }
+  sqrt(): Tensor { return elementwise.sqrt(this); }
+  rsqrt(): Tensor { return elementwise.rsqrt(this); }
+  tanh(): Tensor { return elementwise.tanh(this); }
+  sigmoid(): Tensor { return elementwise.sigmoid(this); }
+  relu(): Tensor { return elementwise.relu(this); }
+  gelu(): Tensor { return elementwise.gelu(this); }
+  abs(): Tensor { return elementwise.abs(this); }
+  sin(): Tensor { return elementwise.sin(this); }
+  cos(): Tensor { return elementwise.cos(this); }
+  square(): Tensor { return elementwise.square(this); }
+  reciprocal(): Tensor { return elementwise.reciprocal(this); }
+  erf(): Tensor { return elementwise.erf(this); }
+  eq(other: Operand): Tensor { return elementwise.eq(this, other); }
+  ne(other: Operand): Tensor { return elementwise.ne(this, other); }
+  lt(other: Operand): Tensor { return elementwise.lt(this, other); }
+  le(other: Operand): Tensor { return elementwise.le(this, other); }
+  gt(other: Operand): Tensor { return elementwise.gt(this, other); }
+  ge(other: Operand): Tensor { return elementwise.ge(this, other); }
 
   // ---- reductions ----
-  sum(dim?: red.Dims, keepdim = false): Tensor { return red.sum(this, dim, keepdim); }
-  mean(dim?: red.Dims, keepdim = false): Tensor { return red.mean(this, dim, keepdim); }
+  sum(dim?: reduce.Dims, keepdim = false): Tensor { return reduce.sum(this, dim, keepdim); }
+  mean(dim?: reduce.Dims, keepdim = false): Tensor { return reduce.mean(this, dim, keepdim); }
   /** Variance with Bessel's correction unless `correction` says otherwise (0 = population variance). */
-  var(dim?: red.Dims, keepdim = false, correction = 1): Tensor { return red.variance(this, dim, keepdim, correction); }
-  std(dim?: red.Dims, keepdim = false, correction = 1): Tensor { return red.std(this, dim, keepdim, correction); }
-  max(dim?: number, keepdim = false): Tensor { return red.max(this, dim, keepdim); }
-  min(dim?: number, keepdim = false): Tensor { return red.min(this, dim, keepdim); }
-  argmax(dim?: number, keepdim = false): Tensor { return red.argmax(this, dim, keepdim); }
-  argmin(dim?: number, keepdim = false): Tensor { return red.argmin(this, dim, keepdim); }
-  sumToShape(shape: readonly number[]): Tensor { return red.sumToShape(this, shape); }
+  var(dim?: reduce.Dims, keepdim = false, correction = 1): Tensor { return reduce.variance(this, dim, keepdim, correction); }
+  std(dim?: reduce.Dims, keepdim = false, correction = 1): Tensor { return reduce.std(this, dim, keepdim, correction); }
+  max(dim?: number, keepdim = false): Tensor { return reduce.max(this, dim, keepdim); }
+  min(dim?: number, keepdim = false): Tensor { return reduce.min(this, dim, keepdim); }
+  argmax(dim?: number, keepdim = false): Tensor { return reduce.argmax(this, dim, keepdim); }
+  argmin(dim?: number, keepdim = false): Tensor { return reduce.argmin(this, dim, keepdim); }
+  sumToShape(shape: readonly number[]): Tensor { return reduce.sumToShape(this, shape); }
 
   // ---- linear algebra, softmax ----
   matmul(other: Tensor): Tensor { return matmul(this, other); }
-  softmax(dim = -1): Tensor { return sm.softmax(this, dim); }
-  logSoftmax(dim = -1): Tensor { return sm.logSoftmax(this, dim); }
+  softmax(dim = -1): Tensor { return softmax.softmax(this, dim); }
+  logSoftmax(dim = -1): Tensor { return softmax.logSoftmax(this, dim); }
 
   // ---- views ----
-  view(...shape: number[]): Tensor { return vw.view(this, shape); }
-  reshape(...shape: number[]): Tensor { return vw.reshape(this, shape); }
-  flatten(startDim = 0, endDim = -1): Tensor { return vw.flatten(this, startDim, endDim); }
-  transpose(dim0 = -2, dim1 = -1): Tensor { return vw.transpose(this, dim0, dim1); }
+  view(...shape: number[]): Tensor { return view.view(this, shape); }
+  reshape(...shape: number[]): Tensor { return view.reshape(this, shape); }
+  flatten(startDim = 0, endDim = -1): Tensor { return view.flatten(this, startDim, endDim); }
+  transpose(dim0 = -2, dim1 = -1): Tensor { return view.transpose(this, dim0, dim1); }
   /** Matrix transpose of the last two dims (PyTorch's .mT; .T for 2-D). */
-  get T(): Tensor { return vw.transpose(this, -2, -1); }
-  permute(...dims: number[]): Tensor { return vw.permute(this, dims); }
-  squeeze(dim?: number): Tensor { return vw.squeeze(this, dim); }
-  unsqueeze(dim: number): Tensor { return vw.unsqueeze(this, dim); }
-  slice(dim: number, start = 0, end?: number, step = 1): Tensor { return vw.slice(this, dim, start, end, step); }
-  expand(...shape: number[]): Tensor { return vw.expand(this, shape); }
-  contiguous(): Tensor { return vw.contiguous(this); }
+  get T(): Tensor { return view.transpose(this, -2, -1); }
+  permute(...dims: number[]): Tensor { return view.permute(this, dims); }
+  squeeze(dim?: number): Tensor { return view.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return view.unsqueeze(this, dim); }
+  slice(dim: number, start = 0, end?: number, step = 1): Tensor { return view.slice(this, dim, start, end, step); }
+  expand(...shape: number[]): Tensor { return view.expand(this, shape); }
+  contiguous(): Tensor { return view.contiguous(this); }
   split(size: number, dim = 0): Tensor[] { return join.split(this, size, dim); }
 
   // ---- indexing ----
   /** Rows of this tensor picked by an int32 index tensor of any shape: `C[X]`. */
-  index(indices: Tensor): Tensor { return idx.index(this, indices); }
-  gather(dim: number, indices: Tensor): Tensor { return idx.gather(this, dim, indices); }
-  pick(indices: Tensor): Tensor { return idx.pick(this, indices); }
-  maskedFill(mask: Tensor, value: number): Tensor { return idx.maskedFill(this, mask, value); }
-  tril(diagonal = 0): Tensor { return idx.tril(this, diagonal); }
+  index(indices: Tensor): Tensor { return indexing.index(this, indices); }
+  gather(dim: number, indices: Tensor): Tensor { return indexing.gather(this, dim, indices); }
+  pick(indices: Tensor): Tensor { return indexing.pick(this, indices); }
+  maskedFill(mask: Tensor, value: number): Tensor { return indexing.maskedFill(this, mask, value); }
+  tril(diagonal = 0): Tensor { return indexing.tril(this, diagonal); }
   // ---- rearranging, ordering, norms (torch's names) ----
-  chunk(chunks: number, dim = 0): Tensor[] { return re.chunk(this, chunks, dim); }
-  movedim(source: number, destination: number): Tensor { return re.movedim(this, source, destination); }
-  unflatten(dim: number, sizes: readonly number[]): Tensor { return re.unflatten(this, dim, sizes); }
-  repeat(...reps: number[]): Tensor { return re.repeat(this, reps); }
-  tile(...reps: number[]): Tensor { return re.tile(this, reps); }
-  roll(shift: number, dim?: number): Tensor { return re.roll(this, shift, dim); }
-  cumsum(dim: number): Tensor { return ord.cumsum(this, dim); }
-  sort(dim = -1, descending = false): { values: Tensor; indices: Tensor } { return ord.sort(this, dim, descending); }
-  argsort(dim = -1, descending = false): Tensor { return ord.argsort(this, dim, descending); }
-  topk(k: number, dim = -1, largest = true): { values: Tensor; indices: Tensor } { return ord.topk(this, k, dim, largest); }
-  norm(p: number | 'fro' = 2, dim?: number | number[], keepdim = false): Tensor { return la.norm(this, p, dim, keepdim); }
-  round(decimals = 0): Tensor { return rnd.round(this, decimals); }
-  cumprod(dim: number): Tensor { return ord.cumprod(this, dim); }
-  scatter(dim: number, indices: Tensor, src: Tensor): Tensor { return sc.scatter(this, dim, indices, src); }
-  scatterAdd(dim: number, indices: Tensor, src: Tensor): Tensor { return sc.scatterAdd(this, dim, indices, src); }
-  indexAdd(dim: number, indices: Tensor, src: Tensor): Tensor { return sc.indexAdd(this, dim, indices, src); }
-  maskedSelect(mask: Tensor): Tensor { return sc.maskedSelect(this, mask); }
-  triu(diagonal = 0): Tensor { return idx.triu(this, diagonal); }
+  chunk(chunks: number, dim = 0): Tensor[] { return rearrange.chunk(this, chunks, dim); }
+  movedim(source: number, destination: number): Tensor { return rearrange.movedim(this, source, destination); }
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return rearrange.unflatten(this, dim, sizes); }
+  repeat(...reps: number[]): Tensor { return rearrange.repeat(this, reps); }
+  tile(...reps: number[]): Tensor { return rearrange.tile(this, reps); }
+  roll(shift: number, dim?: number): Tensor { return rearrange.roll(this, shift, dim); }
+  cumsum(dim: number): Tensor { return ordering.cumsum(this, dim); }
+  sort(dim = -1, descending = false): { values: Tensor; indices: Tensor } { return ordering.sort(this, dim, descending); }
+  argsort(dim = -1, descending = false): Tensor { return ordering.argsort(this, dim, descending); }
+  topk(k: number, dim = -1, largest = true): { values: Tensor; indices: Tensor } { return ordering.topk(this, k, dim, largest); }
+  norm(p: number | 'fro' = 2, dim?: number | number[], keepdim = false): Tensor { return linalg.norm(this, p, dim, keepdim); }
+  round(decimals = 0): Tensor { return rounding.round(this, decimals); }
+  cumprod(dim: number): Tensor { return ordering.cumprod(this, dim); }
+  scatter(dim: number, indices: Tensor, src: Tensor): Tensor { return scatter.scatter(this, dim, indices, src); }
+  scatterAdd(dim: number, indices: Tensor, src: Tensor): Tensor { return scatter.scatterAdd(this, dim, indices, src); }
+  indexAdd(dim: number, indices: Tensor, src: Tensor): Tensor { return scatter.indexAdd(this, dim, indices, src); }
+  maskedSelect(mask: Tensor): Tensor { return scatter.maskedSelect(this, mask); }
+  triu(diagonal = 0): Tensor { return indexing.triu(this, diagonal); }
 
   toString(): string { return formatTensor(this); }
   [Symbol.for('nodejs.util.inspect.custom')](): string { return formatTensor(this); }
