@@ -11,6 +11,7 @@ import { CHARRNN_PRESETS } from '../../src/models/charrnn/recipe.js';
 import { Generator } from '../../src/index.js';
 import { corpusPath } from '../helpers.js';
 import { assertSameRun, crashResumeAndReference } from './crash.js';
+import '../cliBackend.js';
 
 const quiet = { log: () => {}, progress: null };
 /** The first 40,000 characters of Tiny Shakespeare: enough for short runs, small enough to load fast. */

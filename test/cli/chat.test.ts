@@ -9,6 +9,7 @@ import { gptTrain } from '../../src/cli/gpt.js';
 import { forEachInputLine } from '../../src/cli/inputLines.js';
 import { formatQA, qaCorpus, readQA } from '../../src/data/qaCorpus.js';
 import { corpusPath } from '../helpers.js';
+import '../cliBackend.js';
 
 const quiet = { log: () => {}, progress: null };
 const feed = (lines: string[]) => (onLine: (line: string) => void) => lines.forEach(onLine);

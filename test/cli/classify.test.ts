@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { classifyEval, classifyPredict, classifyTrain } from '../../src/cli/classify.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
+import '../cliBackend.js';
 
 const quiet = { log: () => {}, progress: null };
 const dir = mkdtempSync(join(tmpdir(), 'zerograd-classify-'));

@@ -9,6 +9,7 @@ import { makemoreTrain } from '../../src/cli/makemore.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { corpusPath } from '../helpers.js';
 import { assertSameRun, crashResumeAndReference } from './crash.js';
+import '../cliBackend.js';
 
 const quiet = { log: () => {}, progress: null };
 

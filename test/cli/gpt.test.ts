@@ -8,6 +8,7 @@ import { gptSample, gptTrain } from '../../src/cli/gpt.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { projectRoot, corpusPath } from '../helpers.js';
 import { assertSameRun, crashResumeAndReference } from './crash.js';
+import '../cliBackend.js';
 
 const quiet = { log: () => {}, progress: null };
 const shakespeare = corpusPath('tinyshakespeare.txt');

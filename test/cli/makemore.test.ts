@@ -8,6 +8,7 @@ import { makemoreDiagnose } from '../../src/cli/diagnose.js';
 import { makemoreEval, makemoreSample, makemoreTrain } from '../../src/cli/makemore.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { projectRoot, corpusPath } from '../helpers.js';
+import '../cliBackend.js';
 
 const quiet = { log: () => {}, progress: null };
 const bin = join(projectRoot(), 'dist', 'src', 'cli', 'bin.js');

@@ -9,6 +9,7 @@ import { RAG_TRAIN, ragCorpus, ragTrain, readerText } from '../../src/cli/ragRea
 import { factCorpus, ragPrompt } from '../../src/data/factCorpus.js';
 import { serializeSafetensors } from '../../src/io/safetensors.js';
 import { full, tensor } from '../../src/tensor/creation.js';
+import '../cliBackend.js';
 
 const quiet = { log: () => {}, progress: null };
 const feed = (lines: string[]) => (onLine: (line: string) => void) => lines.forEach(onLine);

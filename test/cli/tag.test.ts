@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { classifyPredict } from '../../src/cli/classify.js';
 import { tagCorpus, tagEval, tagPredict, tagTrain } from '../../src/cli/tag.js';
 import { readConll } from '../../src/data/labelledFiles.js';
+import '../cliBackend.js';
 
 const quiet = { log: () => {}, progress: null };
 const dir = mkdtempSync(join(tmpdir(), 'zerograd-tag-'));

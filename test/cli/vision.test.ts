@@ -9,6 +9,7 @@ import { kmeansCommand, visionEval, visionPredict, visionTrain } from '../../src
 import { readDigitsCsv } from '../../src/data/images.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { corpusPath, projectRoot } from '../helpers.js';
+import '../cliBackend.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zerograd-vision-'));
 const quiet = { log: () => {}, progress: null };

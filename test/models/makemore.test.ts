@@ -19,6 +19,7 @@ import { AdamW } from '../../src/optim/adamw.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { trainLoop } from '../../src/models/trainer.js';
 import { assertClose, corpusPath, projectRoot } from '../helpers.js';
+import '../cliBackend.js';
 
 const words = readLines(corpusPath('names.txt'));
 const tokenizer = CharTokenizer.forItems(words);
