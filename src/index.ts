@@ -9,6 +9,7 @@ export { type DType, type Storage } from './core/dtype.js';
 export { ZerogradError } from './core/errors.js';
 export { registeredOps, type OpInfo } from './tensor/registry.js';
 export { Generator, manualSeed, defaultGenerator } from './core/random.js';
+export { PythonRandom } from './core/pythonRandom.js';
 export {
   tensor, zeros, ones, full, arange, linspace, eye, randn, rand, randint, randintValues, randperm,
   type TensorOptions, type RandomOptions,

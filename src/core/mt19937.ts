@@ -23,6 +23,32 @@ export class MT19937 {
     this.index = N;
   }
 
+  /** Seeds from a key of 32-bit words with MT19937's init_by_array, as CPython's random.seed does. */
+  seedByArray(key: readonly number[]): void {
+    this.seed(19650218);
+    const s = this.state;
+    const length = Math.max(key.length, 1);
+    let i = 1;
+    let j = 0;
+    for (let k = Math.max(N, length); k > 0; k--) {
+      const prev = s[i - 1] ^ (s[i - 1] >>> 30);
+      s[i] = ((s[i] ^ Math.imul(prev, 1664525)) + (key[j] ?? 0) + j) >>> 0;
+      i++;
+      j++;
+      if (i >= N) { s[0] = s[N - 1]; i = 1; }
+      if (j >= length) j = 0;
+    }
+    for (let k = N - 1; k > 0; k--) {
+      const prev = s[i - 1] ^ (s[i - 1] >>> 30);
+      s[i] = ((s[i] ^ Math.imul(prev, 1566083941)) - i) >>> 0;
+      i++;
+      if (i >= N) { s[0] = s[N - 1]; i = 1; }
+    }
+    // The top bit set guarantees a non-zero state whatever the key.
+    s[0] = 0x80000000;
+    this.index = N;
+  }
+
   /** The next 32 random bits, as an unsigned integer. */
   nextUint32(): number {
     if (this.index >= N) this.twist();
