@@ -69,7 +69,7 @@ export function ragTrain(argv: string[], io: CliIO = consoleIO): { val: number; 
   const { out } = o;
   return withRun(command, out, o, 'gpt', (resume, keep) => {
     const { flags, blockSize } = lmTrainFlags(RAG_TRAIN, o);
-    let corpus = settingsFrom(RAG_TRAIN.options, o, 'reader') as ReaderCorpus;
+    let corpus = settingsFrom(RAG_TRAIN.options, o, 'reader') as unknown as ReaderCorpus;
     let train: GPTTrainConfig;
     let config: GPTConfig | undefined;
     if (resume) {
