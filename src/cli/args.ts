@@ -1,19 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { helpItem, termColumn, terminalWidth } from './helpLayout.js';
 import { corpusNames, dataArgument } from '../data/corpora.js';
+import { type OptionSpec, type OptionValues, placeholder, readValue, shownDefault } from './options.js';
+import { UsageError } from './usageError.js';
 
-/** One option of a command: its kind, one line of meaning, the value's placeholder and its default as shown in help. */
-export interface OptionDef {
-  type: 'string' | 'boolean';
-  help: string;
-  /** The placeholder in help: N, X, FILE, DIR, TEXT... */
-  value?: string;
-  /** The default as help shows it; the command computes the real one (it may depend on other options). */
-  default?: string;
-}
-export type OptionSpec = Record<string, OptionDef>;
-/** Parsed values: strings for string options, booleans for flags, undefined when absent. */
-export type OptionValues<S extends OptionSpec> = { [K in keyof S]?: S[K]['type'] extends 'boolean' ? boolean : string };
+export type { OptionDef, OptionSpec, OptionValues } from './options.js';
+export { UsageError } from './usageError.js';
 
 /** A command's name (`gpt train`), what it does, and its options: the parser and `--help` both read it. */
 export interface CommandSpec<S extends OptionSpec = OptionSpec> {
@@ -37,9 +29,6 @@ export interface ArgumentDef {
 
 export const defineCommand = <S extends OptionSpec>(spec: CommandSpec<S>): CommandSpec<S> => spec;
 
-/** A user mistake on the command line: printed as one line, without a stack trace. */
-export class UsageError extends Error {}
-
 /** Commander's parser and help for `spec`; `forHelp` marks required positionals, which parsing leaves to the command. */
 function toCommander(spec: CommandSpec, { forHelp = false, width = terminalWidth() } = {}): Command {
   const command = new Command(`zerograd ${spec.name}`)
@@ -58,9 +47,10 @@ function toCommander(spec: CommandSpec, { forHelp = false, width = terminalWidth
   }
   for (const [name, def] of Object.entries(spec.options)) {
     const help = name === 'data' ? `${def.help}; or a bundled corpus by name (${corpusNames().join(', ')})` : def.help;
-    const option = new Option(def.type === 'boolean' ? `--${name}` : `--${name} <${def.value ?? 'VALUE'}>`, help);
-    // Shown in help only: values are read just where the user gave them (getOptionValueSource below).
-    if (def.default !== undefined) option.default(def.default, def.default);
+    const option = new Option(def.type === 'flag' ? `--${name}` : `--${name} <${placeholder(def)}>`, help);
+    // Shown in help only: parseOptions reads what the user gave (getOptionValueSource below), then applies the defaults.
+    const shown = shownDefault(def);
+    if (shown !== undefined) option.default(shown, shown);
     command.addOption(option);
   }
   return command;
@@ -88,8 +78,14 @@ export function closestNames(word: string, candidates: readonly string[]): strin
 /** The pointer printed after a one-line error. */
 export const helpHint = (name: string) => `run 'zerograd ${name} --help' for the options`;
 
-/** Parses `argv` against the command's options; a mistake is a UsageError naming the command and the option. */
-export function parseOptions<S extends OptionSpec>(spec: CommandSpec<S>, argv: string[]): OptionValues<S> & { argument?: string; arguments: string[] } {
+/** What parseOptions gives: each option's value, the positional arguments, and the names of the options the user gave. */
+export type ParsedOptions<S extends OptionSpec> = OptionValues<S> & { argument?: string; arguments: string[]; given: ReadonlySet<string> };
+
+/**
+ * Parses `argv` against the command's options: each value read as its declaration says (an int within its bounds, one
+ * of the choices...), then the declared defaults. A mistake is a UsageError naming the command or the option.
+ */
+export function parseOptions<S extends OptionSpec>(spec: CommandSpec<S>, argv: string[]): ParsedOptions<S> {
   const command = toCommander(spec);
   try {
     command.parse(argv, { from: 'user' });
@@ -97,16 +93,20 @@ export function parseOptions<S extends OptionSpec>(spec: CommandSpec<S>, argv: s
     if (error instanceof CommanderError) throw new UsageError(`${spec.name}: ${error.message.replace(/^error: /, '')}`);
     throw error;
   }
-  const values: Record<string, unknown> = {};
+  const raw: Record<string, string | boolean> = {};
   for (const option of command.options) {
     const key = option.attributeName();
-    if (command.getOptionValueSource(key) === 'cli') values[option.long!.slice(2)] = command.getOptionValue(key);
+    if (command.getOptionValueSource(key) === 'cli') raw[option.long!.slice(2)] = command.getOptionValue(key);
   }
-  values.arguments = [...command.args];
-  if (command.args.length) values.argument = command.args[0];
-  if (typeof values.data === 'string') values.data = dataArgument(values.data);
-  if (process.env.ZEROGRAD_SMOKE && process.env.ZEROGRAD_SMOKE !== '0') smokeCaps(spec, values);
-  return values as OptionValues<S> & { argument?: string; arguments: string[] };
+  const given = new Set(Object.keys(raw));
+  if (process.env.ZEROGRAD_SMOKE && process.env.ZEROGRAD_SMOKE !== '0') smokeCaps(spec, raw);
+  const values: Record<string, unknown> = {};
+  for (const [name, def] of Object.entries(spec.options)) {
+    if (raw[name] !== undefined) values[name] = readValue(name, def, String(raw[name]));
+    else if ('default' in def && def.default !== undefined) values[name] = def.default;
+  }
+  if (typeof values.data === 'string' && given.has('data')) values.data = dataArgument(values.data);
+  return { ...values, arguments: [...command.args], ...(command.args.length ? { argument: command.args[0] } : {}), given } as ParsedOptions<S>;
 }
 
 /**
@@ -116,40 +116,12 @@ export function parseOptions<S extends OptionSpec>(spec: CommandSpec<S>, argv: s
  */
 export const SMOKE_CAPS: Readonly<Record<string, number>> = { steps: 2, epochs: 1, 'eval-iters': 1, 'sample-tokens': 20, 'max-new-tokens': 20 };
 
-function smokeCaps(spec: CommandSpec, values: Record<string, unknown>): void {
-  if (values.resume) return;
+function smokeCaps(spec: CommandSpec, raw: Record<string, string | boolean>): void {
+  if (raw.resume) return;
   for (const [name, cap] of Object.entries(SMOKE_CAPS)) {
-    const given = values[name];
-    if (name in spec.options && (given === undefined || (/^\d+$/.test(String(given)) && Number(given) > cap))) values[name] = String(cap);
+    const given = raw[name];
+    if (name in spec.options && (given === undefined || (/^\d+$/.test(String(given)) && Number(given) > cap))) raw[name] = String(cap);
   }
-}
-
-/** A decimal integer (no exponent, hexadecimal or fraction), at least `min` and at most `max`. */
-export function intOption(name: string, raw: unknown, fallback: number, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
-  if (raw === undefined) return fallback;
-  const text = String(raw);
-  const value = /^-?\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new UsageError(`--${name}: expected a decimal integer ${range}, got '${text}'`);
-  }
-  return value;
-}
-
-export function numberOption(name: string, raw: unknown, fallback: number, { positive = true, max = Infinity } = {}): number {
-  if (raw === undefined) return fallback;
-  const text = String(raw).trim();
-  const value = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text) : NaN;
-  if (!Number.isFinite(value) || (positive && value <= 0) || value > max) {
-    throw new UsageError(`--${name}: expected a ${positive ? 'positive ' : ''}number${max < Infinity ? ` up to ${max}` : ''}, got '${raw}'`);
-  }
-  return value;
-}
-
-export function choiceOption<T extends string>(name: string, raw: unknown, choices: readonly T[], fallback: T): T {
-  if (raw === undefined) return fallback;
-  if (!choices.includes(raw as T)) throw new UsageError(`--${name}: expected one of ${choices.join(', ')}, got '${raw}'`);
-  return raw as T;
 }
 
 /** Where a command writes: result lines, and the progress bar (null for none, as in tests). */

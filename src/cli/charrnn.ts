@@ -5,9 +5,10 @@ import { CHARRNN_PRESETS, startCharLSTMRun } from '../models/charrnn/recipe.js';
 import { type GPTTrainConfig, gptTrainConfig } from '../models/gpt/recipe.js';
 import { checkMemory } from '../models/memory.js';
 import { Generator } from '../core/random.js';
-import { type CliIO, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
-import { GPT_SAMPLE, GPT_TRAIN, checkValidationSplit, lmResumeChecks, lmText, lmTrainFlags, sampleCheckpoint, trainLanguageModel } from './gpt.js';
-import { checkResumeFlags, logNextSteps, memoryLimit, resumedSteps, runFolder, withRun } from './run.js';
+import { type CliIO, type ParsedOptions, consoleIO, defineCommand, parseOptions } from './args.js';
+import { N_EMBD, N_LAYER } from './commonOptions.js';
+import { GPT_SAMPLE, GPT_TRAIN, checkValidationSplit, lmText, lmTrainFlags, sampleCheckpoint, trainLanguageModel } from './gpt.js';
+import { checkResume, logNextSteps, memoryLimit, resumedSteps, runFolder, withRun } from './run.js';
 import { checkedDataFile } from './dataCheck.js';
 
 const PRESETS = Object.keys(CHARRNN_PRESETS);
@@ -20,10 +21,10 @@ export const CHARRNN_TRAIN = defineCommand({
   options: {
     ...shared,
     ...RUN.options,
-    config: { type: 'string', value: PRESETS.join('|'), default: 'small', help: "model size preset (small: about the GPT small preset's parameters)" },
-    'n-embd': { type: 'string', value: 'N', default: "preset's", help: 'character embedding size' },
-    'n-hidden': { type: 'string', value: 'N', default: "preset's", help: 'LSTM state size' },
-    'n-layer': { type: 'string', value: 'N', default: "preset's", help: 'stacked LSTM layers' },
+    config: { type: 'choice', choices: PRESETS, default: 'small', key: 'preset', help: "model size preset (small: about the GPT small preset's parameters)" },
+    'n-embd': { ...N_EMBD, shown: "preset's", help: 'character embedding size' },
+    'n-hidden': { ...N_EMBD, key: 'model.nHidden', shown: "preset's", help: 'LSTM state size' },
+    'n-layer': { ...N_LAYER, shown: "preset's", help: 'stacked LSTM layers' },
   },
 });
 
@@ -34,20 +35,19 @@ export const CHARRNN_SAMPLE = defineCommand({ ...GPT_SAMPLE, name: 'charrnn samp
 export function charrnnTrain(argv: string[], io: CliIO = consoleIO): { val: number; sample: string } {
   const command = CHARRNN_TRAIN.name;
   const o = parseOptions(CHARRNN_TRAIN, argv);
-  const presetName = choiceOption('config', o.config, PRESETS, 'small');
+  const presetName = o.config;
   const out = o.out ?? RUN.folder(presetName);
   const result = withRun(command, out, o, 'charrnn', (resume, keep) => trainInto(o, presetName, out, resume, keep, io));
   logNextSteps(io, out, 'charrnn sample --checkpoint');
   return result;
 }
 
-function trainInto(o: ReturnType<typeof parseOptions<typeof CHARRNN_TRAIN.options>>, presetName: string, out: string,
+function trainInto(o: ParsedOptions<typeof CHARRNN_TRAIN.options>, presetName: string, out: string,
   resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; sample: string } {
   const command = CHARRNN_TRAIN.name;
   const preset = CHARRNN_PRESETS[presetName];
-  const { flags, blockSize, dropout } = lmTrainFlags(o);
-  const size = (name: 'n-embd' | 'n-hidden' | 'n-layer') => (o[name] === undefined ? undefined : intOption(name, o[name], 0, { min: 1, max: 1e5 }));
-  const [nEmbd, nHidden, nLayer] = [size('n-embd'), size('n-hidden'), size('n-layer')];
+  const { flags, blockSize, dropout } = lmTrainFlags(CHARRNN_TRAIN, o);
+  const { 'n-embd': nEmbd, 'n-hidden': nHidden, 'n-layer': nLayer } = o;
   let train: GPTTrainConfig;
   let config: CharLSTMConfig | undefined;
   let dataFile = o.data;
@@ -55,11 +55,7 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof CHARRNN_TRAIN.option
     const saved = resume.config.train as GPTTrainConfig;
     config = resume.config.model as CharLSTMConfig;
     const savedData = (resume.config.data as string | null | undefined) ?? undefined;
-    checkResumeFlags(command, out, [
-      ['config', o.config, resume.config.preset], ['data', o.data && resolve(o.data), savedData ?? 'the embedded names'],
-      ...lmResumeChecks(flags, saved), ['block-size', blockSize, config.blockSize], ['dropout', dropout, config.dropout],
-      ['n-embd', nEmbd, config.nEmbd], ['n-hidden', nHidden, config.nHidden], ['n-layer', nLayer, config.nLayer],
-    ]);
+    checkResume(CHARRNN_TRAIN, out, o, resume.config);
     train = { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
     dataFile = savedData;
   } else {

@@ -5,7 +5,8 @@ import { type QAPair, formatQA, qaCorpus, qaPrompt } from '../data/qaCorpus.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { completeLine } from '../models/gpt/generate.js';
 import type { TrainableLM } from '../models/gpt/recipe.js';
-import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions, warnOn } from './args.js';
+import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions, warnOn } from './args.js';
+import { SEED } from './commonOptions.js';
 import { gptFromConfig, loadCharModel } from './gpt.js';
 import { forEachInputLine } from './inputLines.js';
 
@@ -13,8 +14,8 @@ export const CHAT_CORPUS = defineCommand({
   name: 'chat corpus',
   summary: 'write the generated question-and-answer set (Q: / A: lines) for fine-tuning a GPT to talk back',
   options: {
-    out: { type: 'string', value: 'FILE', help: 'where to write it (required)' },
-    seed: { type: 'string', value: 'N', default: '42', help: 'random seed (the order of the pairs)' },
+    out: { type: 'path', value: 'FILE', help: 'where to write it (required)' },
+    seed: { ...SEED, default: 42, help: 'random seed (the order of the pairs)' },
   },
 });
 
@@ -22,15 +23,15 @@ export const GPT_CHAT = defineCommand({
   name: 'gpt chat',
   summary: 'answer questions typed on stdin, one a line, with a GPT fine-tuned on Q: / A: pairs',
   options: {
-    checkpoint: { type: 'string', value: 'DIR', help: 'a GPT run, e.g. one fine-tuned with gpt finetune --qa (required)' },
-    'max-answer': { type: 'string', value: 'N', default: '80', help: 'the most characters an answer may take' },
+    checkpoint: { type: 'path', value: 'DIR', help: 'a GPT run, e.g. one fine-tuned with gpt finetune --qa (required)' },
+    'max-answer': { type: 'int', min: 1, max: 10_000, default: 80, help: 'the most characters an answer may take' },
   },
 });
 
 export function chatCorpus(argv: string[], io: CliIO = consoleIO): QAPair[] {
   const o = parseOptions(CHAT_CORPUS, argv);
   if (!o.out) throw new UsageError('chat corpus: --out FILE is required');
-  const pairs = qaCorpus(intOption('seed', o.seed, 42));
+  const pairs = qaCorpus(o.seed);
   writeFileAtomic(o.out, formatQA(pairs));
   io.log(`wrote ${pairs.length} question-and-answer pairs to ${o.out}`);
   return pairs;
@@ -44,7 +45,7 @@ export const answer = (model: TrainableLM, tokenizer: CharTokenizer, question: s
 export function gptChat(argv: string[], io: CliIO = consoleIO, eachLine: (onLine: (line: string) => void) => void = forEachInputLine): string[] {
   const o = parseOptions(GPT_CHAT, argv);
   if (!o.checkpoint) throw new UsageError('gpt chat: --checkpoint DIR is required');
-  const maxLength = intOption('max-answer', o['max-answer'], 80, { min: 1, max: 10_000 });
+  const maxLength = o['max-answer'];
   const { model, tokenizer } = loadCharModel(o.checkpoint, 'gpt', GPT_CHAT.name, gptFromConfig);
   const known = new Set(tokenizer.itos);
   const missing = [...new Set(qaPrompt('') + '\n')].filter((c) => !known.has(c));

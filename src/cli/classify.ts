@@ -12,9 +12,9 @@ import {
   predictLabels,
 } from '../models/classify/textClassifier.js';
 import { Generator } from '../core/random.js';
-import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
+import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
 import { loadPretrained } from './mlm.js';
-import { checkResumeFlags, logNextSteps, memoryLimit, openRun, runFolder } from './run.js';
+import { logNextSteps, memoryLimit, openRun, runFolder } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 import {
   type ModelDefaults, SUPERVISED_OPTIONS, evalOptions, evaluationSet, formatReport, labelsWithUnseen, loadTrainedModel, pretrainedShape,
@@ -35,9 +35,9 @@ export const CLASSIFY_TRAIN = defineCommand({
   name: 'classify train',
   summary: 'train a text classifier (bag of embeddings or transformer encoder); default data: the SpamAssassin corpus',
   options: {
-    data: { type: 'string', value: 'FILE', default: 'SpamAssassin', help: '`text,label` CSV, TSV or JSONL ({"text", "label"})' },
-    model: { type: 'string', value: KINDS.join('|'), default: "bag (encoder with --init)", help: 'bag of embeddings, or transformer encoder with a CLS token' },
-    init: { type: 'string', value: 'DIR', help: "start the encoder from a 'zerograd mlm pretrain' run: its weights, vocabulary and sizes" },
+    data: { type: 'path', value: 'FILE', key: 'data', shown: 'SpamAssassin', help: '`text,label` CSV, TSV or JSONL ({"text", "label"})' },
+    model: { type: 'choice', choices: KINDS, key: 'model.kind', shown: 'bag (encoder with --init)', help: 'bag of embeddings, or transformer encoder with a CLS token' },
+    init: { type: 'path', value: 'DIR', key: 'init', help: "start the encoder from a 'zerograd mlm pretrain' run: its weights, vocabulary and sizes" },
     ...SUPERVISED_OPTIONS,
     ...RUN.options,
   },
@@ -52,7 +52,7 @@ export const CLASSIFY_EVAL = defineCommand({
 export const CLASSIFY_PREDICT = defineCommand({
   name: 'classify predict',
   summary: 'classify texts read from stdin, one a line; prints label and probability',
-  options: { checkpoint: { type: 'string', value: 'DIR', help: 'run folder of a classifier (required)' } },
+  options: { checkpoint: { type: 'path', value: 'DIR', help: 'run folder of a classifier (required)' } },
 });
 
 function loadRows(file: string | undefined): { rows: LabelledText[]; source: string } {
@@ -82,15 +82,14 @@ export function classifyTrain(argv: string[], io: CliIO = consoleIO): Classifica
     const { rows, source } = loadRows(dataFile);
     const pretrained = !resume && o.init ? loadPretrained(o.init, command) : null;
     if (pretrained && o.model !== undefined && o.model !== 'encoder') throw new UsageError(`${command}: --init starts a transformer encoder; --model ${o.model} has none`);
-    const kind = resume ? (resume.config.model as TextClassifierConfig).kind : pretrained ? 'encoder' : choiceOption('model', o.model, KINDS, 'bag');
-    if (resume) checkResumeFlags(command, out, [['model', o.model, kind], ['init', o.init && resolve(o.init), resume.config.init ?? 'none']]);
+    const kind = resume ? (resume.config.model as TextClassifierConfig).kind : pretrained ? 'encoder' : o.model ?? 'bag';
     const splits = trainingSplits(rows, o, readLabelledFile);
     if (splits.val.length === 0 || splits.test.length === 0) throw new UsageError(`${source}: ${rows.length} rows are too few to hold out validation and test rows (10% each); give --val and --test files`);
-    const train = trainSettings(command, out, o, DEFAULTS[kind], resume);
+    const train = trainSettings(CLASSIFY_TRAIN, out, o, DEFAULTS[kind], resume);
     const shape = shapeFrom(o, DEFAULTS[kind]);
     const config: TextClassifierConfig = resume ? (resume.config.model as TextClassifierConfig)
       : pretrained ? { kind, ...pretrainedShape(command, o.init!, pretrained, o), dropout: shape.dropout, labels: [...new Set(rows.map((r) => r.label))].sort() }
-        : newTextClassifierConfig({ kind, ...shape }, splits.train, rows, { minCount: intOption('min-count', o['min-count'], 2, { min: 1 }) });
+        : newTextClassifierConfig({ kind, ...shape }, splits.train, rows, { minCount: o['min-count'] });
     if (config.labels.length < 2) throw new UsageError(`${source}: every row has the label '${config.labels[0]}'; a classifier needs two or more`);
     io.log(`data: ${rows.length} texts from ${source}; labels ${config.labels.join(', ')}; split ${splits.train.length}/${splits.val.length}/${splits.test.length}`);
     const encoded = encodeTexts(config, splits.train.map((r) => r.text));

@@ -32,5 +32,3 @@ export function warnUnsavedDropout(command: string, out: string, resume: Checkpo
   }
 }
 
-/** The help of --strict on a training command that has no other use for it. */
-export const STRICT_DATA_HELP = 'with --resume: refuse a --data file that changed since the checkpoint instead of warning';

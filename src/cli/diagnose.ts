@@ -17,16 +17,17 @@ import { crossEntropy } from '../tensor/ops/softmax.js';
 import { Generator } from '../core/random.js';
 import { lineChart } from '../viz/lineChart.js';
 import { labelledScatter } from '../viz/scatter.js';
-import { type CliIO, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
+import { type CliIO, consoleIO, defineCommand, parseOptions } from './args.js';
+import { SEED } from './commonOptions.js';
 
 export const MAKEMORE_DIAGNOSE = defineCommand({
   name: 'makemore diagnose',
   summary: "train lecture 4's deep BatchNorm MLP briefly and write its diagnostic plots as SVG",
   options: {
-    data: { type: 'string', value: 'FILE', default: "names (data/names.txt, the lectures' 32,033 names)", help: 'one item per line' },
-    steps: { type: 'string', value: 'N', default: '1000', help: 'optimizer steps' },
-    seed: { type: 'string', value: 'N', default: '2147483647', help: 'random seed' },
-    out: { type: 'string', value: 'DIR', default: 'runs/diagnostics', help: 'where the SVG files go' },
+    data: { type: 'path', value: 'FILE', shown: "names (data/names.txt, the lectures' 32,033 names)", help: 'one item per line' },
+    steps: { type: 'int', min: 1, default: 1000, help: 'optimizer steps' },
+    seed: { ...SEED, default: 2147483647 },
+    out: { type: 'path', value: 'DIR', default: join('runs', 'diagnostics'), help: 'where the SVG files go' },
   },
 });
 
@@ -38,9 +39,8 @@ export const MAKEMORE_DIAGNOSE = defineCommand({
 export function makemoreDiagnose(argv: string[], io: CliIO = consoleIO): string[] {
   const o = parseOptions(MAKEMORE_DIAGNOSE, argv);
   const items = readLines(o.data ?? corpusPath('names.txt'), { minLines: 3 });
-  const steps = intOption('steps', o.steps, 1000, { min: 1 });
-  const out = o.out ?? join('runs', 'diagnostics');
-  const generator = new Generator(intOption('seed', o.seed, 2147483647));
+  const { steps, out } = o;
+  const generator = new Generator(o.seed);
   const data = prepareMakemoreData(items, 3);
   const shape = { vocabSize: data.tokenizer.vocabSize, blockSize: 3, nEmbd: 2, nHidden: 100 };
   const model = batchNormMlp(shape, generator);

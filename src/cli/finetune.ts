@@ -11,11 +11,11 @@ import { gptTrainingMemory } from '../models/gpt/gpt.js';
 import { checkMemory, formatBytes } from '../models/memory.js';
 import { applyLoRA } from '../nn/lora.js';
 import { Generator } from '../core/random.js';
-import { type CliIO, UsageError, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
+import { type CliIO, type ParsedOptions, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
 import {
-  GPT_TRAIN, checkConfigAgainstWeights, checkValidationSplit, gptConfigParameters, gptFromConfig, lmResumeChecks, lmTrainFlags, loadText, trainLanguageModel,
+  GPT_TRAIN, checkConfigAgainstWeights, checkValidationSplit, gptConfigParameters, gptFromConfig, lmTrainFlags, loadText, trainLanguageModel,
 } from './gpt.js';
-import { checkResumeFlags, logNextSteps, memoryLimit, resumedSteps, runFolder, withRun } from './run.js';
+import { checkResume, logNextSteps, memoryLimit, resumedSteps, runFolder, withRun } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 
 const { config: _preset, 'tie-weights': _tie, 'block-size': _block, data: _data, ...shared } = GPT_TRAIN.options;
@@ -25,13 +25,13 @@ export const GPT_FINETUNE = defineCommand({
   name: 'gpt finetune',
   summary: 'fine-tune a GPT checkpoint on a new text, fully or with LoRA adapters, and report what it costs and forgets',
   options: {
-    checkpoint: { type: 'string', value: 'DIR', help: 'the pre-trained GPT run (required for a new run)' },
-    data: { type: 'string', value: 'FILE', help: "the new text (required for a new run); its characters must be in the checkpoint's vocabulary" },
-    lora: { type: 'string', value: 'RANK', default: 'none: every weight trains', help: 'train rank-RANK LoRA adapters on --targets, the rest frozen' },
-    'lora-alpha': { type: 'string', value: 'X', default: '8 (PEFT\'s)', help: 'LoRA scale: the update is multiplied by alpha / rank' },
-    targets: { type: 'string', value: 'NAMES', default: 'c_attn', help: 'comma-separated Linear layer names LoRA wraps (c_attn, c_proj, c_fc, lm_head)' },
-    'adapter-out': { type: 'string', value: 'DIR', help: 'also write the LoRA adapter there in Hugging Face PEFT layout' },
-    qa: { type: 'boolean', help: "--data is a question-and-answer file ('Q: ...' and 'A: ...' lines, as chat corpus writes), checked line by line" },
+    checkpoint: { type: 'path', value: 'DIR', key: 'base', help: 'the pre-trained GPT run (required for a new run)' },
+    data: { type: 'path', value: 'FILE', key: 'data', help: "the new text (required for a new run); its characters must be in the checkpoint's vocabulary" },
+    lora: { type: 'int', min: 1, max: 1e5, value: 'RANK', key: 'lora.rank', shown: 'none: every weight trains', help: 'train rank-RANK LoRA adapters on --targets, the rest frozen' },
+    'lora-alpha': { type: 'float', key: 'lora.alpha', shown: '8 (PEFT\'s)', help: 'LoRA scale: the update is multiplied by alpha / rank' },
+    targets: { type: 'list', value: 'NAMES', key: 'lora.targets', shown: 'c_attn', help: 'comma-separated Linear layer names LoRA wraps (c_attn, c_proj, c_fc, lm_head)' },
+    'adapter-out': { type: 'path', value: 'DIR', help: 'also write the LoRA adapter there in Hugging Face PEFT layout' },
+    qa: { type: 'flag', help: "--data is a question-and-answer file ('Q: ...' and 'A: ...' lines, as chat corpus writes), checked line by line" },
     ...shared,
     ...RUN.options,
   },
@@ -58,13 +58,11 @@ export function gptFinetune(argv: string[], io: CliIO = consoleIO): { val: numbe
   return result;
 }
 
-function finetuneInto(o: ReturnType<typeof parseOptions<typeof GPT_FINETUNE.options>>, out: string, resume: Checkpoint | undefined,
+function finetuneInto(o: ParsedOptions<typeof GPT_FINETUNE.options>, out: string, resume: Checkpoint | undefined,
   keep: number, io: CliIO): { val: number; oldVal: number; trainable: number; sample: string } {
   const command = GPT_FINETUNE.name;
-  const { flags, dropout } = lmTrainFlags(o);
-  const rank = o.lora === undefined ? undefined : intOption('lora', o.lora, 0, { min: 1, max: 1e5 });
-  const alphaFlag = o['lora-alpha'] === undefined ? undefined : numberOption('lora-alpha', o['lora-alpha'], 8);
-  const targetsFlag = o.targets?.split(',').map((t) => t.trim()).filter(Boolean);
+  const { flags, dropout } = lmTrainFlags(GPT_FINETUNE, o);
+  const { lora: rank, 'lora-alpha': alphaFlag, targets: targetsFlag } = o;
   let base: Checkpoint;
   let basePath: string;
   let dataFile: string;
@@ -76,11 +74,7 @@ function finetuneInto(o: ReturnType<typeof parseOptions<typeof GPT_FINETUNE.opti
     lora = (resume.config.lora as LoRASettings | null) ?? null;
     basePath = resume.config.base as string;
     dataFile = resume.config.data as string;
-    checkResumeFlags(command, out, [
-      ['checkpoint', o.checkpoint && resolve(o.checkpoint), basePath], ['data', o.data && resolve(o.data), dataFile],
-      ['lora', rank, lora?.rank ?? 'none'], ['lora-alpha', alphaFlag, lora?.alpha ?? 'none'], ['targets', o.targets, lora?.targets.join(',') ?? 'none'],
-      ...lmResumeChecks(flags, saved),
-    ]);
+    checkResume(GPT_FINETUNE, out, o, resume.config);
     train = { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
     base = loadRecipeCheckpoint(basePath, 'gpt', command);
     checkConfigAgainstWeights(basePath, base, gptConfigParameters(base.config));

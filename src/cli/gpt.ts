@@ -15,11 +15,13 @@ import { applyLoRA } from '../nn/lora.js';
 import { tensor } from '../tensor/creation.js';
 import { Generator } from '../core/random.js';
 import { lineChart } from '../viz/lineChart.js';
-import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
+import { type CliIO, type CommandSpec, type ParsedOptions, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
+import { BATCH_SIZE, BLOCK_SIZE, DROPOUT, EVAL_EVERY, LR, SEED, STEPS, STRICT, TRAIN_SEED } from './commonOptions.js';
+import { settingsFrom } from './options.js';
 import { checkTextEncoding } from './textCheck.js';
 import { checkedDataFile } from './dataCheck.js';
 import { ProgressBar } from './progress.js';
-import { checkResumeFlags, logNextSteps, memoryLimit, resumedSteps, runFolder, withRun } from './run.js';
+import { checkResume, logNextSteps, memoryLimit, resumedSteps, runFolder, withRun } from './run.js';
 
 const PRESETS = Object.keys(GPT_PRESETS);
 /** The most tokens one `gpt sample` writes: enough for any page of text, few enough to finish. */
@@ -30,21 +32,21 @@ export const GPT_TRAIN = defineCommand({
   name: 'gpt train',
   summary: 'train a character-level GPT on a text file (default: the embedded names), with checkpoints and exact --resume',
   options: {
-    data: { type: 'string', value: 'FILE', default: 'embedded names', help: 'UTF-8 text to train on (last 10% held out for validation)' },
-    config: { type: 'string', value: PRESETS.join('|'), default: 'tiny', help: 'model size preset (tiny: the lecture\'s n_embd 32, 4 heads, 3 blocks, block 8)' },
-    steps: { type: 'string', value: 'N', default: "preset's (5000)", help: 'optimizer steps' },
-    'batch-size': { type: 'string', value: 'N', default: "preset's", help: 'sequences per step' },
-    'block-size': { type: 'string', value: 'N', default: "preset's", help: 'context length in characters' },
-    lr: { type: 'string', value: 'X', default: "preset's", help: 'peak learning rate (AdamW)' },
-    schedule: { type: 'string', value: 'cosine|constant', default: 'cosine', help: 'learning-rate schedule: nanoGPT\'s warmup + cosine to lr/10, or constant' },
-    dropout: { type: 'string', value: 'X', default: "preset's", help: 'dropout probability' },
-    'eval-every': { type: 'string', value: 'N', default: 'steps/10', help: 'steps between train/val loss estimates' },
-    'eval-iters': { type: 'string', value: 'N', default: '50', help: 'batches per loss estimate' },
-    seed: { type: 'string', value: 'N', default: '1337', help: 'random seed (weights, batches, dropout)' },
-    'checkpoint-every': { type: 'string', value: 'N', default: 'eval-every', help: 'steps between checkpoints' },
-    'sample-tokens': { type: 'string', value: 'N', default: '300', help: 'characters sampled after training' },
-    'tie-weights': { type: 'boolean', help: "share the token embedding with the output layer (GPT-2's and nanoGPT's layout; needed for gpt export)" },
-    strict: { type: 'boolean', help: 'refuse data that is not valid UTF-8, and on --resume a data file changed since the checkpoint, instead of warning' },
+    data: { type: 'path', value: 'FILE', key: 'data', shown: 'embedded names', help: 'UTF-8 text to train on (last 10% held out for validation)' },
+    config: { type: 'choice', choices: PRESETS, default: 'tiny', key: 'preset', help: 'model size preset (tiny: the lecture\'s n_embd 32, 4 heads, 3 blocks, block 8)' },
+    steps: { ...STEPS, shown: "preset's (5000)" },
+    'batch-size': { ...BATCH_SIZE, shown: "preset's", help: 'sequences per step' },
+    'block-size': { ...BLOCK_SIZE, shown: "preset's" },
+    lr: { ...LR, shown: "preset's", help: 'peak learning rate (AdamW)' },
+    schedule: { type: 'choice', choices: ['cosine', 'constant'], default: 'cosine', key: 'train.schedule', help: 'learning-rate schedule: nanoGPT\'s warmup + cosine to lr/10, or constant' },
+    dropout: { ...DROPOUT, shown: "preset's" },
+    'eval-every': EVAL_EVERY,
+    'eval-iters': { type: 'int', min: 1, max: 1e6, default: 50, key: 'train.evalIters', help: 'batches per loss estimate' },
+    seed: TRAIN_SEED,
+    'checkpoint-every': { type: 'int', min: 1, shown: 'eval-every', help: 'steps between checkpoints' },
+    'sample-tokens': { type: 'int', max: MAX_NEW_TOKENS, default: 300, help: 'characters sampled after training' },
+    'tie-weights': { type: 'flag', key: 'model.tieWeights', help: "share the token embedding with the output layer (GPT-2's and nanoGPT's layout; needed for gpt export)" },
+    strict: STRICT,
     ...RUN.options,
   },
 });
@@ -53,12 +55,12 @@ export const GPT_SAMPLE = defineCommand({
   name: 'gpt sample',
   summary: 'generate text from a GPT checkpoint, streaming each character as it is sampled',
   options: {
-    checkpoint: { type: 'string', value: 'DIR', help: 'run folder or step folder of a GPT checkpoint (required)' },
-    prompt: { type: 'string', value: 'TEXT', default: 'a newline', help: 'text to continue (its characters must be in the vocabulary)' },
-    'max-new-tokens': { type: 'string', value: 'N', default: '500', help: `characters to generate (at most ${MAX_NEW_TOKENS})` },
-    temperature: { type: 'string', value: 'X', default: '1', help: 'below 1 sharpens, above 1 flattens the distribution' },
-    'top-k': { type: 'string', value: 'N', default: 'all', help: 'sample among the k most likely characters only' },
-    seed: { type: 'string', value: 'N', default: '1', help: 'random seed' },
+    checkpoint: { type: 'path', value: 'DIR', help: 'run folder or step folder of a GPT checkpoint (required)' },
+    prompt: { type: 'string', value: 'TEXT', shown: 'a newline', help: 'text to continue (its characters must be in the vocabulary)' },
+    'max-new-tokens': { type: 'int', min: 1, max: MAX_NEW_TOKENS, default: 500, help: `characters to generate (at most ${MAX_NEW_TOKENS})` },
+    temperature: { type: 'float', default: 1, help: 'below 1 sharpens, above 1 flattens the distribution' },
+    'top-k': { type: 'int', min: 1, shown: 'all', help: 'sample among the k most likely characters only' },
+    seed: { ...SEED, default: 1 },
   },
 });
 
@@ -76,19 +78,19 @@ export function loadText(file: string | undefined, strict: boolean, io: CliIO): 
 export function gptTrain(argv: string[], io: CliIO = consoleIO): { val: number; sample: string } {
   const command = GPT_TRAIN.name;
   const o = parseOptions(GPT_TRAIN, argv);
-  const presetName = choiceOption('config', o.config, PRESETS, 'tiny');
+  const presetName = o.config;
   const out = o.out ?? RUN.folder(presetName);
   const result = withRun(command, out, o, 'gpt', (resume, keep) => trainInto(o, presetName, out, resume, keep, io));
   logNextSteps(io, out, 'gpt sample --checkpoint');
   return result;
 }
 
-type TrainOptions = ReturnType<typeof parseOptions<typeof GPT_TRAIN.options>>;
+type TrainOptions = ParsedOptions<typeof GPT_TRAIN.options>;
 
 function trainInto(o: TrainOptions, presetName: string, out: string, resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; sample: string } {
   const command = GPT_TRAIN.name;
   const preset = GPT_PRESETS[presetName];
-  const { flags, blockSize, dropout } = lmTrainFlags(o);
+  const { flags, blockSize, dropout } = lmTrainFlags(GPT_TRAIN, o);
 
   let train: GPTTrainConfig;
   let config: GPTConfig | undefined;
@@ -98,11 +100,7 @@ function trainInto(o: TrainOptions, presetName: string, out: string, resume: Che
     if (!saved || saved.schedule === undefined) throw new UsageError(`${command}: ${out} was written by an older zerograd without its training settings; it cannot be resumed exactly`);
     config = resume.config.model as GPTConfig;
     const savedData = (resume.config.data as string | null | undefined) ?? undefined;
-    checkResumeFlags(command, out, [
-      ['config', o.config, resume.config.preset], ['data', o.data && resolve(o.data), savedData ?? 'the embedded names'],
-      ...lmResumeChecks(flags, saved), ['block-size', blockSize, config.blockSize], ['dropout', dropout, config.dropout],
-      ['tie-weights', o['tie-weights'], config.tieWeights],
-    ]);
+    checkResume(GPT_TRAIN, out, o, resume.config);
     train = { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
     dataFile = savedData;
   } else {
@@ -142,37 +140,22 @@ export function checkValidationSplit(splits: TokenSplits, blockSize: number, sou
   }
 }
 
-/** What the flags the language-model commands share say; undefined where a flag is absent (the preset's value, or on --resume the checkpoint's). */
-export function lmTrainFlags(o: Partial<Record<'steps' | 'batch-size' | 'lr' | 'schedule' | 'eval-every' | 'eval-iters' | 'seed' | 'block-size' | 'dropout', string>>) {
-  const flags: Partial<GPTTrainConfig> = {
-    steps: o.steps === undefined ? undefined : intOption('steps', o.steps, 0, { min: 1, max: 1e9 }),
-    batchSize: o['batch-size'] === undefined ? undefined : intOption('batch-size', o['batch-size'], 0, { min: 1, max: 1e6 }),
-    lr: o.lr === undefined ? undefined : numberOption('lr', o.lr, 0),
-    schedule: o.schedule === undefined ? undefined : choiceOption('schedule', o.schedule, ['cosine', 'constant'] as const, 'cosine'),
-    evalEvery: o['eval-every'] === undefined ? undefined : intOption('eval-every', o['eval-every'], 0, { min: 1 }),
-    evalIters: o['eval-iters'] === undefined ? undefined : intOption('eval-iters', o['eval-iters'], 0, { min: 1, max: 1e6 }),
-    seed: o.seed === undefined ? undefined : intOption('seed', o.seed, 0),
-  };
-  const blockSize = o['block-size'] === undefined ? undefined : intOption('block-size', o['block-size'], 0, { min: 1, max: 1e6 });
-  const dropout = o.dropout === undefined ? undefined : numberOption('dropout', o.dropout, 0, { positive: false, max: 0.99 });
-  return { flags, blockSize, dropout };
+/**
+ * The training settings and the model's block size and dropout that a language-model command's options give, by
+ * their keys; undefined where an option is absent (the preset's value, or on --resume the checkpoint's).
+ */
+export function lmTrainFlags(spec: CommandSpec, o: Record<string, unknown>) {
+  const model = settingsFrom(spec.options, o, 'model') as Partial<GPTConfig>;
+  return { flags: settingsFrom(spec.options, o, 'train') as Partial<GPTTrainConfig>, blockSize: model.blockSize, dropout: model.dropout };
 }
-
-/** The training settings a resumed language-model run takes from its checkpoint, beside the flags that may not contradict them. */
-export const lmResumeChecks = (flags: Partial<GPTTrainConfig>, saved: GPTTrainConfig): [string, unknown, unknown][] => [
-  ['steps', flags.steps, saved.steps], ['batch-size', flags.batchSize, saved.batchSize], ['lr', flags.lr, saved.lr],
-  ['schedule', flags.schedule, saved.schedule], ['eval-every', flags.evalEvery, saved.evalEvery], ['eval-iters', flags.evalIters, saved.evalIters],
-  ['seed', flags.seed, saved.seed],
-];
 
 /** The training half every character language-model command shares: progress, evaluations, checkpoints, curves, a sample. */
 export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe }: {
-  o: { 'checkpoint-every'?: string; 'sample-tokens'?: string }; out: string; keep: number; io: CliIO; run: LMRun; splits: TokenSplits;
+  o: { 'checkpoint-every'?: number; 'sample-tokens': number }; out: string; keep: number; io: CliIO; run: LMRun; splits: TokenSplits;
   tokenizer: CharTokenizer; train: GPTTrainConfig; extra: Record<string, unknown>; recipe: string;
 }): { val: number; sample: string } {
-  const checkpointEvery = intOption('checkpoint-every', o['checkpoint-every'], train.evalEvery, { min: 1 });
-  // Read before the first step: a mistake in it is not worth discovering after hours of training.
-  const sampleTokens = intOption('sample-tokens', o['sample-tokens'], 300, { max: MAX_NEW_TOKENS });
+  const checkpointEvery = o['checkpoint-every'] ?? train.evalEvery;
+  const sampleTokens = o['sample-tokens'];
   const save = guardedSave(() => {
     const dir = saveCheckpoint(out, gptCheckpoint(run, tokenizer, train, extra, recipe), { keep });
     writeCurves(out, run.evals);
@@ -269,15 +252,13 @@ export function sampleCheckpoint(command: typeof GPT_SAMPLE, argv: string[], rec
   io: CliIO = consoleIO, parameters = gptConfigParameters): string {
   const o = parseOptions(command, argv);
   if (!o.checkpoint) throw new UsageError(`${command.name}: --checkpoint DIR is required`);
-  const maxNew = intOption('max-new-tokens', o['max-new-tokens'], 500, { min: 1, max: MAX_NEW_TOKENS });
-  const temperature = numberOption('temperature', o.temperature, 1);
-  const topK = o['top-k'] === undefined ? undefined : intOption('top-k', o['top-k'], 0, { min: 1 });
+  const { 'max-new-tokens': maxNew, temperature, 'top-k': topK } = o;
   const { model, tokenizer } = loadCharModel(o.checkpoint, recipe, command.name, build, parameters);
   const ids = promptIds(tokenizer, o.prompt ?? '');
   const { write } = io;
   write?.(tokenizer.decode(ids));
   const out = generate(model, tensor(Int32Array.from(ids), { shape: [1, ids.length] }), maxNew, {
-    temperature, topK, generator: new Generator(intOption('seed', o.seed, 1)), onToken: write && ((id) => write(tokenizer.decode([id]))),
+    temperature, topK, generator: new Generator(o.seed), onToken: write && ((id) => write(tokenizer.decode([id]))),
   });
   const text = tokenizer.decode(out.toFlatArray());
   if (write) write('\n');

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { backendChoice, selectBackend } from '../backend/select.js';
 import { type CommandSpec, UsageError, closestNames, commandHelp, defineCommand, helpHint, parseOptions } from './args.js';
+import { STEPS } from './commonOptions.js';
 import { helpItem, termColumn, terminalWidth, wrapText } from './helpLayout.js';
 import { CLASSIFY_EVAL, CLASSIFY_PREDICT, CLASSIFY_TRAIN, classifyEval, classifyPredict, classifyTrain } from './classify.js';
 import { MAKEMORE_DIAGNOSE, makemoreDiagnose } from './diagnose.js';
@@ -25,13 +26,13 @@ import { TAG_CORPUS, TAG_EVAL, TAG_PREDICT, TAG_TRAIN, tagCorpus, tagEval, tagPr
 const DEMO = defineCommand({
   name: 'demo',
   summary: 'train a small GPT on the embedded names corpus, then sample new names (what `npm start` runs)',
-  options: { steps: { type: 'string', value: 'N', default: '1500', help: 'optimizer steps' } },
+  options: { steps: { ...STEPS, default: 1500 } },
 });
 
 /** The README's main job: a small GPT trained on the embedded names corpus, then a sample of new names. */
 function demo(argv: string[]): void {
   const o = parseOptions(DEMO, argv);
-  gptTrain(['--config', 'tiny', '--steps', o.steps ?? '1500', '--lr', '3e-3', '--schedule', 'cosine', '--eval-iters', '20',
+  gptTrain(['--config', 'tiny', '--steps', String(o.steps), '--lr', '3e-3', '--schedule', 'cosine', '--eval-iters', '20',
     '--out', join('runs', 'demo'), '--sample-tokens', '300', '--overwrite']);
 }
 

@@ -16,12 +16,14 @@ import { splitItems } from '../data/split.js';
 import { Generator } from '../core/random.js';
 import { lineChart, windowMeans } from '../viz/lineChart.js';
 import { type DataFingerprint, dataChange, fingerprintData, savedFingerprint } from '../io/dataFile.js';
-import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions, warnOn } from './args.js';
+import { type CliIO, type ParsedOptions, UsageError, consoleIO, defineCommand, parseOptions, warnOn } from './args.js';
+import { BATCH_SIZE, BLOCK_SIZE, LR, SEED, STEPS, STRICT, TRAIN_SEED } from './commonOptions.js';
+import { settingsFrom } from './options.js';
 import { ProgressBar } from './progress.js';
 import { checkTextEncoding } from './textCheck.js';
 import { guardedSave } from '../models/runGuard.js';
 import { checkedDataFile } from './dataCheck.js';
-import { checkResumeFlags, logNextSteps, memoryLimit, openRun, resumedSteps, runFolder } from './run.js';
+import { checkResume, logNextSteps, memoryLimit, openRun, resumedSteps, runFolder } from './run.js';
 
 const KINDS = ['bigram', 'bigram-nn', 'mlp', 'bnmlp', 'wavenet', 'rnn', 'gru', 'transformer'] as const;
 const RUN = runFolder('makemore', { option: 'model', fallback: 'mlp' });
@@ -30,21 +32,21 @@ export const MAKEMORE_TRAIN = defineCommand({
   name: 'makemore train',
   summary: "train one of the makemore lectures' character-level name models",
   options: {
-    model: { type: 'string', value: KINDS.join('|'), default: 'mlp', help: "counting bigram, neural bigram, MLP, BatchNorm MLP, WaveNet-style, or makemore.py's RNN, GRU or transformer" },
-    data: { type: 'string', value: 'FILE', default: "names (data/names.txt, the lectures' 32,033 names)", help: 'one item per line' },
-    steps: { type: 'string', value: 'N', default: '200000', help: 'optimizer steps (SGD; AdamW for rnn, gru and transformer)' },
-    'batch-size': { type: 'string', value: 'N', default: "model's (32)", help: 'examples per step (0: the whole training split)' },
-    lr: { type: 'string', value: 'X', default: "model's (0.1)", help: 'learning rate before the decay' },
-    'decay-at': { type: 'string', value: 'N', default: 'steps/2 (WaveNet 3/4)', help: 'step at which the learning rate drops' },
-    'decay-factor': { type: 'string', value: 'X', default: '0.1 (1: constant rate for bigram-nn, rnn, gru, transformer)', help: 'what the learning rate is multiplied by at --decay-at' },
-    'block-size': { type: 'string', value: 'N', default: "model's (rnn, gru, transformer: the longest item + 1)", help: 'context length in characters' },
-    'n-embd': { type: 'string', value: 'N', default: "model's", help: 'character embedding size (the transformer\'s width)' },
-    'n-hidden': { type: 'string', value: 'N', default: "model's", help: 'hidden layer width (the recurrent state\'s size)' },
-    'init-fixes': { type: 'boolean', help: 'the lecture\'s initialisation fixes: small output logits, Kaiming-scaled tanh layer' },
-    seed: { type: 'string', value: 'N', default: '2147483647', help: 'random seed (the lectures\')' },
-    'checkpoint-every': { type: 'string', value: 'N', default: 'max(1000, steps/10)', help: 'steps between checkpoints' },
-    samples: { type: 'string', value: 'N', default: '10', help: 'names sampled after training' },
-    strict: { type: 'boolean', help: 'refuse data that is not valid UTF-8, and on --resume a data file changed since the checkpoint, instead of warning' },
+    model: { type: 'choice', choices: KINDS, default: 'mlp', key: 'model.kind', help: "counting bigram, neural bigram, MLP, BatchNorm MLP, WaveNet-style, or makemore.py's RNN, GRU or transformer" },
+    data: { type: 'path', value: 'FILE', key: 'data', shown: "names (data/names.txt, the lectures' 32,033 names)", help: 'one item per line' },
+    steps: { ...STEPS, default: 200_000, help: 'optimizer steps (SGD; AdamW for rnn, gru and transformer)' },
+    'batch-size': { ...BATCH_SIZE, min: 0, max: 1e7, shown: "model's (32)", help: 'examples per step (0: the whole training split)' },
+    lr: { ...LR, shown: "model's (0.1)", help: 'learning rate before the decay' },
+    'decay-at': { type: 'int', key: 'train.decayAt', shown: 'steps/2 (WaveNet 3/4)', help: 'step at which the learning rate drops' },
+    'decay-factor': { type: 'float', key: 'train.decayFactor', shown: '0.1 (1: constant rate for bigram-nn, rnn, gru, transformer)', help: 'what the learning rate is multiplied by at --decay-at' },
+    'block-size': { ...BLOCK_SIZE, max: 1e5, shown: "model's (rnn, gru, transformer: the longest item + 1)" },
+    'n-embd': { type: 'int', min: 1, key: 'model.nEmbd', shown: "model's", help: 'character embedding size (the transformer\'s width)' },
+    'n-hidden': { type: 'int', min: 1, key: 'model.nHidden', shown: "model's", help: 'hidden layer width (the recurrent state\'s size)' },
+    'init-fixes': { type: 'flag', key: 'model.initFixes', help: 'the lecture\'s initialisation fixes: small output logits, Kaiming-scaled tanh layer' },
+    seed: { ...TRAIN_SEED, default: 2147483647, help: 'random seed (the lectures\')' },
+    'checkpoint-every': { type: 'int', min: 1, shown: 'max(1000, steps/10)', help: 'steps between checkpoints' },
+    samples: { type: 'int', max: 10_000, default: 10, help: 'names sampled after training' },
+    strict: STRICT,
     ...RUN.options,
   },
 });
@@ -53,10 +55,10 @@ export const MAKEMORE_SAMPLE = defineCommand({
   name: 'makemore sample',
   summary: 'sample new items (names) from a makemore checkpoint',
   options: {
-    checkpoint: { type: 'string', value: 'DIR', help: 'run folder or step folder of a makemore checkpoint (required)' },
-    num: { type: 'string', value: 'N', default: '10', help: 'how many items' },
-    prefix: { type: 'string', value: 'TEXT', default: 'none', help: 'each item starts with this text' },
-    seed: { type: 'string', value: 'N', default: '1', help: 'random seed' },
+    checkpoint: { type: 'path', value: 'DIR', help: 'run folder or step folder of a makemore checkpoint (required)' },
+    num: { type: 'int', min: 1, max: 100_000, default: 10, help: 'how many items' },
+    prefix: { type: 'string', value: 'TEXT', default: '', shown: 'none', help: 'each item starts with this text' },
+    seed: { ...SEED, default: 1 },
   },
 });
 
@@ -64,8 +66,8 @@ export const MAKEMORE_EVAL = defineCommand({
   name: 'makemore eval',
   summary: 'train, val and test loss of a makemore checkpoint',
   options: {
-    checkpoint: { type: 'string', value: 'DIR', help: 'run folder or step folder of a makemore checkpoint (required)' },
-    data: { type: 'string', value: 'FILE', default: 'the data it was trained on', help: 'items to split 80/10/10 as in training (another file warns: its splits are not the training run\'s)' },
+    checkpoint: { type: 'path', value: 'DIR', help: 'run folder or step folder of a makemore checkpoint (required)' },
+    data: { type: 'path', value: 'FILE', shown: 'the data it was trained on', help: 'items to split 80/10/10 as in training (another file warns: its splits are not the training run\'s)' },
   },
 });
 
@@ -83,7 +85,7 @@ function loadItems(file: string | undefined, strict = false, io: CliIO = console
 export function makemoreTrain(argv: string[], io: CliIO = consoleIO): { val: number; samples: string[] } {
   const o = parseOptions(MAKEMORE_TRAIN, argv);
   if (!o.resume) o.data ??= DEFAULT_NAMES();
-  const kind = choiceOption('model', o.model, KINDS, 'mlp');
+  const kind = o.model;
   const out = o.out ?? RUN.folder(kind);
   const opened = openRun(MAKEMORE_TRAIN.name, out, o, 'makemore');
   try {
@@ -95,44 +97,26 @@ export function makemoreTrain(argv: string[], io: CliIO = consoleIO): { val: num
   }
 }
 
-function trainInto(o: ReturnType<typeof parseOptions<typeof MAKEMORE_TRAIN.options>>, kind: (typeof KINDS)[number], out: string,
+function trainInto(o: ParsedOptions<typeof MAKEMORE_TRAIN.options>, kind: (typeof KINDS)[number], out: string,
   resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; samples: string[] } {
   const command = MAKEMORE_TRAIN.name;
   const savedData = resume ? (resume.config.data as string | null | undefined) ?? undefined : undefined;
   const fingerprint = checkedDataFile(command, out, resume ? savedData : o.data, resume, o.strict ?? false, io);
   const { items, source } = loadItems(resume ? savedData : o.data, o.strict ?? false, io);
-  const seedFlag = o.seed === undefined ? undefined : intOption('seed', o.seed, 0);
-  const numSamples = intOption('samples', o.samples, 10, { max: 10_000 });
+  const numSamples = o.samples;
   io.log(`data: ${items.length} items from ${source}`);
   const dataConfig = { data: resume ? savedData ?? null : o.data ? resolve(o.data) : null, dataFile: fingerprint };
-  if (kind === 'bigram') return trainBigramCounts(items, dataConfig, out, seedFlag ?? 2147483647, numSamples, keep, io.log);
+  if (kind === 'bigram') return trainBigramCounts(items, dataConfig, out, o.seed, numSamples, keep, io.log);
 
   const defaults = MAKEMORE_DEFAULTS[kind];
-  const flags: Partial<MakemoreTrainConfig> = {
-    steps: o.steps === undefined ? undefined : intOption('steps', o.steps, 0, { min: 1, max: 1e9 }),
-    batchSize: o['batch-size'] === undefined ? undefined : intOption('batch-size', o['batch-size'], 0, { max: 1e7 }),
-    lr: o.lr === undefined ? undefined : numberOption('lr', o.lr, 0),
-    decayAt: o['decay-at'] === undefined ? undefined : intOption('decay-at', o['decay-at'], 0),
-    decayFactor: o['decay-factor'] === undefined ? undefined : numberOption('decay-factor', o['decay-factor'], 0),
-    seed: seedFlag,
-  };
-  const shapeFlags = {
-    blockSize: o['block-size'] === undefined ? undefined : intOption('block-size', o['block-size'], 0, { min: 1, max: 1e5 }),
-    nEmbd: o['n-embd'] === undefined ? undefined : intOption('n-embd', o['n-embd'], 0, { min: 1 }),
-    nHidden: o['n-hidden'] === undefined ? undefined : intOption('n-hidden', o['n-hidden'], 0, { min: 1 }),
-  };
+  const flags = settingsFrom(MAKEMORE_TRAIN.options, o, 'train') as Partial<MakemoreTrainConfig>;
+  const shapeFlags = settingsFrom(MAKEMORE_TRAIN.options, o, 'model') as Partial<MakemoreModelConfig>;
   let train: MakemoreTrainConfig;
   let modelConfig: MakemoreModelConfig;
   if (resume) {
     const saved = resume.config.train as MakemoreTrainConfig;
     modelConfig = resume.config.model as MakemoreModelConfig;
-    checkResumeFlags(command, out, [
-      ['model', o.model, modelConfig.kind], ['data', o.data && resolve(o.data), savedData ?? 'the embedded names'],
-      ['steps', flags.steps, saved.steps], ['batch-size', flags.batchSize, saved.batchSize], ['lr', flags.lr, saved.lr],
-      ['decay-at', flags.decayAt, saved.decayAt], ['decay-factor', flags.decayFactor, saved.decayFactor], ['seed', flags.seed, saved.seed],
-      ['block-size', shapeFlags.blockSize, modelConfig.blockSize], ['n-embd', shapeFlags.nEmbd, modelConfig.nEmbd],
-      ['n-hidden', shapeFlags.nHidden, modelConfig.nHidden], ['init-fixes', o['init-fixes'], modelConfig.initFixes],
-    ]);
+    checkResume(MAKEMORE_TRAIN, out, o, resume.config);
     train = { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
   } else {
     const steps = flags.steps ?? 200_000;
@@ -161,7 +145,7 @@ function trainInto(o: ReturnType<typeof parseOptions<typeof MAKEMORE_TRAIN.optio
   const data = prepareMakemoreData(items, modelConfig.blockSize, 42, modelConfig.vocab);
   const run = startMakemoreRun(modelConfig, train, resume);
   io.log(`model: ${kind}, ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
-  const checkpointEvery = intOption('checkpoint-every', o['checkpoint-every'], Math.max(1000, Math.ceil(train.steps / 10)), { min: 1 });
+  const checkpointEvery = o['checkpoint-every'] ?? Math.max(1000, Math.ceil(train.steps / 10));
   const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
   const tokensPerStep = train.batchSize > 0 ? train.batchSize : data.train.X.shape[0];
   const checkpoint = () => makemoreCheckpoint(run, train, dataConfig);
@@ -247,12 +231,12 @@ export function makemoreSample(argv: string[], io: CliIO = consoleIO): string[] 
   const checkpoint = loadRecipeCheckpoint(o.checkpoint, 'makemore', MAKEMORE_SAMPLE.name);
   const config = checkpoint.config.model as MakemoreModelConfig | { kind: 'bigram'; vocab: string[]; smoothing: number };
   const tokenizer = new CharTokenizer(config.vocab);
-  const prefix = o.prefix ?? '';
+  const { prefix } = o;
   const problem = tokenizer.unknownCharacter(prefix);
   if (problem) throw new UsageError(`makemore sample: --prefix: ${problem}`);
   const prefixIds = tokenizer.encode(prefix);
-  const generator = new Generator(intOption('seed', o.seed, 1));
-  const num = intOption('num', o.num, 10, { min: 1, max: 100_000 });
+  const generator = new Generator(o.seed);
+  const { num } = o;
   let samples: string[];
   if (config.kind === 'bigram') {
     if (prefix) throw new UsageError('makemore sample: --prefix is not supported for the counting bigram model');

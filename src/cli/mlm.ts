@@ -12,7 +12,7 @@ import { startSupervisedRun } from '../models/classify/supervised.js';
 import { taggerWords } from '../models/classify/tagging.js';
 import { checkMemory } from '../models/memory.js';
 import { Generator } from '../core/random.js';
-import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
+import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
 import { logNextSteps, memoryLimit, runFolder, withRun } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 import { type ModelDefaults, SUPERVISED_OPTIONS, heldOutSplits, runSupervised, shapeFrom, trainSettings } from './supervised.js';
@@ -25,7 +25,7 @@ export const MLM_PRETRAIN = defineCommand({
   name: 'mlm pretrain',
   summary: "pre-train a transformer encoder on unlabelled text with BERT's masked words, for classify/tag train --init",
   options: {
-    data: { type: 'string', value: 'FILE', default: 'SpamAssassin bodies', help: 'plain text (one text a line), a labelled CSV/TSV/JSONL (its texts) or a CoNLL file (its tokens); labels are not read' },
+    data: { type: 'path', value: 'FILE', key: 'data', shown: 'SpamAssassin bodies', help: 'plain text (one text a line), a labelled CSV/TSV/JSONL (its texts) or a CoNLL file (its tokens); labels are not read' },
     ...options,
     ...RUN.options,
   },
@@ -50,10 +50,10 @@ export function mlmPretrain(argv: string[], io: CliIO = consoleIO): number {
     const { sequences, source } = unlabelledWords(dataFile);
     const splits = heldOutSplits(sequences);
     if (splits.val.length === 0) throw new UsageError(`${source}: ${sequences.length} texts are too few to hold out 10% for validation`);
-    const train = trainSettings(command, out, o, DEFAULTS, resume);
+    const train = trainSettings(MLM_PRETRAIN, out, o, DEFAULTS, resume);
     const config: MlmConfig = resume ? (resume.config.model as MlmConfig) : {
       ...shapeFrom(o, DEFAULTS),
-      vocab: [...Vocabulary.build(splits.train, { minCount: intOption('min-count', o['min-count'], 2, { min: 1 }), maxSize: 30_000 }).tokens],
+      vocab: [...Vocabulary.build(splits.train, { minCount: o['min-count'], maxSize: 30_000 }).tokens],
     };
     if (config.nLayer < 1) throw new UsageError(`${command}: --n-layer must be at least 1 (an encoder to pre-train)`);
     const vocab = new Vocabulary(config.vocab);

@@ -18,16 +18,16 @@ import { GPT, type GPTConfig } from '../models/gpt/gpt.js';
 import type { GPTTrainConfig } from '../models/gpt/recipe.js';
 import { Generator } from '../core/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, parseOptions } from './args.js';
+import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
 import { checkConfigAgainstWeights, gptConfigParameters, loadText } from './gpt.js';
 
 export const GPT_EXPORT = defineCommand({
   name: 'gpt export',
   summary: "write a GPT checkpoint as nanoGPT's ckpt.pt (weights, AdamW state, iteration) with its train.bin, val.bin and meta.pkl",
   options: {
-    checkpoint: { type: 'string', value: 'DIR', help: 'run folder of a GPT checkpoint (required)' },
-    format: { type: 'string', value: 'nanogpt', help: 'the layout to write (required; nanoGPT is the one there is)' },
-    out: { type: 'string', value: 'DIR', help: 'where ckpt.pt and the data files go (required); pass it as --out_dir and --dataset to train.py' },
+    checkpoint: { type: 'path', value: 'DIR', help: 'run folder of a GPT checkpoint (required)' },
+    format: { type: 'choice', choices: ['nanogpt'], help: 'the layout to write (required; nanoGPT is the one there is)' },
+    out: { type: 'path', value: 'DIR', help: 'where ckpt.pt and the data files go (required); pass it as --out_dir and --dataset to train.py' },
   },
 });
 
@@ -37,9 +37,9 @@ export const GPT_IMPORT = defineCommand({
   argument: { name: 'CKPT', required: true, help: "nanoGPT's ckpt.pt" },
   options: {
     from: { type: 'string', value: 'nanogpt', help: 'the layout to read (required)' },
-    meta: { type: 'string', value: 'FILE', default: 'meta.pkl beside CKPT', help: "the character vocabulary, as nanoGPT's prepare.py writes it" },
-    data: { type: 'string', value: 'FILE', default: 'none', help: 'the text it was trained on, recorded for `gpt train --resume --extend N`' },
-    out: { type: 'string', value: 'DIR', help: 'run folder to write the checkpoint into (required)' },
+    meta: { type: 'path', value: 'FILE', shown: 'meta.pkl beside CKPT', help: "the character vocabulary, as nanoGPT's prepare.py writes it" },
+    data: { type: 'path', value: 'FILE', shown: 'none', help: 'the text it was trained on, recorded for `gpt train --resume --extend N`' },
+    out: { type: 'path', value: 'DIR', help: 'run folder to write the checkpoint into (required)' },
   },
 });
 
@@ -85,7 +85,6 @@ function optimizerNames(model: GPT): string[] {
 export function gptExport(argv: string[], io: CliIO = consoleIO): string {
   const o = parseOptions(GPT_EXPORT, argv);
   if (!o.checkpoint || !o.out) throw new UsageError('gpt export: --checkpoint DIR and --out DIR are required');
-  choiceOption('format', o.format, ['nanogpt'], 'nanogpt');
   if (o.format === undefined) throw new UsageError('gpt export: --format nanogpt is required');
   const checkpoint = loadRecipeCheckpoint(o.checkpoint, 'gpt', GPT_EXPORT.name);
   checkConfigAgainstWeights(o.checkpoint, checkpoint, gptConfigParameters(checkpoint.config));

@@ -10,9 +10,9 @@ import { PROBLEMS, SOLUTION_FILES, problemById } from '../lessons/practice/probl
 import { DEFAULT_LIMITS, type JudgeLimits, runJudged } from '../lessons/practice/sandbox.js';
 import { asLearnerFile, starterText } from '../lessons/practice/starter.js';
 import { typeErrors } from '../lessons/practice/typecheck.js';
-import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
+import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
 
-const DIR_OPTION = { dir: { type: 'string', value: 'DIR', default: 'practice', help: 'folder of your practice files and of the progress file (.progress.json)' } } as const;
+const DIR_OPTION = { dir: { type: 'path', value: 'DIR', default: 'practice', help: 'folder of your practice files and of the progress file (.progress.json)' } } as const;
 const PROBLEM_ARGUMENT = { name: 'N', required: true, help: `the problem's number, 1 to ${PROBLEMS.length} (see 'zerograd practice list')` };
 
 export const PRACTICE_LIST = defineCommand({
@@ -25,7 +25,7 @@ export const PRACTICE_START = defineCommand({
   name: 'practice start',
   summary: 'write a starter file for problem N: the statement, the signature, a body to fill in',
   argument: PROBLEM_ARGUMENT,
-  options: { ...DIR_OPTION, force: { type: 'boolean', help: 'overwrite the file if it exists' } },
+  options: { ...DIR_OPTION, force: { type: 'flag', help: 'overwrite the file if it exists' } },
 });
 
 export const PRACTICE_CHECK = defineCommand({
@@ -34,8 +34,8 @@ export const PRACTICE_CHECK = defineCommand({
   argument: [PROBLEM_ARGUMENT, { name: 'FILE', help: 'your solution (default: the starter file in --dir)' }],
   options: {
     ...DIR_OPTION,
-    timeout: { type: 'string', value: 'S', default: String(DEFAULT_LIMITS.seconds), help: 'seconds the cases may run before the check is stopped' },
-    'skip-types': { type: 'boolean', help: 'run the cases even if TypeScript finds type errors' },
+    timeout: { type: 'int', min: 1, value: 'S', default: DEFAULT_LIMITS.seconds, help: 'seconds the cases may run before the check is stopped' },
+    'skip-types': { type: 'flag', help: 'run the cases even if TypeScript finds type errors' },
   },
 });
 
@@ -80,7 +80,7 @@ function problemArgument(command: string, value: string | undefined): Problem {
 
 export function practiceList(argv: string[], io: CliIO = consoleIO): Status[] {
   const o = parseOptions(PRACTICE_LIST, argv);
-  const progress = readProgress(o.dir ?? 'practice');
+  const progress = readProgress(o.dir);
   const statuses = PROBLEMS.map((p): Status => progress[p.id]?.status ?? 'not started');
   PROBLEMS.forEach((p, i) => io.log(`${String(p.id).padStart(3)}  ${p.title.padEnd(36)} ${statuses[i]}`));
   io.log(`${statuses.filter((s) => s === 'passed').length} of ${PROBLEMS.length} passed. Start one: npx zerograd practice start N`);
@@ -90,7 +90,7 @@ export function practiceList(argv: string[], io: CliIO = consoleIO): Status[] {
 export function practiceStart(argv: string[], io: CliIO = consoleIO): string {
   const o = parseOptions(PRACTICE_START, argv);
   const problem = problemArgument(PRACTICE_START.name, o.argument);
-  const dir = o.dir ?? 'practice';
+  const dir = o.dir;
   const file = starterPath(dir, problem);
   if (existsSync(file) && !o.force) throw new UsageError(`${file} exists (your work?); check it with 'zerograd practice check ${problem.id}', or pass --force to start over`);
   makeDirectory(dir);
@@ -137,12 +137,12 @@ function report(results: CaseResult[], io: CliIO): void {
 export function practiceCheck(argv: string[], io: CliIO = consoleIO, limits: Partial<Omit<JudgeLimits, 'seconds'>> = {}): CaseResult[] {
   const o = parseOptions(PRACTICE_CHECK, argv);
   const problem = problemArgument(PRACTICE_CHECK.name, o.argument);
-  const dir = o.dir ?? 'practice';
+  const dir = o.dir;
   const file = o.arguments[1] ?? starterPath(dir, problem);
   if (!existsSync(file)) {
     throw new UsageError(o.arguments[1] ? `${file}: no such file` : `${file} does not exist: write it with 'zerograd practice start ${problem.id}' first`);
   }
-  const seconds = intOption('timeout', o.timeout, DEFAULT_LIMITS.seconds, { min: 1 });
+  const seconds = o.timeout;
   const progress = readProgress(dir);
   const tried = (status: 'failing' | 'passed') => writeProgress(dir, { ...progress, [problem.id]: { status, attempts: (progress[problem.id]?.attempts ?? 0) + 1 } });
   io.log(`problem ${problem.id}: ${problem.title} (${file})`);
@@ -172,7 +172,7 @@ export const solutionText = (problem: Problem): string =>
 export function practiceSolution(argv: string[], io: CliIO = consoleIO): string {
   const o = parseOptions(PRACTICE_SOLUTION, argv);
   const problem = problemArgument(PRACTICE_SOLUTION.name, o.argument);
-  const dir = o.dir ?? 'practice';
+  const dir = o.dir;
   if ((readProgress(dir)[problem.id]?.attempts ?? 0) < 1) {
     throw new UsageError(`try problem ${problem.id} first: the solution is shown once 'zerograd practice check ${problem.id}' has run on a file of yours (progress in ${progressFile(dir)})`);
   }

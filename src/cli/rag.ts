@@ -13,7 +13,7 @@ import { completeLine } from '../models/gpt/generate.js';
 import { type Embedder, type EmbedderSpec, EncoderEmbedder, GPTEmbedder, TfidfEmbedder, embedderSpecFrom, fingerprint } from '../models/rag/embedders.js';
 import { ExactIndex, type SearchHit } from '../models/rag/vectorIndex.js';
 import { Generator } from '../core/random.js';
-import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
+import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
 import { gptFromConfig, loadCharModel } from './gpt.js';
 import { forEachInputLine } from './inputLines.js';
 import { loadReader } from './ragReader.js';
@@ -24,10 +24,10 @@ export const RAG_INDEX = defineCommand({
   name: 'rag index',
   summary: 'embed the passages of a file (one a line) or of every .txt file in a folder into a vector index',
   options: {
-    docs: { type: 'string', value: 'FILE|DIR', help: 'the passages: non-empty lines (required)' },
-    out: { type: 'string', value: 'DIR', help: 'where the index goes: vectors.safetensors and index.json (required)' },
-    embed: { type: 'string', value: EMBEDDINGS.join('|'), default: 'tfidf', help: "TF-IDF words, a GPT's mean hidden state, or a text classifier's mean encoder output" },
-    'embed-checkpoint': { type: 'string', value: 'DIR', help: 'the GPT or encoder classifier run that embeds (for --embed gpt|encoder)' },
+    docs: { type: 'path', value: 'FILE|DIR', help: 'the passages: non-empty lines (required)' },
+    out: { type: 'path', value: 'DIR', help: 'where the index goes: vectors.safetensors and index.json (required)' },
+    embed: { type: 'choice', choices: EMBEDDINGS, default: 'tfidf', help: "TF-IDF words, a GPT's mean hidden state, or a text classifier's mean encoder output" },
+    'embed-checkpoint': { type: 'path', value: 'DIR', help: 'the GPT or encoder classifier run that embeds (for --embed gpt|encoder)' },
   },
 });
 
@@ -35,12 +35,12 @@ export const RAG_ASK = defineCommand({
   name: 'rag ask',
   summary: 'answer questions from stdin with a GPT, given the passage the index finds nearest each',
   options: {
-    index: { type: 'string', value: 'DIR', help: "an index 'rag index' built (required)" },
-    checkpoint: { type: 'string', value: 'DIR', help: "the reader GPT ('rag train'), which answers 'context: ... question: ... answer:' prompts (required unless --retrieve-only)" },
-    k: { type: 'string', value: 'N', default: '5', help: 'passages retrieved per question (the best is the context; --retrieve-only prints all)' },
-    'embed-checkpoint': { type: 'string', value: 'DIR', default: "the index's", help: 'must be the checkpoint the index was built with' },
-    'retrieve-only': { type: 'boolean', help: 'print the retrieved passages with their cosine scores instead of answering' },
-    'max-answer': { type: 'string', value: 'N', default: '40', help: 'the most characters an answer may take' },
+    index: { type: 'path', value: 'DIR', help: "an index 'rag index' built (required)" },
+    checkpoint: { type: 'path', value: 'DIR', help: "the reader GPT ('rag train'), which answers 'context: ... question: ... answer:' prompts (required unless --retrieve-only)" },
+    k: { type: 'int', min: 1, max: 1000, default: 5, help: 'passages retrieved per question (the best is the context; --retrieve-only prints all)' },
+    'embed-checkpoint': { type: 'path', value: 'DIR', shown: "the index's", help: 'must be the checkpoint the index was built with' },
+    'retrieve-only': { type: 'flag', help: 'print the retrieved passages with their cosine scores instead of answering' },
+    'max-answer': { type: 'int', min: 1, max: 10_000, default: 40, help: 'the most characters an answer may take' },
   },
 });
 
@@ -72,7 +72,7 @@ function modelEmbedder(kind: 'gpt' | 'encoder', path: string, command: string): 
 export function ragIndex(argv: string[], io: CliIO = consoleIO): ExactIndex {
   const o = parseOptions(RAG_INDEX, argv);
   if (!o.docs || !o.out) throw new UsageError('rag index: --docs FILE|DIR and --out DIR are required');
-  const kind = choiceOption('embed', o.embed, EMBEDDINGS, 'tfidf');
+  const kind = o.embed;
   const passages = readPassages(o.docs);
   if (kind !== 'tfidf' && !o['embed-checkpoint']) throw new UsageError(`rag index: --embed ${kind} needs --embed-checkpoint DIR`);
   const embedder = kind === 'tfidf' ? TfidfEmbedder.fit(passages) : modelEmbedder(kind, o['embed-checkpoint']!, RAG_INDEX.name);
@@ -112,11 +112,11 @@ export function ragAsk(argv: string[], io: CliIO = consoleIO, eachLine: (onLine:
   const index = ExactIndex.fromRows(files.dim, files.passages, files.vectors);
   const embedder = queryEmbedder(spec, o.index, o['embed-checkpoint']);
   if (embedder.dim !== index.dim) throw new Error(`${join(o.index, 'index.json')}: "dim" is ${index.dim}, but its ${spec.kind} embedding gives ${embedder.dim} dimensions`);
-  const k = intOption('k', o.k, 5, { min: 1, max: 1000 });
+  const { k } = o;
   const retrieveOnly = o['retrieve-only'] ?? false;
   if (!retrieveOnly && !o.checkpoint) throw new UsageError('rag ask: --checkpoint DIR (the reader GPT) is required, or give --retrieve-only');
   const reader = retrieveOnly ? null : loadReader(o.checkpoint!, RAG_ASK.name);
-  const maxLength = intOption('max-answer', o['max-answer'], 40, { min: 1, max: 10_000 });
+  const maxLength = o['max-answer'];
   const printed: string[] = [];
   eachLine((raw) => {
     const question = raw.trim();

@@ -9,9 +9,11 @@ import type { Checkpoint } from '../io/checkpoint.js';
 import { type GPTConfig, gptTrainingMemory, lectureGPTConfig } from '../models/gpt/gpt.js';
 import { type GPTTrainConfig, gptTrainConfig, startGPTRun } from '../models/gpt/recipe.js';
 import { checkMemory } from '../models/memory.js';
-import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
-import { GPT_TRAIN, checkValidationSplit, gptFromConfig, lmResumeChecks, lmTrainFlags, loadCharModel, trainLanguageModel } from './gpt.js';
-import { checkResumeFlags, memoryLimit, resumedSteps, withRun } from './run.js';
+import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
+import { RUN_OPTIONS, SEED } from './commonOptions.js';
+import { settingsFrom } from './options.js';
+import { GPT_TRAIN, checkValidationSplit, gptFromConfig, lmTrainFlags, loadCharModel, trainLanguageModel } from './gpt.js';
+import { checkResume, memoryLimit, resumedSteps, withRun } from './run.js';
 
 /** What marks a checkpoint as a reader in its config.json: `rag ask` reads only these. */
 export const READER_TASK = 'reader';
@@ -27,9 +29,9 @@ export const RAG_CORPUS = defineCommand({
   name: 'rag corpus',
   summary: "write the generated facts' passages, one a line (made-up places and people no model can know), for rag index",
   options: {
-    out: { type: 'string', value: 'FILE', help: 'where to write them (required)' },
-    facts: { type: 'string', value: 'N', default: String(FACTS), help: 'how many facts' },
-    seed: { type: 'string', value: 'N', default: String(CORPUS_SEED), help: 'random seed of the made-up names' },
+    out: { type: 'path', value: 'FILE', help: 'where to write them (required)' },
+    facts: { type: 'int', min: 1, max: 1_000_000, default: FACTS, help: 'how many facts' },
+    seed: { ...SEED, default: CORPUS_SEED, help: 'random seed of the made-up names' },
   },
 });
 
@@ -37,20 +39,20 @@ export const RAG_TRAIN = defineCommand({
   name: 'rag train',
   summary: "train a GPT reader: the answer to 'context: PASSAGE question: Q answer:', on the generated facts but the held-out ones",
   options: {
-    facts: { type: 'string', value: 'N', default: String(FACTS), help: 'the generated facts (as rag corpus --facts writes them)' },
-    'held-out': { type: 'string', value: 'N', default: String(HELD_OUT), help: 'the first N facts are never trained on: the reader must read their passage' },
-    'corpus-seed': { type: 'string', value: 'N', default: String(CORPUS_SEED), help: 'the facts\' seed (as rag corpus --seed)' },
+    facts: { type: 'int', min: 2, max: 1_000_000, default: FACTS, key: 'reader.facts', help: 'the generated facts (as rag corpus --facts writes them)' },
+    'held-out': { type: 'int', default: HELD_OUT, key: 'reader.heldOut', help: 'the first N facts are never trained on: the reader must read their passage' },
+    'corpus-seed': { type: 'int', default: CORPUS_SEED, key: 'reader.corpusSeed', help: 'the facts\' seed (as rag corpus --seed)' },
     ...shared,
-    steps: { ...shared.steps, default: String(READER.steps) },
-    'block-size': { ...shared['block-size'], default: String(READER.blockSize) },
-    out: { ...shared.out, default: 'runs/reader' },
+    steps: { ...shared.steps, shown: String(READER.steps) },
+    'block-size': { ...shared['block-size'], shown: String(READER.blockSize) },
+    out: { ...RUN_OPTIONS.out, default: join('runs', 'reader') },
   },
 });
 
 export function ragCorpus(argv: string[], io: CliIO = consoleIO): Fact[] {
   const o = parseOptions(RAG_CORPUS, argv);
   if (!o.out) throw new UsageError('rag corpus: --out FILE is required');
-  const facts = factCorpus(intOption('facts', o.facts, FACTS, { min: 1, max: 1_000_000 }), intOption('seed', o.seed, CORPUS_SEED));
+  const facts = factCorpus(o.facts, o.seed);
   writeFileAtomic(o.out, facts.map((f) => `${f.passage}\n`).join(''));
   io.log(`wrote ${facts.length} passages to ${o.out}; e.g. "${facts[0].passage}" answers "${facts[0].question}"`);
   return facts;
@@ -64,15 +66,10 @@ export const readerText = (facts: Fact[]): string => facts.map((f) => `${ragProm
 export function ragTrain(argv: string[], io: CliIO = consoleIO): { val: number; sample: string } {
   const command = RAG_TRAIN.name;
   const o = parseOptions(RAG_TRAIN, argv);
-  const out = o.out ?? join('runs', 'reader');
+  const { out } = o;
   return withRun(command, out, o, 'gpt', (resume, keep) => {
-    const { flags, blockSize } = lmTrainFlags(o);
-    const given: ReaderCorpus = {
-      facts: intOption('facts', o.facts, FACTS, { min: 2, max: 1_000_000 }),
-      heldOut: intOption('held-out', o['held-out'], HELD_OUT),
-      corpusSeed: intOption('corpus-seed', o['corpus-seed'], CORPUS_SEED),
-    };
-    let corpus = given;
+    const { flags, blockSize } = lmTrainFlags(RAG_TRAIN, o);
+    let corpus = settingsFrom(RAG_TRAIN.options, o, 'reader') as unknown as ReaderCorpus;
     let train: GPTTrainConfig;
     let config: GPTConfig | undefined;
     if (resume) {
@@ -80,11 +77,7 @@ export function ragTrain(argv: string[], io: CliIO = consoleIO): { val: number; 
       const saved = resume.config.train as GPTTrainConfig;
       corpus = resume.config.reader as ReaderCorpus;
       config = resume.config.model as GPTConfig;
-      checkResumeFlags(command, out, [
-        ['facts', o.facts && given.facts, corpus.facts], ['held-out', o['held-out'] && given.heldOut, corpus.heldOut],
-        ['corpus-seed', o['corpus-seed'] && given.corpusSeed, corpus.corpusSeed], ...lmResumeChecks(flags, saved),
-        ['block-size', blockSize, config.blockSize],
-      ]);
+      checkResume(RAG_TRAIN, out, o, resume.config);
       train = { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
     } else {
       train = gptTrainConfig(READER, flags);

@@ -2,23 +2,14 @@
 // extending a finished run, how many checkpoints to keep, and the memory a model may take.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { join } from 'node:path';
-import { type Checkpoint, DEFAULT_KEEP, checkpointEntries, hasCheckpoint, loadRecipeCheckpoint } from '../io/checkpoint.js';
+import { join, resolve } from 'node:path';
+import { type Checkpoint, checkpointEntries, hasCheckpoint, loadRecipeCheckpoint } from '../io/checkpoint.js';
 import { acquireRunLock } from '../io/runLock.js';
 import { endGuard, guardRun } from '../models/runGuard.js';
-import { type CliIO, type OptionDef, UsageError, intOption, numberOption } from './args.js';
+import { type CliIO, type CommandSpec, type OptionSpec, UsageError } from './args.js';
+import { RUN_OPTIONS } from './commonOptions.js';
+import { savedSetting } from './options.js';
 import { noteLock } from './supervise.js';
-
-/** The options of a run folder, shared by every `train` command. */
-export const RUN_OPTIONS = {
-  out: { type: 'string', value: 'DIR', help: 'run folder: checkpoints, latest.json, loss.svg (locked while training)' },
-  resume: { type: 'boolean', help: "continue the run in --out from its latest checkpoint, with the checkpoint's settings" },
-  extend: { type: 'string', value: 'N', help: 'with --resume: train N steps past the run\'s planned end, at the schedule\'s final learning rate' },
-  overwrite: { type: 'boolean', help: 'start a new run in an --out that holds one, replacing its checkpoints' },
-  keep: { type: 'string', value: 'N', default: String(DEFAULT_KEEP), help: 'checkpoints kept in --out (older ones are removed once a newer one is complete)' },
-  'save-every-minutes': { type: 'string', value: 'X', default: '10', help: 'also save a checkpoint whenever this long has passed since the last one' },
-  'max-memory': { type: 'string', value: 'BYTES', default: '80% of RAM', help: 'refuse a model whose estimated training memory exceeds this (e.g. 512M, 8G)' },
-} as const satisfies Record<string, OptionDef>;
 
 /**
  * Where a training command writes without --out: runs/NAME, or with `kind` one folder per model kind
@@ -27,7 +18,7 @@ export const RUN_OPTIONS = {
 export function runFolder(name: string, kind?: { option: string; fallback: string }) {
   const folder = (chosen?: string) => join('runs', chosen === undefined ? name : `${name}-${chosen}`);
   const shown = kind ? `${folder(kind.fallback)}; ${folder(`<${kind.option}>`)} for another --${kind.option}` : folder();
-  return { folder, options: { ...RUN_OPTIONS, out: { ...RUN_OPTIONS.out, default: shown } } };
+  return { folder, options: { ...RUN_OPTIONS, out: { ...RUN_OPTIONS.out, shown } } };
 }
 
 /** A path as a shell word: quoted where it holds a space or another character the shell would read. */
@@ -60,7 +51,7 @@ export interface OpenedRun {
   release: () => void;
 }
 
-type RunFlags = { resume?: boolean; extend?: string; keep?: string; overwrite?: boolean; 'save-every-minutes'?: string };
+type RunFlags = { resume?: boolean; extend?: number; keep: number; overwrite?: boolean; 'save-every-minutes': number };
 
 /**
  * Locks the run folder `out` for this process, and with --resume loads its checkpoint, which must come from
@@ -69,8 +60,7 @@ type RunFlags = { resume?: boolean; extend?: string; keep?: string; overwrite?: 
  * when asked to stop.
  */
 export function openRun(command: string, out: string, o: RunFlags, recipe: string): OpenedRun {
-  const keep = intOption('keep', o.keep, DEFAULT_KEEP, { min: 1, max: 1000 });
-  const everyMinutes = numberOption('save-every-minutes', o['save-every-minutes'], 10, { max: 1e6 });
+  const { keep, 'save-every-minutes': everyMinutes } = o;
   if (o.extend !== undefined && !o.resume) throw new UsageError(`${command}: --extend continues a finished run; give --resume too`);
   if (o.resume && o.overwrite) throw new UsageError(`${command}: --resume continues the run in ${out} and --overwrite replaces it; give one`);
   if (o.resume && !hasCheckpoint(out)) {
@@ -131,21 +121,26 @@ export function withRun<T>(command: string, out: string, o: RunFlags, recipe: st
 }
 
 /**
- * A resumed run takes every setting from its checkpoint. A flag the user gave that says otherwise is an error
- * naming both values; `given` lists [flag, the parsed value or undefined when absent, the checkpoint's value].
+ * A resumed run takes every setting from its checkpoint. Each option of `spec` declared with a `key` names where its
+ * setting is saved in the checkpoint's `config`; one the user gave that says otherwise is an error naming both values.
  */
-export function checkResumeFlags(command: string, out: string, given: [flag: string, value: unknown, saved: unknown][]): void {
-  for (const [flag, value, saved] of given) {
-    if (value !== undefined && JSON.stringify(value) !== JSON.stringify(saved)) {
-      throw new UsageError(`${command}: --${flag} ${String(value)} contradicts the checkpoint in ${out}, which has ${String(saved)}; `
+export function checkResume<S extends OptionSpec>(spec: CommandSpec<S>, out: string, o: { given: ReadonlySet<string> }, config: Record<string, unknown>): void {
+  for (const [flag, def] of Object.entries(spec.options)) {
+    if (!def.key || !o.given.has(flag)) continue;
+    const given = (o as Record<string, unknown>)[flag];
+    const value = def.type === 'path' ? resolve(given as string) : given;
+    const saved = savedSetting(config, def.key);
+    if (JSON.stringify(value) !== JSON.stringify(saved)) {
+      const had = saved ?? (def.shown ? `the default (${def.shown})` : 'none');
+      throw new UsageError(`${spec.name}: --${flag} ${String(value)} contradicts the checkpoint in ${out}, which has ${String(had)}; `
         + 'drop the flag to resume with the checkpoint\'s settings (--extend N trains past a finished run), or train into another --out');
     }
   }
 }
 
 /** The step count of a resumed run: the checkpoint's, plus --extend N. A finished run is not silently re-saved. */
-export function resumedSteps(command: string, out: string, savedSteps: number, doneSteps: number, extend: string | undefined, unit = 'steps'): number {
-  const steps = savedSteps + intOption('extend', extend, 0, { min: 1 });
+export function resumedSteps(command: string, out: string, savedSteps: number, doneSteps: number, extend: number | undefined, unit = 'steps'): number {
+  const steps = savedSteps + (extend ?? 0);
   if (extend === undefined && doneSteps >= savedSteps) {
     throw new UsageError(`${command}: the run in ${out} finished all ${savedSteps} ${unit}; --extend N trains N more`);
   }

@@ -1,7 +1,7 @@
 import { forEachInputLine } from './inputLines.js';
 import { makeDirectory, writeFileAtomic } from '../io/atomicWrite.js';
 import { heatmap } from '../viz/heatmap.js';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type Splits, splitItems } from '../data/split.js';
 import { type Checkpoint, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import type { ClassificationReport } from '../models/classify/metrics.js';
@@ -12,36 +12,37 @@ import type { Module } from '../nn/module.js';
 import { Generator } from '../core/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { lineChart, windowMeans } from '../viz/lineChart.js';
-import { type CliIO, type OptionDef, type OptionValues, UsageError, intOption, numberOption, warnOn } from './args.js';
-import { RUN_OPTIONS, checkResumeFlags, resumedSteps } from './run.js';
+import { type CliIO, type CommandSpec, type OptionDef, type ParsedOptions, UsageError, warnOn } from './args.js';
+import { BATCH_SIZE, DROPOUT, EVAL_EVERY, LR, N_EMBD, N_LAYER, RUN_OPTIONS, STEPS, STRICT_RESUME, TRAIN_SEED } from './commonOptions.js';
+import { settingsFrom } from './options.js';
+import { checkResume, resumedSteps } from './run.js';
 import { ProgressBar } from './progress.js';
 import { guardedSave } from '../models/runGuard.js';
-import { STRICT_DATA_HELP } from './dataCheck.js';
 
-/** Options shared by `classify train` and `tag train`. */
+/** Options shared by `classify train`, `tag train` and `mlm pretrain`. */
 export const SUPERVISED_OPTIONS = {
-  steps: { type: 'string', value: 'N', default: "model's (1500-2000)", help: 'optimizer steps (AdamW, warmup + cosine)' },
-  'batch-size': { type: 'string', value: 'N', default: '32', help: 'examples per step' },
-  lr: { type: 'string', value: 'X', default: "model's", help: 'peak learning rate' },
-  'max-length': { type: 'string', value: 'N', default: "model's", help: 'tokens the model reads per text' },
-  'n-embd': { type: 'string', value: 'N', default: '64', help: 'embedding size' },
-  'n-head': { type: 'string', value: 'N', default: '4', help: 'attention heads (encoder)' },
-  'n-layer': { type: 'string', value: 'N', default: '2', help: 'encoder blocks' },
-  dropout: { type: 'string', value: 'X', default: "model's", help: 'dropout probability' },
-  'min-count': { type: 'string', value: 'N', default: '2', help: 'words seen fewer times in training become <unk>' },
-  'eval-every': { type: 'string', value: 'N', default: 'steps/10', help: 'steps between validation scores' },
-  seed: { type: 'string', value: 'N', default: '1337', help: 'random seed' },
-  val: { type: 'string', value: 'FILE', default: '10% of --data', help: 'a separate validation file (then all of --data trains, unless --test is missing)' },
-  test: { type: 'string', value: 'FILE', default: '10% of --data', help: 'a separate test file' },
-  strict: { type: 'boolean', help: STRICT_DATA_HELP },
+  steps: { ...STEPS, shown: "model's (1500-2000)", help: 'optimizer steps (AdamW, warmup + cosine)' },
+  'batch-size': { ...BATCH_SIZE, shown: '32' },
+  lr: { ...LR, shown: "model's" },
+  'max-length': { type: 'int', min: 2, max: 100_000, key: 'model.maxLength', shown: "model's", help: 'tokens the model reads per text' },
+  'n-embd': { ...N_EMBD, shown: '64' },
+  'n-head': { type: 'int', min: 1, max: 1e4, key: 'model.nHead', shown: '4', help: 'attention heads (encoder)' },
+  'n-layer': { ...N_LAYER, min: 0, max: 1e4, shown: '2', help: 'encoder blocks' },
+  dropout: { ...DROPOUT, shown: "model's" },
+  'min-count': { type: 'int', min: 1, default: 2, help: 'words seen fewer times in training become <unk>' },
+  'eval-every': { ...EVAL_EVERY, help: 'steps between validation scores' },
+  seed: { ...TRAIN_SEED, help: 'random seed' },
+  val: { type: 'path', value: 'FILE', shown: '10% of --data', help: 'a separate validation file (then all of --data trains, unless --test is missing)' },
+  test: { type: 'path', value: 'FILE', shown: '10% of --data', help: 'a separate test file' },
+  strict: STRICT_RESUME,
   ...RUN_OPTIONS,
 } as const satisfies Record<string, OptionDef>;
 
 /** The options of `classify eval` and `tag eval`, for a model of this name reading files of this kind. */
 export const evalOptions = (model: string, file: string, labels: string) => ({
-  checkpoint: { type: 'string', value: 'DIR', help: `run folder of ${model} (required)` },
-  data: { type: 'string', value: file, default: "training data's test split", help: 'evaluate this whole file instead' },
-  'report-dir': { type: 'string', value: 'DIR', default: '--checkpoint', help: `where a confusion matrix of more than ${PRINTED_CONFUSION_LABELS} ${labels} is written` },
+  checkpoint: { type: 'path', value: 'DIR', help: `run folder of ${model} (required)` },
+  data: { type: 'string', value: file, shown: "training data's test split", help: 'evaluate this whole file instead' },
+  'report-dir': { type: 'path', value: 'DIR', shown: '--checkpoint', help: `where a confusion matrix of more than ${PRINTED_CONFUSION_LABELS} ${labels} is written` },
 } as const satisfies Record<string, OptionDef>);
 
 export interface ModelDefaults {
@@ -55,36 +56,22 @@ export interface ModelDefaults {
   dropout: number;
 }
 
-type Options = OptionValues<typeof SUPERVISED_OPTIONS> & { data?: string };
+type Options = ParsedOptions<typeof SUPERVISED_OPTIONS> & { data?: string };
 
-/** The training settings the flags give (undefined where absent). */
-function trainFlags(o: Options): Partial<SupervisedTrainConfig> {
-  return {
-    steps: o.steps === undefined ? undefined : intOption('steps', o.steps, 0, { min: 1, max: 1e9 }),
-    batchSize: o['batch-size'] === undefined ? undefined : intOption('batch-size', o['batch-size'], 0, { min: 1, max: 1e6 }),
-    lr: o.lr === undefined ? undefined : numberOption('lr', o.lr, 0),
-    evalEvery: o['eval-every'] === undefined ? undefined : intOption('eval-every', o['eval-every'], 0, { min: 1 }),
-    seed: o.seed === undefined ? undefined : intOption('seed', o.seed, 0),
-  };
-}
+type Shape = Pick<ModelDefaults, 'maxLength' | 'nEmbd' | 'nHead' | 'nLayer' | 'dropout'>;
 
 /** The model-shape options, over `defaults`. */
-export function shapeFrom(o: Options, defaults: ModelDefaults): Pick<ModelDefaults, 'maxLength' | 'nEmbd' | 'nHead' | 'nLayer' | 'dropout'> {
-  return {
-    maxLength: intOption('max-length', o['max-length'], defaults.maxLength, { min: 2, max: 100_000 }),
-    nEmbd: intOption('n-embd', o['n-embd'], defaults.nEmbd, { min: 1, max: 1e5 }),
-    nHead: intOption('n-head', o['n-head'], defaults.nHead, { min: 1, max: 1e4 }),
-    nLayer: intOption('n-layer', o['n-layer'], defaults.nLayer, { min: 0, max: 1e4 }),
-    dropout: numberOption('dropout', o.dropout, defaults.dropout, { positive: false, max: 0.99 }),
-  };
+export function shapeFrom(o: Options, { maxLength, nEmbd, nHead, nLayer, dropout }: Shape): Shape {
+  return { maxLength, nEmbd, nHead, nLayer, dropout, ...settingsFrom(SUPERVISED_OPTIONS, o, 'model') };
 }
 
 /**
  * A fresh run's training settings from the flags over `defaults`; a resumed run's from its checkpoint, where a
  * flag that contradicts it (a training setting or the model's shape) is an error, and --extend N adds steps.
  */
-export function trainSettings(command: string, out: string, o: Options, defaults: ModelDefaults, resume?: Checkpoint): SupervisedTrainConfig {
-  const flags = trainFlags(o);
+export function trainSettings(spec: CommandSpec, out: string, o: Options, defaults: ModelDefaults, resume?: Checkpoint): SupervisedTrainConfig {
+  const command = spec.name;
+  const flags = settingsFrom(SUPERVISED_OPTIONS, o, 'train') as Partial<SupervisedTrainConfig>;
   if (!resume) {
     const steps = flags.steps ?? defaults.steps;
     return {
@@ -94,15 +81,8 @@ export function trainSettings(command: string, out: string, o: Options, defaults
     };
   }
   const saved = resume.config.train as SupervisedTrainConfig;
-  const model = resume.config.model as Record<string, unknown>;
   if (saved.decaySteps === undefined) throw new UsageError(`${command}: ${out} was written by an older zerograd without its schedule; it cannot be resumed exactly`);
-  const shape = (flag: keyof Options, key: string) => [flag, o[flag] === undefined ? undefined : shapeFrom(o, model as unknown as ModelDefaults)[key as 'nEmbd'], model[key]] as [string, unknown, unknown];
-  checkResumeFlags(command, out, [
-    ['data', o.data && resolve(o.data), resume.config.data ?? 'the embedded corpus'],
-    ['steps', flags.steps, saved.steps], ['batch-size', flags.batchSize, saved.batchSize], ['lr', flags.lr, saved.lr],
-    ['eval-every', flags.evalEvery, saved.evalEvery], ['seed', flags.seed, saved.seed],
-    shape('max-length', 'maxLength'), shape('n-embd', 'nEmbd'), shape('n-head', 'nHead'), shape('n-layer', 'nLayer'), shape('dropout', 'dropout'),
-  ]);
+  checkResume(spec, out, o, resume.config);
   return { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
 }
 
@@ -118,7 +98,7 @@ export function pretrainedShape(command: string, init: string, pretrained: Check
       throw new UsageError(`${command}: --${flag} ${given[key]} contradicts --init ${init}, whose encoder has ${model[key]}; leave it out`);
     }
   }
-  if (o['min-count'] !== undefined) throw new UsageError(`${command}: --min-count does not apply with --init; the vocabulary is the pre-trained one (${model.vocab.length} words)`);
+  if (o.given.has('min-count')) throw new UsageError(`${command}: --min-count does not apply with --init; the vocabulary is the pre-trained one (${model.vocab.length} words)`);
   return { vocab: model.vocab, maxLength: model.maxLength, nEmbd: model.nEmbd, nHead: model.nHead, nLayer: model.nLayer };
 }
 

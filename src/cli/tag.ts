@@ -15,9 +15,10 @@ import { initEncoder } from '../models/classify/pretrain.js';
 import { checkMemory } from '../models/memory.js';
 import type { TokenTagger } from '../models/classify/encoder.js';
 import { Generator } from '../core/random.js';
-import { type CliIO, UsageError, consoleIO, defineCommand, intOption, parseOptions } from './args.js';
+import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
+import { SEED } from './commonOptions.js';
 import { loadPretrained } from './mlm.js';
-import { checkResumeFlags, logNextSteps, memoryLimit, openRun, runFolder } from './run.js';
+import { logNextSteps, memoryLimit, openRun, runFolder } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 import {
   type ModelDefaults, SUPERVISED_OPTIONS, evalOptions, evaluationSet, formatReport, labelsWithUnseen, loadTrainedModel,
@@ -35,11 +36,11 @@ export const TAG_TRAIN = defineCommand({
   name: 'tag train',
   summary: 'train a transformer-encoder tagger (one tag per token) on a CoNLL file; default: the generated slot-filling corpus',
   options: {
-    data: { type: 'string', value: 'FILE.conll', default: 'generated corpus', help: '`token ... tag` per line, a blank line between sentences' },
-    init: { type: 'string', value: 'DIR', help: "start the encoder from a 'zerograd mlm pretrain' run: its weights, vocabulary and sizes" },
+    data: { type: 'path', value: 'FILE.conll', key: 'data', shown: 'generated corpus', help: '`token ... tag` per line, a blank line between sentences' },
+    init: { type: 'path', value: 'DIR', key: 'init', help: "start the encoder from a 'zerograd mlm pretrain' run: its weights, vocabulary and sizes" },
     ...SUPERVISED_OPTIONS,
     ...RUN.options,
-    'max-length': { type: 'string', value: 'N', default: `longest sentence, up to ${AUTO_MAX_LENGTH}`, help: 'token positions; longer sentences are split into pieces of this many tokens' },
+    'max-length': { ...SUPERVISED_OPTIONS['max-length'], shown: `longest sentence, up to ${AUTO_MAX_LENGTH}`, help: 'token positions; longer sentences are split into pieces of this many tokens' },
   },
 });
 
@@ -52,16 +53,16 @@ export const TAG_EVAL = defineCommand({
 export const TAG_PREDICT = defineCommand({
   name: 'tag predict',
   summary: 'tag sentences read from stdin, one a line; prints token, tag and probability',
-  options: { checkpoint: { type: 'string', value: 'DIR', help: 'run folder of a tagger (required)' } },
+  options: { checkpoint: { type: 'path', value: 'DIR', help: 'run folder of a tagger (required)' } },
 });
 
 export const TAG_CORPUS = defineCommand({
   name: 'tag corpus',
   summary: 'write the generated slot-filling corpus (ATIS-style travel requests) as a CoNLL file',
   options: {
-    out: { type: 'string', value: 'FILE.conll', help: 'where to write it (required)' },
-    sentences: { type: 'string', value: 'N', default: String(GENERATED_SIZE), help: 'how many sentences' },
-    seed: { type: 'string', value: 'N', default: '42', help: 'random seed' },
+    out: { type: 'path', value: 'FILE.conll', help: 'where to write it (required)' },
+    sentences: { type: 'int', min: 1, max: 10_000_000, default: GENERATED_SIZE, help: 'how many sentences' },
+    seed: { ...SEED, default: 42 },
   },
 });
 
@@ -142,18 +143,17 @@ export function tagTrain(argv: string[], io: CliIO = consoleIO): TaggingResult {
     const { sentences, source } = loadSentences(dataFile);
     const splits = trainingSplits(sentences, o, readConll);
     if (splits.val.length === 0 || splits.test.length === 0) throw new UsageError(`${source}: ${sentences.length} sentences are too few to hold out validation and test sentences (10% each); give --val and --test files`);
-    const train = trainSettings(command, out, o, DEFAULTS, resume);
+    const train = trainSettings(TAG_TRAIN, out, o, DEFAULTS, resume);
     const shape = shapeFrom(o, DEFAULTS);
     const longest = Math.max(...splits.train.map((s) => s.tokens.length));
     const pretrained = !resume && o.init ? loadPretrained(o.init, command) : null;
-    if (resume) checkResumeFlags(command, out, [['init', o.init && resolve(o.init), resume.config.init ?? 'none']]);
     const config: TaggerConfig = resume ? (resume.config.model as TaggerConfig) : pretrained ? {
       ...pretrainedShape(command, o.init!, pretrained, o), dropout: shape.dropout, tags: [...new Set(splits.train.flatMap((s) => s.tags))].sort(),
     } : {
       ...shape,
       maxLength: o['max-length'] === undefined ? Math.min(AUTO_MAX_LENGTH, Math.max(shape.maxLength, longest)) : shape.maxLength,
       // Words seen once become <unk> in training, so the model learns to tag unseen words from context.
-      vocab: [...Vocabulary.build(splits.train.map((s) => taggerWords(s.tokens)), { minCount: intOption('min-count', o['min-count'], 2, { min: 1 }) }).tokens],
+      vocab: [...Vocabulary.build(splits.train.map((s) => taggerWords(s.tokens)), { minCount: o['min-count'] }).tokens],
       tags: [...new Set(splits.train.flatMap((s) => s.tags))].sort(),
     };
     io.log(`data: ${sentences.length} sentences from ${source}; ${config.tags.length} tags; split ${splits.train.length}/${splits.val.length}/${splits.test.length}`);
@@ -217,7 +217,7 @@ export function tagPredict(argv: string[], io: CliIO = consoleIO, lines: () => s
 export function tagCorpus(argv: string[], io: CliIO = consoleIO): string {
   const o = parseOptions(TAG_CORPUS, argv);
   if (!o.out) throw new UsageError('tag corpus: --out FILE is required');
-  const sentences = slotFillingCorpus(intOption('sentences', o.sentences, GENERATED_SIZE, { min: 1, max: 10_000_000 }), intOption('seed', o.seed, 42));
+  const sentences = slotFillingCorpus(o.sentences, o.seed);
   writeFileAtomic(o.out, formatConll(sentences));
   io.log(`wrote ${sentences.length} tagged sentences to ${o.out}`);
   return o.out;

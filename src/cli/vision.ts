@@ -19,12 +19,14 @@ import {
 import { Generator } from '../core/random.js';
 import { heatmap } from '../viz/heatmap.js';
 import { lineChart } from '../viz/lineChart.js';
-import { type CliIO, UsageError, choiceOption, consoleIO, defineCommand, intOption, numberOption, parseOptions } from './args.js';
+import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
+import { BATCH_SIZE, LR, N_EMBD, N_LAYER, SEED, STRICT_RESUME, TRAIN_SEED } from './commonOptions.js';
+import { settingsFrom } from './options.js';
 import { ProgressBar } from './progress.js';
 import { guardedSave } from '../models/runGuard.js';
-import { checkResumeFlags, logNextSteps, memoryLimit, openRun, resumedSteps, runFolder } from './run.js';
+import { checkResume, logNextSteps, memoryLimit, openRun, resumedSteps, runFolder } from './run.js';
 import { formatReport } from './supervised.js';
-import { STRICT_DATA_HELP, checkedDataFile } from './dataCheck.js';
+import { checkedDataFile } from './dataCheck.js';
 
 const RUN = runFolder('vision', { option: 'model', fallback: 'mlp' });
 const EMBEDDED = 'embedded UCI digits (data/digits.csv.gz, 1,797 images of 8x8)';
@@ -35,20 +37,20 @@ export const VISION_TRAIN = defineCommand({
   summary: "train an image classifier: the course's digit MLP (sigmoid outputs), its logits variant, a LeNet-style CNN or a vision transformer",
   options: {
     model: {
-      type: 'string', value: VISION_KINDS.join('|'), default: 'mlp',
+      type: 'choice', choices: VISION_KINDS, default: 'mlp', key: 'model.kind',
       help: "mlp: the course's MLP (one hidden layer of --hidden units, ReLU, dropout) with sigmoid outputs; mlp-logits: the same with plain logits; "
         + 'cnn: a LeNet-style network of convolutions and pooling; vit: a vision transformer (strided-convolution patches, CLS token, learned positions, encoder blocks)',
     },
-    data: { type: 'string', value: 'FILE|DIR', default: 'the embedded 8x8 digits', help: DATA_HELP },
-    epochs: { type: 'string', value: 'N', default: '30 (IDX folders: 5)', help: 'passes over the training images' },
-    'batch-size': { type: 'string', value: 'N', default: '64', help: 'images per step' },
-    lr: { type: 'string', value: 'X', default: '0.001', help: "Adam's learning rate (constant, as the course)" },
-    seed: { type: 'string', value: 'N', default: '1337', help: 'random seed (weights, batch order, dropout)' },
-    hidden: { type: 'string', value: 'N', default: '512', help: 'mlp: hidden units' },
-    patch: { type: 'string', value: 'N', default: '7 for 28x28, 4 or 2 for 8x8', help: 'vit: patch side in pixels' },
-    'n-embd': { type: 'string', value: 'N', default: '64', help: 'vit: embedding width' },
-    'n-layer': { type: 'string', value: 'N', default: '4', help: 'vit: encoder blocks' },
-    strict: { type: 'boolean', help: STRICT_DATA_HELP },
+    data: { type: 'path', value: 'FILE|DIR', key: 'data', shown: 'the embedded 8x8 digits', help: DATA_HELP },
+    epochs: { type: 'int', min: 1, max: 100_000, key: 'train.epochs', shown: '30 (IDX folders: 5)', help: 'passes over the training images' },
+    'batch-size': { ...BATCH_SIZE, default: 64, help: 'images per step' },
+    lr: { ...LR, default: 1e-3, help: "Adam's learning rate (constant, as the course)" },
+    seed: { ...TRAIN_SEED, help: 'random seed (weights, batch order, dropout)' },
+    hidden: { type: 'int', min: 1, max: 1e6, key: 'model.hidden', shown: '512', help: 'mlp: hidden units' },
+    patch: { type: 'int', min: 1, max: 1e4, key: 'model.patch', shown: '7 for 28x28, 4 or 2 for 8x8', help: 'vit: patch side in pixels' },
+    'n-embd': { ...N_EMBD, shown: '64', help: 'vit: embedding width' },
+    'n-layer': { ...N_LAYER, max: 1e3, shown: '4', help: 'vit: encoder blocks' },
+    strict: STRICT_RESUME,
     ...RUN.options,
   },
 });
@@ -57,8 +59,8 @@ export const VISION_EVAL = defineCommand({
   name: 'vision eval',
   summary: 'accuracy, per-class precision and recall, and a confusion-matrix SVG of an image classifier',
   options: {
-    checkpoint: { type: 'string', value: 'DIR', help: 'run folder of a vision model (required)' },
-    data: { type: 'string', value: 'FILE|DIR', default: "the training data's test split", help: DATA_HELP },
+    checkpoint: { type: 'path', value: 'DIR', help: 'run folder of a vision model (required)' },
+    data: { type: 'path', value: 'FILE|DIR', shown: "the training data's test split", help: DATA_HELP },
   },
 });
 
@@ -66,7 +68,7 @@ export const VISION_PREDICT = defineCommand({
   name: 'vision predict',
   summary: "classify PNG or PGM pictures of up to 64 megapixels: each is made grey, resized to the model's input and, when light, inverted",
   argument: { name: 'FILE...', required: true, help: 'PNG or PGM images, each at most 64 megapixels (its header is checked before it is decoded)' },
-  options: { checkpoint: { type: 'string', value: 'DIR', help: 'run folder of a vision model (required)' } },
+  options: { checkpoint: { type: 'path', value: 'DIR', help: 'run folder of a vision model (required)' } },
 });
 
 interface VisionData {
@@ -106,7 +108,7 @@ function statIsDirectory(path: string): boolean {
 export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccuracy: number } {
   const command = VISION_TRAIN.name;
   const o = parseOptions(VISION_TRAIN, argv);
-  const kind = choiceOption('model', o.model, VISION_KINDS, 'mlp');
+  const kind = o.model;
   const out = o.out ?? RUN.folder(kind);
   const opened = openRun(command, out, o, 'vision');
   try {
@@ -114,35 +116,20 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
     const dataPath = resume ? (resume.config.data as string | null) ?? undefined : o.data;
     const fingerprint = checkedDataFile(command, out, dataPath, resume, o.strict ?? false, io);
     const data = loadVisionData(dataPath);
-    const flags: Partial<VisionTrainConfig> = {
-      epochs: o.epochs === undefined ? undefined : intOption('epochs', o.epochs, 0, { min: 1, max: 100_000 }),
-      batchSize: o['batch-size'] === undefined ? undefined : intOption('batch-size', o['batch-size'], 0, { min: 1, max: 1e6 }),
-      lr: o.lr === undefined ? undefined : numberOption('lr', o.lr, 0),
-      seed: o.seed === undefined ? undefined : intOption('seed', o.seed, 0),
-    };
-    // The shape flags are read here, before anything trains, whether they build the model or must agree with the checkpoint's.
-    const shape = (name: 'hidden' | 'patch' | 'n-embd' | 'n-layer', max: number) => (o[name] === undefined ? undefined : intOption(name, o[name], 0, { min: 1, max }));
-    const [hidden, patch, nEmbd, nLayer] = [shape('hidden', 1e6), shape('patch', 1e4), shape('n-embd', 1e5), shape('n-layer', 1e3)];
+    const flags = settingsFrom(VISION_TRAIN.options, o, 'train') as Partial<VisionTrainConfig>;
     let train: VisionTrainConfig;
     let config: VisionModelConfig;
     if (resume) {
       const saved = resume.config.train as VisionTrainConfig;
       config = resume.config.model as VisionModelConfig;
-      checkResumeFlags(command, out, [
-        ['model', o.model, config.kind], ['data', o.data && resolve(o.data), dataPath ?? 'the embedded digits'],
-        ['epochs', flags.epochs, saved.epochs], ['batch-size', flags.batchSize, saved.batchSize], ['lr', flags.lr, saved.lr], ['seed', flags.seed, saved.seed],
-        ['hidden', hidden, config.hidden], ['patch', patch, config.patch], ['n-embd', nEmbd, config.nEmbd], ['n-layer', nLayer, config.nLayer],
-      ]);
+      checkResume(VISION_TRAIN, out, o, resume.config);
       // --extend counts epochs here.
       const epochs = resumedSteps(command, out, saved.epochs, Math.floor(resume.trainer.step / stepsPerEpoch(data.train.count, saved.batchSize)), o.extend, 'epochs');
       train = { ...saved, epochs };
     } else {
       train = { epochs: flags.epochs ?? (data.format === 'idx' ? 5 : 30), batchSize: flags.batchSize ?? 64, lr: flags.lr ?? 1e-3, seed: flags.seed ?? 1337 };
       const base = visionModelConfig(kind, data.train.height, data.train.width, Math.max(...data.train.labels) + 1);
-      config = {
-        ...base,
-        hidden: hidden ?? base.hidden, patch: patch ?? base.patch, nEmbd: nEmbd ?? base.nEmbd, nLayer: nLayer ?? base.nLayer,
-      };
+      config = { ...base, ...settingsFrom(VISION_TRAIN.options, o, 'model') };
     }
     const limit = memoryLimit(o['max-memory']);
     const pixels = config.height * config.width;
@@ -239,18 +226,18 @@ export const KMEANS = defineCommand({
   name: 'kmeans',
   summary: "cluster images with K-means (raw pixels, or a trained CNN's embeddings); prints cluster purity, writes the clusters' mean images",
   options: {
-    data: { type: 'string', value: 'FILE|DIR', default: 'the embedded 8x8 digits', help: `${DATA_HELP} (an IDX folder's test set is clustered)` },
-    k: { type: 'string', value: 'N', default: '10', help: 'clusters' },
-    checkpoint: { type: 'string', value: 'DIR', default: 'none: raw pixels', help: "a cnn from vision train: cluster its penultimate layer's embeddings instead" },
-    restarts: { type: 'string', value: 'N', default: '10', help: 'k-means++ restarts; the lowest inertia is kept' },
-    seed: { type: 'string', value: 'N', default: '0', help: 'random seed' },
-    out: { type: 'string', value: 'DIR', default: 'runs/kmeans', help: 'where centroids.svg goes' },
+    data: { type: 'path', value: 'FILE|DIR', shown: 'the embedded 8x8 digits', help: `${DATA_HELP} (an IDX folder's test set is clustered)` },
+    k: { type: 'int', min: 1, max: 10_000, default: 10, help: 'clusters' },
+    checkpoint: { type: 'path', value: 'DIR', shown: 'none: raw pixels', help: "a cnn from vision train: cluster its penultimate layer's embeddings instead" },
+    restarts: { type: 'int', min: 1, max: 1000, default: 10, help: 'k-means++ restarts; the lowest inertia is kept' },
+    seed: { ...SEED, default: 0 },
+    out: { type: 'path', value: 'DIR', default: join('runs', 'kmeans'), help: 'where centroids.svg goes' },
   },
 });
 
 export function kmeansCommand(argv: string[], io: CliIO = consoleIO): { purity: number; inertia: number } {
   const o = parseOptions(KMEANS, argv);
-  const k = intOption('k', o.k, 10, { min: 1, max: 10_000 });
+  const { k } = o;
   const data = loadVisionData(o.data);
   const set = data.format === 'idx' ? data.test : allOf(data);
   let features = tensor(set.images, { shape: [set.count, set.height * set.width] });
@@ -261,7 +248,7 @@ export function kmeansCommand(argv: string[], io: CliIO = consoleIO): { purity: 
     features = noGrad(() => model.embed(features.view(set.count, 1, set.height, set.width)));
     what = `the CNN's ${features.shape[1]}-unit penultimate layer (${o.checkpoint})`;
   }
-  const km = new KMeans(k, { nInit: intOption('restarts', o.restarts, 10, { min: 1, max: 1000 }), generator: new Generator(intOption('seed', o.seed, 0)) });
+  const km = new KMeans(k, { nInit: o.restarts, generator: new Generator(o.seed) });
   const assignment = km.fit(features).toFlatArray();
   const purity = clusterPurity(assignment, set.labels);
   io.log(`kmeans: ${set.count} images from ${data.source}, features: ${what}; k ${k}, inertia ${km.inertia.toFixed(2)}, ${km.iterations} Lloyd iterations`);
@@ -281,7 +268,7 @@ export function kmeansCommand(argv: string[], io: CliIO = consoleIO): { purity: 
     return `${label}: ${count}/${labels.length}`;
   });
   means.forEach((m, c) => m.forEach((v, p) => { m[p] = v / Math.max(1, members[c].length); }));
-  const out = o.out ?? join('runs', 'kmeans');
+  const { out } = o;
   makeDirectory(out);
   writeFileAtomic(join(out, 'centroids.svg'), imageGrid(means, set.height, set.width, { captions, title: `K-means on ${what}: mean image of each cluster (commonest label: count/size)` }));
   io.log(`cluster images: ${join(out, 'centroids.svg')}`);

@@ -52,14 +52,15 @@ describe('ZEROGRAD_SMOKE', () => {
     const before = process.env.ZEROGRAD_SMOKE;
     try {
       delete process.env.ZEROGRAD_SMOKE;
-      assert.equal(parseOptions(GPT_TRAIN, ['--steps', '5000']).steps, '5000');
+      assert.equal(parseOptions(GPT_TRAIN, ['--steps', '5000']).steps, 5000);
       process.env.ZEROGRAD_SMOKE = '1';
       const capped = parseOptions(GPT_TRAIN, ['--steps', '5000']);
-      assert.deepEqual([capped.steps, capped['eval-iters'], capped['sample-tokens']], ['2', '1', '20']);
-      assert.equal(parseOptions(GPT_TRAIN, ['--steps', '1']).steps, '1');
-      assert.equal(parseOptions(GPT_TRAIN, ['--steps', 'ten']).steps, 'ten', 'its error still shows');
+      assert.deepEqual([capped.steps, capped['eval-iters'], capped['sample-tokens']], [2, 1, 20]);
+      assert.equal(parseOptions(GPT_TRAIN, ['--steps', '1']).steps, 1);
+      assert.throws(() => parseOptions(GPT_TRAIN, ['--steps', 'ten']), /--steps: expected a decimal integer from 1 to 1000000000, got 'ten'/, 'its error still shows');
       assert.equal(parseOptions(GPT_TRAIN, ['--resume']).steps, undefined, "the checkpoint's settings");
-      assert.equal(parseOptions(VISION_TRAIN, []).epochs, '1');
+      assert.deepEqual([...parseOptions(GPT_TRAIN, ['--steps', '5000']).given], ['steps'], 'a cap is not an option the user gave');
+      assert.equal(parseOptions(VISION_TRAIN, []).epochs, 1);
       process.env.ZEROGRAD_SMOKE = '0';
       assert.equal(parseOptions(GPT_TRAIN, []).steps, undefined);
     } finally {
