@@ -60,10 +60,10 @@ function* loop(options: TrainLoopOptions): Generator<number, number[], number> {
 
 /** The loop on the CPU: each step's loss is read as the step ends, with no await (which would cost time and change nothing). */
 export function trainLoop(options: TrainLoopOptions): number[] {
-  const steps = loop(options);
-  for (let next = steps.next(); ; next = steps.next(runStep(options, next.value))) {
-    if (next.done) return next.value;
-  }
+  const body = loop(options);
+  let next = body.next();
+  while (!next.done) next = body.next(runStep(options, next.value));
+  return next.value;
 }
 
 /**
@@ -71,16 +71,18 @@ export function trainLoop(options: TrainLoopOptions): number[] {
  * where the rest of the step never leaves the device. On the CPU backends it gives trainLoop's losses.
  */
 export async function trainLoopAsync(options: TrainLoopOptions): Promise<number[]> {
-  const steps = loop(options);
-  for (let next = steps.next(); ; next = steps.next(await runStepAsync(options, next.value))) {
-    if (next.done) return next.value;
-  }
+  const body = loop(options);
+  let next = body.next();
+  while (!next.done) next = body.next(await runStepAsync(options, next.value));
+  return next.value;
 }
 
+/** One step, its loss read at once; in arenaStep unless the caller keeps the step's tensors. */
 function runStep(options: TrainLoopOptions, step: number): number {
   return (options.reuseMemory ?? true) ? arenaStep(() => oneStep(options, step).item()) : oneStep(options, step).item();
 }
 
+/** One step, its loss awaited. */
 async function runStepAsync(options: TrainLoopOptions, step: number): Promise<number> {
   if (!(options.reuseMemory ?? true)) return oneStep(options, step).itemAsync();
   // The loss is kept past the step's scratch memory, then read once the device has run the step. The backend
