@@ -188,8 +188,8 @@ export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, t
     onEval: (step, losses) => io.log(`step ${step}: train loss ${losses.train.toFixed(4)}, val loss ${losses.val.toFixed(4)}`),
   });
   io.log(`checkpoint: ${checkpoint} (loss curve: ${join(out, 'loss.svg')})`);
-  io.log(sample!);
-  return { val, sample: sample! };
+  io.log(sample);
+  return { val, sample };
 }
 
 function writeCurves(out: string, evals: [number, number, number][]): void {

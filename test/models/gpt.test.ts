@@ -167,7 +167,7 @@ describe('GPT training pieces', () => {
     assert.equal(result.val, run.evals.at(-1)![2]);
     assert.equal(run.losses.length, 7);
     assert.equal(result.sample, sampleLM(run.model, tokenizer, 5, new Generator(train.seed + 2)));
-    assert.equal(result.sample!.length, 6);
+    assert.equal(result.sample.length, 6);
   });
 
   test('the lecture bigram language model', () => {

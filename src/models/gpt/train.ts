@@ -24,11 +24,11 @@ export interface LMTrainHooks {
   sample?: { tokenizer: CharTokenizer; tokens: number };
 }
 
-/** The last evaluation's val loss (NaN if none ran), the final checkpoint and the sample, where asked for. */
+/** The last evaluation's val loss (NaN if none ran), the final checkpoint where one was saved, and the sample ('' if none was asked for). */
 export interface LMTrainResult {
   val: number;
   checkpoint?: string;
-  sample?: string;
+  sample: string;
 }
 
 /** AdamW with nanoGPT's schedule (warmup, cosine to lr/10) and gradient clipping at 1.0; evaluates periodically. */
@@ -55,7 +55,7 @@ export function trainGPT(run: LMRun, splits: TokenSplits, train: GPTTrainConfig,
     },
   });
   const checkpoint = save?.();
-  const text = sample && sampleLM(run.model, sample.tokenizer, sample.tokens, new Generator(train.seed + 2));
+  const text = sample ? sampleLM(run.model, sample.tokenizer, sample.tokens, new Generator(train.seed + 2)) : '';
   return { val, checkpoint, sample: text };
 }
 
