@@ -2,9 +2,10 @@
 import { Generator, type Tensor, crossEntropy, randn, tensor } from '../src/index.js';
 import { SGD } from '../src/optim/sgd.js';
 import { trainLoop } from '../src/models/trainer.js';
-import { lrFinder, sampleItem, splitLoss } from '../src/models/makemore/charModel.js';
+import { lrFinder } from '../src/models/makemore/charModel.js';
 import { MLP } from '../src/models/makemore/mlp.js';
-import { type MakemoreTrainConfig, prepareMakemoreData, startMakemoreRun, trainMakemore } from '../src/models/makemore/recipe.js';
+import { type MakemoreTrainConfig, prepareMakemoreData, startMakemoreRun } from '../src/models/makemore/recipe.js';
+import { trainMakemore } from '../src/models/makemore/train.js';
 import { fast, lesson, names } from './common.js';
 
 // The lecture's first network, as it writes it: the 32 contexts of 3 characters in the first 5 names, a 2-D
@@ -35,8 +36,7 @@ const best = sweep.reduce((a, b) => (b.loss < a.loss ? b : a));
 console.log(`learning-rate sweep: lowest batch loss ${best.loss.toFixed(3)} at lr ${best.lr.toFixed(3)}`);
 const train: MakemoreTrainConfig = { steps: fast ? 500 : 30_000, batchSize: 32, lr: 0.1, decayAt: fast ? 400 : 20_000, decayFactor: 0.1, seed: 2147483647 };
 const run = startMakemoreRun({ kind: 'mlp', vocab: [...data.tokenizer.itos], blockSize: 3, nEmbd: 10, nHidden: 200, initFixes: true }, train);
-trainMakemore(run, data, train);
-console.log(`after ${train.steps} steps: train ${splitLoss(run.model, data.train).toFixed(4)}, val ${splitLoss(run.model, data.val).toFixed(4)}`);
-const sampler = new Generator(2147483647 + 10);
-console.log(`samples: ${Array.from({ length: 8 }, () => sampleItem(run.model, data.tokenizer, 3, sampler)).join(', ')}`);
+const { final, samples } = trainMakemore(run, data, train, { evaluate: true, samples: 8 });
+console.log(`after ${train.steps} steps: train ${final!.train.toFixed(4)}, val ${final!.val.toFixed(4)}`);
+console.log(`samples: ${samples.join(', ')}`);
 lesson.done();

@@ -1,7 +1,8 @@
 // Lesson 6: a hierarchical (WaveNet-style) model that fuses the context two characters at a time.
 import { Generator } from '../src/index.js';
 import { sampleItem, splitLoss } from '../src/models/makemore/charModel.js';
-import { type MakemoreTrainConfig, prepareMakemoreData, startMakemoreRun, trainMakemore } from '../src/models/makemore/recipe.js';
+import { type MakemoreTrainConfig, prepareMakemoreData, startMakemoreRun } from '../src/models/makemore/recipe.js';
+import { trainMakemore } from '../src/models/makemore/train.js';
 import { fast, lesson, names } from './common.js';
 
 const data = prepareMakemoreData(names(), 8);

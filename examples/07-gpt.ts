@@ -5,7 +5,8 @@ import { CharTokenizer } from '../src/data/charTokenizer.js';
 import { splitTokens } from '../src/data/textDataset.js';
 import { generate } from '../src/models/gpt/generate.js';
 import { lectureGPTConfig } from '../src/models/gpt/gpt.js';
-import { GPT_PRESETS, gptTrainConfig, startGPTRun, trainGPT } from '../src/models/gpt/recipe.js';
+import { GPT_PRESETS, gptTrainConfig, startGPTRun } from '../src/models/gpt/recipe.js';
+import { trainGPT } from '../src/models/gpt/train.js';
 import { fast, lesson, shakespeare } from './common.js';
 
 const text = shakespeare();

@@ -6,7 +6,8 @@ import { answer } from '../src/cli/chat.js';
 import { CharTokenizer } from '../src/data/charTokenizer.js';
 import { formatQA, qaCorpus } from '../src/data/qaCorpus.js';
 import { lectureGPTConfig } from '../src/models/gpt/gpt.js';
-import { gptTrainConfig, startGPTRun, trainGPT } from '../src/models/gpt/recipe.js';
+import { gptTrainConfig, startGPTRun } from '../src/models/gpt/recipe.js';
+import { trainGPT } from '../src/models/gpt/train.js';
 import { fast, lesson, shakespeare } from './common.js';
 
 const text = shakespeare();

@@ -3,7 +3,8 @@
 import { Generator, randint, splitTokens } from '../src/index.js';
 import { CharTokenizer } from '../src/data/charTokenizer.js';
 import { lectureGPTConfig } from '../src/models/gpt/gpt.js';
-import { estimateLoss, gptTrainConfig, startGPTRun, startLMRun, trainGPT } from '../src/models/gpt/recipe.js';
+import { gptTrainConfig, startGPTRun, startLMRun } from '../src/models/gpt/recipe.js';
+import { estimateLoss, trainGPT } from '../src/models/gpt/train.js';
 import { LoRALinear, applyLoRA, loraLayers, mergeLoRA } from '../src/nn/lora.js';
 import { Linear } from '../src/nn/linear.js';
 import { fast, lesson, names, shakespeare } from './common.js';

@@ -1,24 +1,24 @@
 import { CharTokenizer } from '../src/data/charTokenizer.js';
 import type { LabelledText } from '../src/data/labelled.js';
 import { splitItems } from '../src/data/split.js';
-import { splitTokens, getBatch } from '../src/data/textDataset.js';
+import { splitTokens } from '../src/data/textDataset.js';
 import type { Checkpoint } from '../src/io/checkpoint.js';
 import type { Module } from '../src/nn/module.js';
-import type { Optimizer } from '../src/optim/optimizer.js';
-import { type Schedule, cosineWithWarmup, stepDecay } from '../src/optim/schedule.js';
+import type { TrainStep } from '../src/models/trainer.js';
 import { classificationReport } from '../src/models/classify/metrics.js';
-import { sampleIndices, startSupervisedRun, supervisedCheckpoint } from '../src/models/classify/supervised.js';
+import { startSupervisedRun, supervisedCheckpoint, supervisedTrainStep } from '../src/models/classify/supervised.js';
 import {
   type TextClassifierConfig, buildTextClassifier, classifierLoss, encodeTexts, labelIds, newTextClassifierConfig, predictLabels,
 } from '../src/models/classify/textClassifier.js';
-import { randomBatch, sampleItem } from '../src/models/makemore/charModel.js';
+import { sampleItem } from '../src/models/makemore/charModel.js';
 import {
   MAKEMORE_DEFAULTS, type MakemoreModelConfig, type MakemoreTrainConfig, defaultBlockSize, makemoreCheckpoint, prepareMakemoreData, startMakemoreRun,
 } from '../src/models/makemore/recipe.js';
-import { generate } from '../src/models/gpt/generate.js';
+import { makemoreTrainStep } from '../src/models/makemore/train.js';
 import { type GPTConfig, lectureGPTConfig } from '../src/models/gpt/gpt.js';
 import { attentionWeights } from '../src/models/gpt/inspect.js';
 import { GPT_PRESETS, gptCheckpoint, gptTrainConfig, startGPTRun } from '../src/models/gpt/recipe.js';
+import { lmTrainStep, sampleLM } from '../src/models/gpt/train.js';
 import { tensor } from '../src/tensor/creation.js';
 import { crossEntropy } from '../src/tensor/ops/softmax.js';
 import { Generator } from '../src/core/random.js';
@@ -46,9 +46,8 @@ export interface SavedModel {
 export interface Session {
   description: string;
   model: Module;
-  optimizer: Optimizer;
-  schedule: Schedule;
-  batchLoss(): Tensor;
+  /** What the worker's loop runs each step: the schedule, a batch's loss, the clipping and the update. */
+  training: TrainStep;
   samples(): { title: string; lines: string[] };
   embedding(): { title: string; points: LabelledPoint[] };
   /** Only language models over characters have attention to show. */
@@ -83,12 +82,8 @@ export function makemoreSession(items: readonly string[], kind: 'mlp' | 'wavenet
   return {
     description: `names ${kind}: ${run.model.numParameters()} parameters, ${items.length} names`,
     model: run.model,
-    optimizer: run.optimizer,
-    schedule: stepDecay(train.lr, train.decayAt, train.decayFactor),
-    batchLoss: () => {
-      const batch = randomBatch(data.train, train.batchSize, run.generator);
-      return crossEntropy(run.model.forward(batch.X), batch.Y);
-    },
+    // The command line's step (makemore train), with the gradients clipped as for every model in the page.
+    training: { ...makemoreTrainStep(run, data, train), clipNorm: 1 },
     samples: () => ({ title: 'sampled names', lines: Array.from({ length: 12 }, () => sampleItem(run.model, data.tokenizer, config.blockSize, sampler)) }),
     embedding: () => ({ title: 'character embedding (2 principal components)', points: embeddingPoints(run.model.parameters()[0], config.vocab.map(show)) }),
     checkpoint: () => makemoreCheckpoint(run, train),
@@ -110,16 +105,9 @@ export function gptSession(text: string, preset: 'tiny' | 'small', steps: number
   return {
     description: `GPT ${preset}: n_embd ${config.nEmbd}, ${config.nHead} heads, ${config.nLayer} layers, block ${config.blockSize}, ${run.model.numParameters()} parameters`,
     model: run.model,
-    optimizer: run.optimizer,
-    schedule: cosineWithWarmup(train.lr, train.warmupSteps, steps),
-    batchLoss: () => {
-      const { x, y } = getBatch(splits.train, config.blockSize, train.batchSize, run.generator);
-      return run.model.forward(x, y).loss!;
-    },
-    samples: () => {
-      const out = generate(run.model, tensor(Int32Array.from(tokenizer.encode('\n')), { shape: [1, 1] }), 200, { generator: sampler });
-      return { title: 'sampled text', lines: tokenizer.decode(out.toFlatArray()).split('\n') };
-    },
+    // The command line's step (gpt train): its cosine schedule over `steps`, its batches, its clipping.
+    training: lmTrainStep(run, splits, train),
+    samples: () => ({ title: 'sampled text', lines: sampleLM(run.model, tokenizer, 200, sampler).split('\n') }),
     embedding: () => ({ title: 'token embedding wte (2 principal components)', points: embeddingPoints(run.model.transformer.wte.weight, tokenizer.itos.map(show)) }),
     examplePrompt: examplePrompt(tokenizer.decode(splits.val.subarray(0, 4 * config.blockSize)), config.blockSize),
     attention: (prompt, layer) => {
@@ -153,9 +141,8 @@ export function sentimentSession(rows: readonly LabelledText[], source: string, 
   return {
     description: `bag of embeddings (n_embd ${config.nEmbd}) on ${rows.length} texts from ${source}; labels ${config.labels.join(', ')}`,
     model: run.model,
-    optimizer: run.optimizer,
-    schedule: cosineWithWarmup(train.lr, Math.min(100, Math.floor(steps / 10)), steps),
-    batchLoss: () => classifierLoss(run.model, encoded, targets, sampleIndices(encoded.length, train.batchSize, run.generator)),
+    // The command line's step (classify train): warmup and cosine over `steps`, batches drawn with replacement, clipping.
+    training: supervisedTrainStep(run, train, encoded.length, (indices) => classifierLoss(run.model, encoded, targets, indices)),
     samples: () => {
       run.model.eval();
       const predictions = predictLabels(run.model, config, encodeTexts(config, held.map((r) => r.text)));
@@ -187,13 +174,16 @@ export function visionSession(digits: ImageSet, kind: VisionKind, saved?: SavedM
   return {
     description: `${config.kind} on ${digits.count} digits of 8x8 (split ${train.count}/${val.count}/${digits.count - train.count - val.count}), ${run.model.numParameters()} parameters`,
     model: run.model,
-    optimizer: run.optimizer,
-    schedule: constantLr(settings.lr),
-    input: [config.height, config.width],
-    batchLoss: () => {
-      const { x, y } = imageBatch(train, Array.from({ length: settings.batchSize }, () => run.generator.randint(0, train.count)));
-      return crossEntropy(run.model.forward(x), y);
+    training: {
+      optimizer: run.optimizer,
+      schedule: constantLr(settings.lr),
+      clipNorm: 1,
+      batchLoss: () => {
+        const { x, y } = imageBatch(train, Array.from({ length: settings.batchSize }, () => run.generator.randint(0, train.count)));
+        return crossEntropy(run.model.forward(x), y);
+      },
     },
+    input: [config.height, config.width],
     samples: () => {
       const { classes, probabilities } = evaluate();
       const correct = classes.filter((c, i) => c === val.labels[i]).length;

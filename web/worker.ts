@@ -113,7 +113,7 @@ async function open(recipe: RecipeName, text: string | undefined, fileName: stri
 function fallBack(reason: string): void {
   if (gpu) gpu.fault ??= reason;
   trainer = session;
-  const step = session?.optimizer.stepCount ?? 0;
+  const step = session?.training.optimizer.stepCount ?? 0;
   post({ type: 'engine', engine: cpu.name, note: `WebGPU stopped (${reason}); training goes on with WebAssembly from the weights of step ${step}, with fresh optimizer moments` });
 }
 
@@ -121,9 +121,7 @@ function fallBack(reason: string): void {
 async function gpuStep(step: number, report: (loss: number) => void): Promise<void> {
   const [s, t] = [session!, trainer!];
   try {
-    const losses = on(gpu!.backend, () => trainLoopAsync({
-      optimizer: t.optimizer, schedule: t.schedule, startStep: step, steps: step + 1, clipNorm: 1, batchLoss: () => t.batchLoss(),
-    }));
+    const losses = on(gpu!.backend, () => trainLoopAsync({ ...t.training, startStep: step, steps: step + 1 }));
     // Queued behind the step, so one submission carries both and the weights are those after the update.
     const weights = on(gpu!.backend, () => t.model.stateDictAsync());
     // Both settle before anything is judged, so a lost device's second rejection is never left unhandled.
@@ -133,7 +131,7 @@ async function gpuStep(step: number, report: (loss: number) => void): Promise<vo
     if (stateRead.status === 'rejected') throw stateRead.reason;
     const [[loss], state] = [lossRead.value, stateRead.value];
     s.model.loadStateDict(state);
-    s.optimizer.stepCount = t.optimizer.stepCount;
+    s.training.optimizer.stepCount = t.training.optimizer.stepCount;
     report(loss);
   } catch (error) {
     const message = (error as Error).message;
@@ -146,29 +144,26 @@ async function gpuStep(step: number, report: (loss: number) => void): Promise<vo
 async function train(steps: number): Promise<void> {
   stopRequested = false;
   const started = performance.now();
-  const first = session!.optimizer.stepCount;
+  const first = session!.training.optimizer.stepCount;
   let lastReport = 0;
   const progress = (step: number, loss: number) =>
     post({ type: 'progress', step, steps, loss, stepsPerSecond: (step - first) / ((performance.now() - started) / 1000) });
-  while (session!.optimizer.stepCount < steps && !stopRequested) {
-    const from = session!.optimizer.stepCount;
+  while (session!.training.optimizer.stepCount < steps && !stopRequested) {
+    const from = session!.training.optimizer.stepCount;
     if (trainer !== session) {
       await gpuStep(from, (loss) => progress(from + 1, loss));
     } else {
       const s = session!;
-      trainLoop({
-        optimizer: s.optimizer, schedule: s.schedule, startStep: from, steps: Math.min(steps, from + 10), clipNorm: 1,
-        batchLoss: () => s.batchLoss(), onStep: ({ step, loss }) => progress(step + 1, loss),
-      });
+      trainLoop({ ...s.training, startStep: from, steps: Math.min(steps, from + 10), onStep: ({ step, loss }) => progress(step + 1, loss) });
     }
-    if (performance.now() - lastReport > 1500 || session!.optimizer.stepCount >= steps) {
+    if (performance.now() - lastReport > 1500 || session!.training.optimizer.stepCount >= steps) {
       lastReport = performance.now();
       post({ type: 'samples', ...session!.samples() });
       post({ type: 'embedding', ...session!.embedding() });
     }
     await yieldToMessages();
   }
-  post({ type: 'done', step: session!.optimizer.stepCount });
+  post({ type: 'done', step: session!.training.optimizer.stepCount });
 }
 
 function checkpointFile(): { bytes: ArrayBuffer; fileName: string } {

@@ -37,12 +37,13 @@ export function charrnnTrain(argv: string[], io: CliIO = consoleIO): { val: numb
   const o = parseOptions(CHARRNN_TRAIN, argv);
   const presetName = o.config;
   const out = o.out ?? RUN.folder(presetName);
-  const result = withRun(command, out, o, 'charrnn', (resume, keep) => trainInto(o, presetName, out, resume, keep, io));
+  const result = withRun(command, out, o, 'charrnn', (resume, keep) => trainOrResume(o, presetName, out, resume, keep, io));
   logNextSteps(io, out, 'charrnn sample --checkpoint');
   return result;
 }
 
-function trainInto(o: ParsedOptions<typeof CHARRNN_TRAIN.options>, presetName: string, out: string,
+/** Builds the char-rnn the flags describe, or takes the checkpoint's settings and state on --resume, and trains it into `out`. */
+function trainOrResume(o: ParsedOptions<typeof CHARRNN_TRAIN.options>, presetName: string, out: string,
   resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; sample: string } {
   const command = CHARRNN_TRAIN.name;
   const preset = CHARRNN_PRESETS[presetName];

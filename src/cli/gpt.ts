@@ -8,7 +8,8 @@ import { type TokenSplits, splitTokens } from '../data/textDataset.js';
 import { type Checkpoint, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { generate } from '../models/gpt/generate.js';
 import { GPT, type GPTConfig, gptParameterCount, gptTrainingMemory, lectureGPTConfig } from '../models/gpt/gpt.js';
-import { GPT_PRESETS, type GPTTrainConfig, type LMRun, type TrainableLM, gptCheckpoint, gptTrainConfig, startGPTRun, trainGPT } from '../models/gpt/recipe.js';
+import { GPT_PRESETS, type GPTTrainConfig, type LMRun, type TrainableLM, gptCheckpoint, gptTrainConfig, startGPTRun } from '../models/gpt/recipe.js';
+import { newlineId, trainGPT } from '../models/gpt/train.js';
 import { checkMemory } from '../models/memory.js';
 import { guardedSave } from '../models/runGuard.js';
 import { applyLoRA } from '../nn/lora.js';
@@ -80,14 +81,15 @@ export function gptTrain(argv: string[], io: CliIO = consoleIO): { val: number; 
   const o = parseOptions(GPT_TRAIN, argv);
   const presetName = o.config;
   const out = o.out ?? RUN.folder(presetName);
-  const result = withRun(command, out, o, 'gpt', (resume, keep) => trainInto(o, presetName, out, resume, keep, io));
+  const result = withRun(command, out, o, 'gpt', (resume, keep) => trainOrResume(o, presetName, out, resume, keep, io));
   logNextSteps(io, out, 'gpt sample --checkpoint');
   return result;
 }
 
 type TrainOptions = ParsedOptions<typeof GPT_TRAIN.options>;
 
-function trainInto(o: TrainOptions, presetName: string, out: string, resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; sample: string } {
+/** Builds the run the flags describe, or takes the checkpoint's settings and state on --resume, and trains it into `out`. */
+function trainOrResume(o: TrainOptions, presetName: string, out: string, resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; sample: string } {
   const command = GPT_TRAIN.name;
   const preset = GPT_PRESETS[presetName];
   const { flags, blockSize, dropout } = lmTrainFlags(GPT_TRAIN, o);
@@ -149,33 +151,26 @@ export function lmTrainFlags(spec: CommandSpec, o: Record<string, unknown>) {
   return { flags: settingsFrom(spec.options, o, 'train') as Partial<GPTTrainConfig>, blockSize: model.blockSize, dropout: model.dropout };
 }
 
-/** The training half every character language-model command shares: progress, evaluations, checkpoints, curves, a sample. */
+/** The command line's side of trainGPT, which every character language-model command shares: checkpoints into `out`, progress, log lines. */
 export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe }: {
   o: { 'checkpoint-every'?: number; 'sample-tokens': number }; out: string; keep: number; io: CliIO; run: LMRun; splits: TokenSplits;
   tokenizer: CharTokenizer; train: GPTTrainConfig; extra: Record<string, unknown>; recipe: string;
 }): { val: number; sample: string } {
   const checkpointEvery = o['checkpoint-every'] ?? train.evalEvery;
   const sampleTokens = o['sample-tokens'];
+  // Guarded: Ctrl-C or SIGTERM saves through this too (models/runGuard.ts).
   const save = guardedSave(() => {
     const dir = saveCheckpoint(out, gptCheckpoint(run, tokenizer, train, extra, recipe), { keep });
     writeCurves(out, run.evals);
     return dir;
   });
   const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
-  let val = NaN;
-  trainGPT(run, splits, train, {
-    onStep: ({ step, loss }) => {
-      bar.update(step, loss, train.batchSize * run.model.config.blockSize);
-      if ((step + 1) % checkpointEvery === 0 && step + 1 < train.steps) save();
-    },
-    onEval: (step, losses) => {
-      val = losses.val;
-      io.log(`step ${step}: train loss ${losses.train.toFixed(4)}, val loss ${losses.val.toFixed(4)}`);
-    },
+  const { val, checkpoint, sample } = trainGPT(run, splits, train, {
+    save, checkpointEvery, sample: { tokenizer, tokens: sampleTokens },
+    onStep: ({ step, loss }) => bar.update(step, loss, train.batchSize * run.model.config.blockSize),
+    onEval: (step, losses) => io.log(`step ${step}: train loss ${losses.train.toFixed(4)}, val loss ${losses.val.toFixed(4)}`),
   });
-  const dir = save();
-  io.log(`checkpoint: ${dir} (loss curve: ${join(out, 'loss.svg')})`);
-  const sample = sampleText(run.model, tokenizer, '', sampleTokens, { generator: new Generator(train.seed + 2) });
+  io.log(`checkpoint: ${checkpoint} (loss curve: ${join(out, 'loss.svg')})`);
   io.log(sample);
   return { val, sample };
 }
@@ -196,13 +191,7 @@ export function promptIds(tokenizer: CharTokenizer, prompt: string): number[] {
   const problem = tokenizer.unknownCharacter(prompt);
   if (problem) throw new UsageError(`--prompt: ${problem}`);
   if (prompt !== '') return tokenizer.encode(prompt);
-  return [Math.max(0, tokenizer.itos.indexOf('\n'))];
-}
-
-function sampleText(model: TrainableLM, tokenizer: CharTokenizer, prompt: string, tokens: number, options: Parameters<typeof generate>[3]): string {
-  const ids = promptIds(tokenizer, prompt);
-  const out = generate(model, tensor(Int32Array.from(ids), { shape: [1, ids.length] }), tokens, options);
-  return tokenizer.decode(out.toFlatArray());
+  return [newlineId(tokenizer)];
 }
 
 /** Streams the sample character by character where `io` can write (stdout), else logs it whole; returns it. */

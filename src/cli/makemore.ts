@@ -10,8 +10,9 @@ import { BigramCounts } from '../models/makemore/bigramCounts.js';
 import { sampleItem, splitLoss } from '../models/makemore/charModel.js';
 import {
   MAKEMORE_DEFAULTS, type MakemoreModelConfig, type MakemoreTrainConfig, defaultBlockSize,
-  buildMakemoreModel, makemoreCheckpoint, prepareMakemoreData, startMakemoreRun, trainMakemore,
+  buildMakemoreModel, makemoreCheckpoint, prepareMakemoreData, startMakemoreRun,
 } from '../models/makemore/recipe.js';
+import { trainMakemore } from '../models/makemore/train.js';
 import { splitItems } from '../data/split.js';
 import { Generator } from '../core/random.js';
 import { lineChart, windowMeans } from '../viz/lineChart.js';
@@ -89,7 +90,7 @@ export function makemoreTrain(argv: string[], io: CliIO = consoleIO): { val: num
   const out = o.out ?? RUN.folder(kind);
   const opened = openRun(MAKEMORE_TRAIN.name, out, o, 'makemore');
   try {
-    const result = trainInto(o, kind, out, opened.resume, opened.keep, io);
+    const result = trainOrResume(o, kind, out, opened.resume, opened.keep, io);
     logNextSteps(io, out, 'makemore sample --checkpoint');
     return result;
   } finally {
@@ -97,7 +98,8 @@ export function makemoreTrain(argv: string[], io: CliIO = consoleIO): { val: num
   }
 }
 
-function trainInto(o: ParsedOptions<typeof MAKEMORE_TRAIN.options>, kind: (typeof KINDS)[number], out: string,
+/** Builds the model the flags describe (or counts the bigrams), or takes the checkpoint's settings and state on --resume, and trains it into `out`. */
+function trainOrResume(o: ParsedOptions<typeof MAKEMORE_TRAIN.options>, kind: (typeof KINDS)[number], out: string,
   resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; samples: string[] } {
   const command = MAKEMORE_TRAIN.name;
   const savedData = resume ? (resume.config.data as string | null | undefined) ?? undefined : undefined;
@@ -148,27 +150,23 @@ function trainInto(o: ParsedOptions<typeof MAKEMORE_TRAIN.options>, kind: (typeo
   const checkpointEvery = o['checkpoint-every'] ?? Math.max(1000, Math.ceil(train.steps / 10));
   const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
   const tokensPerStep = train.batchSize > 0 ? train.batchSize : data.train.X.shape[0];
-  const checkpoint = () => makemoreCheckpoint(run, train, dataConfig);
+  // Guarded: Ctrl-C or SIGTERM saves through this too (models/runGuard.ts).
   const save = guardedSave(() => {
-    const dir = saveCheckpoint(out, checkpoint(), { keep });
+    const dir = saveCheckpoint(out, makemoreCheckpoint(run, train, dataConfig), { keep });
     writeLossCurve(out, run.losses);
     return dir;
   });
-  trainMakemore(run, data, train, ({ step, loss }) => {
-    bar.update(step, loss, tokensPerStep);
-    if ((step + 1) % checkpointEvery === 0 && step + 1 < train.steps) save();
+  const { final, checkpoint, samples } = trainMakemore(run, data, train, {
+    save, checkpointEvery, evaluate: true, samples: numSamples, onStep: ({ step, loss }) => bar.update(step, loss, tokensPerStep),
   });
-  const dir = save();
-  const losses = { train: splitLoss(run.model, data.train), val: splitLoss(run.model, data.val) };
+  const losses = final!;
   io.log(`train loss ${losses.train.toFixed(4)} | val loss ${losses.val.toFixed(4)}`);
   const uniform = Math.log(modelConfig.vocab.length);
   if (losses.val > uniform) {
     io.log(`note: val loss ${losses.val.toFixed(4)} is worse than guessing uniformly (ln ${modelConfig.vocab.length} = ${uniform.toFixed(4)})`
       + `${modelConfig.initFixes ? '' : ': the initial logits are too confident, as the lecture shows; train with --init-fixes'}`);
   }
-  io.log(`checkpoint: ${dir} (loss curve: ${join(out, 'loss.svg')})`);
-  const generator = new Generator(train.seed + 10);
-  const samples = Array.from({ length: numSamples }, () => sampleItem(run.model, data.tokenizer, modelConfig.blockSize, generator));
+  io.log(`checkpoint: ${checkpoint} (loss curve: ${join(out, 'loss.svg')})`);
   samples.forEach((s) => io.log(s));
   return { val: losses.val, samples };
 }

@@ -165,15 +165,11 @@ export function runSupervised<M extends Module>(job: SupervisedJob<M>, io: CliIO
     writeCurves(out, run, job.scoreName);
     return dir;
   });
-  trainSupervised(run, train, job.trainCount, job.batchLoss, {
-    evaluate: job.evaluate,
+  const dir = trainSupervised(run, train, job.trainCount, job.batchLoss, {
+    evaluate: job.evaluate, save,
     onStep: ({ step, loss }) => bar.update(step, loss, job.tokensPerStep),
-    onEval: (step, score) => {
-      io.log(`step ${step}: train loss ${mean(run.losses.slice(-train.evalEvery)).toFixed(4)}, val ${job.scoreName} ${score.toFixed(4)}`);
-      if (step < train.steps) save();
-    },
-  });
-  const dir = save();
+    onEval: (step, score) => io.log(`step ${step}: train loss ${mean(run.losses.slice(-train.evalEvery)).toFixed(4)}, val ${job.scoreName} ${score.toFixed(4)}`),
+  })!;
   io.log(`checkpoint: ${dir} (curves: ${join(out, 'loss.svg')})`);
   run.model.eval();
   return dir;

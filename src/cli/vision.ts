@@ -155,15 +155,13 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
       return dir;
     });
     const started = performance.now();
-    let dir = '';
-    trainVision(run, data, train, {
+    const dir = trainVision(run, data, train, {
+      save,
       onStep: ({ step, loss }) => bar.update(step, loss, train.batchSize),
       onEpoch: (epoch, loss, valAccuracy) => {
         io.log(`epoch ${epoch}: train loss ${loss.toFixed(4)}, val accuracy ${valAccuracy.toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-        dir = save();
       },
     });
-    dir ||= save();
     io.log(`checkpoint: ${dir} (curves: ${join(out, 'loss.svg')})`);
     const testAccuracy = report(run.model, config, data.test, `test (${data.test.count} held-out images)`, out, io);
     logNextSteps(io, out, 'vision predict --checkpoint', { args: 'my-digit.png' });

@@ -7,7 +7,8 @@ import { backend } from '../backend/registry.js';
 import { arenaStep } from '../tensor/arena.js';
 import { ownedCopy } from '../tensor/autograd.js';
 import { isDevice } from '../core/dtype.js';
-import type { Generator } from '../core/random.js';
+// The loop below is a JavaScript Generator; the run's random stream is the other kind.
+import type { Generator as RandomStream } from '../core/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { afterStep } from './runGuard.js';
 
@@ -17,15 +18,19 @@ export interface StepInfo {
   lr: number;
 }
 
-export interface TrainLoopOptions {
+/** What one training step does: the learning rate from the schedule, a batch's loss, its gradients clipped, the update. */
+export interface TrainStep {
   optimizer: Optimizer;
   schedule: Schedule;
-  /** Steps already done (when resuming) and the step count to reach. */
-  startStep?: number;
-  steps: number;
   /** Samples a batch and returns its loss; called once per step in training mode. */
   batchLoss: (step: number) => Tensor;
   clipNorm?: number;
+}
+
+export interface TrainLoopOptions extends TrainStep {
+  /** Steps already done (when resuming) and the step count to reach. */
+  startStep?: number;
+  steps: number;
   /** After every step, with its loss (progress bars, diagnostics, periodic checkpoints). */
   onStep?: (info: StepInfo) => void;
   /**
@@ -36,46 +41,61 @@ export interface TrainLoopOptions {
 }
 
 /**
- * The loop every recipe shares: lr from the schedule, forward, zero grads, backward, clip, update; then, in a guarded
- * run (runGuard.ts), a checkpoint when one is due or a stop was requested.
+ * The loop every recipe shares, written once: lr from the schedule, the step (run by whoever drives the loop, which
+ * sends back its loss), then the step's hook and, in a guarded run (runGuard.ts), a checkpoint when one is due or a
+ * stop was requested. trainLoop drives it synchronously, trainLoopAsync awaits each loss.
  */
-export function trainLoop(options: TrainLoopOptions): number[] {
-  const { optimizer, schedule, startStep = 0, steps, onStep, reuseMemory = true } = options;
+function* loop(options: TrainLoopOptions): Generator<number, number[], number> {
+  const { optimizer, schedule, startStep = 0, steps, onStep } = options;
   const losses: number[] = [];
   for (let step = startStep; step < steps; step++) {
     optimizer.lr = schedule(step);
-    const value = reuseMemory ? arenaStep(() => oneStep(options, step).item()) : oneStep(options, step).item();
+    const value: number = yield step;
     losses.push(checkedLoss(value, step, optimizer.lr));
     onStep?.({ step, loss: value, lr: optimizer.lr });
     afterStep(step + 1);
   }
   return losses;
+}
+
+/** The loop on the CPU: each step's loss is read as the step ends, with no await (which would cost time and change nothing). */
+export function trainLoop(options: TrainLoopOptions): number[] {
+  const body = loop(options);
+  let next = body.next();
+  while (!next.done) next = body.next(runStep(options, next.value));
+  return next.value;
 }
 
 /**
- * trainLoop for every backend: each step's loss is awaited (`itemAsync`), the one read-back of a step on a GPU,
+ * The loop on every backend: each step's loss is awaited (`itemAsync`), the one read-back of a step on a GPU,
  * where the rest of the step never leaves the device. On the CPU backends it gives trainLoop's losses.
  */
 export async function trainLoopAsync(options: TrainLoopOptions): Promise<number[]> {
-  const { optimizer, schedule, startStep = 0, steps, onStep, reuseMemory = true } = options;
-  const losses: number[] = [];
-  for (let step = startStep; step < steps; step++) {
-    optimizer.lr = schedule(step);
-    // The loss is kept past the step's scratch memory, then read once the device has run the step. The backend
-    // is the one the step ran on, even if the caller switches backends while this awaits.
-    const kernels = backend();
-    const loss = reuseMemory ? arenaStep(() => ownedCopy(oneStep(options, step).detach())) : oneStep(options, step);
-    const value = await loss.itemAsync();
-    if (reuseMemory && isDevice(loss.data)) kernels.free?.(loss.data);
-    losses.push(checkedLoss(value, step, optimizer.lr));
-    onStep?.({ step, loss: value, lr: optimizer.lr });
-    afterStep(step + 1);
-  }
-  return losses;
+  const body = loop(options);
+  let next = body.next();
+  while (!next.done) next = body.next(await runStepAsync(options, next.value));
+  return next.value;
+}
+
+/** One step, its loss read at once; in arenaStep unless the caller keeps the step's tensors. */
+function runStep(options: TrainLoopOptions, step: number): number {
+  return (options.reuseMemory ?? true) ? arenaStep(() => oneStep(options, step).item()) : oneStep(options, step).item();
+}
+
+/** One step, its loss awaited. */
+async function runStepAsync(options: TrainLoopOptions, step: number): Promise<number> {
+  if (!(options.reuseMemory ?? true)) return oneStep(options, step).itemAsync();
+  // The loss is kept past the step's scratch memory, then read once the device has run the step. The backend
+  // is the one the step ran on, even if the caller switches backends while this awaits.
+  const kernels = backend();
+  const loss = arenaStep(() => ownedCopy(oneStep(options, step).detach()));
+  const value = await loss.itemAsync();
+  if (isDevice(loss.data)) kernels.free?.(loss.data);
+  return value;
 }
 
 /** Forward, zero grads, backward, clip, update: returns the batch's loss. */
-function oneStep({ optimizer, batchLoss, clipNorm }: TrainLoopOptions, step: number): Tensor {
+function oneStep({ optimizer, batchLoss, clipNorm }: TrainStep, step: number): Tensor {
   const loss = batchLoss(step);
   optimizer.zeroGrad();
   loss.backward();
@@ -93,7 +113,7 @@ function checkedLoss(value: number, step: number, lr: number): number {
 export interface TrainingState {
   model: Module;
   optimizer: Optimizer;
-  generator: Generator;
+  generator: RandomStream;
   losses: number[];
 }
 

@@ -7,9 +7,11 @@ import { getBatch, splitTokens } from '../../src/data/textDataset.js';
 import { parseSafetensors, serializeSafetensors } from '../../src/io/safetensors.js';
 import { CausalSelfAttention, MultiHeadAttention } from '../../src/models/gpt/attention.js';
 import { generate } from '../../src/models/gpt/generate.js';
-import { BigramLanguageModel, GPT, type GPTConfig } from '../../src/models/gpt/gpt.js';
+import { BigramLanguageModel, GPT, type GPTConfig, lectureGPTConfig } from '../../src/models/gpt/gpt.js';
 import { fromNanoGPTStateDict, toNanoGPTStateDict } from '../../src/models/gpt/nanogptLayout.js';
-import { startGPTRun } from '../../src/models/gpt/recipe.js';
+import { gptTrainConfig, startGPTRun } from '../../src/models/gpt/recipe.js';
+import { sampleLM, trainGPT } from '../../src/models/gpt/train.js';
+import { CharTokenizer } from '../../src/data/charTokenizer.js';
 import { assertClose, ints, projectRoot } from '../helpers.js';
 import { FIXTURE_GPT_CONFIG, zerogradFixtureModel } from './gptFixtureModel.js';
 
@@ -142,6 +144,30 @@ describe('GPT training pieces', () => {
       'transformer.h.1.attn.c_attn.weight', 'transformer.h.1.attn.c_proj.weight', 'transformer.h.1.mlp.c_fc.weight', 'transformer.h.1.mlp.c_proj.weight',
       'lm_head.weight',
     ]);
+  });
+
+  test('trainGPT, the driver: evaluations every evalEvery steps and at the end, a checkpoint every checkpointEvery steps after that step\'s evaluation, then the final one and a sample', () => {
+    const text = 'the cat sat on the mat\nthe dog sat on the log\n'.repeat(4);
+    const tokenizer = CharTokenizer.forText(text);
+    const train = gptTrainConfig({ batchSize: 2, lr: 1e-2, steps: 7, schedule: 'cosine' }, { evalEvery: 3, evalIters: 1, seed: 5 });
+    const run = startGPTRun(lectureGPTConfig({ vocabSize: tokenizer.vocabSize, blockSize: 4, nEmbd: 8, nHead: 2, nLayer: 1, dropout: 0 }), train);
+    const saves: [number, number | undefined][] = [];
+    const evals: number[] = [];
+    const result = trainGPT(run, splitTokens(tokenizer.encode(text)), train, {
+      checkpointEvery: 2, sample: { tokenizer, tokens: 5 },
+      onEval: (step) => evals.push(step),
+      save: () => {
+        saves.push([run.optimizer.stepCount, run.evals.at(-1)?.[0]]);
+        return `saved at ${run.optimizer.stepCount}`;
+      },
+    });
+    assert.deepEqual(evals, [3, 6, 7]);
+    assert.deepEqual(saves, [[2, undefined], [4, 3], [6, 6], [7, 7]]);
+    assert.equal(result.checkpoint, 'saved at 7');
+    assert.equal(result.val, run.evals.at(-1)![2]);
+    assert.equal(run.losses.length, 7);
+    assert.equal(result.sample, sampleLM(run.model, tokenizer, 5, new Generator(train.seed + 2)));
+    assert.equal(result.sample.length, 6);
   });
 
   test('the lecture bigram language model', () => {

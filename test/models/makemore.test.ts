@@ -12,12 +12,13 @@ import { lrFinder, sampleItem, splitLoss } from '../../src/models/makemore/charM
 import { hierarchicalModel } from '../../src/models/makemore/hierarchical.js';
 import { MLP } from '../../src/models/makemore/mlp.js';
 import {
-  type MakemoreModelConfig, type MakemoreTrainConfig, prepareMakemoreData, startMakemoreRun, trainMakemore,
+  type MakemoreModelConfig, type MakemoreTrainConfig, prepareMakemoreData, startMakemoreRun,
 } from '../../src/models/makemore/recipe.js';
 import { RecurrentCharModel } from '../../src/models/makemore/recurrent.js';
 import { AdamW } from '../../src/optim/adamw.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { trainLoop } from '../../src/models/trainer.js';
+import { trainMakemore } from '../../src/models/makemore/train.js';
 import { assertClose, corpusPath, projectRoot } from '../helpers.js';
 import '../cliBackend.js';
 
@@ -31,7 +32,7 @@ function shortRun(kind: 'mlp' | 'wavenet', blockSize: number, nEmbd: number, nHi
   const modelConfig: MakemoreModelConfig = { kind, vocab, blockSize, nEmbd, nHidden, initFixes: true };
   const train: MakemoreTrainConfig = { steps, batchSize: 32, lr: 0.1, decayAt, decayFactor: 0.1, seed: 2147483647 };
   const run = startMakemoreRun(modelConfig, train);
-  const losses = trainMakemore(run, data, train);
+  const losses = trainMakemore(run, data, train).stepLosses;
   return { run, losses, val: splitLoss(run.model, data.val) };
 }
 
@@ -123,7 +124,7 @@ describe("makemore.py's RNN, GRU and transformer name models", () => {
       const train: MakemoreTrainConfig = { steps: 150, batchSize: 32, lr: 1e-2, decayAt: 150, decayFactor: 1, seed: 3 };
       const run = startMakemoreRun(modelConfig, train);
       assert.ok(run.optimizer instanceof AdamW, `${kind} trains with AdamW, as makemore.py`);
-      const losses = trainMakemore(run, data, train);
+      const losses = trainMakemore(run, data, train).stepLosses;
       assert.ok(Math.abs(losses[0] - Math.log(27)) < 0.5, `${kind}: first loss ${losses[0]}`);
       const val = splitLoss(run.model, data.val);
       assert.ok(val < 2.75, `${kind}: val ${val}`);

@@ -5,7 +5,7 @@ import { cosineWithWarmup } from '../../optim/schedule.js';
 import { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { restoreStreams, streamStates } from '../streams.js';
-import { type StepInfo, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
+import { type StepInfo, type TrainStep, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
 
 /** How the models that read text (classifiers, taggers) are trained: AdamW on random minibatches. */
 export interface SupervisedTrainConfig {
@@ -53,31 +53,44 @@ export function sampleIndices(count: number, batchSize: number, generator: Gener
 
 /**
  * Trains with a warmup + cosine schedule; `batchLoss` turns example indices into a loss. Every `evalEvery`
- * steps (and at the end) the model goes to eval mode for `evaluate`, whose score is recorded.
+ * steps (and at the end) the model goes to eval mode for `evaluate`, whose score is recorded; then `save`, if given,
+ * writes a checkpoint, and once more at the end. Returns where the final checkpoint went.
  */
 export function trainSupervised<M extends Module>(run: SupervisedRun<M>, train: SupervisedTrainConfig, trainCount: number,
   batchLoss: (indices: number[]) => Tensor,
-  hooks: { evaluate: () => number; onStep?: (info: StepInfo) => void; onEval?: (step: number, score: number) => void }): void {
+  hooks: { evaluate: () => number; onStep?: (info: StepInfo) => void; onEval?: (step: number, score: number) => void; save?: () => string }): string | undefined {
+  const { evaluate, onStep, onEval, save } = hooks;
   trainLoop({
-    optimizer: run.optimizer,
-    schedule: cosineWithWarmup(train.lr, train.warmupSteps, train.decaySteps),
+    ...supervisedTrainStep(run, train, trainCount, batchLoss),
     startStep: run.optimizer.stepCount,
     steps: train.steps,
-    clipNorm: 1,
-    batchLoss: () => batchLoss(sampleIndices(trainCount, train.batchSize, run.generator)),
     onStep: (info) => {
       run.losses.push(info.loss);
       const done = info.step + 1;
       if (done % train.evalEvery === 0 || done === train.steps) {
         run.model.eval();
-        const score = hooks.evaluate();
+        const score = evaluate();
         run.model.train();
         run.evals.push([done, score]);
-        hooks.onEval?.(done, score);
+        onEval?.(done, score);
+        // The last step's checkpoint is the final one, below.
+        if (save && done < train.steps) save();
       }
-      hooks.onStep?.(info);
+      onStep?.(info);
     },
   });
+  return save?.();
+}
+
+/** One supervised step: warmup and cosine decay, a batch of example indices drawn with replacement, clipping at 1. */
+export function supervisedTrainStep<M extends Module>(run: SupervisedRun<M>, train: SupervisedTrainConfig, trainCount: number,
+  batchLoss: (indices: number[]) => Tensor): TrainStep {
+  return {
+    optimizer: run.optimizer,
+    schedule: cosineWithWarmup(train.lr, train.warmupSteps, train.decaySteps),
+    clipNorm: 1,
+    batchLoss: () => batchLoss(sampleIndices(trainCount, train.batchSize, run.generator)),
+  };
 }
 
 /** The checkpoint of a supervised run: `config` rebuilds model and vocabulary; evals travel with it. */

@@ -1,12 +1,9 @@
 import type { CharTokenizer } from '../../data/charTokenizer.js';
-import { getBatch, type TokenSplits } from '../../data/textDataset.js';
 import type { Checkpoint } from '../../optim/trainingState.js';
 import { AdamW } from '../../optim/adamw.js';
-import { constantLr, cosineWithWarmup } from '../../optim/schedule.js';
-import { noGrad } from '../../tensor/autograd.js';
 import { Generator } from '../../core/random.js';
 import { restoreStreams, streamStates } from '../streams.js';
-import { type StepInfo, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
+import { checkpointOf, restoreRun } from '../trainer.js';
 import type { Module } from '../../nn/module.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { GPT, type GPTConfig, type LMOutput } from './gpt.js';
@@ -86,49 +83,6 @@ export function startGPTRun(config: GPTConfig, train: GPTTrainConfig, resume?: C
   const generator = new Generator(train.seed);
   const model = new GPT(config, generator);
   return startLMRun(model, generator, [model.transformer.wte.weight, model.transformer.wpe.weight], train, resume);
-}
-
-/** Mean loss over `iters` random batches of each split, in eval mode (no dropout), as the lecture's estimate_loss. */
-export function estimateLoss(model: TrainableLM, splits: TokenSplits, batchSize: number, iters: number, generator: Generator): { train: number; val: number } {
-  model.eval();
-  const mean = (data: Int32Array) => noGrad(() => {
-    let total = 0;
-    for (let i = 0; i < iters; i++) {
-      const { x, y } = getBatch(data, model.config.blockSize, batchSize, generator);
-      total += model.forward(x, y).loss!.item();
-    }
-    return total / iters;
-  });
-  const result = { train: mean(splits.train), val: mean(splits.val) };
-  model.train();
-  return result;
-}
-
-/** AdamW with nanoGPT's schedule (warmup, cosine to lr/10) and gradient clipping at 1.0; evaluates periodically. */
-export function trainGPT(run: LMRun, splits: TokenSplits, train: GPTTrainConfig,
-  hooks: { onStep?: (info: StepInfo) => void; onEval?: (step: number, losses: { train: number; val: number }) => void } = {}): void {
-  trainLoop({
-    optimizer: run.optimizer,
-    schedule: train.schedule === 'constant' ? constantLr(train.lr) : cosineWithWarmup(train.lr, train.warmupSteps, train.decaySteps, train.minLr),
-    startStep: run.optimizer.stepCount,
-    steps: train.steps,
-    clipNorm: train.clipNorm,
-    batchLoss: () => {
-      const { x, y } = getBatch(splits.train, run.model.config.blockSize, train.batchSize, run.generator);
-      return run.model.forward(x, y).loss!;
-    },
-    onStep: (info) => {
-      run.losses.push(info.loss);
-      const done = info.step + 1;
-      // Evaluate before the step hook, so a checkpoint written there already holds this evaluation.
-      if (done % train.evalEvery === 0 || done === train.steps) {
-        const losses = estimateLoss(run.model, splits, train.batchSize, train.evalIters, run.evalGenerator);
-        run.evals.push([done, losses.train, losses.val]);
-        hooks.onEval?.(done, losses);
-      }
-      hooks.onStep?.(info);
-    },
-  });
 }
 
 /** `extra` records what else rebuilds the run (the data file, the preset's name); `recipe` names the model family. */

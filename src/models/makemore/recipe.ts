@@ -5,13 +5,10 @@ import type { Checkpoint } from '../../optim/trainingState.js';
 import { AdamW } from '../../optim/adamw.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import { SGD } from '../../optim/sgd.js';
-import { stepDecay } from '../../optim/schedule.js';
-import { crossEntropy } from '../../tensor/ops/softmax.js';
 import { Generator } from '../../core/random.js';
-import type { Tensor } from '../../tensor/tensor.js';
-import { type StepInfo, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
+import { checkpointOf, restoreRun } from '../trainer.js';
 import { BigramNeural } from './bigramNeural.js';
-import { type Batch, type CharModel, randomBatch } from './charModel.js';
+import type { Batch, CharModel } from './charModel.js';
 import { batchNormMlp } from './batchNormMlp.js';
 import { hierarchicalModel } from './hierarchical.js';
 import { MLP } from './mlp.js';
@@ -119,31 +116,6 @@ export function startMakemoreRun(modelConfig: MakemoreModelConfig, train: Makemo
   const run: MakemoreRun = { model, modelConfig, generator, optimizer, losses: [] };
   if (resume) restoreRun(run, resume);
   return run;
-}
-
-/** Loss of one batch, with the neural bigram's L2 regularisation where it applies. */
-function batchLoss(model: CharModel, batch: Batch): Tensor {
-  return model instanceof BigramNeural ? model.loss(batch.X, batch.Y) : crossEntropy(model.forward(batch.X), batch.Y);
-}
-
-/**
- * Trains until `train.steps`, continuing from the run's step count. The neural bigram takes
- * full-batch steps (batchSize 0), the others random minibatches.
- */
-export function trainMakemore(run: MakemoreRun, data: MakemoreData, train: MakemoreTrainConfig,
-  onStep?: (info: StepInfo) => void): number[] {
-  const newLosses = trainLoop({
-    optimizer: run.optimizer,
-    schedule: stepDecay(train.lr, train.decayAt, train.decayFactor),
-    startStep: run.optimizer.stepCount,
-    steps: train.steps,
-    batchLoss: () => batchLoss(run.model, train.batchSize > 0 ? randomBatch(data.train, train.batchSize, run.generator) : data.train),
-    onStep: (info) => {
-      run.losses.push(info.loss);
-      onStep?.(info);
-    },
-  });
-  return newLosses;
 }
 
 /** `extra` records what else rebuilds the run (the data file). */

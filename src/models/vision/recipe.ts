@@ -153,15 +153,17 @@ export const stepsPerEpoch = (count: number, batchSize: number) => Math.ceil(cou
 
 /**
  * Epochs of minibatches in a shuffled order, cross-entropy on the model's outputs, Adam; after each epoch, the
- * validation accuracy. Each epoch's order comes from (seed, epoch) alone, so a run resumed mid-epoch draws the
- * batches an uninterrupted one would.
+ * validation accuracy and, if `save` is given, a checkpoint (and one at the end if no epoch ended). Each epoch's order
+ * comes from (seed, epoch) alone, so a run resumed mid-epoch draws the batches an uninterrupted one would.
+ * Returns where the last checkpoint went.
  */
 export function trainVision(run: VisionRun, data: { train: ImageSet; val: ImageSet }, train: VisionTrainConfig,
-  hooks: { onStep?: (info: StepInfo) => void; onEpoch?: (epoch: number, loss: number, valAccuracy: number) => void } = {}): void {
+  hooks: { onStep?: (info: StepInfo) => void; onEpoch?: (epoch: number, loss: number, valAccuracy: number) => void; save?: () => string } = {}): string | undefined {
   if (data.train.count === 0) throw new ZerogradError('trainVision', 'the training set is empty');
   const perEpoch = stepsPerEpoch(data.train.count, train.batchSize);
   let order: Int32Array | null = null;
   let orderEpoch = -1;
+  let checkpoint: string | undefined;
   trainLoop({
     optimizer: run.optimizer,
     schedule: constantLr(train.lr),
@@ -185,10 +187,12 @@ export function trainVision(run: VisionRun, data: { train: ImageSet; val: ImageS
         const valAccuracy = accuracy(predictImages(run.model, data.val).classes, data.val.labels);
         run.evals.push([epoch, loss, valAccuracy]);
         hooks.onEpoch?.(epoch, loss, valAccuracy);
+        checkpoint = hooks.save?.();
       }
       hooks.onStep?.(info);
     },
   });
+  return checkpoint || hooks.save?.();
 }
 
 export function visionCheckpoint(run: VisionRun, model: VisionModelConfig, train: VisionTrainConfig, extra: Record<string, unknown> = {}): Checkpoint {

@@ -1,0 +1,70 @@
+// The training driver of the makemore models, top to bottom: batches and the lectures' step-decay schedule, periodic
+// and final checkpoints, the final train/val losses and samples. Saving and progress are handed in as callbacks.
+import { stepDecay } from '../../optim/schedule.js';
+import { crossEntropy } from '../../tensor/ops/softmax.js';
+import { Generator } from '../../core/random.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { type StepInfo, type TrainStep, trainLoop } from '../trainer.js';
+import { BigramNeural } from './bigramNeural.js';
+import { type Batch, type CharModel, randomBatch, sampleItem, splitLoss } from './charModel.js';
+import type { MakemoreData, MakemoreRun, MakemoreTrainConfig } from './recipe.js';
+
+/** What a caller of trainMakemore sees and supplies; every field is optional. */
+export interface MakemoreTrainHooks {
+  /** After each step: a progress bar. */
+  onStep?: (info: StepInfo) => void;
+  /** Writes a checkpoint of the run and says where: every `checkpointEvery` steps and at the end. */
+  save?: () => string;
+  checkpointEvery?: number;
+  /** Whether to measure the loss on the whole train and val splits after training (a lesson measures its own). */
+  evaluate?: boolean;
+  /** Names to sample from the trained model. */
+  samples?: number;
+}
+
+/** This call's step losses; where asked for, the losses on the whole splits after training, the final checkpoint and the samples. */
+export interface MakemoreTrainResult {
+  stepLosses: number[];
+  final?: { train: number; val: number };
+  checkpoint?: string;
+  samples: string[];
+}
+
+/**
+ * Trains until `train.steps`, continuing from the run's step count. The neural bigram takes
+ * full-batch steps (batchSize 0), the others random minibatches.
+ */
+export function trainMakemore(run: MakemoreRun, data: MakemoreData, train: MakemoreTrainConfig, hooks: MakemoreTrainHooks = {}): MakemoreTrainResult {
+  const { onStep, save, checkpointEvery = Infinity, evaluate = false, samples = 0 } = hooks;
+  const stepLosses = trainLoop({
+    ...makemoreTrainStep(run, data, train),
+    startStep: run.optimizer.stepCount,
+    steps: train.steps,
+    onStep: (info) => {
+      run.losses.push(info.loss);
+      onStep?.(info);
+      // The last step's checkpoint is the final one, below.
+      const done = info.step + 1;
+      if (save && done % checkpointEvery === 0 && done < train.steps) save();
+    },
+  });
+  const checkpoint = save?.();
+  const final = evaluate ? { train: splitLoss(run.model, data.train), val: splitLoss(run.model, data.val) } : undefined;
+  const generator = new Generator(train.seed + 10);
+  const names = Array.from({ length: samples }, () => sampleItem(run.model, data.tokenizer, run.modelConfig.blockSize, generator));
+  return { stepLosses, final, checkpoint, samples: names };
+}
+
+/** One makemore step: the step-decay schedule and a random minibatch (the whole training split for batchSize 0). */
+export function makemoreTrainStep(run: MakemoreRun, data: MakemoreData, train: MakemoreTrainConfig): TrainStep {
+  return {
+    optimizer: run.optimizer,
+    schedule: stepDecay(train.lr, train.decayAt, train.decayFactor),
+    batchLoss: () => batchLoss(run.model, train.batchSize > 0 ? randomBatch(data.train, train.batchSize, run.generator) : data.train),
+  };
+}
+
+/** Loss of one batch, with the neural bigram's L2 regularisation where it applies. */
+function batchLoss(model: CharModel, batch: Batch): Tensor {
+  return model instanceof BigramNeural ? model.loss(batch.X, batch.Y) : crossEntropy(model.forward(batch.X), batch.Y);
+}
