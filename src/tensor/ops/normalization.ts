@@ -53,9 +53,9 @@ export const layerNorm = defineOp('layerNorm', true, (x: Tensor, weight: Tensor 
   const w = affineData(x, weight);
   const out = backend().empty(x.dtype, x.size);
   const [mean, rstd] = [rowStatistic(data, rows), rowStatistic(data, rows)];
-  backend().layerNorm(data, rows, cols, w, affineData(x, bias), eps, out, mean, rstd);
+  backend().layerNorm({ x: data, rows, cols, weight: w, bias: affineData(x, bias), eps, out, mean, rstd });
   return recordNormalization('layerNorm', out, x, weight, bias, cols,
-    (g, dx, dweight, dbias) => backend().layerNormBackward(data, g, rows, cols, w, mean, rstd, dx, dweight, dbias));
+    (g, dx, dweight, dbias) => backend().layerNormBackward({ x: data, g, rows, cols, weight: w, mean, rstd, dx, dweight, dbias }));
 });
 
 /**
@@ -83,8 +83,10 @@ export const batchNorm = defineOp('batchNorm', true, (x: Tensor, featureDim: num
   // The kernel updates the averages' own storage when it is dense and of x's dtype, else a copy written back after.
   const own = (t: Tensor) => (t.dtype === x.dtype && t.offset === 0 && t.isContiguous() ? t : noGrad(() => t.to(x.dtype).clone()));
   const averages = running && { mean: own(running.mean), variance: own(running.variance) };
-  backend().batchNorm(data, outer, C, inner, w, affineData(x, bias), eps, out, mean, rstd,
-    averages && { mean: averages.mean.data, variance: averages.variance.data, momentum: running!.momentum });
+  backend().batchNorm({
+    x: data, outer, C, inner, weight: w, bias: affineData(x, bias), eps, out, mean, rstd,
+    runningMean: averages?.mean.data, runningVariance: averages?.variance.data, momentum: running?.momentum,
+  });
   if (running && averages) {
     noGrad(() => {
       if (averages.mean !== running.mean) running.mean.copy_(averages.mean);
@@ -92,5 +94,5 @@ export const batchNorm = defineOp('batchNorm', true, (x: Tensor, featureDim: num
     });
   }
   return recordNormalization('batchNorm', out, x, weight, bias, C,
-    (g, dx, dweight, dbias) => backend().batchNormBackward(data, g, outer, C, inner, w, mean, rstd, dx, dweight, dbias));
+    (g, dx, dweight, dbias) => backend().batchNormBackward({ x: data, g, outer, C, inner, weight: w, mean, rstd, dx, dweight, dbias }));
 });

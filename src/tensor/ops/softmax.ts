@@ -12,10 +12,10 @@ function softmaxLastDim(op: string, x: Tensor, log: boolean): Tensor {
   const cols = x.ndim === 0 ? 1 : x.shape[x.ndim - 1];
   const rows = cols === 0 ? 0 : x.size / cols;
   const out = backend().empty(x.dtype, x.size);
-  backend().softmax(x.denseData(), rows, cols, out, log);
+  backend().softmax({ x: x.denseData(), rows, cols, out, log });
   return record(Tensor.fromStorage(out, x.shape), op, [x], (g) => {
     const dx = backend().empty(g.dtype, x.size);
-    backend().softmaxBackward(out, g.denseData(), rows, cols, dx, log);
+    backend().softmaxBackward({ y: out, g: g.denseData(), rows, cols, out: dx, log });
     return [Tensor.fromStorage(dx, x.shape)];
   });
 }
@@ -42,10 +42,10 @@ export const attentionSoftmax = defineOp('attentionSoftmax', true, (scores: Tens
   if (!isFloat(scores.dtype)) throw new ZerogradError('attentionSoftmax', `expected a floating-point tensor, got ${scores.dtype}`);
   const rows = scores.size / Math.max(T, 1);
   const out = backend().empty(scores.dtype, scores.size);
-  backend().attentionSoftmax(scores.denseData(), rows, T, scale, causal, out);
+  backend().attentionSoftmax({ x: scores.denseData(), rows, cols: T, scale, causal, out });
   return record(Tensor.fromStorage(out, scores.shape), 'attentionSoftmax', [scores], (g) => {
     const dx = backend().empty(g.dtype, scores.size);
-    backend().attentionSoftmaxBackward(out, g.denseData(), rows, T, scale, dx);
+    backend().attentionSoftmaxBackward({ y: out, g: g.denseData(), rows, cols: T, scale, out: dx });
     return [Tensor.fromStorage(dx, scores.shape)];
   });
 });
@@ -80,13 +80,13 @@ export const crossEntropy = defineOp('crossEntropy', true, (logits: Tensor, targ
   });
   const lse = backend().alloc(logits.dtype, rows);
   const totals = new Float64Array(2);
-  backend().crossEntropy(x, hostIds, rows, cols, ignoreIndex, lse, totals);
+  backend().crossEntropy({ logits: x, targets: hostIds, rows, cols, ignoreIndex, lse, totals });
   const divisor = reduction === 'mean' ? totals[1] : 1;
   const loss = backend().alloc(logits.dtype, 1);
   hostStorage(loss)[0] = totals[0] / divisor;
   return record(Tensor.fromStorage(loss, []), 'crossEntropy', [logits], (g) => {
     const dx = backend().empty(logits.dtype, logits.size);
-    backend().crossEntropyBackward(x, hostIds, lse, rows, cols, ignoreIndex, g.item() / divisor, dx);
+    backend().crossEntropyBackward({ logits: x, targets: hostIds, lse, rows, cols, ignoreIndex, scale: g.item() / divisor, out: dx });
     return [Tensor.fromStorage(dx, logits.shape)];
   });
 });
@@ -100,13 +100,13 @@ function deviceCrossEntropy(logits: Tensor, x: Storage, ids: DeviceStorage | Int
   reduction: 'mean' | 'sum'): Tensor {
   const lse = backend().empty(logits.dtype, rows);
   const totals = Tensor.fromStorage(backend().empty(logits.dtype, 2), [2]);
-  backend().crossEntropy(x, ids, rows, cols, ignoreIndex, lse, totals.data as DeviceStorage);
+  backend().crossEntropy({ logits: x, targets: ids, rows, cols, ignoreIndex, lse, totals: totals.data as DeviceStorage });
   const sum = totals.slice(0, 0, 1).reshape();
   const divisor = reduction === 'mean' ? totals.slice(0, 1, 2).reshape() : null;
   const loss = divisor ? sum.div(divisor) : sum;
   return record(loss.detach(), 'crossEntropy', [logits], (g) => {
     const dx = backend().empty(logits.dtype, logits.size);
-    backend().crossEntropyBackward(x, ids, lse, rows, cols, ignoreIndex, 1, dx);
+    backend().crossEntropyBackward({ logits: x, targets: ids, lse, rows, cols, ignoreIndex, scale: 1, out: dx });
     return [Tensor.fromStorage(dx, logits.shape).mul(divisor ? g.div(divisor) : g)];
   });
 }

@@ -1,0 +1,27 @@
+// Every kernel, declared once: the Backend type, and the WebGPU backend's adapter, are derived from this table.
+import type { HostStorage } from '../../core/dtype.js';
+import type { KernelFn } from '../kernel.js';
+import * as batchNorm from './batchNorm.js';
+import * as crossEntropy from './crossEntropy.js';
+import * as elementwise from './elementwise.js';
+import * as indexing from './indexing.js';
+import * as layerNorm from './layerNorm.js';
+import * as matmul from './matmul.js';
+import * as optim from './optim.js';
+import * as reduce from './reduce.js';
+import * as softmax from './softmax.js';
+import * as window from './window.js';
+
+/** The kernels by name, family by family. */
+export const KERNELS = {
+  ...elementwise, ...reduce, ...matmul, ...softmax, ...crossEntropy, ...layerNorm, ...batchNorm, ...indexing, ...window, ...optim,
+};
+export type KernelName = keyof typeof KERNELS;
+type Spec<K extends KernelName> = (typeof KERNELS)[K];
+
+/** The kernels a backend on storage S implements, each taking its named arguments. */
+export type Kernels<S> = { [K in KernelName]: KernelFn<S, Spec<K>> };
+/** One kernel's named arguments on storage S. */
+export type ArgsOf<K extends KernelName, S> = Parameters<Kernels<S>[K]>[0];
+/** One kernel's named arguments on the CPU backends' typed arrays. */
+export type HostArgs<K extends KernelName> = ArgsOf<K, HostStorage>;
