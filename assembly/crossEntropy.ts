@@ -15,6 +15,7 @@ export function crossEntropy(logits: usize, targets: usize, rows: i32, cols: i32
   return sum;
 }
 
+/** d(loss)/d(logits) = scale (softmax - onehot) on counted rows, 0 on ignored ones. */
 export function crossEntropyBackward(logits: usize, targets: usize, lse: usize, rows: i32, cols: i32, ignoreIndex: i32,
   scale: f64, out: usize): void {
   for (let r = 0; r < rows; r++) {

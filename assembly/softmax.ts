@@ -3,6 +3,7 @@
 import { EXP_MIN, exp4 } from './simdMath';
 import { f, logSumExp, put } from './rowMath';
 
+/** Softmax (or log-softmax) of each row of x (rows x cols) into out. */
 export function softmax(x: usize, rows: i32, cols: i32, out: usize, log: bool): void {
   for (let r = 0; r < rows; r++) {
     const base = <usize>(r * cols) << 2;
@@ -14,6 +15,7 @@ export function softmax(x: usize, rows: i32, cols: i32, out: usize, log: bool): 
   }
 }
 
+/** Its gradient from the output y and upstream g: y (g - sum(g y)), or g - exp(y) sum(g) for log-softmax. */
 export function softmaxBackward(y: usize, g: usize, rows: i32, cols: i32, out: usize, log: bool): void {
   for (let r = 0; r < rows; r++) {
     const base = <usize>(r * cols) << 2;
@@ -65,6 +67,7 @@ export function attentionSoftmax(x: usize, rows: i32, cols: i32, scale: f64, cau
   }
 }
 
+/** Its gradient: scale y (g - sum(g y)) per row. */
 export function attentionSoftmaxBackward(y: usize, g: usize, rows: i32, cols: i32, scale: f64, out: usize): void {
   for (let r = 0; r < rows; r++) {
     const base = <usize>(r * cols) << 2;
