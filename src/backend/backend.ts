@@ -11,7 +11,7 @@ import type { Kernels } from './kernels/index.js';
  * tensors in its own memory arena controls every allocation.
  */
 export type { HostArrayOr, StridedView } from './kernel.js';
-export type { Kernels, KernelName, ArgsOf } from './kernels/index.js';
+export type { ArgsOf, BackwardKernelName, KernelName, Kernels } from './kernels/index.js';
 export type { BinaryOp, UnaryOp } from './kernels/elementwise.js';
 export type { ReduceOp } from './kernels/reduce.js';
 export type { MatmulSpec } from './kernels/matmul.js';

@@ -71,13 +71,18 @@ export const optionalAttribute = <T>() => arg('attribute', 'any', true) as ArgSp
 export type ArgSpecs = Readonly<Record<string, ArgSpec>>;
 
 /** A kernel's declaration: its arguments by name, and whether it is a backward kernel a backend may leave out. */
-export interface KernelSpec<A extends ArgSpecs = ArgSpecs> {
+export interface KernelSpec<A extends ArgSpecs = ArgSpecs, B extends boolean = boolean> {
   readonly args: A;
-  readonly backward: boolean;
+  readonly backward: B;
 }
 
-/** Declares a kernel: its arguments by name. A backward kernel is optional: ops then use their gradient rule. */
-export const declareKernel = <const A extends ArgSpecs>(args: A, { backward = false } = {}): KernelSpec<A> => ({ args, backward });
+/** Declares a kernel by its arguments; every backend has it. */
+export const declareKernel = <const A extends ArgSpecs>(args: A): KernelSpec<A, false> => ({ args, backward: false });
+/**
+ * Declares a backward kernel: a fused gradient a backend may give for speed. It is optional: without it the op's
+ * gradient rule, written once over ops beside its forward, runs instead.
+ */
+export const declareBackwardKernel = <const A extends ArgSpecs>(args: A): KernelSpec<A, true> => ({ args, backward: true });
 
 type Value<S, A> = A extends ArgSpec<infer R, infer E, boolean, infer T>
   ? R extends 'attribute' ? T : R extends 'view' | 'outView' ? StridedView<S> : Elements<S>[E]

@@ -1,5 +1,5 @@
 // Batch normalisation: each feature over the batch (and the image's positions).
-import { attribute, declareKernel, input, optionalAttribute, optionalInput, optionalOutput, output, statistics, statisticsOut } from '../kernel.js';
+import { attribute, declareBackwardKernel, declareKernel, input, optionalAttribute, optionalInput, optionalOutput, output, statistics, statisticsOut } from '../kernel.js';
 
 /** Dense x seen as (outer, C, inner): features last is inner = 1; image channels are (N, C, H * W). */
 const outer = attribute<number>();
@@ -18,7 +18,7 @@ export const batchNorm = declareKernel({
   runningMean: optionalOutput, runningVariance: optionalOutput, momentum: optionalAttribute<number>(),
 });
 /** Its gradients from upstream g: dx (dense, overwritten), and dweight/dbias summed per feature into pre-zeroed arrays. */
-export const batchNormBackward = declareKernel({
+export const batchNormBackward = declareBackwardKernel({
   x: input, g: input, outer, C, inner, weight: optionalInput, mean: statistics, rstd: statistics,
   dx: output, dweight: optionalOutput, dbias: optionalOutput,
-}, { backward: true });
+});

@@ -1,5 +1,5 @@
 // Cross-entropy of logits against integer targets, fused with its log-softmax.
-import { attribute, declareKernel, indices, input, output, statisticsOut } from '../kernel.js';
+import { attribute, declareBackwardKernel, declareKernel, indices, input, output, statisticsOut } from '../kernel.js';
 
 const rows = attribute<number>();
 const cols = attribute<number>();
@@ -12,5 +12,5 @@ const ignoreIndex = attribute<number>();
  */
 export const crossEntropy = declareKernel({ logits: input, targets: indices, rows, cols, ignoreIndex, lse: output, totals: statisticsOut });
 /** d(loss)/d(logits) = scale * (softmax - onehot) on counted rows, 0 on ignored rows. */
-export const crossEntropyBackward = declareKernel(
-  { logits: input, targets: indices, lse: input, rows, cols, ignoreIndex, scale: attribute<number>(), out: output }, { backward: true });
+export const crossEntropyBackward = declareBackwardKernel(
+  { logits: input, targets: indices, lse: input, rows, cols, ignoreIndex, scale: attribute<number>(), out: output });

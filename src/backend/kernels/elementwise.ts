@@ -1,5 +1,5 @@
 // The elementwise kernels: functions of one tensor, of two with broadcasting, a choice between two, a strided copy.
-import { attribute, declareKernel, input, optionalAttribute, output, outView, view } from '../kernel.js';
+import { attribute, declareBackwardKernel, declareKernel, input, optionalAttribute, output, outView, view } from '../kernel.js';
 import type { UnaryOp } from './unaryOps.js';
 
 export type { UnaryOp } from './unaryOps.js';
@@ -11,8 +11,8 @@ export type BinaryOp =
 /** out[i] = f(x[i]); `pow` by a scalar exponent is op 'powScalar' with `scalar` the exponent. */
 export const unary = declareKernel({ op: attribute<UnaryOp>(), x: input, out: output, scalar: optionalAttribute<number>() });
 /** out[i] = g[i] * f'(x[i]), given the forward input x and output y (whichever is cheaper to use). */
-export const unaryBackward = declareKernel(
-  { op: attribute<UnaryOp>(), x: input, y: input, g: input, out: output, scalar: optionalAttribute<number>() }, { backward: true });
+export const unaryBackward = declareBackwardKernel(
+  { op: attribute<UnaryOp>(), x: input, y: input, g: input, out: output, scalar: optionalAttribute<number>() });
 
 /** Broadcast elementwise binary op over `shape`; `out` is dense. */
 export const binary = declareKernel({ op: attribute<BinaryOp>(), shape: attribute<readonly number[]>(), a: view, b: view, out: output });

@@ -19,9 +19,16 @@ export const KERNELS = {
 export type KernelName = keyof typeof KERNELS;
 type Spec<K extends KernelName> = (typeof KERNELS)[K];
 
-/** The kernels a backend on storage S implements, each taking its named arguments. */
-export type Kernels<S> = { [K in KernelName]: KernelFn<S, Spec<K>> };
+type Forward = { [K in KernelName]: Spec<K>['backward'] extends true ? never : K }[KernelName];
+/** The backward kernels: fused gradients a backend may give; without one, the op's gradient rule runs. */
+export type BackwardKernelName = Exclude<KernelName, Forward>;
+
+/** The kernels a backend on storage S implements, each taking its named arguments; the backward ones are optional. */
+export type Kernels<S> = { [K in Forward]: KernelFn<S, Spec<K>> } & { [K in BackwardKernelName]?: KernelFn<S, Spec<K>> };
+
+/** The names of the backward kernels, for tests that run a backend without them. */
+export const BACKWARD_KERNELS = (Object.keys(KERNELS) as KernelName[]).filter((name) => KERNELS[name].backward) as BackwardKernelName[];
 /** One kernel's named arguments on storage S. */
-export type ArgsOf<K extends KernelName, S> = Parameters<Kernels<S>[K]>[0];
+export type ArgsOf<K extends KernelName, S> = Parameters<NonNullable<Kernels<S>[K]>>[0];
 /** One kernel's named arguments on the CPU backends' typed arrays. */
 export type HostArgs<K extends KernelName> = ArgsOf<K, HostStorage>;

@@ -1,5 +1,5 @@
 // LayerNorm over the last axis.
-import { attribute, declareKernel, input, optionalInput, optionalOutput, output, statistics, statisticsOut } from '../kernel.js';
+import { attribute, declareBackwardKernel, declareKernel, input, optionalInput, optionalOutput, output, statistics, statisticsOut } from '../kernel.js';
 
 const rows = attribute<number>();
 const cols = attribute<number>();
@@ -16,7 +16,7 @@ export const layerNorm = declareKernel({
  * Its gradients from upstream g: dx (dense, overwritten), and dweight/dbias summed over rows into arrays the caller
  * pre-zeroed (absent when the op had no weight/bias).
  */
-export const layerNormBackward = declareKernel({
+export const layerNormBackward = declareBackwardKernel({
   x: input, g: input, rows, cols, weight: optionalInput, mean: statistics, rstd: statistics,
   dx: output, dweight: optionalOutput, dbias: optionalOutput,
-}, { backward: true });
+});

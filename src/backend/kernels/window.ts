@@ -1,5 +1,5 @@
 // Sliding windows over images: convolution's patches and max-pooling.
-import { attribute, declareKernel, indices, indicesOut, input, output } from '../kernel.js';
+import { attribute, declareBackwardKernel, declareKernel, indices, indicesOut, input, output } from '../kernel.js';
 
 /**
  * A 2-D sliding window over dense (N, C, H, W) images: conv2d's patches and the pooling windows. The window at
@@ -29,4 +29,4 @@ export const col2im = declareKernel({ cols: input, geometry, dx: output });
  */
 export const maxPool2d = declareKernel({ x: input, geometry, out: output, argmax: indicesOut });
 /** Its adjoint: dx (N, C, H, W), overwritten, gets each output's gradient at its argmax. */
-export const maxPool2dBackward = declareKernel({ g: input, argmax: indices, geometry, dx: output }, { backward: true });
+export const maxPool2dBackward = declareBackwardKernel({ g: input, argmax: indices, geometry, dx: output });

@@ -114,8 +114,11 @@ export const maxPool2d = defineOp('maxPool2d', true, (x: Tensor, kernelSize: Siz
   const argmax = backend().empty('int32', out.length) as Int32Array | DeviceStorage;
   backend().maxPool2d({ x: x.denseData(), geometry: g, out, argmax });
   return record(Tensor.fromStorage(out, [g.N, g.C, g.Ho, g.Wo]), 'maxPool2d', [x], (grad) => {
-    const dx = backend().empty(grad.dtype, x.size);
-    backend().maxPool2dBackward({ g: grad.denseData(), argmax, geometry: g, dx });
+    const fused = backend().maxPool2dBackward;
+    const dx = fused ? backend().empty(grad.dtype, x.size) : backend().alloc(grad.dtype, x.size);
+    if (fused) fused({ g: grad.denseData(), argmax, geometry: g, dx });
+    // The rule: each output's gradient added at its argmax, a scatter-add over every (N, C) plane.
+    else backend().scatterAdd({ g: grad.denseData(), index: argmax, outer: g.N * g.C, n: g.H * g.W, m: g.Ho * g.Wo, inner: 1, out: dx });
     return [Tensor.fromStorage(dx, x.shape)];
   });
 });

@@ -1,4 +1,5 @@
 import type { BinaryOp, UnaryOp } from '../../backend/backend.js';
+import { unaryFormula } from '../../backend/kernels/unaryOps.js';
 import { backend } from '../../backend/registry.js';
 import { isGradEnabled, record } from '../autograd.js';
 import { type DType, allocStorage, computeDtype, isFloat, isHalf, promote } from '../../core/dtype.js';
@@ -35,16 +36,17 @@ function unaryForward(op: UnaryOp, x: Tensor, scalar?: number): Tensor {
   backend().unary({ op, x: input, out, scalar });
   const y = Tensor.fromStorage(out, x.shape);
   return record(y, op, [x], (g) => {
-    // Grad mode is on in backward only under autograd.grad's createGraph: then the rule is built from ops, so
-    // that it can be differentiated again.
-    if (isGradEnabled()) return [differentiableGrad(op, x, y, g, scalar)];
+    // The gradient rule is built from ops (so that, under autograd.grad's createGraph, it can be differentiated again).
+    // A backend's fused kernel computes the same derivative in one pass, where the function's table entry gives one.
+    const fused = backend().unaryBackward;
+    if (isGradEnabled() || !fused || !unaryFormula(op).df) return [differentiableGrad(op, x, y, g, scalar)];
     const dx = backend().empty(x.dtype, x.size);
-    backend().unaryBackward({ op, x: input, y: out, g: g.denseData(), out: dx, scalar });
+    fused({ op, x: input, y: out, g: g.denseData(), out: dx, scalar });
     return [Tensor.fromStorage(dx, x.shape)];
   });
 }
 
-/** d(loss)/dx for y = op(x), as tensor ops on x, y and g (for second derivatives). */
+/** Each function's gradient rule: d(loss)/dx for y = op(x), as tensor ops on x, y and g. */
 function differentiableGrad(op: UnaryOp, x: Tensor, y: Tensor, g: Tensor, scalar?: number): Tensor {
   switch (op) {
     case 'neg': return neg(g);

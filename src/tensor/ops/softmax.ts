@@ -6,6 +6,7 @@ import { defineOp } from '../registry.js';
 import { normalizeDim } from '../../core/shape.js';
 import { Tensor } from '../tensor.js';
 import { transpose } from './view.js';
+import { where } from './elementwise.js';
 
 function softmaxLastDim(op: string, x: Tensor, log: boolean): Tensor {
   if (!isFloat(x.dtype)) throw new ZerogradError(op, `expected a floating-point tensor, got ${x.dtype}`);
@@ -13,11 +14,19 @@ function softmaxLastDim(op: string, x: Tensor, log: boolean): Tensor {
   const rows = cols === 0 ? 0 : x.size / cols;
   const out = backend().empty(x.dtype, x.size);
   backend().softmax({ x: x.denseData(), rows, cols, out, log });
-  return record(Tensor.fromStorage(out, x.shape), op, [x], (g) => {
+  const y = Tensor.fromStorage(out, x.shape);
+  return record(y, op, [x], (g) => {
+    const fused = backend().softmaxBackward;
+    if (!fused) return [softmaxGrad(y, g, log)];
     const dx = backend().empty(g.dtype, x.size);
-    backend().softmaxBackward({ y: out, g: g.denseData(), rows, cols, out: dx, log });
+    fused({ y: out, g: g.denseData(), rows, cols, out: dx, log });
     return [Tensor.fromStorage(dx, x.shape)];
   });
+}
+
+/** The gradient rule over the last dim, from the output y: y (g - sum(g y)), or g - exp(y) sum(g) for log-softmax. */
+function softmaxGrad(y: Tensor, g: Tensor, log: boolean): Tensor {
+  return log ? g.sub(y.exp().mul(g.sum(-1, true))) : y.mul(g.sub(g.mul(y).sum(-1, true)));
 }
 
 /** Runs a last-dim kernel over any dim by transposing that dim to the end and back (views, so cheap). */
@@ -43,9 +52,13 @@ export const attentionSoftmax = defineOp('attentionSoftmax', true, (scores: Tens
   const rows = scores.size / Math.max(T, 1);
   const out = backend().empty(scores.dtype, scores.size);
   backend().attentionSoftmax({ x: scores.denseData(), rows, cols: T, scale, causal, out });
-  return record(Tensor.fromStorage(out, scores.shape), 'attentionSoftmax', [scores], (g) => {
+  const y = Tensor.fromStorage(out, scores.shape);
+  return record(y, 'attentionSoftmax', [scores], (g) => {
+    const fused = backend().attentionSoftmaxBackward;
+    // The rule: scale y (g - sum(g y)); masked entries have y = 0, so get 0.
+    if (!fused) return [softmaxGrad(y, g, false).mul(scale)];
     const dx = backend().empty(g.dtype, scores.size);
-    backend().attentionSoftmaxBackward({ y: out, g: g.denseData(), rows, cols: T, scale, out: dx });
+    fused({ y: out, g: g.denseData(), rows, cols: T, scale, out: dx });
     return [Tensor.fromStorage(dx, scores.shape)];
   });
 });
@@ -85,8 +98,10 @@ export const crossEntropy = defineOp('crossEntropy', true, (logits: Tensor, targ
   const loss = backend().alloc(logits.dtype, 1);
   hostStorage(loss)[0] = totals[0] / divisor;
   return record(Tensor.fromStorage(loss, []), 'crossEntropy', [logits], (g) => {
+    const fused = backend().crossEntropyBackward;
+    if (!fused) return [crossEntropyGrad(x, hostIds, lse, rows, cols, ignoreIndex, logits.shape).mul(g.item() / divisor)];
     const dx = backend().empty(logits.dtype, logits.size);
-    backend().crossEntropyBackward({ logits: x, targets: hostIds, lse, rows, cols, ignoreIndex, scale: g.item() / divisor, out: dx });
+    fused({ logits: x, targets: hostIds, lse, rows, cols, ignoreIndex, scale: g.item() / divisor, out: dx });
     return [Tensor.fromStorage(dx, logits.shape)];
   });
 });
@@ -105,8 +120,23 @@ function deviceCrossEntropy(logits: Tensor, x: Storage, ids: DeviceStorage | Int
   const divisor = reduction === 'mean' ? totals.slice(0, 1, 2).reshape() : null;
   const loss = divisor ? sum.div(divisor) : sum;
   return record(loss.detach(), 'crossEntropy', [logits], (g) => {
+    const fused = backend().crossEntropyBackward;
+    const scale = divisor ? g.div(divisor) : g;
+    if (!fused) return [crossEntropyGrad(x, ids, lse, rows, cols, ignoreIndex, logits.shape).mul(scale)];
     const dx = backend().empty(logits.dtype, logits.size);
-    backend().crossEntropyBackward({ logits: x, targets: ids, lse, rows, cols, ignoreIndex, scale: 1, out: dx });
-    return [Tensor.fromStorage(dx, logits.shape).mul(divisor ? g.div(divisor) : g)];
+    fused({ logits: x, targets: ids, lse, rows, cols, ignoreIndex, scale: 1, out: dx });
+    return [Tensor.fromStorage(dx, logits.shape).mul(scale)];
   });
+}
+
+/**
+ * The gradient rule of the summed loss: softmax(logits) - onehot(target) on counted rows, 0 on ignored ones (whose
+ * log-sum-exp was never computed, so `where` keeps it out).
+ */
+function crossEntropyGrad(logits: Storage, targets: Int32Array | DeviceStorage, lse: Storage, rows: number, cols: number, ignoreIndex: number,
+  shape: readonly number[]): Tensor {
+  const ids = Tensor.fromStorage(targets, [rows, 1]);
+  const classes = Tensor.fromHost(Int32Array.from({ length: cols }, (_, i) => i), [1, cols]);
+  const p = Tensor.fromStorage(logits, [rows, cols]).sub(Tensor.fromStorage(lse, [rows, 1])).exp();
+  return where(ids.ne(ignoreIndex), p.sub(classes.eq(ids).to(p.dtype)), 0).reshape(...shape);
 }
