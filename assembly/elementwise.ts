@@ -6,7 +6,7 @@ import { EXP_MAX, EXP_MIN, exp4, normalCdf4, tanh4 } from './simdMath';
 // Op codes, named as src/backend/kernels/ names the ops: `npm run build:wasm` copies them, with every export's
 // signature, into src/backend/wasm/exports.ts, so the TypeScript side cannot drift from this file.
 const enum Unary { neg = 0, exp = 1, log = 2, sqrt = 3, rsqrt = 4, tanh = 5, sigmoid = 6, relu = 7, gelu = 8, abs = 9, square = 10,
-  reciprocal = 11, powScalar = 12 }
+  reciprocal = 11, powScalar = 12, silu = 13 }
 const enum Binary { add = 0, sub = 1, mul = 2, div = 3 }
 
 const ERF_STEP: f64 = 1.0 / 64;
@@ -48,6 +48,7 @@ function apply(op: i32, x: f64, p: f64, table: usize): f64 {
     case Unary.abs: return Math.abs(x);
     case Unary.square: return x * x;
     case Unary.reciprocal: return 1 / x;
+    case Unary.silu: return x / (1 + Math.exp(-x));
     default: return Math.pow(x, p);
   }
 }
@@ -68,6 +69,10 @@ function derivative(op: i32, x: f64, y: f64, p: f64, table: usize): f64 {
     case Unary.abs: return x > 0 ? 1 : x < 0 ? -1 : 0;
     case Unary.square: return 2 * x;
     case Unary.reciprocal: return -y * y;
+    case Unary.silu: {
+      const s = 1 / (1 + Math.exp(-x));
+      return s * (1 + x * (1 - s));
+    }
     default: return p === 0 ? 0 : p * Math.pow(x, p - 1);
   }
 }
@@ -192,6 +197,7 @@ export function unary(op: i32, x: usize, out: usize, n: i32, p: f64, table: usiz
     case Unary.abs: unaryLoop(Unary.abs, x, out, n, p, table); break;
     case Unary.square: unaryLoop(Unary.square, x, out, n, p, table); break;
     case Unary.reciprocal: unaryLoop(Unary.reciprocal, x, out, n, p, table); break;
+    case Unary.silu: unaryLoop(Unary.silu, x, out, n, p, table); break;
     default: unaryLoop(Unary.powScalar, x, out, n, p, table);
   }
 }
@@ -220,6 +226,7 @@ export function unaryBackward(op: i32, x: usize, y: usize, g: usize, out: usize,
     case Unary.abs: unaryBackwardLoop(Unary.abs, x, y, g, out, n, p, table); break;
     case Unary.square: unaryBackwardLoop(Unary.square, x, y, g, out, n, p, table); break;
     case Unary.reciprocal: unaryBackwardLoop(Unary.reciprocal, x, y, g, out, n, p, table); break;
+    case Unary.silu: unaryBackwardLoop(Unary.silu, x, y, g, out, n, p, table); break;
     default: unaryBackwardLoop(Unary.powScalar, x, y, g, out, n, p, table);
   }
 }

@@ -38,6 +38,12 @@ export const UNARY_OPS = {
   square: { f: (x) => x * x, wgsl: 'x * x', df: (x) => 2 * x, wgslDf: '2.0 * x' },
   reciprocal: { f: (x) => 1 / x, wgsl: '1.0 / x', df: (_x, y) => -y * y, wgslDf: '-y * y' },
   erf: { f: erf, wgsl: 'erf_(x)', df: (x) => TWO_OVER_SQRT_PI * Math.exp(-x * x), wgslDf: '1.1283791670955126 * exp_(-x * x)' },
+  /** SiLU (swish): x sigmoid(x), with derivative s (1 + x (1 - s)) for s = sigmoid(x). */
+  silu: {
+    f: (x) => x / (1 + Math.exp(-x)), wgsl: 'x / (1.0 + exp_(-x))',
+    df: (x) => { const s = 1 / (1 + Math.exp(-x)); return s * (1 + x * (1 - s)); },
+    wgslDf: '(1.0 / (1.0 + exp_(-x))) * (1.0 + x * (1.0 - 1.0 / (1.0 + exp_(-x))))',
+  },
   powScalar: {
     f: (x, p) => Math.pow(x, p), wgsl: 'pow_(x, s)',
     df: (x, _y, p) => (p === 0 ? 0 : p * Math.pow(x, p - 1)), wgslDf: 'select(s * pow_(x, s - 1.0), 0.0, s == 0.0)',

@@ -76,6 +76,7 @@ export const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
   square: 10,
   reciprocal: 11,
   powScalar: 12,
+  silu: 13,
 };
 
 /** The op codes of assembly/elementwise.ts's Binary enum; an op missing here runs the reference kernel. */

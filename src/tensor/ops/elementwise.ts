@@ -56,6 +56,8 @@ function differentiableGrad(op: UnaryOp, x: Tensor, y: Tensor, g: Tensor, scalar
     case 'rsqrt': return mul(g, div(mul(y, -0.5), x));
     case 'tanh': return mul(g, sub(1, mul(y, y)));
     case 'sigmoid': return mul(g, mul(y, sub(1, y)));
+    // d/dx x s(x) = s (1 + x (1 - s)), with s = sigmoid(x).
+    case 'silu': { const s = sigmoid(x); return mul(g, mul(s, add(mul(x, sub(1, s)), 1))); }
     case 'relu': return mul(g, gt(x, 0).to(x.dtype));
     case 'abs': return mul(g, sub(gt(x, 0), lt(x, 0)).to(x.dtype));
     case 'sin': return mul(g, cos(x));
@@ -80,6 +82,8 @@ export const rsqrt = unaryOp('rsqrt');
 export const tanh = unaryOp('tanh');
 export const sigmoid = unaryOp('sigmoid');
 export const relu = unaryOp('relu');
+/** SiLU (swish), x * sigmoid(x), as torch.nn.functional.silu. */
+export const silu = unaryOp('silu');
 /** GELU with the exact Gaussian CDF, as torch.nn.GELU() and nanoGPT use. */
 export const gelu = unaryOp('gelu');
 export const abs = unaryOp('abs');
