@@ -12,7 +12,7 @@ type FourByte = Float32Array | Int32Array;
 /** Elements below which an elementwise kernel stays on one thread (waking another costs tens of microseconds). */
 const PARALLEL_ELEMENTS = 1 << 16;
 
-export const isF32 = (s: HostStorage | null | undefined): s is Float32Array => s instanceof Float32Array;
+const isF32 = (s: HostStorage | null | undefined): s is Float32Array => s instanceof Float32Array;
 /** True when every array given is float32 (absent ones count as such). */
 export const f32s = (...storages: (HostStorage | null | undefined)[]) => storages.every((s) => s == null || isF32(s));
 

@@ -32,8 +32,8 @@ const MAX_PENDING = 512;
 const KNOWN_LIMIT = 1 << 16;
 
 /**
- * The WebGPU kernels: each method encodes one compute dispatch (matmul's tiles, the elementwise and row
- * kernels) on tensors that stay in GPU buffers, with the signature of the matching Backend kernel. Dispatches
+ * The WebGPU kernels: `run(name, args)` encodes a kernel's compute dispatches (wgsl/<family>.ts) on tensors that
+ * stay in GPU buffers, with the named arguments its declaration gives; this class keeps the memory. Dispatches
  * gather in one command encoder and one compute pass, submitted together when something is read back (`read`,
  * the one asynchronous call), when `finished` is awaited, or every MAX_PENDING dispatches: a training step is a
  * submission or two, not one per kernel. Pipelines are compiled once per shader and kept; buffers come from a pool.
