@@ -1,12 +1,13 @@
-// AssemblyScript: elementwise kernels over float32 arrays in this module's memory. Op codes are listed in
-// src/backend/wasm/kernels.ts. GELU, exp and tanh, the costly ones in these models, run four lanes at a time
-// with float32 approximations within a few ulp (simdMath.ts); the other transcendental functions are
+// AssemblyScript: elementwise kernels over float32 arrays in this module's memory. GELU, exp and tanh, the costly
+// ones in these models, run four lanes at a time with float32 approximations within a few ulp (simdMath.ts); the other transcendental functions are
 // evaluated in float64, as the reference backend's JavaScript does, and rounded once.
 import { EXP_MAX, EXP_MIN, exp4, normalCdf4, tanh4 } from './simdMath';
 
-const NEG: i32 = 0, EXP: i32 = 1, LOG: i32 = 2, SQRT: i32 = 3, RSQRT: i32 = 4, TANH: i32 = 5, SIGMOID: i32 = 6;
-const RELU: i32 = 7, GELU: i32 = 8, ABS: i32 = 9, SQUARE: i32 = 10, RECIPROCAL: i32 = 11, POW: i32 = 12;
-const ADD: i32 = 0, SUB: i32 = 1, MUL: i32 = 2, DIV: i32 = 3;
+// Op codes, named as src/backend/kernels/ names the ops: `npm run build:wasm` copies them, with every export's
+// signature, into src/backend/wasm/exports.ts, so the TypeScript side cannot drift from this file.
+const enum Unary { neg = 0, exp = 1, log = 2, sqrt = 3, rsqrt = 4, tanh = 5, sigmoid = 6, relu = 7, gelu = 8, abs = 9, square = 10,
+  reciprocal = 11, powScalar = 12, silu = 13 }
+const enum Binary { add = 0, sub = 1, mul = 2, div = 3 }
 
 const ERF_STEP: f64 = 1.0 / 64;
 const ERF_LIMIT: f64 = 6;
@@ -35,18 +36,19 @@ function erf(z: f64, table: usize): f64 {
 @inline
 function apply(op: i32, x: f64, p: f64, table: usize): f64 {
   switch (op) {
-    case NEG: return -x;
-    case EXP: return Math.exp(x);
-    case LOG: return Math.log(x);
-    case SQRT: return Math.sqrt(x);
-    case RSQRT: return 1 / Math.sqrt(x);
-    case TANH: return Math.tanh(x);
-    case SIGMOID: return 1 / (1 + Math.exp(-x));
-    case RELU: return x > 0 ? x : 0;
-    case GELU: return 0.5 * x * (1 + erf(x * Math.SQRT1_2, table));
-    case ABS: return Math.abs(x);
-    case SQUARE: return x * x;
-    case RECIPROCAL: return 1 / x;
+    case Unary.neg: return -x;
+    case Unary.exp: return Math.exp(x);
+    case Unary.log: return Math.log(x);
+    case Unary.sqrt: return Math.sqrt(x);
+    case Unary.rsqrt: return 1 / Math.sqrt(x);
+    case Unary.tanh: return Math.tanh(x);
+    case Unary.sigmoid: return 1 / (1 + Math.exp(-x));
+    case Unary.relu: return x > 0 ? x : 0;
+    case Unary.gelu: return 0.5 * x * (1 + erf(x * Math.SQRT1_2, table));
+    case Unary.abs: return Math.abs(x);
+    case Unary.square: return x * x;
+    case Unary.reciprocal: return 1 / x;
+    case Unary.silu: return x / (1 + Math.exp(-x));
     default: return Math.pow(x, p);
   }
 }
@@ -55,18 +57,22 @@ function apply(op: i32, x: f64, p: f64, table: usize): f64 {
 @inline
 function derivative(op: i32, x: f64, y: f64, p: f64, table: usize): f64 {
   switch (op) {
-    case NEG: return -1;
-    case EXP: return y;
-    case LOG: return 1 / x;
-    case SQRT: return 0.5 / y;
-    case RSQRT: return (-0.5 * y) / x;
-    case TANH: return 1 - y * y;
-    case SIGMOID: return y * (1 - y);
-    case RELU: return x > 0 ? 1 : 0;
-    case GELU: return 0.5 * (1 + erf(x * Math.SQRT1_2, table)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
-    case ABS: return x > 0 ? 1 : x < 0 ? -1 : 0;
-    case SQUARE: return 2 * x;
-    case RECIPROCAL: return -y * y;
+    case Unary.neg: return -1;
+    case Unary.exp: return y;
+    case Unary.log: return 1 / x;
+    case Unary.sqrt: return 0.5 / y;
+    case Unary.rsqrt: return (-0.5 * y) / x;
+    case Unary.tanh: return 1 - y * y;
+    case Unary.sigmoid: return y * (1 - y);
+    case Unary.relu: return x > 0 ? 1 : 0;
+    case Unary.gelu: return 0.5 * (1 + erf(x * Math.SQRT1_2, table)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+    case Unary.abs: return x > 0 ? 1 : x < 0 ? -1 : 0;
+    case Unary.square: return 2 * x;
+    case Unary.reciprocal: return -y * y;
+    case Unary.silu: {
+      const s = 1 / (1 + Math.exp(-x));
+      return s * (1 + x * (1 - s));
+    }
     default: return p === 0 ? 0 : p * Math.pow(x, p - 1);
   }
 }
@@ -168,58 +174,60 @@ function reluBackwardVector(x: usize, g: usize, out: usize, n: i32): i32 {
 
 /** out[i] = op(x[i]) for n floats. */
 export function unary(op: i32, x: usize, out: usize, n: i32, p: f64, table: usize): void {
-  if (op === RELU) {
+  if (op === Unary.relu) {
     const at = <usize>reluVector(x, out, n) << 2;
-    unaryLoop(RELU, x + at, out + at, n - (<i32>at >> 2), p, table);
+    unaryLoop(Unary.relu, x + at, out + at, n - (<i32>at >> 2), p, table);
     return;
   }
-  if (op === GELU || op === EXP || op === TANH) {
-    const done = op === GELU ? geluVector(x, out, n) : op === EXP ? expVector(x, out, n) : tanhVector(x, out, n);
+  if (op === Unary.gelu || op === Unary.exp || op === Unary.tanh) {
+    const done = op === Unary.gelu ? geluVector(x, out, n) : op === Unary.exp ? expVector(x, out, n) : tanhVector(x, out, n);
     const at = <usize>done << 2;
-    if (op === GELU) unaryLoop(GELU, x + at, out + at, n - done, p, table);
-    else if (op === EXP) unaryLoop(EXP, x + at, out + at, n - done, p, table);
-    else unaryLoop(TANH, x + at, out + at, n - done, p, table);
+    if (op === Unary.gelu) unaryLoop(Unary.gelu, x + at, out + at, n - done, p, table);
+    else if (op === Unary.exp) unaryLoop(Unary.exp, x + at, out + at, n - done, p, table);
+    else unaryLoop(Unary.tanh, x + at, out + at, n - done, p, table);
     return;
   }
   switch (op) {
-    case NEG: unaryLoop(NEG, x, out, n, p, table); break;
-    case LOG: unaryLoop(LOG, x, out, n, p, table); break;
-    case SQRT: unaryLoop(SQRT, x, out, n, p, table); break;
-    case RSQRT: unaryLoop(RSQRT, x, out, n, p, table); break;
-    case SIGMOID: unaryLoop(SIGMOID, x, out, n, p, table); break;
-    case RELU: unaryLoop(RELU, x, out, n, p, table); break;
-    case ABS: unaryLoop(ABS, x, out, n, p, table); break;
-    case SQUARE: unaryLoop(SQUARE, x, out, n, p, table); break;
-    case RECIPROCAL: unaryLoop(RECIPROCAL, x, out, n, p, table); break;
-    default: unaryLoop(POW, x, out, n, p, table);
+    case Unary.neg: unaryLoop(Unary.neg, x, out, n, p, table); break;
+    case Unary.log: unaryLoop(Unary.log, x, out, n, p, table); break;
+    case Unary.sqrt: unaryLoop(Unary.sqrt, x, out, n, p, table); break;
+    case Unary.rsqrt: unaryLoop(Unary.rsqrt, x, out, n, p, table); break;
+    case Unary.sigmoid: unaryLoop(Unary.sigmoid, x, out, n, p, table); break;
+    case Unary.relu: unaryLoop(Unary.relu, x, out, n, p, table); break;
+    case Unary.abs: unaryLoop(Unary.abs, x, out, n, p, table); break;
+    case Unary.square: unaryLoop(Unary.square, x, out, n, p, table); break;
+    case Unary.reciprocal: unaryLoop(Unary.reciprocal, x, out, n, p, table); break;
+    case Unary.silu: unaryLoop(Unary.silu, x, out, n, p, table); break;
+    default: unaryLoop(Unary.powScalar, x, out, n, p, table);
   }
 }
 
 /** out[i] = g[i] * op'(x[i]) given the forward input x and output y. */
 export function unaryBackward(op: i32, x: usize, y: usize, g: usize, out: usize, n: i32, p: f64, table: usize): void {
-  if (op === RELU) {
+  if (op === Unary.relu) {
     const at = <usize>reluBackwardVector(x, g, out, n) << 2;
-    unaryBackwardLoop(RELU, x + at, y + at, g + at, out + at, n - (<i32>at >> 2), p, table);
+    unaryBackwardLoop(Unary.relu, x + at, y + at, g + at, out + at, n - (<i32>at >> 2), p, table);
     return;
   }
-  if (op === GELU) {
+  if (op === Unary.gelu) {
     const at = <usize>geluBackwardVector(x, g, out, n) << 2;
-    unaryBackwardLoop(GELU, x + at, y + at, g + at, out + at, n - (<i32>at >> 2), p, table);
+    unaryBackwardLoop(Unary.gelu, x + at, y + at, g + at, out + at, n - (<i32>at >> 2), p, table);
     return;
   }
   switch (op) {
-    case NEG: unaryBackwardLoop(NEG, x, y, g, out, n, p, table); break;
-    case EXP: unaryBackwardLoop(EXP, x, y, g, out, n, p, table); break;
-    case LOG: unaryBackwardLoop(LOG, x, y, g, out, n, p, table); break;
-    case SQRT: unaryBackwardLoop(SQRT, x, y, g, out, n, p, table); break;
-    case RSQRT: unaryBackwardLoop(RSQRT, x, y, g, out, n, p, table); break;
-    case TANH: unaryBackwardLoop(TANH, x, y, g, out, n, p, table); break;
-    case SIGMOID: unaryBackwardLoop(SIGMOID, x, y, g, out, n, p, table); break;
-    case RELU: unaryBackwardLoop(RELU, x, y, g, out, n, p, table); break;
-    case ABS: unaryBackwardLoop(ABS, x, y, g, out, n, p, table); break;
-    case SQUARE: unaryBackwardLoop(SQUARE, x, y, g, out, n, p, table); break;
-    case RECIPROCAL: unaryBackwardLoop(RECIPROCAL, x, y, g, out, n, p, table); break;
-    default: unaryBackwardLoop(POW, x, y, g, out, n, p, table);
+    case Unary.neg: unaryBackwardLoop(Unary.neg, x, y, g, out, n, p, table); break;
+    case Unary.exp: unaryBackwardLoop(Unary.exp, x, y, g, out, n, p, table); break;
+    case Unary.log: unaryBackwardLoop(Unary.log, x, y, g, out, n, p, table); break;
+    case Unary.sqrt: unaryBackwardLoop(Unary.sqrt, x, y, g, out, n, p, table); break;
+    case Unary.rsqrt: unaryBackwardLoop(Unary.rsqrt, x, y, g, out, n, p, table); break;
+    case Unary.tanh: unaryBackwardLoop(Unary.tanh, x, y, g, out, n, p, table); break;
+    case Unary.sigmoid: unaryBackwardLoop(Unary.sigmoid, x, y, g, out, n, p, table); break;
+    case Unary.relu: unaryBackwardLoop(Unary.relu, x, y, g, out, n, p, table); break;
+    case Unary.abs: unaryBackwardLoop(Unary.abs, x, y, g, out, n, p, table); break;
+    case Unary.square: unaryBackwardLoop(Unary.square, x, y, g, out, n, p, table); break;
+    case Unary.reciprocal: unaryBackwardLoop(Unary.reciprocal, x, y, g, out, n, p, table); break;
+    case Unary.silu: unaryBackwardLoop(Unary.silu, x, y, g, out, n, p, table); break;
+    default: unaryBackwardLoop(Unary.powScalar, x, y, g, out, n, p, table);
   }
 }
 
@@ -231,9 +239,9 @@ export function zero(at: usize, bytes: usize): void {
 @inline
 function combine(op: i32, a: v128, b: v128): v128 {
   switch (op) {
-    case ADD: return f32x4.add(a, b);
-    case SUB: return f32x4.sub(a, b);
-    case MUL: return f32x4.mul(a, b);
+    case Binary.add: return f32x4.add(a, b);
+    case Binary.sub: return f32x4.sub(a, b);
+    case Binary.mul: return f32x4.mul(a, b);
     default: return f32x4.div(a, b);
   }
 }
@@ -241,9 +249,9 @@ function combine(op: i32, a: v128, b: v128): v128 {
 @inline
 function combineScalar(op: i32, a: f32, b: f32): f32 {
   switch (op) {
-    case ADD: return a + b;
-    case SUB: return a - b;
-    case MUL: return a * b;
+    case Binary.add: return a + b;
+    case Binary.sub: return a - b;
+    case Binary.mul: return a * b;
     default: return a / b;
   }
 }

@@ -213,10 +213,10 @@ async function benchmark(gpu: WebGPUKernels, wasm: { backend: Backend; label: st
     const [a, b] = [randomMatrix(n), randomMatrix(n)];
     const flops = 2 * n ** 3;
     const [ga, gb, gc] = [gpu.upload(a), gpu.upload(b), gpu.empty('float32', n * n)];
-    const gpuMs = await timeIt(() => gpu.matmul(square(n), ga, gb, gc), () => gpu.finished());
+    const gpuMs = await timeIt(() => gpu.run('matmul', { spec: square(n), a: ga, b: gb, out: gc }), () => gpu.finished());
     [ga, gb, gc].forEach((t) => gpu.release(t));
     const out = new Float32Array(n * n);
-    const wasmMs = await timeIt(() => wasm.backend.matmul(square(n), a, b, out), async () => {});
+    const wasmMs = await timeIt(() => wasm.backend.matmul({ spec: square(n), a, b, out }), async () => {});
     for (const [backend, ms] of [['WebGPU', gpuMs], [wasm.label, wasmMs]] as const) {
       rows.push({ size: n, backend, ms, gflops: flops / ms / 1e6 });
       table.innerHTML += row([n, backend, ms.toFixed(2), (flops / ms / 1e6).toFixed(1)]);

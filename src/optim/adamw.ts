@@ -32,13 +32,13 @@ export class AdamW extends Optimizer<AdamWOptions> {
   protected update(index: number, param: Storage, grad: Storage): void {
     const { betas: [beta1, beta2] = [0.9, 0.999], eps = 1e-8, weightDecay = 0.01 } = this.optionsFor(index);
     const lr = this.lrFor(index);
-    backend().adamw(param, grad, this.m[index], this.v[index], {
+    backend().adamw({ param, grad, m: this.m[index], v: this.v[index], step: {
       beta1, beta2, eps,
       // A group that sets weightDecay itself is decayed at that rate whatever the predicate says.
       decayFactor: this.decays[index] || this.groupSets(index, 'weightDecay') ? 1 - lr * weightDecay : 1,
       stepSize: lr / (1 - beta1 ** this.stepCount),
       correction2: 1 - beta2 ** this.stepCount,
-    });
+    } });
   }
 
   protected stateStorage(): Map<string, MomentStorage | DeviceStorage> {

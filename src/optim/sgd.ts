@@ -26,7 +26,7 @@ export class SGD extends Optimizer<SGDOptions> {
     const { momentum = 0, weightDecay = 0, dampening = 0, nesterov = false } = this.optionsFor(index);
     const lr = this.lrFor(index);
     if (!nesterov && (dampening === 0 || !momentum)) {
-      backend().sgd(param, grad, this.velocity[index] ?? null, lr, momentum, weightDecay);
+      backend().sgd({ param, grad, velocity: this.velocity[index] ?? null, lr, momentum, weightDecay });
       return;
     }
     // PyTorch's buffer starts as the first gradient itself; dampening applies from the second step on.

@@ -160,7 +160,7 @@ export function ownedCopy(source: Tensor): Tensor {
   const b = backend();
   const storage = isDevice(source.data) && b.persistent ? b.persistent(source.dtype, source.size) : allocStorage(source.dtype, source.size);
   const copy = Tensor.fromStorage(storage, source.shape);
-  backend().copy(source.shape, source, copy);
+  backend().copy({ shape: source.shape, src: source, dst: copy });
   return copy;
 }
 

@@ -207,7 +207,7 @@ export class Tensor {
     }
     // A copy between typed arrays converts numbers, not the bit patterns of a 16-bit float.
     const converted = source.dtype !== this.dtype && (isHalf(source.dtype) || isHalf(this.dtype)) ? source.to(this.dtype) : source;
-    backend().copy(this.shape, converted, this);
+    backend().copy({ shape: this.shape, src: converted, dst: this });
     return this;
   }
 

@@ -32,8 +32,8 @@ describe('reference kernels', () => {
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
         const out = new Float64Array(M * N);
-        referenceBackend.matmul({ batch: 1, M, N, K, aOffsets: [0], bOffsets: [0], transA, transB, lda: transA ? M : K, ldb: transB ? K : N },
-          transA ? transpose(A, M, K) : A, transB ? transpose(B, K, N) : B, out);
+        const spec = { batch: 1, M, N, K, aOffsets: [0], bOffsets: [0], transA, transB, lda: transA ? M : K, ldb: transB ? K : N };
+        referenceBackend.matmul({ spec, a: transA ? transpose(A, M, K) : A, b: transB ? transpose(B, K, N) : B, out });
         assertClose(out, naive, { rtol: 1e-12, what: `transA=${transA} transB=${transB}` });
       }
     }
@@ -42,7 +42,7 @@ describe('reference kernels', () => {
   test('max reduction reports the first position on ties and propagates NaN', () => {
     const out = new Float32Array(2);
     const arg = new Int32Array(2);
-    referenceBackend.reduce('max', Float32Array.from([3, 1, 3, NaN, 2, 5]), 2, 3, 1, out, arg);
+    referenceBackend.reduce({ op: 'max', x: Float32Array.from([3, 1, 3, NaN, 2, 5]), outer: 2, n: 3, inner: 1, out, argOut: arg });
     assert.deepEqual([out[0], arg[0]], [3, 0]);
     assert.ok(Number.isNaN(out[1]));
   });
@@ -50,7 +50,7 @@ describe('reference kernels', () => {
   test('cross-entropy kernel skips ignored rows in both sum and count', () => {
     const lse = new Float32Array(2);
     const totals = new Float64Array(2);
-    referenceBackend.crossEntropy(Float32Array.from([0, 0, 5, 5]), Int32Array.from([1, -100]), 2, 2, -100, lse, totals);
+    referenceBackend.crossEntropy({ logits: Float32Array.from([0, 0, 5, 5]), targets: Int32Array.from([1, -100]), rows: 2, cols: 2, ignoreIndex: -100, lse, totals });
     const [sum, count] = totals;
     assertClose(sum, Math.log(2));
     assert.equal(count, 1);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   Tensor, batchNorm, einsum, pad, attentionSoftmax, avgPool2d, bceWithLogits, binaryCrossEntropy, crossEntropyLoss, mseLoss, nllLoss, outer, cat, clamp, conv2d, crossEntropy, im2col, layerNorm, maxPool2d, registeredOps, split, stack,
-  sumToShape, tensor, unfold, where,
+  silu, sumToShape, tensor, unfold, where,
 } from '../../src/index.js';
 import { type GradcheckOptions, gradcheck } from '../../src/testing/gradcheck.js';
 import { ints, rnd } from '../helpers.js';
@@ -37,6 +37,7 @@ const cases: Record<string, Case[]> = {
   tanh: unaryCases((x) => x.tanh()),
   sigmoid: unaryCases((x) => x.sigmoid()),
   relu: unaryCases((x) => x.relu()),
+  silu: [...unaryCases((x) => silu(x)), one('saturated tails', () => [rnd([8], 29).mul(6)], (x) => silu(x))],
   erf: [...unaryCases((x) => x.erf()), one('large magnitudes', () => [rnd([8], 19).mul(3)], (x) => x.erf())],
   gelu: [...unaryCases((x) => x.gelu()), one('large magnitudes', () => [rnd([8], 9).mul(4)], (x) => x.gelu())],
   abs: unaryCases((x) => x.abs()),

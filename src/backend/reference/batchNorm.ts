@@ -1,5 +1,5 @@
-import type { RunningStatistics } from '../backend.js';
-import type { HostStorage } from '../../core/dtype.js';
+// The reference batch normalisation: each feature's statistics in float64 over its outer * inner values.
+import type { HostArgs } from '../kernels/index.js';
 
 /** Visits every value of dense x seen as (outer, C, inner) in memory order, with its feature c. */
 function eachValue(outer: number, C: number, inner: number, visit: (at: number, c: number) => void): void {
@@ -12,19 +12,18 @@ function eachValue(outer: number, C: number, inner: number, visit: (at: number, 
 }
 
 /** Each feature normalised over its outer * inner values with their mean and biased variance, then weight and bias. */
-export function batchNorm(x: HostStorage, outer: number, C: number, inner: number, weight: HostStorage | null, bias: HostStorage | null,
-  eps: number, out: HostStorage, mean: Float64Array, rstd: Float64Array, running: RunningStatistics<HostStorage> | null): void {
+export function batchNorm({ x, outer, C, inner, weight, bias, eps, out, mean, rstd, runningMean, runningVariance, momentum }: HostArgs<'batchNorm'>): void {
   const n = outer * inner;
   const [sums, squares] = [new Float64Array(C), new Float64Array(C)];
   eachValue(outer, C, inner, (at, c) => { sums[c] += x[at]; });
   for (let c = 0; c < C; c++) mean[c] = sums[c] / n;
   eachValue(outer, C, inner, (at, c) => { squares[c] += (x[at] - mean[c]) ** 2; });
   for (let c = 0; c < C; c++) rstd[c] = 1 / Math.sqrt(squares[c] / n + eps);
-  if (running) {
-    const { momentum } = running;
+  if (runningMean && runningVariance) {
+    const m = momentum ?? 0;
     for (let c = 0; c < C; c++) {
-      running.mean[c] = (1 - momentum) * running.mean[c] + momentum * mean[c];
-      running.variance[c] = (1 - momentum) * running.variance[c] + momentum * (squares[c] / Math.max(n - 1, 1));
+      runningMean[c] = (1 - m) * runningMean[c] + m * mean[c];
+      runningVariance[c] = (1 - m) * runningVariance[c] + m * (squares[c] / Math.max(n - 1, 1));
     }
   }
   eachValue(outer, C, inner, (at, c) => {
@@ -33,8 +32,7 @@ export function batchNorm(x: HostStorage, outer: number, C: number, inner: numbe
 }
 
 /** dx = rstd * weight * (g - mean(g) - xhat * mean(g * xhat)) per feature; dweight (sum of g * xhat) and dbias (of g) accumulate. */
-export function batchNormBackward(x: HostStorage, g: HostStorage, outer: number, C: number, inner: number, weight: HostStorage | null,
-  mean: Float64Array, rstd: Float64Array, dx: HostStorage, dweight: HostStorage | null, dbias: HostStorage | null): void {
+export function batchNormBackward({ x, g, outer, C, inner, weight, mean, rstd, dx, dweight, dbias }: HostArgs<'batchNormBackward'>): void {
   const n = outer * inner;
   const [sumG, sumGXhat] = [new Float64Array(C), new Float64Array(C)];
   eachValue(outer, C, inner, (at, c) => {

@@ -1,63 +1,23 @@
-import type { BinaryOp, StridedView, UnaryOp } from '../backend.js';
+// The reference elementwise kernels: the unary functions of kernels/unaryOps.ts, binary ops with broadcasting, where, copy.
 import type { HostStorage } from '../../core/dtype.js';
 import { isContiguousRun } from '../../core/shape.js';
-import { erf } from './erf.js';
+import type { BinaryOp } from '../kernels/elementwise.js';
+import type { HostArgs } from '../kernels/index.js';
+import { UNARY_OPS, unaryFormula } from '../kernels/unaryOps.js';
 import { forEachRow, isDense, lastAxis } from './strided.js';
 
-const SQRT1_2 = Math.SQRT1_2;
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
-
-type Unary = (x: number, scalar: number) => number;
-/** Derivative of each unary function, from its input x and its output y. */
-type Derivative = (x: number, y: number, scalar: number) => number;
-
-const unaryFns: Record<UnaryOp | 'powScalar', Unary> = {
-  neg: (x) => -x,
-  exp: Math.exp,
-  log: Math.log,
-  sqrt: Math.sqrt,
-  rsqrt: (x) => 1 / Math.sqrt(x),
-  tanh: Math.tanh,
-  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  relu: (x) => (x > 0 ? x : 0),
-  gelu: (x) => 0.5 * x * (1 + erf(x * SQRT1_2)),
-  abs: Math.abs,
-  sin: Math.sin,
-  cos: Math.cos,
-  square: (x) => x * x,
-  reciprocal: (x) => 1 / x,
-  erf,
-  powScalar: (x, p) => Math.pow(x, p),
-};
-
-const derivatives: Record<UnaryOp | 'powScalar', Derivative> = {
-  neg: () => -1,
-  exp: (_x, y) => y,
-  log: (x) => 1 / x,
-  sqrt: (_x, y) => 0.5 / y,
-  rsqrt: (x, y) => (-0.5 * y) / x,
-  tanh: (_x, y) => 1 - y * y,
-  sigmoid: (_x, y) => y * (1 - y),
-  relu: (x) => (x > 0 ? 1 : 0),
-  gelu: (x) => 0.5 * (1 + erf(x * SQRT1_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
-  abs: (x) => Math.sign(x),
-  sin: Math.cos,
-  cos: (x) => -Math.sin(x),
-  square: (x) => 2 * x,
-  reciprocal: (_x, y) => -y * y,
-  erf: (x) => TWO_OVER_SQRT_PI * Math.exp(-x * x),
-  powScalar: (x, _y, p) => (p === 0 ? 0 : p * Math.pow(x, p - 1)),
-};
-
-export function unary(op: UnaryOp | 'powScalar', x: HostStorage, out: HostStorage, scalar = 0): void {
-  const f = unaryFns[op];
-  for (let i = 0; i < x.length; i++) out[i] = f(x[i], scalar);
+export function unary({ op, x, out, scalar }: HostArgs<'unary'>): void {
+  const { f } = UNARY_OPS[op];
+  const s = scalar ?? 0;
+  for (let i = 0; i < x.length; i++) out[i] = f(x[i], s);
 }
 
-export function unaryBackward(op: UnaryOp | 'powScalar', x: HostStorage, y: HostStorage, g: HostStorage, out: HostStorage, scalar = 0): void {
-  const df = derivatives[op];
-  for (let i = 0; i < g.length; i++) out[i] = g[i] * df(x[i], y[i], scalar);
+/** The fused backward kernel, for the functions whose table entry gives a derivative; the others' gradients are op rules. */
+export function unaryBackward({ op, x, y, g, out, scalar }: HostArgs<'unaryBackward'>): void {
+  const df = unaryFormula(op).df;
+  if (!df) throw new Error(`unaryBackward: '${op}' has no fused derivative; its op's gradient rule applies`);
+  const s = scalar ?? 0;
+  for (let i = 0; i < g.length; i++) out[i] = g[i] * df(x[i], y[i], s);
 }
 
 const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
@@ -76,7 +36,7 @@ const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
   ge: (a, b) => +(a >= b),
 };
 
-export function binary(op: BinaryOp, shape: readonly number[], a: StridedView<HostStorage>, b: StridedView<HostStorage>, out: HostStorage): void {
+export function binary({ op, shape, a, b, out }: HostArgs<'binary'>): void {
   const dense = isDense(shape, a.strides, a.offset) && isDense(shape, b.strides, b.offset);
   // Dense operands are one long row; otherwise walk rows of the last axis with per-operand strides.
   const { cols, strides: [as, bs] } = dense ? { cols: out.length, strides: [1, 1] } : lastAxis(shape, [a, b]);
@@ -110,7 +70,7 @@ function binaryRow(op: BinaryOp, ad: HostStorage, ao: number, as: number, bd: Ho
   }
 }
 
-export function where(shape: readonly number[], cond: StridedView<HostStorage>, a: StridedView<HostStorage>, b: StridedView<HostStorage>, out: HostStorage): void {
+export function where({ shape, cond, a, b, out }: HostArgs<'where'>): void {
   const { cols, strides: [cs, as, bs] } = lastAxis(shape, [cond, a, b]);
   const cd = cond.data;
   const ad = a.data;
@@ -121,7 +81,7 @@ export function where(shape: readonly number[], cond: StridedView<HostStorage>, 
   });
 }
 
-export function copy(shape: readonly number[], src: StridedView<HostStorage>, dst: StridedView<HostStorage>): void {
+export function copy({ shape, src, dst }: HostArgs<'copy'>): void {
   // Two dense runs of one element type (a gradient copied out of a step, contiguous()): one memcpy.
   if (src.data.constructor === dst.data.constructor && isContiguousRun(shape, src.strides) && isContiguousRun(shape, dst.strides)) {
     const count = shape.reduce((p, s) => p * s, 1);

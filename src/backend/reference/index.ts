@@ -1,16 +1,15 @@
 import type { Backend, ScratchRegion } from '../backend.js';
 import { type DType, type HostStorage, allocStorage } from '../../core/dtype.js';
-import { adamw, sgd } from './optim.js';
-import { binary, copy, unary, unaryBackward, where } from './elementwise.js';
-import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
-import { batchNorm, batchNormBackward } from './batchNorm.js';
-import { layerNorm, layerNormBackward } from './layerNorm.js';
-import { matmul } from './matmul.js';
-import { reduce } from './reduce.js';
-import { col2im, im2col, maxPool2d, maxPool2dBackward } from './window.js';
-import {
-  attentionSoftmax, attentionSoftmaxBackward, crossEntropy, crossEntropyBackward, softmax, softmaxBackward,
-} from './softmax.js';
+import * as batchNorm from './batchNorm.js';
+import * as crossEntropy from './crossEntropy.js';
+import * as elementwise from './elementwise.js';
+import * as indexing from './indexing.js';
+import * as layerNorm from './layerNorm.js';
+import * as matmul from './matmul.js';
+import * as optim from './optim.js';
+import * as reduce from './reduce.js';
+import * as softmax from './softmax.js';
+import * as window from './window.js';
 
 /** A region that holds nothing: for backends whose arrays the garbage collector frees. */
 export const noScratch: ScratchRegion<HostStorage> = { holds: () => false, close: () => {}, mark: () => 0, recycle: () => false };
@@ -49,31 +48,5 @@ export const referenceBackend: Backend<HostStorage> = {
   alloc,
   empty: alloc,
   scratch,
-  copy,
-  unary,
-  unaryBackward,
-  binary,
-  where,
-  reduce,
-  matmul,
-  softmax,
-  softmaxBackward,
-  attentionSoftmax,
-  attentionSoftmaxBackward,
-  crossEntropy,
-  crossEntropyBackward,
-  layerNorm,
-  layerNormBackward,
-  batchNorm,
-  batchNormBackward,
-  indexSelect,
-  indexAdd,
-  gather,
-  scatterAdd,
-  im2col,
-  col2im,
-  maxPool2d,
-  maxPool2dBackward,
-  adamw,
-  sgd,
+  ...elementwise, ...reduce, ...matmul, ...softmax, ...crossEntropy, ...layerNorm, ...batchNorm, ...indexing, ...window, ...optim,
 };

@@ -1,13 +1,14 @@
-import type { HostStorage } from '../../core/dtype.js';
+// The reference indexing kernels: rows and elements picked by index, and their scatter-adds.
+import type { HostArgs } from '../kernels/index.js';
 
-export function indexSelect(src: HostStorage, rowSize: number, indices: Int32Array, out: HostStorage): void {
+export function indexSelect({ src, rowSize, indices, out }: HostArgs<'indexSelect'>): void {
   for (let i = 0; i < indices.length; i++) {
     const from = indices[i] * rowSize;
     out.set(src.subarray(from, from + rowSize), i * rowSize);
   }
 }
 
-export function indexAdd(g: HostStorage, rowSize: number, indices: Int32Array, out: HostStorage): void {
+export function indexAdd({ g, rowSize, indices, out }: HostArgs<'indexAdd'>): void {
   for (let i = 0; i < indices.length; i++) {
     const to = indices[i] * rowSize;
     const from = i * rowSize;
@@ -15,7 +16,7 @@ export function indexAdd(g: HostStorage, rowSize: number, indices: Int32Array, o
   }
 }
 
-export function gather(x: HostStorage, index: Int32Array, outer: number, n: number, m: number, inner: number, out: HostStorage): void {
+export function gather({ x, index, outer, n, m, inner, out }: HostArgs<'gather'>): void {
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       const at = (o * m + j) * inner;
@@ -24,7 +25,7 @@ export function gather(x: HostStorage, index: Int32Array, outer: number, n: numb
   }
 }
 
-export function scatterAdd(g: HostStorage, index: Int32Array, outer: number, n: number, m: number, inner: number, out: HostStorage): void {
+export function scatterAdd({ g, index, outer, n, m, inner, out }: HostArgs<'scatterAdd'>): void {
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       const at = (o * m + j) * inner;

@@ -1,7 +1,7 @@
-import type { HostStorage } from '../../core/dtype.js';
+// The reference LayerNorm: each row's mean and variance in float64.
+import type { HostArgs } from '../kernels/index.js';
 
-export function layerNorm(x: HostStorage, rows: number, cols: number, weight: HostStorage | null, bias: HostStorage | null, eps: number,
-  out: HostStorage, mean: Float64Array, rstd: Float64Array): void {
+export function layerNorm({ x, rows, cols, weight, bias, eps, out, mean, rstd }: HostArgs<'layerNorm'>): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let sum = 0;
@@ -20,8 +20,7 @@ export function layerNorm(x: HostStorage, rows: number, cols: number, weight: Ho
 }
 
 /** dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), where dxhat = g * weight. */
-export function layerNormBackward(x: HostStorage, g: HostStorage, rows: number, cols: number, weight: HostStorage | null, mean: Float64Array,
-  rstd: Float64Array, dx: HostStorage, dweight: HostStorage | null, dbias: HostStorage | null): void {
+export function layerNormBackward({ x, g, rows, cols, weight, mean, rstd, dx, dweight, dbias }: HostArgs<'layerNormBackward'>): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let sumDxhat = 0;

@@ -1,5 +1,6 @@
-import type { MatmulSpec } from '../backend.js';
+// The reference matrix product: float64 accumulation over contiguous inner loops.
 import type { HostStorage } from '../../core/dtype.js';
+import type { HostArgs } from '../kernels/index.js';
 
 /** Output rows (axpy form) or columns (dot form) computed per pass, so each loaded element is used that often. */
 const BLOCK = 4;
@@ -13,7 +14,7 @@ const BLOCK = 4;
  * A's rows are staged into a scratch buffer first (this also un-transposes A).
  * Accumulation is in float64, so float32 results are correctly rounded sums.
  */
-export function matmul(spec: MatmulSpec, a: HostStorage, b: HostStorage, out: HostStorage): void {
+export function matmul({ spec, a, b, out }: HostArgs<'matmul'>): void {
   const { batch, M, N, K, transA, transB, lda, ldb } = spec;
   const aRows = new Float64Array(BLOCK * K);
   const acc = new Float64Array(BLOCK * N);

@@ -1,8 +1,8 @@
-import type { AdamWStep } from '../backend.js';
-import type { HostStorage } from '../../core/dtype.js';
+// The reference optimizer updates, in place.
+import type { HostArgs } from '../kernels/index.js';
 
-export function adamw(param: HostStorage, grad: HostStorage, m: Float32Array | Float64Array, v: Float32Array | Float64Array,
-  { beta1, beta2, eps, decayFactor, stepSize, correction2 }: AdamWStep): void {
+export function adamw({ param, grad, m, v, step }: HostArgs<'adamw'>): void {
+  const { beta1, beta2, eps, decayFactor, stepSize, correction2 } = step;
   for (let i = 0; i < param.length; i++) {
     const g = grad[i];
     m[i] = beta1 * m[i] + (1 - beta1) * g;
@@ -11,7 +11,7 @@ export function adamw(param: HostStorage, grad: HostStorage, m: Float32Array | F
   }
 }
 
-export function sgd(param: HostStorage, grad: HostStorage, velocity: Float32Array | Float64Array | null, lr: number, momentum: number, weightDecay: number): void {
+export function sgd({ param, grad, velocity, lr, momentum, weightDecay }: HostArgs<'sgd'>): void {
   for (let i = 0; i < param.length; i++) {
     let g = grad[i] + weightDecay * param[i];
     if (velocity) g = velocity[i] = momentum * velocity[i] + g;

@@ -1,7 +1,7 @@
-import type { ReduceOp } from '../backend.js';
-import type { HostStorage } from '../../core/dtype.js';
+// The reference axis reductions: sums in float64, max and min with their first winner's position.
+import type { HostArgs } from '../kernels/index.js';
 
-export function reduce(op: ReduceOp, x: HostStorage, outer: number, n: number, inner: number, out: HostStorage, argOut?: Int32Array): void {
+export function reduce({ op, x, outer, n, inner, out, argOut }: HostArgs<'reduce'>): void {
   if (op === 'sum') {
     for (let o = 0; o < outer; o++) {
       const base = o * n * inner;

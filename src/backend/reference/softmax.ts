@@ -1,6 +1,8 @@
-import type { HostStorage } from '../../core/dtype.js';
+// The reference softmax kernels: each row's log-sum-exp first, so large values do not overflow.
+import type { HostArgs } from '../kernels/index.js';
+import { logSumExpRow } from './logSumExp.js';
 
-export function softmax(x: HostStorage, rows: number, cols: number, out: HostStorage, log: boolean): void {
+export function softmax({ x, rows, cols, out, log }: HostArgs<'softmax'>): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     const lse = logSumExpRow(x, base, cols);
@@ -11,7 +13,7 @@ export function softmax(x: HostStorage, rows: number, cols: number, out: HostSto
   }
 }
 
-export function softmaxBackward(y: HostStorage, g: HostStorage, rows: number, cols: number, out: HostStorage, log: boolean): void {
+export function softmaxBackward({ y, g, rows, cols, out, log }: HostArgs<'softmaxBackward'>): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let dot = 0;
@@ -24,7 +26,7 @@ export function softmaxBackward(y: HostStorage, g: HostStorage, rows: number, co
   }
 }
 
-export function attentionSoftmax(x: HostStorage, rows: number, cols: number, scale: number, causal: boolean, out: HostStorage): void {
+export function attentionSoftmax({ x, rows, cols, scale, causal, out }: HostArgs<'attentionSoftmax'>): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     const visible = causal ? (r % cols) + 1 : cols;
@@ -37,7 +39,7 @@ export function attentionSoftmax(x: HostStorage, rows: number, cols: number, sca
   }
 }
 
-export function attentionSoftmaxBackward(y: HostStorage, g: HostStorage, rows: number, cols: number, scale: number, out: HostStorage): void {
+export function attentionSoftmaxBackward({ y, g, rows, cols, scale, out }: HostArgs<'attentionSoftmaxBackward'>): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let dot = 0;
@@ -46,41 +48,3 @@ export function attentionSoftmaxBackward(y: HostStorage, g: HostStorage, rows: n
   }
 }
 
-/** log(sum(exp(row))) computed after subtracting the row max, so logits of +100 do not overflow. */
-export function logSumExpRow(x: HostStorage, base: number, cols: number): number {
-  let max = -Infinity;
-  for (let c = 0; c < cols; c++) if (x[base + c] > max) max = x[base + c];
-  if (max === -Infinity) return -Infinity;
-  let sum = 0;
-  for (let c = 0; c < cols; c++) sum += Math.exp(x[base + c] - max);
-  return max + Math.log(sum);
-}
-
-export function crossEntropy(logits: HostStorage, targets: Int32Array, rows: number, cols: number, ignoreIndex: number,
-  lse: HostStorage, totals: Float64Array): void {
-  let sum = 0;
-  let count = 0;
-  for (let r = 0; r < rows; r++) {
-    const t = targets[r];
-    if (t === ignoreIndex) continue;
-    const base = r * cols;
-    lse[r] = logSumExpRow(logits, base, cols);
-    sum += lse[r] - logits[base + t];
-    count++;
-  }
-  [totals[0], totals[1]] = [sum, count];
-}
-
-export function crossEntropyBackward(logits: HostStorage, targets: Int32Array, lse: HostStorage, rows: number, cols: number,
-  ignoreIndex: number, scale: number, out: HostStorage): void {
-  for (let r = 0; r < rows; r++) {
-    const base = r * cols;
-    const t = targets[r];
-    if (t === ignoreIndex) {
-      out.fill(0, base, base + cols);
-      continue;
-    }
-    for (let c = 0; c < cols; c++) out[base + c] = scale * Math.exp(logits[base + c] - lse[r]);
-    out[base + t] -= scale;
-  }
-}

@@ -1,6 +1,6 @@
 // Sliding windows over (N, C, H, W) images: im2col and max pooling, forward and adjoint, written to be read.
-import type { WindowGeometry } from '../backend.js';
-import type { HostStorage } from '../../core/dtype.js';
+import type { HostArgs } from '../kernels/index.js';
+import type { WindowGeometry } from '../kernels/window.js';
 
 /** The row of input pixel (oh, i) or column (ow, j) a window covers, or -1 when it falls in the padding. */
 const source = (o: number, k: number, stride: number, pad: number, dilation: number, size: number): number => {
@@ -30,17 +30,17 @@ function eachPatchEntry(g: WindowGeometry, visit: (colsIndex: number, xIndex: nu
   }
 }
 
-export function im2col(x: HostStorage, g: WindowGeometry, out: HostStorage): void {
+export function im2col({ x, geometry: g, out }: HostArgs<'im2col'>): void {
   out.fill(0);
   eachPatchEntry(g, (k, xi) => { out[k] = x[xi]; });
 }
 
-export function col2im(cols: HostStorage, g: WindowGeometry, dx: HostStorage): void {
+export function col2im({ cols, geometry: g, dx }: HostArgs<'col2im'>): void {
   dx.fill(0);
   eachPatchEntry(g, (k, xi) => { dx[xi] += cols[k]; });
 }
 
-export function maxPool2d(x: HostStorage, g: WindowGeometry, out: HostStorage, argmax: Int32Array): void {
+export function maxPool2d({ x, geometry: g, out, argmax }: HostArgs<'maxPool2d'>): void {
   const { N, C, H, W, kh, kw, Ho, Wo } = g;
   let o = 0;
   for (let plane = 0; plane < N * C; plane++) {
@@ -69,7 +69,7 @@ export function maxPool2d(x: HostStorage, g: WindowGeometry, out: HostStorage, a
   }
 }
 
-export function maxPool2dBackward(grad: HostStorage, argmax: Int32Array, g: WindowGeometry, dx: HostStorage): void {
+export function maxPool2dBackward({ g: grad, argmax, geometry: g, dx }: HostArgs<'maxPool2dBackward'>): void {
   dx.fill(0);
   const outputs = g.Ho * g.Wo;
   for (let k = 0; k < argmax.length; k++) dx[Math.floor(k / outputs) * g.H * g.W + argmax[k]] += grad[k];

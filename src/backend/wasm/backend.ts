@@ -1,10 +1,21 @@
-import type { Backend, MatmulSpec } from '../backend.js';
+import type { Backend } from '../backend.js';
 import type { HostStorage } from '../../core/dtype.js';
 import { noScratch, referenceBackend } from '../reference/index.js';
 import { WasmArena } from './arena.js';
-import { type KernelPool, claimSize } from './kernelPool.js';
-import { type RowKernelExports, rowKernels } from './kernels.js';
+import { batchNorm } from './batchNorm.js';
+import { WasmContext } from './context.js';
+import { crossEntropy } from './crossEntropy.js';
+import { elementwise } from './elementwise.js';
+import type { WasmExports } from './exports.js';
+import { indexing } from './indexing.js';
+import type { KernelPool } from './kernelPool.js';
+import { layerNorm } from './layerNorm.js';
+import { matmul } from './matmul.js';
+import { optim } from './optim.js';
+import { reduce } from './reduce.js';
+import { softmax } from './softmax.js';
 import type { WasmMemory, WasmModule } from './wasmTypes.js';
+import { window } from './window.js';
 
 export interface WasmBackendOptions {
   /** A shared memory to instantiate on (the kernels built with --sharedMemory import one). */
@@ -13,126 +24,29 @@ export interface WasmBackendOptions {
   pool?: KernelPool;
 }
 
-interface KernelExports extends RowKernelExports {
-  memory: WebAssembly.Memory;
-  packPanels(src: number, dst: number, count: number, depth: number, countStep: number, depthStep: number, width: number): void;
-}
-
 /** Bytes below this are left to the AssemblyScript module's own static data. */
 const HEAP_START = 65536;
-/** Multiply-adds below which waking other threads costs more than it saves. */
-const PARALLEL_WORK = 1 << 21;
-/** Where sgemmNT's dot products beat packing: a K this long against at most this many rows and columns. */
-const NT_MIN_DEPTH = 2048;
-const NT_MAX_ROWS = 64;
-const NT_MAX_COLS = 256;
-/** Rows of A per micro-panel, as assembly/sgemm.ts's MR. */
-const MR = 4;
-
-/** Elements a rows x cols operand spans in its storage (its transpose's when `transposed`), leading dimension `ld`. */
-function storedExtent(rows: number, cols: number, transposed: boolean, ld: number): number {
-  const [outer, inner] = transposed ? [cols, rows] : [rows, cols];
-  return Math.max(0, (outer - 1) * ld + inner);
-}
 
 /**
- * The WebAssembly SIMD backend. Float32 matrix products run in the sgemm kernel compiled from
- * assembly/sgemm.ts (4x8 register tiles of f32x4 multiply-adds over 4-row panels of A and 8-column
- * panels of B, blocked over K and M), laid out by the packPanels kernel, which also resolves transposed
- * and strided views. On a shared memory, tensors made inside arenaStep live in the kernels' memory
- * (src/backend/wasm/arena.ts): products read and write them in place, and the elementwise, softmax,
- * cross-entropy, LayerNorm, reduction, embedding and optimizer kernels of assembly/ run on them
- * (src/backend/wasm/kernels.ts). Large products and elementwise functions are split across `pool`.
- * Everything else is the reference backend's.
+ * The WebAssembly SIMD backend: the kernels of assembly/, family by family (wasm/<family>.ts, named as
+ * kernels/<family>.ts declares them). On a shared memory, tensors made inside arenaStep live in the kernels' memory
+ * (wasm/arena.ts), where the kernels read and write them in place. Large products, elementwise functions and window
+ * kernels are split across `pool`. Every kernel a family leaves out, or cannot run on its arrays, is the reference
+ * backend's.
  */
 export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WasmModule, { memory, pool }: WasmBackendOptions = {}): Backend<HostStorage> {
   const module = wasm instanceof Uint8Array ? new WebAssembly.Module(wasm) : wasm;
   const instance = new WebAssembly.Instance(module, { env: memory ? { memory } : {} });
-  const kernels = instance.exports as unknown as KernelExports;
-  const arena = new WasmArena(kernels.memory, HEAP_START, kernels.zero);
-  const shared = typeof SharedArrayBuffer !== 'undefined' && kernels.memory.buffer instanceof SharedArrayBuffer;
-
-  /** The byte address of a float32 operand's element 0: in place when the arena holds it, else copied into `staging`. */
-  function operandAt(storage: Float32Array, first: number, count: number, staging: number): number {
-    if (arena.holds(storage)) return storage.byteOffset + 4 * first;
-    new Float32Array(arena.view().buffer, staging, count).set(storage.subarray(first, first + count));
-    return staging;
-  }
-
-  /**
-   * A @ B^T with both operands row-major along a long K and small otherwise (a convolution weight's gradient)
-   * as dot products, without packing: packing would copy more floats than the product reads. Says whether it ran.
-   */
-  function dotProducts(spec: MatmulSpec, a: Float32Array, b: Float32Array, out: Float32Array): boolean {
-    const { batch, M, N, K } = spec;
-    if (spec.transA || !spec.transB || K % 4 !== 0 || K < NT_MIN_DEPTH || M > NT_MAX_ROWS || N > NT_MAX_COLS || !arena.holds(a) || !arena.holds(b) || !arena.holds(out)) return false;
-    const groups = Math.ceil(N / 4);
-    for (let p = 0; p < batch; p++) {
-      const args = [a.byteOffset + 4 * spec.aOffsets[p], b.byteOffset + 4 * spec.bOffsets[p], out.byteOffset + 4 * p * M * N, M, N, K, spec.lda, spec.ldb] as const;
-      if (pool && groups >= 2 * pool.threads && M * N * K >= PARALLEL_WORK) {
-        pool.run({ kind: 'sgemmNT', args, items: groups, chunk: claimSize(groups, pool.threads) }, kernels);
-      } else {
-        kernels.sgemmNT(...args, 0, groups);
-      }
-    }
-    return true;
-  }
-
-  function matmul(spec: MatmulSpec, a: HostStorage, b: HostStorage, out: HostStorage): void {
-    if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
-      referenceBackend.matmul(spec, a, b, out);
-      return;
-    }
-    if (dotProducts(spec, a, b, out)) return;
-    const { batch, M, N, K } = spec;
-    const panels = Math.ceil(N / 8);
-    const rawA = storedExtent(M, K, spec.transA, spec.lda);
-    const rawB = storedExtent(K, N, spec.transB, spec.ldb);
-    const direct = arena.holds(out);
-    // Packed operands, then (for operands and results outside the arena) room to copy them in and out.
-    const bytes = 4 * (K * Math.ceil(M / MR) * MR + K * panels * 8 + (arena.holds(a) ? 0 : rawA) + (arena.holds(b) ? 0 : rawB) + (direct ? 0 : M * N));
-    const aAt = arena.block(bytes);
-    let next = aAt;
-    const take = (floats: number) => (next += 4 * floats) - 4 * floats;
-    take(K * Math.ceil(M / MR) * MR);
-    const bAt = take(K * panels * 8);
-    const rawAAt = take(arena.holds(a) ? 0 : rawA);
-    const rawBAt = take(arena.holds(b) ? 0 : rawB);
-    const cStaging = next;
-    // Element (r, c) of a stored operand sits at r * rowStep + c * colStep from its offset.
-    const [aRowStep, aColStep] = spec.transA ? [1, spec.lda] : [spec.lda, 1];
-    const [bRowStep, bColStep] = spec.transB ? [1, spec.ldb] : [spec.ldb, 1];
-    // A row-major B in the arena whose rows split into whole panels is read in place: packing it would copy
-    // K x N floats to save nothing (the kernel reads each row's eight floats as it would a packed panel's).
-    const inPlaceB = !spec.transB && N % 8 === 0 && arena.holds(b);
-    let packedB = -1;
-    for (let p = 0; p < batch; p++) {
-      // A's rows in groups of MR; B's columns in groups of 8.
-      kernels.packPanels(operandAt(a, spec.aOffsets[p], rawA, rawAAt), aAt, M, K, aRowStep, aColStep, MR);
-      // A weight matrix shared by every batch entry (broadcast) is packed once.
-      if (!inPlaceB && spec.bOffsets[p] !== packedB) {
-        kernels.packPanels(operandAt(b, spec.bOffsets[p], rawB, rawBAt), bAt, N, K, bColStep, bRowStep, 8);
-        packedB = spec.bOffsets[p];
-      }
-      const [bPanels, panelBytes, depthBytes] = inPlaceB ? [b.byteOffset + 4 * spec.bOffsets[p], 32, 4 * spec.ldb] : [bAt, 32 * K, 32];
-      const cAt = direct ? out.byteOffset + 4 * p * M * N : cStaging;
-      // A small product calls the kernel directly: building a job for it costs microseconds, and a head's
-      // attention product is a few microseconds of work.
-      if (pool && panels >= 2 * pool.threads && M * N * K >= PARALLEL_WORK) {
-        pool.run({ kind: 'sgemm', args: [aAt, bPanels, cAt, M, N, K, panelBytes, depthBytes], items: panels, chunk: claimSize(panels, pool.threads) }, kernels);
-      } else {
-        kernels.sgemm(aAt, bPanels, cAt, M, N, K, 0, panels, panelBytes, depthBytes);
-      }
-      if (!direct) out.set(new Float32Array(arena.view().buffer, cAt, M * N), p * M * N);
-    }
-    arena.release(aAt, bytes);
-  }
+  const exports = instance.exports as unknown as WasmExports;
+  const arena = new WasmArena(exports.memory, HEAP_START, exports.zero);
+  const shared = typeof SharedArrayBuffer !== 'undefined' && exports.memory.buffer instanceof SharedArrayBuffer;
+  const c = new WasmContext(arena, exports, pool);
 
   return {
     ...referenceBackend,
-    ...rowKernels(arena, kernels, pool),
+    ...elementwise(c), ...reduce(c), ...matmul(c), ...softmax(c), ...crossEntropy(c), ...layerNorm(c), ...batchNorm(c),
+    ...indexing(c), ...window(c), ...optim(c),
     name: 'wasm-simd',
-    matmul,
     // Outside a scratch region (and on an unshared memory, where none opens) the arena allocates JS arrays.
     alloc: (dtype, size) => arena.alloc(dtype, size),
     empty: (dtype, size) => arena.alloc(dtype, size, false),

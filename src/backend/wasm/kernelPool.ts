@@ -1,19 +1,10 @@
 // The kernel thread pool's protocol, shared by Node (worker_threads) and browsers (Web Workers): the calling
 // thread and its workers instantiate the same kernels on one shared memory and meet in a control block.
+import type { WasmExports } from './exports.js';
 import type { WasmMemory, WasmModule } from './wasmTypes.js';
 
 /** What a pool thread calls: the kernels of assembly/ that split across threads. */
-export interface PoolKernels {
-  sgemm(a: number, b: number, c: number, M: number, N: number, K: number, panelStart: number, panelEnd: number,
-    panelBytes: number, depthBytes: number): void;
-  sgemmNT(a: number, b: number, c: number, M: number, N: number, K: number, lda: number, ldb: number, groupStart: number, groupEnd: number): void;
-  unary(op: number, x: number, out: number, n: number, p: number, table: number): void;
-  unaryBackward(op: number, x: number, y: number, g: number, out: number, n: number, p: number, table: number): void;
-  im2col(geometry: number, x: number, out: number, rowStart: number, rowEnd: number): void;
-  col2im(geometry: number, cols: number, dx: number, cStart: number, cEnd: number): void;
-  maxPool2d(geometry: number, x: number, out: number, argmax: number, planeStart: number, planeEnd: number): void;
-  maxPool2dBackward(geometry: number, g: number, argmax: number, dx: number, planeStart: number, planeEnd: number): void;
-}
+export type PoolKernels = Pick<WasmExports, PoolJob['kind']>;
 
 /**
  * One job: a kernel over `items` independent work items (sgemm: column panels; sgemmNT: groups of four columns; the elementwise kernels:

@@ -31,13 +31,13 @@ export class Staging {
   }
 
   /** True when every array (null counts as absent) lives in the arena. */
-  held(...storages: (HostStorage | null)[]): boolean {
-    return storages.every((s) => s === null || this.arena.holds(s));
+  held(...storages: (HostStorage | null | undefined)[]): boolean {
+    return storages.every((s) => s == null || this.arena.holds(s));
   }
 
   /** Worth staging: in the arena already, or no larger than the output the kernel writes. */
-  stageable(output: number, ...storages: (HostStorage | null)[]): boolean {
-    return storages.every((s) => s === null || this.arena.holds(s) || s.length <= output);
+  stageable(output: number, ...storages: (HostStorage | null | undefined)[]): boolean {
+    return storages.every((s) => s == null || this.arena.holds(s) || s.length <= output);
   }
 
   /** The byte address of a 4-byte array's element 0, copying it into a borrowed block if it lives elsewhere. */

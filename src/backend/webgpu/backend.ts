@@ -1,9 +1,11 @@
 /// <reference types="@webgpu/types" />
-import type { Backend, ScratchRegion, StridedView } from '../backend.js';
+import type { Backend, ScratchRegion } from '../backend.js';
+import type { KernelSpec, StridedView } from '../kernel.js';
+import { KERNELS, type KernelName, type Kernels } from '../kernels/index.js';
 import { type DType, type HostStorage, type Storage, isDevice } from '../../core/dtype.js';
 import { ZerogradError } from '../../core/errors.js';
 import { type GPUDType, GPUTensor } from './buffers.js';
-import type { GPUView, WebGPUKernels } from './kernels.js';
+import { GPU_KERNELS, type GPUView, type WebGPUKernels } from './kernels.js';
 
 interface Region { made: Map<GPUTensor, number>; count: number }
 
@@ -13,7 +15,8 @@ function gpuDType(dtype: DType): GPUDType {
 }
 
 /**
- * The Backend on WebGPU: tensors are GPUTensors in GPU buffers and every kernel is a WebGPUKernels dispatch, so a
+ * The Backend on WebGPU: tensors are GPUTensors in GPU buffers and every kernel is a WebGPUKernels dispatch (one
+ * adapter for all of them: host inputs uploaded, outputs required on the device, as each declaration says), so a
  * model's code runs unchanged and nothing returns to the CPU until an async read (`await loss.itemAsync()`).
  * Host arrays an op still makes (a dropout mask, one-hot rows) are uploaded for the one kernel that reads them.
  * Inside `arenaStep` the step's tensors return to the buffer pool when it ends, so memory stays flat across steps.
@@ -52,7 +55,22 @@ export function createWebGPUBackend(gpu: WebGPUKernels): Backend<GPUTensor> {
       for (const t of temporaries.splice(0)) gpu.release(t);
     }
   };
-  const optional = (s: Storage | null) => (s ? input(s) : null);
+  /** A kernel's arguments on the GPU: each storage argument as its declaration's role says, attributes as they are. */
+  const onDevice = (spec: KernelSpec, args: Record<string, unknown>) => {
+    const converted: Record<string, unknown> = {};
+    for (const [key, { role }] of Object.entries(spec.args)) {
+      const value = args[key];
+      if (value == null || role === 'attribute') converted[key] = value;
+      else if (role === 'input') converted[key] = input(value as Storage);
+      else if (role === 'output') converted[key] = output(value as Storage);
+      else if (role === 'view') converted[key] = view(value as StridedView<Storage>);
+      else converted[key] = { ...(value as StridedView<Storage>), data: output((value as StridedView<Storage>).data) };
+    }
+    return converted;
+  };
+  // One adapter for every kernel the GPU has, derived from the declarations.
+  const kernels = Object.fromEntries(Object.entries(KERNELS).filter(([name]) => name in GPU_KERNELS).map(([name, spec]) =>
+    [name, (args: Record<string, unknown>) => run(() => gpu.run(name as KernelName, onDevice(spec, args) as never))])) as unknown as Kernels<GPUTensor>;
 
   return {
     name: 'webgpu',
@@ -90,41 +108,6 @@ export function createWebGPUBackend(gpu: WebGPUKernels): Backend<GPUTensor> {
         },
       };
     },
-    copy: (shape, src, dst) => run(() => gpu.copy(shape, view(src), { ...dst, data: output(dst.data) })),
-    unary: (op, x, out, scalar) => run(() => gpu.unary(op, input(x), output(out), scalar)),
-    unaryBackward: (op, x, y, g, out, scalar) => run(() => gpu.unaryBackward(op, input(x), input(y), input(g), output(out), scalar)),
-    binary: (op, shape, a, b, out) => run(() => gpu.binary(op, shape, view(a), view(b), output(out))),
-    where: (shape, cond, a, b, out) => run(() => gpu.where(shape, view(cond), view(a), view(b), output(out))),
-    reduce: (op, x, outer, n, inner, out, argOut) => run(() => gpu.reduce(op, input(x), outer, n, inner, output(out), argOut ? output(argOut) : undefined)),
-    matmul: (spec, a, b, out) => run(() => gpu.matmul(spec, input(a), input(b), output(out))),
-    softmax: (x, rows, cols, out, log) => run(() => gpu.softmax(input(x), rows, cols, output(out), log)),
-    softmaxBackward: (y, g, rows, cols, out, log) => run(() => gpu.softmaxBackward(input(y), input(g), rows, cols, output(out), log)),
-    attentionSoftmax: (x, rows, cols, scale, causal, out) => run(() => gpu.attentionSoftmax(input(x), rows, cols, scale, causal, output(out))),
-    attentionSoftmaxBackward: (y, g, rows, cols, scale, out) => run(() => gpu.attentionSoftmaxBackward(input(y), input(g), rows, cols, scale, output(out))),
-    crossEntropy: (logits, targets, rows, cols, ignoreIndex, lse, totals) =>
-      run(() => gpu.crossEntropy(input(logits), input(targets), rows, cols, ignoreIndex, output(lse), output(totals))),
-    crossEntropyBackward: (logits, targets, lse, rows, cols, ignoreIndex, scale, out) =>
-      run(() => gpu.crossEntropyBackward(input(logits), input(targets), input(lse), rows, cols, ignoreIndex, scale, output(out))),
-    layerNorm: (x, rows, cols, weight, bias, eps, out, mean, rstd) =>
-      run(() => gpu.layerNorm(input(x), rows, cols, optional(weight), optional(bias), eps, output(out), output(mean), output(rstd))),
-    layerNormBackward: (x, g, rows, cols, weight, mean, rstd, dx, dweight, dbias) =>
-      run(() => gpu.layerNormBackward(input(x), input(g), rows, cols, optional(weight), input(mean), input(rstd), output(dx),
-        dweight ? output(dweight) : null, dbias ? output(dbias) : null)),
-    batchNorm: (x, outer, C, inner, weight, bias, eps, out, mean, rstd, running) =>
-      run(() => gpu.batchNorm(input(x), outer, C, inner, optional(weight), optional(bias), eps, output(out), output(mean), output(rstd),
-        running && { mean: output(running.mean), variance: output(running.variance), momentum: running.momentum })),
-    batchNormBackward: (x, g, outer, C, inner, weight, mean, rstd, dx, dweight, dbias) =>
-      run(() => gpu.batchNormBackward(input(x), input(g), outer, C, inner, optional(weight), input(mean), input(rstd), output(dx),
-        dweight ? output(dweight) : null, dbias ? output(dbias) : null)),
-    indexSelect: (src, rowSize, indices, out) => run(() => gpu.indexSelect(input(src), rowSize, input(indices), output(out))),
-    indexAdd: (g, rowSize, indices, out) => run(() => gpu.indexAdd(input(g), rowSize, input(indices), output(out))),
-    gather: (x, index, outer, n, m, inner, out) => run(() => gpu.gather(input(x), input(index), outer, n, m, inner, output(out))),
-    scatterAdd: (g, index, outer, n, m, inner, out) => run(() => gpu.scatterAdd(input(g), input(index), outer, n, m, inner, output(out))),
-    adamw: (param, grad, m, v, step) => run(() => gpu.adamw(output(param), input(grad), output(m), output(v), step)),
-    sgd: (param, grad, velocity, lr, momentum, weightDecay) => run(() => gpu.sgd(output(param), input(grad), velocity ? output(velocity) : null, lr, momentum, weightDecay)),
-    im2col: (x, geometry, out) => run(() => gpu.im2col(input(x), geometry, output(out))),
-    col2im: (cols, geometry, dx) => run(() => gpu.col2im(input(cols), geometry, output(dx))),
-    maxPool2d: (x, geometry, out, argmax) => run(() => gpu.maxPool2d(input(x), geometry, output(out), output(argmax))),
-    maxPool2dBackward: (g, argmax, geometry, dx) => run(() => gpu.maxPool2dBackward(input(g), input(argmax), geometry, output(dx))),
+    ...kernels,
   };
 }

@@ -67,10 +67,10 @@ export const im2col = defineOp('im2col', true, (x: Tensor, kernelSize: Size2, op
   const rows = g.C * g.kh * g.kw;
   const columns = g.N * g.Ho * g.Wo;
   const out = backend().empty(x.dtype, rows * columns);
-  backend().im2col(x.denseData(), g, out);
+  backend().im2col({ x: x.denseData(), geometry: g, out });
   return record(Tensor.fromStorage(out, [rows, columns]), 'im2col', [x], (grad) => {
     const dx = backend().empty(grad.dtype, x.size);
-    backend().col2im(grad.denseData(), g, dx);
+    backend().col2im({ cols: grad.denseData(), geometry: g, dx });
     return [Tensor.fromStorage(dx, x.shape)];
   });
 });
@@ -112,10 +112,13 @@ export const maxPool2d = defineOp('maxPool2d', true, (x: Tensor, kernelSize: Siz
   const g = geometry(x.shape, w);
   const out = backend().empty(x.dtype, g.N * g.C * g.Ho * g.Wo);
   const argmax = backend().empty('int32', out.length) as Int32Array | DeviceStorage;
-  backend().maxPool2d(x.denseData(), g, out, argmax);
+  backend().maxPool2d({ x: x.denseData(), geometry: g, out, argmax });
   return record(Tensor.fromStorage(out, [g.N, g.C, g.Ho, g.Wo]), 'maxPool2d', [x], (grad) => {
-    const dx = backend().empty(grad.dtype, x.size);
-    backend().maxPool2dBackward(grad.denseData(), argmax, g, dx);
+    const fused = backend().maxPool2dBackward;
+    const dx = fused ? backend().empty(grad.dtype, x.size) : backend().alloc(grad.dtype, x.size);
+    if (fused) fused({ g: grad.denseData(), argmax, geometry: g, dx });
+    // The rule: each output's gradient added at its argmax, a scatter-add over every (N, C) plane.
+    else backend().scatterAdd({ g: grad.denseData(), index: argmax, outer: g.N * g.C, n: g.H * g.W, m: g.Ho * g.Wo, inner: 1, out: dx });
     return [Tensor.fromStorage(dx, x.shape)];
   });
 });

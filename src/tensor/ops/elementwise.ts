@@ -1,4 +1,5 @@
 import type { BinaryOp, UnaryOp } from '../../backend/backend.js';
+import { unaryFormula } from '../../backend/kernels/unaryOps.js';
 import { backend } from '../../backend/registry.js';
 import { isGradEnabled, record } from '../autograd.js';
 import { type DType, allocStorage, computeDtype, isFloat, isHalf, promote } from '../../core/dtype.js';
@@ -26,26 +27,27 @@ function requireFloat(op: string, x: Tensor): void {
   if (!isFloat(x.dtype)) throw new ZerogradError(op, `expected a floating-point tensor, got ${x.dtype}; convert it with .float()`);
 }
 
-function unaryForward(op: UnaryOp | 'powScalar', x: Tensor, scalar?: number): Tensor {
+function unaryForward(op: UnaryOp, x: Tensor, scalar?: number): Tensor {
   requireFloat(op === 'powScalar' ? 'pow' : op, x);
   // PyTorch's CPU kernels compute a 16-bit float in float32 and round the result back.
   if (isHalf(x.dtype)) return unaryForward(op, x.float(), scalar).to(x.dtype);
   const input = x.denseData();
   const out = backend().empty(x.dtype, x.size);
-  backend().unary(op, input, out, scalar);
+  backend().unary({ op, x: input, out, scalar });
   const y = Tensor.fromStorage(out, x.shape);
   return record(y, op, [x], (g) => {
-    // Grad mode is on in backward only under autograd.grad's createGraph: then the rule is built from ops, so
-    // that it can be differentiated again.
-    if (isGradEnabled()) return [differentiableGrad(op, x, y, g, scalar)];
+    // The gradient rule is built from ops (so that, under autograd.grad's createGraph, it can be differentiated again).
+    // A backend's fused kernel computes the same derivative in one pass, where the function's table entry gives one.
+    const fused = backend().unaryBackward;
+    if (isGradEnabled() || !fused || !unaryFormula(op).df) return [differentiableGrad(op, x, y, g, scalar)];
     const dx = backend().empty(x.dtype, x.size);
-    backend().unaryBackward(op, input, out, g.denseData(), dx, scalar);
+    fused({ op, x: input, y: out, g: g.denseData(), out: dx, scalar });
     return [Tensor.fromStorage(dx, x.shape)];
   });
 }
 
-/** d(loss)/dx for y = op(x), as tensor ops on x, y and g (for second derivatives). */
-function differentiableGrad(op: UnaryOp | 'powScalar', x: Tensor, y: Tensor, g: Tensor, scalar?: number): Tensor {
+/** Each function's gradient rule: d(loss)/dx for y = op(x), as tensor ops on x, y and g. */
+function differentiableGrad(op: UnaryOp, x: Tensor, y: Tensor, g: Tensor, scalar?: number): Tensor {
   switch (op) {
     case 'neg': return neg(g);
     case 'exp': return mul(g, y);
@@ -54,6 +56,8 @@ function differentiableGrad(op: UnaryOp | 'powScalar', x: Tensor, y: Tensor, g: 
     case 'rsqrt': return mul(g, div(mul(y, -0.5), x));
     case 'tanh': return mul(g, sub(1, mul(y, y)));
     case 'sigmoid': return mul(g, mul(y, sub(1, y)));
+    // d/dx x s(x) = s (1 + x (1 - s)), with s = sigmoid(x).
+    case 'silu': { const s = sigmoid(x); return mul(g, mul(s, add(mul(x, sub(1, s)), 1))); }
     case 'relu': return mul(g, gt(x, 0).to(x.dtype));
     case 'abs': return mul(g, sub(gt(x, 0), lt(x, 0)).to(x.dtype));
     case 'sin': return mul(g, cos(x));
@@ -78,6 +82,8 @@ export const rsqrt = unaryOp('rsqrt');
 export const tanh = unaryOp('tanh');
 export const sigmoid = unaryOp('sigmoid');
 export const relu = unaryOp('relu');
+/** SiLU (swish), x * sigmoid(x), as torch.nn.functional.silu. */
+export const silu = unaryOp('silu');
 /** GELU with the exact Gaussian CDF, as torch.nn.GELU() and nanoGPT use. */
 export const gelu = unaryOp('gelu');
 export const abs = unaryOp('abs');
@@ -100,7 +106,7 @@ function broadcastBinary(op: BinaryOp, a: Tensor, b: Tensor, outDtype: DType): T
     const cast = t.dtype === outDtype || outDtype === 'int32' ? t : t.to(outDtype);
     return { data: cast.data, offset: cast.offset, strides: broadcastStrides(cast.shape, cast.strides, shape) };
   };
-  backend().binary(op, shape, view(a), view(b), out);
+  backend().binary({ op, shape, a: view(a), b: view(b), out });
   return Tensor.fromStorage(out, shape);
 }
 
@@ -174,6 +180,6 @@ export const where = defineOp('where', true, (cond: Tensor, aIn: Operand, bIn: O
   const [ca, cb] = [a, b].map((t) => (t.dtype === dtype ? t : t.to(dtype)));
   const view = (t: Tensor) => ({ data: t.data, offset: t.offset, strides: broadcastStrides(t.shape, t.strides, shape) });
   const out = backend().empty(dtype, shape.reduce((p, s) => p * s, 1));
-  backend().where(shape, view(cond), view(ca), view(cb), out);
+  backend().where({ shape, cond: view(cond), a: view(ca), b: view(cb), out });
   return record(Tensor.fromStorage(out, shape), 'where', [a, b], (g) => [where(cond, g, 0), where(cond, 0, g)]);
 });

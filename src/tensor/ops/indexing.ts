@@ -39,11 +39,11 @@ export const index = defineOp('index', true, (x: Tensor, indices: Tensor): Tenso
   const ids = checkedIndices('index', indices, x.shape[0], () => `dim 0 of shape ${fmtShape(x.shape)}`);
   const rowSize = numel(x.shape.slice(1));
   const out = backend().empty(x.dtype, ids.length * rowSize);
-  backend().indexSelect(x.denseData(), rowSize, ids, out);
+  backend().indexSelect({ src: x.denseData(), rowSize, indices: ids, out });
   const result = Tensor.fromStorage(out, [...indices.shape, ...x.shape.slice(1)]);
   return record(result, 'index', [x], (g) => {
     const dx = backend().alloc(g.dtype, x.size);
-    backend().indexAdd(g.denseData(), rowSize, ids, dx);
+    backend().indexAdd({ g: g.denseData(), rowSize, indices: ids, out: dx });
     return [Tensor.fromStorage(dx, x.shape)];
   });
 });
@@ -61,10 +61,10 @@ export const gather = defineOp('gather', true, (x: Tensor, dim: number, indices:
   const n = x.shape[axis];
   const m = indices.shape[axis];
   const out = backend().empty(x.dtype, ids.length);
-  backend().gather(x.denseData(), ids, outer, n, m, inner, out);
+  backend().gather({ x: x.denseData(), index: ids, outer, n, m, inner, out });
   return record(Tensor.fromStorage(out, indices.shape), 'gather', [x], (g) => {
     const dx = backend().alloc(g.dtype, x.size);
-    backend().scatterAdd(g.denseData(), ids, outer, n, m, inner, dx);
+    backend().scatterAdd({ g: g.denseData(), index: ids, outer, n, m, inner, out: dx });
     return [Tensor.fromStorage(dx, x.shape)];
   });
 });

@@ -26,7 +26,7 @@ export const cat = defineOp('cat', true, (tensors: readonly Tensor[], dim = 0): 
   let at = 0;
   for (const t of tensors) {
     starts.push(at);
-    backend().copy(t.shape, t.dtype === dtype ? t : t.to(dtype), slice(out, axis, at, at + t.shape[axis]));
+    backend().copy({ shape: t.shape, src: t.dtype === dtype ? t : t.to(dtype), dst: slice(out, axis, at, at + t.shape[axis]) });
     at += t.shape[axis];
   }
   return record(out, 'cat', tensors, (g) => tensors.map((t, k) => slice(g, axis, starts[k], starts[k] + t.shape[axis])));

@@ -60,7 +60,7 @@ function batchedMatmul(aIn: Tensor, bIn: Tensor): Tensor {
   const out = K === 0 ? backend().alloc(dtype, batch * M * N) : backend().empty(dtype, batch * M * N);
   const aLayout = matrixLayout(a);
   const bLayout = matrixLayout(b);
-  backend().matmul({
+  const spec = {
     batch, M, N, K,
     aOffsets: batchOffsets(a, batchShape),
     bOffsets: batchOffsets(b, batchShape),
@@ -68,7 +68,8 @@ function batchedMatmul(aIn: Tensor, bIn: Tensor): Tensor {
     transB: bLayout.layout === 'transposed',
     lda: aLayout.leading,
     ldb: bLayout.leading,
-  }, a.data, b.data, out);
+  };
+  backend().matmul({ spec, a: a.data, b: b.data, out });
   const result = Tensor.fromStorage(out, [...batchShape, M, N]);
   return record(result, 'matmul', [aIn, bIn], (g) => [
     aIn.requiresGrad ? batchedMatmul(g, transpose(b, -2, -1)) : null,

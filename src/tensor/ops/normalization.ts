@@ -21,14 +21,41 @@ const rowStatistic = (data: Storage, rows: number): DeviceStorage | Float64Array
 /** An affine parameter as dense storage of x's dtype for a kernel (null stays null). */
 const affineData = (x: Tensor, p: Tensor | null) => (p ? (p.dtype === x.dtype ? p : p.to(x.dtype)).denseData() : null);
 
+/** A normalisation of x seen as `shape`: its statistics reduce `dims` (kept as 1), its parameters' gradients sum `paramDims`. */
+interface Layout {
+  shape: number[];
+  dims: number[];
+  paramDims: number[];
+  paramShape: number[];
+}
+
 /**
- * Records a normalisation's backward: `kernel` writes dx (x's shape) and the gradients of weight and bias (`size`
- * each, pre-zeroed; null for a parameter the op was not given), which go back in each parameter's own dtype.
+ * The gradient rule of a normalisation, over ops: with xhat = (x - mean) rstd and gw = g weight,
+ * dx = rstd (gw - mean(gw) - xhat mean(gw xhat)) over the statistics' values; dweight sums g xhat and dbias g.
+ */
+function normalizationGrad(x: Tensor, g: Tensor, weight: Tensor | null, mean: Storage, rstd: Storage, { shape, dims, paramDims, paramShape }: Layout): Tensor[] {
+  const [X, G] = [x.detach().reshape(...shape), g.reshape(...shape)];
+  const statShape = shape.map((n, i) => (dims.includes(i) ? 1 : n));
+  const [mu, r] = [Tensor.fromStorage(mean, statShape), Tensor.fromStorage(rstd, statShape)];
+  const xhat = X.sub(mu).mul(r);
+  const gw = weight ? G.mul(weight.detach().to(x.dtype).reshape(...paramShape)) : G;
+  const dx = r.mul(gw.sub(gw.mean(dims, true)).sub(xhat.mul(gw.mul(xhat).mean(dims, true))));
+  return [dx.reshape(...x.shape).to(x.dtype), G.mul(xhat).sum(paramDims), G.sum(paramDims)];
+}
+
+/**
+ * Records a normalisation's backward: a backend's fused kernel, when it has one, writes dx (x's shape) and the
+ * gradients of weight and bias (`size` each, pre-zeroed; null for a parameter the op was not given); otherwise the
+ * rule runs. The gradients go back in each parameter's own dtype.
  */
 function recordNormalization(op: string, out: Storage, x: Tensor, weight: Tensor | null, bias: Tensor | null, size: number,
-  kernel: (g: Storage, dx: Storage, dweight: Storage | null, dbias: Storage | null) => void): Tensor {
+  kernel: ((g: Storage, dx: Storage, dweight: Storage | null, dbias: Storage | null) => void) | null, rule: (g: Tensor) => Tensor[]): Tensor {
   const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
   return record(Tensor.fromStorage(out, x.shape), op, inputs, (g) => {
+    if (!kernel) {
+      const [dx, dweight, dbias] = rule(g);
+      return [dx, ...(weight ? [dweight.to(weight.dtype)] : []), ...(bias ? [dbias.to(bias.dtype)] : [])];
+    }
     const dx = backend().empty(x.dtype, x.size);
     const dweight = weight ? backend().alloc(x.dtype, size) : null;
     const dbias = bias ? backend().alloc(x.dtype, size) : null;
@@ -53,9 +80,11 @@ export const layerNorm = defineOp('layerNorm', true, (x: Tensor, weight: Tensor 
   const w = affineData(x, weight);
   const out = backend().empty(x.dtype, x.size);
   const [mean, rstd] = [rowStatistic(data, rows), rowStatistic(data, rows)];
-  backend().layerNorm(data, rows, cols, w, affineData(x, bias), eps, out, mean, rstd);
+  backend().layerNorm({ x: data, rows, cols, weight: w, bias: affineData(x, bias), eps, out, mean, rstd });
+  const fused = backend().layerNormBackward;
   return recordNormalization('layerNorm', out, x, weight, bias, cols,
-    (g, dx, dweight, dbias) => backend().layerNormBackward(data, g, rows, cols, w, mean, rstd, dx, dweight, dbias));
+    fused ? (g, dx, dweight, dbias) => fused({ x: data, g, rows, cols, weight: w, mean, rstd, dx, dweight, dbias }) : null,
+    (g) => normalizationGrad(x, g, weight, mean, rstd, { shape: [rows, cols], dims: [1], paramDims: [0], paramShape: [1, cols] }));
 });
 
 /**
@@ -83,14 +112,18 @@ export const batchNorm = defineOp('batchNorm', true, (x: Tensor, featureDim: num
   // The kernel updates the averages' own storage when it is dense and of x's dtype, else a copy written back after.
   const own = (t: Tensor) => (t.dtype === x.dtype && t.offset === 0 && t.isContiguous() ? t : noGrad(() => t.to(x.dtype).clone()));
   const averages = running && { mean: own(running.mean), variance: own(running.variance) };
-  backend().batchNorm(data, outer, C, inner, w, affineData(x, bias), eps, out, mean, rstd,
-    averages && { mean: averages.mean.data, variance: averages.variance.data, momentum: running!.momentum });
+  backend().batchNorm({
+    x: data, outer, C, inner, weight: w, bias: affineData(x, bias), eps, out, mean, rstd,
+    runningMean: averages?.mean.data, runningVariance: averages?.variance.data, momentum: running?.momentum,
+  });
   if (running && averages) {
     noGrad(() => {
       if (averages.mean !== running.mean) running.mean.copy_(averages.mean);
       if (averages.variance !== running.variance) running.variance.copy_(averages.variance);
     });
   }
+  const fused = backend().batchNormBackward;
   return recordNormalization('batchNorm', out, x, weight, bias, C,
-    (g, dx, dweight, dbias) => backend().batchNormBackward(data, g, outer, C, inner, w, mean, rstd, dx, dweight, dbias));
+    fused ? (g, dx, dweight, dbias) => fused({ x: data, g, outer, C, inner, weight: w, mean, rstd, dx, dweight, dbias }) : null,
+    (g) => normalizationGrad(x, g, weight, mean, rstd, { shape: [outer, C, inner], dims: [0, 2], paramDims: [0, 2], paramShape: [1, C, 1] }));
 });

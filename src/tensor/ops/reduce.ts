@@ -32,7 +32,7 @@ function reduceAxis(op: ReduceOp, data: ReturnType<Tensor['denseData']>, shape: 
   argOut?: Int32Array | DeviceStorage) {
   const [outer, n, inner] = around(shape, axis);
   const out = backend().empty(dtype, outer * inner);
-  backend().reduce(op, data, outer, n, inner, out, argOut);
+  backend().reduce({ op, x: data, outer, n, inner, out, argOut });
   return out;
 }
 
@@ -87,7 +87,7 @@ function extreme(op: 'max' | 'min', x: Tensor, dim: number | undefined, keepdim:
   const indexTensor = Tensor.fromStorage(indices, outShape);
   record(values, op, [x], (g) => {
     const dx = backend().alloc(g.dtype, x.size);
-    backend().scatterAdd(g.denseData(), indices, outer, n, 1, inner, dx);
+    backend().scatterAdd({ g: g.denseData(), index: indices, outer, n, m: 1, inner, out: dx });
     return [Tensor.fromStorage(dx, x.shape)];
   });
   return { values, indices: indexTensor };

@@ -29,7 +29,7 @@ export const scatterAdd = defineOp('scatterAdd', true, (x: Tensor, dim: number, 
   // A copy of x to add into: in device memory the copy and the adds are kernels there.
   const out = isDevice(x.data) ? x.detach().clone().data : hostStorage(backend().alloc(x.dtype, x.size));
   if (!isDevice(out)) out.set(x.hostData());
-  backend().scatterAdd(src.denseData(), ids, outer, n, m, inner, out);
+  backend().scatterAdd({ g: src.denseData(), index: ids, outer, n, m, inner, out });
   return record(Tensor.fromStorage(out, x.shape), 'scatterAdd', [x, src], (g) => [g, gather(g, axis, indices)]);
 });
 

@@ -6,18 +6,27 @@ import { defineOp } from '../registry.js';
 import { normalizeDim } from '../../core/shape.js';
 import { Tensor } from '../tensor.js';
 import { transpose } from './view.js';
+import { where } from './elementwise.js';
 
 function softmaxLastDim(op: string, x: Tensor, log: boolean): Tensor {
   if (!isFloat(x.dtype)) throw new ZerogradError(op, `expected a floating-point tensor, got ${x.dtype}`);
   const cols = x.ndim === 0 ? 1 : x.shape[x.ndim - 1];
   const rows = cols === 0 ? 0 : x.size / cols;
   const out = backend().empty(x.dtype, x.size);
-  backend().softmax(x.denseData(), rows, cols, out, log);
-  return record(Tensor.fromStorage(out, x.shape), op, [x], (g) => {
+  backend().softmax({ x: x.denseData(), rows, cols, out, log });
+  const y = Tensor.fromStorage(out, x.shape);
+  return record(y, op, [x], (g) => {
+    const fused = backend().softmaxBackward;
+    if (!fused) return [softmaxGrad(y, g, log)];
     const dx = backend().empty(g.dtype, x.size);
-    backend().softmaxBackward(out, g.denseData(), rows, cols, dx, log);
+    fused({ y: out, g: g.denseData(), rows, cols, out: dx, log });
     return [Tensor.fromStorage(dx, x.shape)];
   });
+}
+
+/** The gradient rule over the last dim, from the output y: y (g - sum(g y)), or g - exp(y) sum(g) for log-softmax. */
+function softmaxGrad(y: Tensor, g: Tensor, log: boolean): Tensor {
+  return log ? g.sub(y.exp().mul(g.sum(-1, true))) : y.mul(g.sub(g.mul(y).sum(-1, true)));
 }
 
 /** Runs a last-dim kernel over any dim by transposing that dim to the end and back (views, so cheap). */
@@ -42,10 +51,14 @@ export const attentionSoftmax = defineOp('attentionSoftmax', true, (scores: Tens
   if (!isFloat(scores.dtype)) throw new ZerogradError('attentionSoftmax', `expected a floating-point tensor, got ${scores.dtype}`);
   const rows = scores.size / Math.max(T, 1);
   const out = backend().empty(scores.dtype, scores.size);
-  backend().attentionSoftmax(scores.denseData(), rows, T, scale, causal, out);
-  return record(Tensor.fromStorage(out, scores.shape), 'attentionSoftmax', [scores], (g) => {
+  backend().attentionSoftmax({ x: scores.denseData(), rows, cols: T, scale, causal, out });
+  const y = Tensor.fromStorage(out, scores.shape);
+  return record(y, 'attentionSoftmax', [scores], (g) => {
+    const fused = backend().attentionSoftmaxBackward;
+    // The rule: scale y (g - sum(g y)); masked entries have y = 0, so get 0.
+    if (!fused) return [softmaxGrad(y, g, false).mul(scale)];
     const dx = backend().empty(g.dtype, scores.size);
-    backend().attentionSoftmaxBackward(out, g.denseData(), rows, T, scale, dx);
+    fused({ y: out, g: g.denseData(), rows, cols: T, scale, out: dx });
     return [Tensor.fromStorage(dx, scores.shape)];
   });
 });
@@ -80,13 +93,15 @@ export const crossEntropy = defineOp('crossEntropy', true, (logits: Tensor, targ
   });
   const lse = backend().alloc(logits.dtype, rows);
   const totals = new Float64Array(2);
-  backend().crossEntropy(x, hostIds, rows, cols, ignoreIndex, lse, totals);
+  backend().crossEntropy({ logits: x, targets: hostIds, rows, cols, ignoreIndex, lse, totals });
   const divisor = reduction === 'mean' ? totals[1] : 1;
   const loss = backend().alloc(logits.dtype, 1);
   hostStorage(loss)[0] = totals[0] / divisor;
   return record(Tensor.fromStorage(loss, []), 'crossEntropy', [logits], (g) => {
+    const fused = backend().crossEntropyBackward;
+    if (!fused) return [crossEntropyGrad(x, hostIds, lse, rows, cols, ignoreIndex, logits.shape).mul(g.item() / divisor)];
     const dx = backend().empty(logits.dtype, logits.size);
-    backend().crossEntropyBackward(x, hostIds, lse, rows, cols, ignoreIndex, g.item() / divisor, dx);
+    fused({ logits: x, targets: hostIds, lse, rows, cols, ignoreIndex, scale: g.item() / divisor, out: dx });
     return [Tensor.fromStorage(dx, logits.shape)];
   });
 });
@@ -100,13 +115,28 @@ function deviceCrossEntropy(logits: Tensor, x: Storage, ids: DeviceStorage | Int
   reduction: 'mean' | 'sum'): Tensor {
   const lse = backend().empty(logits.dtype, rows);
   const totals = Tensor.fromStorage(backend().empty(logits.dtype, 2), [2]);
-  backend().crossEntropy(x, ids, rows, cols, ignoreIndex, lse, totals.data as DeviceStorage);
+  backend().crossEntropy({ logits: x, targets: ids, rows, cols, ignoreIndex, lse, totals: totals.data as DeviceStorage });
   const sum = totals.slice(0, 0, 1).reshape();
   const divisor = reduction === 'mean' ? totals.slice(0, 1, 2).reshape() : null;
   const loss = divisor ? sum.div(divisor) : sum;
   return record(loss.detach(), 'crossEntropy', [logits], (g) => {
+    const fused = backend().crossEntropyBackward;
+    const scale = divisor ? g.div(divisor) : g;
+    if (!fused) return [crossEntropyGrad(x, ids, lse, rows, cols, ignoreIndex, logits.shape).mul(scale)];
     const dx = backend().empty(logits.dtype, logits.size);
-    backend().crossEntropyBackward(x, ids, lse, rows, cols, ignoreIndex, 1, dx);
-    return [Tensor.fromStorage(dx, logits.shape).mul(divisor ? g.div(divisor) : g)];
+    fused({ logits: x, targets: ids, lse, rows, cols, ignoreIndex, scale: 1, out: dx });
+    return [Tensor.fromStorage(dx, logits.shape).mul(scale)];
   });
+}
+
+/**
+ * The gradient rule of the summed loss: softmax(logits) - onehot(target) on counted rows, 0 on ignored ones (whose
+ * log-sum-exp was never computed, so `where` keeps it out).
+ */
+function crossEntropyGrad(logits: Storage, targets: Int32Array | DeviceStorage, lse: Storage, rows: number, cols: number, ignoreIndex: number,
+  shape: readonly number[]): Tensor {
+  const ids = Tensor.fromStorage(targets, [rows, 1]);
+  const classes = Tensor.fromHost(Int32Array.from({ length: cols }, (_, i) => i), [1, cols]);
+  const p = Tensor.fromStorage(logits, [rows, cols]).sub(Tensor.fromStorage(lse, [rows, 1])).exp();
+  return where(ids.ne(ignoreIndex), p.sub(classes.eq(ids).to(p.dtype)), 0).reshape(...shape);
 }

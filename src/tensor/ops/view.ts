@@ -14,7 +14,7 @@ const alias = (x: Tensor, shape: readonly number[], strides: readonly number[], 
 /** x's elements copied into fresh row-major storage of `dtype`, outside the graph. */
 function denseCopy(x: Tensor, dtype: DType = x.dtype): Tensor {
   const out = backend().empty(dtype, x.size);
-  backend().copy(x.shape, x, { data: out, offset: 0, strides: contiguousStrides(x.shape) });
+  backend().copy({ shape: x.shape, src: x, dst: { data: out, offset: 0, strides: contiguousStrides(x.shape) } });
   return Tensor.fromStorage(out, x.shape);
 }
 
@@ -122,7 +122,7 @@ export const slice = defineOp('slice', true, (x: Tensor, dim: number, start = 0,
   return record(out, 'slice', [x], (g) => {
     const dx = Tensor.zeros(x.shape, g.dtype);
     const region = slice(dx, axis, from, to, step);
-    backend().copy(g.shape, g, region);
+    backend().copy({ shape: g.shape, src: g, dst: region });
     return [dx];
   });
 });

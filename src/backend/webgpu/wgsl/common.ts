@@ -108,3 +108,13 @@ export function rowGrid(rows: number): [number, number] {
   const y = Math.ceil(rows / 65535);
   return [Math.ceil(rows / y), y];
 }
+
+const scratch = new DataView(new ArrayBuffer(4));
+/** A float's bits as the u32 a shader bit-casts back. */
+export function f32(value: number): number {
+  scratch.setFloat32(0, value, true);
+  return scratch.getUint32(0, true);
+}
+/** An int's two's-complement bits as u32 (negative strides, ignoreIndex -100). */
+export const i32 = (value: number) => value >>> 0;
+export const wgslType = (dtype: 'float32' | 'int32'): 'f32' | 'i32' => (dtype === 'float32' ? 'f32' : 'i32');

@@ -1,44 +1,33 @@
-import type { BinaryOp, UnaryOp } from '../../backend.js';
-import { FLOAT_FUNCTIONS, bindings, elementEntry } from './common.js';
+// The WebGPU elementwise kernels: the unary functions of kernels/unaryOps.ts, binary ops and where with broadcasting
+// strides, strided copies.
+import type { BinaryOp } from '../../kernels/elementwise.js';
+import { UNARY_OPS, type UnaryOp, unaryFormula } from '../../kernels/unaryOps.js';
+import type { GPUKernels } from '../kernels.js';
+import { FLOAT_FUNCTIONS, bindings, elementEntry, f32, grid, wgslType } from './common.js';
 
 /** The most dimensions a strided kernel walks; every layout zerograd's models make has fewer. */
 export const MAX_DIMS = 8;
 
-/** y = f(x), with `s` the scalar (powScalar's exponent). */
-const UNARY: Record<UnaryOp | 'powScalar', string> = {
-  neg: '-x', exp: 'exp_(x)', log: 'log(x)', sqrt: 'sqrt(x)', rsqrt: 'inverseSqrt(x)', tanh: 'tanh_(x)',
-  sigmoid: '1.0 / (1.0 + exp_(-x))', relu: 'select(0.0, x, x > 0.0)', gelu: '0.5 * x * (1.0 + erf_(x * 0.70710678118654752))',
-  abs: 'abs(x)', sin: 'sincos_(x, false)', cos: 'sincos_(x, true)', square: 'x * x', reciprocal: '1.0 / x', erf: 'erf_(x)', powScalar: 'pow_(x, s)',
-};
-
-/** dy/dx from x and y, as the reference backend's derivatives. */
-const DERIVATIVE: Record<UnaryOp | 'powScalar', string> = {
-  neg: '-1.0', exp: 'y', log: '1.0 / x', sqrt: '0.5 / y', rsqrt: '-0.5 * y / x', tanh: '1.0 - y * y', sigmoid: 'y * (1.0 - y)',
-  relu: 'select(0.0, 1.0, x > 0.0)', gelu: '0.5 * (1.0 + erf_(x * 0.70710678118654752)) + x * 0.39894228040143268 * exp_(-0.5 * x * x)',
-  abs: 'sign(x)', sin: 'sincos_(x, true)', cos: '-sincos_(x, false)', square: '2.0 * x', reciprocal: '-y * y', erf: '1.1283791670955126 * exp_(-x * x)',
-  powScalar: 'select(s * pow_(x, s - 1.0), 0.0, s == 0.0)',
-};
-
 /** out[i] = f(x[i]) over dense arrays; p = [n, s]. */
-export function unaryShader(op: UnaryOp | 'powScalar'): string {
+function unaryShader(op: UnaryOp): string {
   return `${bindings('xs: f32', 'out: f32!')}
 ${FLOAT_FUNCTIONS}
 ${elementEntry('p[0]')}
   let x = xs[i];
   let s = pf(1u);
-  out[i] = ${UNARY[op]};
+  out[i] = ${UNARY_OPS[op].wgsl};
 }`;
 }
 
 /** out[i] = g[i] * f'(x[i]); p = [n, s]. */
-export function unaryBackwardShader(op: UnaryOp | 'powScalar'): string {
+function unaryBackwardShader(op: UnaryOp): string {
   return `${bindings('xs: f32', 'ys: f32', 'gs: f32', 'out: f32!')}
 ${FLOAT_FUNCTIONS}
 ${elementEntry('p[0]')}
   let x = xs[i];
   let y = ys[i];
   let s = pf(1u);
-  out[i] = gs[i] * (${DERIVATIVE[op]});
+  out[i] = gs[i] * (${unaryFormula(op).wgslDf});
 }`;
 }
 
@@ -74,7 +63,7 @@ fn at(i: u32) -> array<i32, ${operands}> {
  * out[i] = a[..] op b[..] with broadcasting strides; float or int32 operands. A comparison writes 1 or 0 in the
  * output's type (an int32 mask, or float32 where a backward rule asks for one).
  */
-export function binaryShader(op: BinaryOp, type: 'f32' | 'i32', outType: 'f32' | 'i32'): string {
+function binaryShader(op: BinaryOp, type: 'f32' | 'i32', outType: 'f32' | 'i32'): string {
   const value = COMPARISONS.has(op) ? `select(${outType}(0), ${outType}(1), ${BINARY[op]})` : BINARY[op];
   return `${bindings(`as_: ${type}`, `bs: ${type}`, `out: ${outType}!`)}
 ${type === 'f32' ? FLOAT_FUNCTIONS : ''}
@@ -88,7 +77,7 @@ ${elementEntry('p[0]')}
 }
 
 /** out = cond ? a : b with broadcasting. */
-export function whereShader(type: 'f32' | 'i32'): string {
+function whereShader(type: 'f32' | 'i32'): string {
   return `${bindings('conds: i32', `as_: ${type}`, `bs: ${type}`, `out: ${type}!`)}
 ${stridedLayout(3)}
 ${elementEntry('p[0]')}
@@ -98,7 +87,7 @@ ${elementEntry('p[0]')}
 }
 
 /** dst[..] = src[..] between two strided views of one shape, converting int32 and float32 by value (a cast). */
-export function copyShader(type: 'f32' | 'i32', dstType: 'f32' | 'i32'): string {
+function copyShader(type: 'f32' | 'i32', dstType: 'f32' | 'i32'): string {
   return `${bindings(`src: ${type}`, `dst: ${dstType}!`)}
 ${stridedLayout(2)}
 ${elementEntry('p[0]')}
@@ -106,3 +95,30 @@ ${elementEntry('p[0]')}
   dst[o[1]] = ${dstType}(src[o[0]]);
 }`;
 }
+
+export const elementwise: GPUKernels = {
+  unary(gpu, { op, x, out, scalar }) {
+    if (!out.length) return;
+    gpu.dispatch(`unary:${op}`, () => unaryShader(op), [out.length, f32(scalar ?? 0)], [x, out], grid(out.length));
+  },
+  unaryBackward(gpu, { op, x, y, g, out, scalar }) {
+    if (!out.length) return;
+    gpu.dispatch(`unaryBackward:${op}`, () => unaryBackwardShader(op), [out.length, f32(scalar ?? 0)], [x, y, g, out], grid(out.length));
+  },
+  binary(gpu, { op, shape, a, b, out }) {
+    if (!out.length) return;
+    const [type, outType] = [wgslType(a.data.dtype), wgslType(out.dtype)];
+    gpu.dispatch(`binary:${op}:${type}:${outType}`, () => binaryShader(op, type, outType), gpu.layout(shape, [a, b]), [a.data, b.data, out], grid(out.length));
+  },
+  where(gpu, { shape, cond, a, b, out }) {
+    if (!out.length) return;
+    const type = wgslType(a.data.dtype);
+    gpu.dispatch(`where:${type}`, () => whereShader(type), gpu.layout(shape, [cond, a, b]), [cond.data, a.data, b.data, out], grid(out.length));
+  },
+  copy(gpu, { shape, src, dst }) {
+    const count = shape.reduce((p, n) => p * n, 1);
+    if (!count) return;
+    const [type, dstType] = [wgslType(src.data.dtype), wgslType(dst.data.dtype)];
+    gpu.dispatch(`copy:${type}:${dstType}`, () => copyShader(type, dstType), gpu.layout(shape, [src, dst]), [src.data, dst.data], grid(count));
+  },
+};

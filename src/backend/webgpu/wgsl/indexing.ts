@@ -1,4 +1,6 @@
-import { bindings, elementEntry } from './common.js';
+// The WebGPU indexing kernels: embedding rows and gather, with their scatter-adds (float adds by compare-and-swap).
+import type { GPUKernels } from '../kernels.js';
+import { bindings, elementEntry, grid, wgslType } from './common.js';
 
 /**
  * Adds v into a float stored as u32 bits by compare-and-swap, WGSL having no atomic float add: two threads
@@ -57,3 +59,24 @@ ${elementEntry('p[0] * p[2] * p[3]')}
   atomicAddF32(source(i), gs[i]);
 }`;
 }
+
+export const indexing: GPUKernels = {
+  indexSelect(gpu, { src, rowSize, indices, out }) {
+    if (!out.length) return;
+    const type = wgslType(src.dtype);
+    gpu.dispatch(`indexSelect:${type}`, () => indexSelectShader(type), [indices.length, rowSize], [src, indices, out], grid(out.length));
+  },
+  indexAdd(gpu, { g, rowSize, indices, out }) {
+    if (!indices.length || !rowSize) return;
+    gpu.dispatch('indexAdd', indexAddShader, [indices.length, rowSize], [g, indices, out], grid(indices.length * rowSize));
+  },
+  gather(gpu, { x, index, outer, n, m, inner, out }) {
+    if (!out.length) return;
+    const type = wgslType(x.dtype);
+    gpu.dispatch(`gather:${type}`, () => gatherShader(type), [outer, n, m, inner], [x, index, out], grid(out.length));
+  },
+  scatterAdd(gpu, { g, index, outer, n, m, inner, out }) {
+    if (!g.length) return;
+    gpu.dispatch('scatterAdd', scatterAddShader, [outer, n, m, inner], [g, index, out], grid(g.length));
+  },
+};

@@ -1,3 +1,5 @@
+// The WebGPU batched matrix product in shared-memory tiles, for every transposed and strided layout.
+import type { GPUKernels } from '../kernels.js';
 import { bindings } from './common.js';
 
 /** Output tile of one workgroup: TILE x TILE, each of its 16 x 16 threads computing a 4 x 4 block. */
@@ -78,3 +80,18 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   }
 }`;
 }
+
+export const matmul: GPUKernels = {
+  matmul(gpu, { spec, a, b, out }) {
+    const { batch, M, N, K } = spec;
+    if (!batch || !M || !N) return;
+    const offsets = new Uint32Array(2 * batch);
+    for (let i = 0; i < batch; i++) {
+      offsets[2 * i] = spec.aOffsets[i];
+      offsets[2 * i + 1] = spec.bOffsets[i];
+    }
+    const offsetBuffer = gpu.smallArray(offsets);
+    gpu.dispatch('matmul', matmulShader, [M, N, K, spec.lda, spec.ldb, +spec.transA, +spec.transB], [offsetBuffer, a, b, out],
+      [Math.ceil(N / TILE), Math.ceil(M / TILE), batch]);
+  },
+};

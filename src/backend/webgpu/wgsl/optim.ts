@@ -1,4 +1,6 @@
-import { bindings, elementEntry } from './common.js';
+// The WebGPU optimizer updates, a thread per parameter.
+import type { GPUKernels } from '../kernels.js';
+import { bindings, elementEntry, f32, grid } from './common.js';
 
 /**
  * One AdamW update per element, in place, as the reference backend's: p = [n, beta1, beta2, eps, decayFactor,
@@ -27,3 +29,16 @@ ${elementEntry('p[0]')}
   param[i] = param[i] - pf(1u) * g;
 }`;
 }
+
+export const optim: GPUKernels = {
+  adamw(gpu, { param, grad, m, v, step }) {
+    if (!param.length) return;
+    gpu.dispatch('adamw', adamwShader, [param.length, f32(step.beta1), f32(step.beta2), f32(step.eps), f32(step.decayFactor),
+      f32(step.stepSize), f32(step.correction2)], [param, grad, m, v], grid(param.length));
+  },
+  sgd(gpu, { param, grad, velocity, lr, momentum, weightDecay }) {
+    if (!param.length) return;
+    gpu.dispatch(`sgd:${!!velocity}`, () => sgdShader(!!velocity), [param.length, f32(lr), f32(momentum), f32(weightDecay)],
+      velocity ? [param, grad, velocity] : [param, grad], grid(param.length));
+  },
+};

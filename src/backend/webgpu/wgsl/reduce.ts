@@ -1,5 +1,7 @@
-import type { ReduceOp } from '../../backend.js';
-import { bindings, elementEntry } from './common.js';
+// The WebGPU axis reductions: one thread per output, Kahan-compensated sums, first-winner max and min.
+import type { ReduceOp } from '../../kernels/reduce.js';
+import type { GPUKernels } from '../kernels.js';
+import { bindings, elementEntry, grid, wgslType } from './common.js';
 
 /**
  * Reduces the middle axis of (outer, n, inner) with one thread per output, walking n in order. A float sum
@@ -40,3 +42,12 @@ ${elementEntry('p[0] * p[2]')}
   out[i] = acc;
 }`;
 }
+
+export const reduce: GPUKernels = {
+  reduce(gpu, { op, x, outer, n, inner, out, argOut }) {
+    if (!out.length) return;
+    const type = wgslType(x.dtype);
+    const buffers = argOut ? [x, out, argOut] : [x, out];
+    gpu.dispatch(`reduce:${op}:${type}:${!!argOut}`, () => reduceShader(op, type, !!argOut), [outer, n, inner], buffers, grid(outer * inner));
+  },
+};

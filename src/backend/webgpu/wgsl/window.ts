@@ -1,4 +1,9 @@
-import { bindings, elementEntry } from './common.js';
+// The WebGPU window kernels (convolution's patches, max-pooling), each output or input pixel a thread.
+import type { WindowGeometry } from '../../kernels/window.js';
+import type { GPUKernels } from '../kernels.js';
+import { bindings, elementEntry, grid } from './common.js';
+
+const windowNumbers = (g: WindowGeometry) => [g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
 
 /**
  * Sliding windows over (N, C, H, W) images, one thread per output element, each in the reference backend's order
@@ -118,3 +123,22 @@ ${elementEntry('N() * C() * planeSize()')}
   dx[i] = total;
 }`;
 }
+
+export const window: GPUKernels = {
+  im2col(gpu, { x, geometry, out }) {
+    if (!out.length) return;
+    gpu.dispatch('im2col', im2colShader, windowNumbers(geometry), [x, out], grid(out.length));
+  },
+  col2im(gpu, { cols, geometry, dx }) {
+    if (!dx.length) return;
+    gpu.dispatch('col2im', col2imShader, windowNumbers(geometry), [cols, dx], grid(dx.length));
+  },
+  maxPool2d(gpu, { x, geometry, out, argmax }) {
+    if (!out.length) return;
+    gpu.dispatch('maxPool2d', maxPool2dShader, windowNumbers(geometry), [x, out, argmax], grid(out.length));
+  },
+  maxPool2dBackward(gpu, { g, argmax, geometry, dx }) {
+    if (!dx.length) return;
+    gpu.dispatch('maxPool2dBackward', maxPool2dBackwardShader, windowNumbers(geometry), [g, argmax, dx], grid(dx.length));
+  },
+};
