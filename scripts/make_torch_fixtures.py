@@ -1,13 +1,18 @@
 #!/usr/bin/python3
 """Writes test/fixtures/torch_ops.json: inputs, outputs and gradients computed by PyTorch.
 
-Run with Debian's torch (apt-get install python3-torch libopenblas0-pthread):
-    /usr/bin/python3 scripts/make_torch_fixtures.py
-Every case name must have a matching implementation in test/tensor/torch_fixtures.test.ts.
+Run with Debian's torch on the reference BLAS (apt-get install --no-install-recommends python3-torch, since
+the recommended OpenBLAS picks its kernels by CPU and so changes matrix products' last bits between machines):
+    /usr/bin/python3 scripts/make_torch_fixtures.py [OUT.json]
+OUT.json defaults to the committed fixture. Every case name must have a matching implementation in
+test/tensor/torchCases.ts. The fixture records this file's SHA-256, so editing it without regenerating fails
+test/tensor/torch_fixtures.test.ts.
 """
+import hashlib
 import json
 import math
 import os
+import sys
 import zlib
 
 import torch
@@ -38,8 +43,6 @@ for op in ["neg", "exp", "tanh", "sigmoid", "relu", "abs", "sin", "cos", "square
 for op in ["log", "sqrt", "rsqrt", "reciprocal"]:
     case(op, [randn(3, 4, positive=True)], getattr(torch, op))
 case("gelu", [randn(3, 4) * 3], F.gelu)
-case("erf", [randn(3, 4) * 2], torch.erf)
-case("gelu_second_derivative", [randn(6) * 2], lambda x: torch.autograd.grad(F.gelu(x).sum(), x, create_graph=True)[0])
 case("pow_scalar", [randn(3, 4)], lambda x: x ** 3)
 case("pow_negative_half", [randn(3, 4, positive=True)], lambda x: x ** -0.5)
 case("add_broadcast", [randn(2, 3, 4), randn(4)], torch.add)
@@ -132,8 +135,9 @@ def causal_attention(x, Wk, Wq, Wv):
 
 case("attention_head_forward_backward", [randn(2, 5, 8), randn(8, 4), randn(8, 4), randn(8, 4)], causal_attention)
 
-# New cases go below: inputs come from one seeded stream in definition order, so appending keeps
-# the existing fixtures byte-identical.
+# New cases go at the end: inputs come from one seeded stream in definition order, so a case inserted
+# anywhere else shifts the inputs of every case after it (or draw its inputs inside torch.random.fork_rng()).
+# test/tensor/torchFixturesRegenerate.test.ts fails when the committed JSON is not this script's output.
 case("layer_norm_fused", [randn(2, 3, 8) * 2 + 1, randn(8), randn(8)], lambda x, w, b: F.layer_norm(x, (8,), w, b))
 case("attention_softmax_fused", [randn(2, 3, 5, 5)],
      lambda x: (x * 0.7).masked_fill(torch.tril(torch.ones(5, 5)) == 0, float("-inf")).softmax(-1))
@@ -193,6 +197,8 @@ case("einsum_transpose", [randn(3, 4)], lambda x: torch.einsum("ij->ji", x) * to
 case("einsum_outer_implicit", [randn(3), randn(4)], lambda a, b: torch.einsum("i,j", a, b))
 case("autograd_grad_create_graph", [randn(5)], lambda x: torch.autograd.grad((x.tanh() * x.exp()).sum(), x, create_graph=True)[0])
 case("autograd_grad_two_inputs", [randn(2, 3), randn(3)], lambda a, b: torch.autograd.grad(((a * b).sigmoid() ** 2).sum(), [a, b], create_graph=True)[1] * 3)
+case("erf", [randn(3, 4) * 2], torch.erf)
+case("gelu_second_derivative", [randn(6) * 2], lambda x: torch.autograd.grad(F.gelu(x).sum(), x, create_graph=True)[0])
 # BatchNorm1d as the makemore lecture applies it to (B, T, C): features last, so PyTorch's channel dim is moved.
 case("batch_norm_features_last", [randn(4, 3, 5), randn(5), randn(5)],
      lambda x, w, b: F.batch_norm(x.permute(0, 2, 1), torch.zeros(5), torch.ones(5), w, b, training=True).permute(0, 2, 1))
@@ -219,12 +225,14 @@ def run_case(name, inputs, fn):
 
 
 def main():
-    fixtures = {"torch_version": torch.__version__, "cases": {name: run_case(name, *spec) for name, spec in CASES.items()}}
+    with open(__file__, "rb") as f:
+        script_sha256 = hashlib.sha256(f.read().replace(b"\r\n", b"\n")).hexdigest()
+    fixtures = {"torch_version": torch.__version__, "script_sha256": script_sha256, "cases": {name: run_case(name, *spec) for name, spec in CASES.items()}}
     for record in fixtures["cases"].values():
         for t in [record["output"], *record.get("grads", [])]:
             if t is not None:
                 t["data"] = [v if math.isfinite(v) else str(v) for v in t["data"]]
-    path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "torch_ops.json")
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "torch_ops.json")
     with open(path, "w") as f:
         json.dump(fixtures, f, separators=(",", ":"))
         f.write("\n")

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -9,8 +10,16 @@ import { type FixtureCase, implementations, runCase, tolerance } from './torchCa
 
 const fixtures = JSON.parse(readFileSync(join(projectRoot(), 'test', 'fixtures', 'torch_ops.json'), 'utf8')) as {
   torch_version: string;
+  script_sha256: string;
   cases: Record<string, FixtureCase>;
 };
+
+// Without Python: a script edited after the fixture was written (a case changed, moved or added) shows here.
+test('the fixture was written by the current scripts/make_torch_fixtures.py', () => {
+  const script = readFileSync(join(projectRoot(), 'scripts', 'make_torch_fixtures.py'), 'utf8').replaceAll('\r\n', '\n');
+  assert.equal(createHash('sha256').update(script).digest('hex'), fixtures.script_sha256,
+    'scripts/make_torch_fixtures.py changed since test/fixtures/torch_ops.json was written: run /usr/bin/python3 scripts/make_torch_fixtures.py');
+});
 
 test('fixtures and implementations name the same cases', () => {
   assert.deepEqual(Object.keys(implementations).sort(), Object.keys(fixtures.cases).sort());
