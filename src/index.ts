@@ -97,7 +97,7 @@ export { CausalSelfAttention, MultiHeadAttention, Head, scaledDotProductAttentio
 export { Block, FeedForward } from './models/gpt/block.js';
 export { generate } from './models/gpt/generate.js';
 export { attentionWeights } from './models/gpt/inspect.js';
-export { trainLoop, trainLoopAsync, checkpointOf, checkpointOfAsync, restoreRun, type TrainingState } from './models/trainer.js';
+export { takeStep, takeStepAsync, trainLoop, trainLoopAsync, checkpointOf, checkpointOfAsync, restoreRun, type TrainingState } from './models/trainer.js';
 export { parseSafetensors, serializeSafetensors } from './io/safetensors.js';
 export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
 export { save, load, type StateDict } from './io/stateDict.js';

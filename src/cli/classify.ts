@@ -14,7 +14,7 @@ import {
 import { Generator } from '../core/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
 import { loadPretrained } from './mlm.js';
-import { logNextSteps, memoryLimit, openRun, runFolder } from './run.js';
+import { checkResume, logNextSteps, memoryLimit, openRun, runFolder } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 import {
   type ModelDefaults, SUPERVISED_OPTIONS, evalOptions, evaluationSet, formatReport, labelsWithUnseen, loadTrainedModel, pretrainedShape,
@@ -35,7 +35,7 @@ export const CLASSIFY_TRAIN = defineCommand({
   name: 'classify train',
   summary: 'train a text classifier (bag of embeddings or transformer encoder); default data: the SpamAssassin corpus',
   options: {
-    data: { type: 'path', value: 'FILE', key: 'data', shown: 'SpamAssassin', help: '`text,label` CSV, TSV or JSONL ({"text", "label"})' },
+    data: { type: 'path', value: 'FILE', key: 'data', shown: 'SpamAssassin', none: 'the embedded corpus', help: '`text,label` CSV, TSV or JSONL ({"text", "label"})' },
     model: { type: 'choice', choices: KINDS, key: 'model.kind', shown: 'bag (encoder with --init)', help: 'bag of embeddings, or transformer encoder with a CLS token' },
     init: { type: 'path', value: 'DIR', key: 'init', help: "start the encoder from a 'zerograd mlm pretrain' run: its weights, vocabulary and sizes" },
     ...SUPERVISED_OPTIONS,
@@ -77,6 +77,8 @@ export function classifyTrain(argv: string[], io: CliIO = consoleIO): Classifica
   const opened = openRun(command, out, o, 'classify');
   try {
     const { resume } = opened;
+    // A flag that contradicts the run being resumed is the first thing said, before anything is loaded.
+    if (resume) checkResume(CLASSIFY_TRAIN, out, o, resume.config);
     const dataFile = resume ? (resume.config.data as string | null) ?? undefined : o.data;
     const fingerprint = checkedDataFile(command, out, dataFile, resume, o.strict ?? false, io);
     const { rows, source } = loadRows(dataFile);

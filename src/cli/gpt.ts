@@ -33,7 +33,7 @@ export const GPT_TRAIN = defineCommand({
   name: 'gpt train',
   summary: 'train a character-level GPT on a text file (default: the embedded names), with checkpoints and exact --resume',
   options: {
-    data: { type: 'path', value: 'FILE', key: 'data', shown: 'embedded names', help: 'UTF-8 text to train on (last 10% held out for validation)' },
+    data: { type: 'path', value: 'FILE', key: 'data', shown: 'embedded names', none: 'the embedded names', help: 'UTF-8 text to train on (last 10% held out for validation)' },
     config: { type: 'choice', choices: PRESETS, default: 'tiny', key: 'preset', help: 'model size preset (tiny: the lecture\'s n_embd 32, 4 heads, 3 blocks, block 8)' },
     steps: { ...STEPS, shown: "preset's (5000)" },
     'batch-size': { ...BATCH_SIZE, shown: "preset's", help: 'sequences per step' },
@@ -144,7 +144,8 @@ export function checkValidationSplit(splits: TokenSplits, blockSize: number, sou
 
 /**
  * The training settings and the model's block size and dropout that a language-model command's options give, by
- * their keys; undefined where an option is absent (the preset's value, or on --resume the checkpoint's).
+ * their keys: a defaulted option's declared default where it is not given; undefined where an option without a
+ * declared default is absent (then the preset's value, or on --resume the checkpoint's).
  */
 export function lmTrainFlags(spec: CommandSpec, o: Record<string, unknown>) {
   const model = settingsFrom(spec.options, o, 'model') as Partial<GPTConfig>;

@@ -34,7 +34,7 @@ export const MAKEMORE_TRAIN = defineCommand({
   summary: "train one of the makemore lectures' character-level name models",
   options: {
     model: { type: 'choice', choices: KINDS, default: 'mlp', key: 'model.kind', help: "counting bigram, neural bigram, MLP, BatchNorm MLP, WaveNet-style, or makemore.py's RNN, GRU or transformer" },
-    data: { type: 'path', value: 'FILE', key: 'data', shown: "names (data/names.txt, the lectures' 32,033 names)", help: 'one item per line' },
+    data: { type: 'path', value: 'FILE', key: 'data', shown: "names (data/names.txt, the lectures' 32,033 names)", none: 'the embedded names', help: 'one item per line' },
     steps: { ...STEPS, default: 200_000, help: 'optimizer steps (SGD; AdamW for rnn, gru and transformer)' },
     'batch-size': { ...BATCH_SIZE, min: 0, max: 1e7, shown: "model's (32)", help: 'examples per step (0: the whole training split)' },
     lr: { ...LR, shown: "model's (0.1)", help: 'learning rate before the decay' },
@@ -121,7 +121,7 @@ function trainOrResume(o: ParsedOptions<typeof MAKEMORE_TRAIN.options>, kind: (t
     checkResume(MAKEMORE_TRAIN, out, o, resume.config);
     train = { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
   } else {
-    const steps = flags.steps ?? 200_000;
+    const steps = o.steps;
     train = {
       steps,
       batchSize: flags.batchSize ?? defaults.batchSize,
@@ -129,7 +129,7 @@ function trainOrResume(o: ParsedOptions<typeof MAKEMORE_TRAIN.options>, kind: (t
       decayAt: flags.decayAt ?? Math.round(steps * defaults.decayFraction),
       // A model that trains at a constant rate (decayFraction 1) keeps it when --extend takes it past its first run's end.
       decayFactor: flags.decayFactor ?? (defaults.decayFraction < 1 ? 0.1 : 1),
-      seed: flags.seed ?? 2147483647,
+      seed: o.seed,
     };
     const longest = Math.max(...items.map((s) => s.length));
     const blockSize = shapeFlags.blockSize ?? defaultBlockSize(kind, items);

@@ -13,7 +13,7 @@ import { taggerWords } from '../models/classify/tagging.js';
 import { checkMemory } from '../models/memory.js';
 import { Generator } from '../core/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
-import { logNextSteps, memoryLimit, runFolder, withRun } from './run.js';
+import { checkResume, logNextSteps, memoryLimit, runFolder, withRun } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 import { type ModelDefaults, SUPERVISED_OPTIONS, heldOutSplits, runSupervised, shapeFrom, trainSettings } from './supervised.js';
 
@@ -25,7 +25,7 @@ export const MLM_PRETRAIN = defineCommand({
   name: 'mlm pretrain',
   summary: "pre-train a transformer encoder on unlabelled text with BERT's masked words, for classify/tag train --init",
   options: {
-    data: { type: 'path', value: 'FILE', key: 'data', shown: 'SpamAssassin bodies', help: 'plain text (one text a line), a labelled CSV/TSV/JSONL (its texts) or a CoNLL file (its tokens); labels are not read' },
+    data: { type: 'path', value: 'FILE', key: 'data', shown: 'SpamAssassin bodies', none: 'the embedded corpus', help: 'plain text (one text a line), a labelled CSV/TSV/JSONL (its texts) or a CoNLL file (its tokens); labels are not read' },
     ...options,
     ...RUN.options,
   },
@@ -45,6 +45,8 @@ export function mlmPretrain(argv: string[], io: CliIO = consoleIO): number {
   const o = parseOptions(MLM_PRETRAIN, argv);
   const out = o.out ?? RUN.folder();
   const accuracy = withRun(command, out, o, 'mlm', (resume, keep) => {
+    // A flag that contradicts the run being resumed is the first thing said, before anything is loaded.
+    if (resume) checkResume(MLM_PRETRAIN, out, o, resume.config);
     const dataFile = resume ? (resume.config.data as string | null) ?? undefined : o.data;
     const fingerprint = checkedDataFile(command, out, dataFile, resume, o.strict ?? false, io);
     const { sequences, source } = unlabelledWords(dataFile);

@@ -14,6 +14,8 @@ interface Described {
    * a new run's settings are read from the options by it, and on --resume the option may repeat it but not contradict it.
    */
   key?: string;
+  /** What a run used where its checkpoint keeps no value for `key` (data: null, the built-in data), as --resume's error names it. */
+  none?: string;
 }
 
 /** An option: a flag, or a value of one kind (int and float with bounds, a choice, a comma-separated list, a path, text). */

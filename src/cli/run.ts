@@ -131,7 +131,7 @@ export function checkResume<S extends OptionSpec>(spec: CommandSpec<S>, out: str
     const value = def.type === 'path' ? resolve(given as string) : given;
     const saved = savedSetting(config, def.key);
     if (JSON.stringify(value) !== JSON.stringify(saved)) {
-      const had = saved ?? (def.shown ? `the default (${def.shown})` : 'none');
+      const had = saved ?? def.none ?? (def.shown ? `the default (${def.shown})` : 'none');
       throw new UsageError(`${spec.name}: --${flag} ${String(value)} contradicts the checkpoint in ${out}, which has ${String(had)}; `
         + 'drop the flag to resume with the checkpoint\'s settings (--extend N trains past a finished run), or train into another --out');
     }

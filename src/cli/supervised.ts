@@ -15,7 +15,7 @@ import { lineChart, windowMeans } from '../viz/lineChart.js';
 import { type CliIO, type CommandSpec, type OptionDef, type ParsedOptions, UsageError, warnOn } from './args.js';
 import { BATCH_SIZE, DROPOUT, EVAL_EVERY, LR, N_EMBD, N_LAYER, RUN_OPTIONS, STEPS, STRICT_RESUME, TRAIN_SEED } from './commonOptions.js';
 import { settingsFrom } from './options.js';
-import { checkResume, resumedSteps } from './run.js';
+import { resumedSteps } from './run.js';
 import { ProgressBar } from './progress.js';
 import { guardedSave } from '../models/runGuard.js';
 
@@ -66,8 +66,8 @@ export function shapeFrom(o: Options, { maxLength, nEmbd, nHead, nLayer, dropout
 }
 
 /**
- * A fresh run's training settings from the flags over `defaults`; a resumed run's from its checkpoint, where a
- * flag that contradicts it (a training setting or the model's shape) is an error, and --extend N adds steps.
+ * A fresh run's training settings from the flags over `defaults`; a resumed run's from its checkpoint (a flag that
+ * contradicts it was refused by checkResume as the run was opened), where --extend N adds steps.
  */
 export function trainSettings(spec: CommandSpec, out: string, o: Options, defaults: ModelDefaults, resume?: Checkpoint): SupervisedTrainConfig {
   const command = spec.name;
@@ -77,12 +77,11 @@ export function trainSettings(spec: CommandSpec, out: string, o: Options, defaul
     return {
       steps, batchSize: flags.batchSize ?? defaults.batchSize, lr: flags.lr ?? defaults.lr, weightDecay: 0.01,
       warmupSteps: Math.min(100, Math.floor(steps / 10)), decaySteps: steps,
-      evalEvery: flags.evalEvery ?? Math.max(1, Math.floor(steps / 10)), seed: flags.seed ?? 1337,
+      evalEvery: flags.evalEvery ?? Math.max(1, Math.floor(steps / 10)), seed: o.seed,
     };
   }
   const saved = resume.config.train as SupervisedTrainConfig;
   if (saved.decaySteps === undefined) throw new UsageError(`${command}: ${out} was written by an older zerograd without its schedule; it cannot be resumed exactly`);
-  checkResume(spec, out, o, resume.config);
   return { ...saved, steps: resumedSteps(command, out, saved.steps, resume.trainer.step, o.extend) };
 }
 

@@ -18,7 +18,7 @@ import { Generator } from '../core/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
 import { SEED } from './commonOptions.js';
 import { loadPretrained } from './mlm.js';
-import { logNextSteps, memoryLimit, openRun, runFolder } from './run.js';
+import { checkResume, logNextSteps, memoryLimit, openRun, runFolder } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 import {
   type ModelDefaults, SUPERVISED_OPTIONS, evalOptions, evaluationSet, formatReport, labelsWithUnseen, loadTrainedModel,
@@ -36,7 +36,7 @@ export const TAG_TRAIN = defineCommand({
   name: 'tag train',
   summary: 'train a transformer-encoder tagger (one tag per token) on a CoNLL file; default: the generated slot-filling corpus',
   options: {
-    data: { type: 'path', value: 'FILE.conll', key: 'data', shown: 'generated corpus', help: '`token ... tag` per line, a blank line between sentences' },
+    data: { type: 'path', value: 'FILE.conll', key: 'data', shown: 'generated corpus', none: 'the embedded corpus', help: '`token ... tag` per line, a blank line between sentences' },
     init: { type: 'path', value: 'DIR', key: 'init', help: "start the encoder from a 'zerograd mlm pretrain' run: its weights, vocabulary and sizes" },
     ...SUPERVISED_OPTIONS,
     ...RUN.options,
@@ -138,6 +138,8 @@ export function tagTrain(argv: string[], io: CliIO = consoleIO): TaggingResult {
   const opened = openRun(command, out, o, 'tag');
   try {
     const { resume } = opened;
+    // A flag that contradicts the run being resumed is the first thing said, before anything is loaded.
+    if (resume) checkResume(TAG_TRAIN, out, o, resume.config);
     const dataFile = resume ? (resume.config.data as string | null) ?? undefined : o.data;
     const fingerprint = checkedDataFile(command, out, dataFile, resume, o.strict ?? false, io);
     const { sentences, source } = loadSentences(dataFile);

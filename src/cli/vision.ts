@@ -41,7 +41,7 @@ export const VISION_TRAIN = defineCommand({
       help: "mlp: the course's MLP (one hidden layer of --hidden units, ReLU, dropout) with sigmoid outputs; mlp-logits: the same with plain logits; "
         + 'cnn: a LeNet-style network of convolutions and pooling; vit: a vision transformer (strided-convolution patches, CLS token, learned positions, encoder blocks)',
     },
-    data: { type: 'path', value: 'FILE|DIR', key: 'data', shown: 'the embedded 8x8 digits', help: DATA_HELP },
+    data: { type: 'path', value: 'FILE|DIR', key: 'data', shown: 'the embedded 8x8 digits', none: 'the embedded digits', help: DATA_HELP },
     epochs: { type: 'int', min: 1, max: 100_000, key: 'train.epochs', shown: '30 (IDX folders: 5)', help: 'passes over the training images' },
     'batch-size': { ...BATCH_SIZE, default: 64, help: 'images per step' },
     lr: { ...LR, default: 1e-3, help: "Adam's learning rate (constant, as the course)" },
@@ -127,7 +127,7 @@ export function visionTrain(argv: string[], io: CliIO = consoleIO): { testAccura
       const epochs = resumedSteps(command, out, saved.epochs, Math.floor(resume.trainer.step / stepsPerEpoch(data.train.count, saved.batchSize)), o.extend, 'epochs');
       train = { ...saved, epochs };
     } else {
-      train = { epochs: flags.epochs ?? (data.format === 'idx' ? 5 : 30), batchSize: flags.batchSize ?? 64, lr: flags.lr ?? 1e-3, seed: flags.seed ?? 1337 };
+      train = { epochs: flags.epochs ?? (data.format === 'idx' ? 5 : 30), batchSize: o['batch-size'], lr: o.lr, seed: o.seed };
       const base = visionModelConfig(kind, data.train.height, data.train.width, Math.max(...data.train.labels) + 1);
       config = { ...base, ...settingsFrom(VISION_TRAIN.options, o, 'model') };
     }

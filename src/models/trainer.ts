@@ -7,8 +7,7 @@ import { backend } from '../backend/registry.js';
 import { arenaStep } from '../tensor/arena.js';
 import { ownedCopy } from '../tensor/autograd.js';
 import { isDevice } from '../core/dtype.js';
-// The loop below is a JavaScript Generator; the run's random stream is the other kind.
-import type { Generator as RandomStream } from '../core/random.js';
+import type { Generator } from '../core/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { afterStep } from './runGuard.js';
 
@@ -41,57 +40,30 @@ export interface TrainLoopOptions extends TrainStep {
 }
 
 /**
- * The loop every recipe shares, written once: lr from the schedule, the step (run by whoever drives the loop, which
- * sends back its loss), then the step's hook and, in a guarded run (runGuard.ts), a checkpoint when one is due or a
- * stop was requested. trainLoop drives it synchronously, trainLoopAsync awaits each loss.
+ * Step number `step`: the learning rate from the schedule, forward, zero grads, backward, clip, update; returns the
+ * loss, read at once (no await: on the CPU it is already there) and checked. Each recipe's driver calls it once a step.
  */
-function* loop(options: TrainLoopOptions): Generator<number, number[], number> {
-  const { optimizer, schedule, startStep = 0, steps, onStep } = options;
-  const losses: number[] = [];
-  for (let step = startStep; step < steps; step++) {
-    optimizer.lr = schedule(step);
-    const value: number = yield step;
-    losses.push(checkedLoss(value, step, optimizer.lr));
-    onStep?.({ step, loss: value, lr: optimizer.lr });
-    afterStep(step + 1);
-  }
-  return losses;
-}
-
-/** The loop on the CPU: each step's loss is read as the step ends, with no await (which would cost time and change nothing). */
-export function trainLoop(options: TrainLoopOptions): number[] {
-  const body = loop(options);
-  let next = body.next();
-  while (!next.done) next = body.next(runStep(options, next.value));
-  return next.value;
+export function takeStep(training: TrainStep, step: number, reuseMemory = true): number {
+  training.optimizer.lr = training.schedule(step);
+  const loss = reuseMemory ? arenaStep(() => oneStep(training, step).item()) : oneStep(training, step).item();
+  return checkedLoss(loss, step, training.optimizer.lr);
 }
 
 /**
- * The loop on every backend: each step's loss is awaited (`itemAsync`), the one read-back of a step on a GPU,
- * where the rest of the step never leaves the device. On the CPU backends it gives trainLoop's losses.
+ * takeStep on every backend: the loss is awaited (`itemAsync`), the one read-back of a step on a GPU, where the rest
+ * of the step never leaves the device. On the CPU backends it gives takeStep's loss.
  */
-export async function trainLoopAsync(options: TrainLoopOptions): Promise<number[]> {
-  const body = loop(options);
-  let next = body.next();
-  while (!next.done) next = body.next(await runStepAsync(options, next.value));
-  return next.value;
-}
-
-/** One step, its loss read at once; in arenaStep unless the caller keeps the step's tensors. */
-function runStep(options: TrainLoopOptions, step: number): number {
-  return (options.reuseMemory ?? true) ? arenaStep(() => oneStep(options, step).item()) : oneStep(options, step).item();
-}
-
-/** One step, its loss awaited. */
-async function runStepAsync(options: TrainLoopOptions, step: number): Promise<number> {
-  if (!(options.reuseMemory ?? true)) return oneStep(options, step).itemAsync();
+export async function takeStepAsync(training: TrainStep, step: number, reuseMemory = true): Promise<number> {
+  training.optimizer.lr = training.schedule(step);
+  const lr = training.optimizer.lr;
+  if (!reuseMemory) return checkedLoss(await oneStep(training, step).itemAsync(), step, lr);
   // The loss is kept past the step's scratch memory, then read once the device has run the step. The backend
   // is the one the step ran on, even if the caller switches backends while this awaits.
   const kernels = backend();
-  const loss = arenaStep(() => ownedCopy(oneStep(options, step).detach()));
+  const loss = arenaStep(() => ownedCopy(oneStep(training, step).detach()));
   const value = await loss.itemAsync();
   if (isDevice(loss.data)) kernels.free?.(loss.data);
-  return value;
+  return checkedLoss(value, step, lr);
 }
 
 /** Forward, zero grads, backward, clip, update: returns the batch's loss. */
@@ -109,11 +81,39 @@ function checkedLoss(value: number, step: number, lr: number): number {
   return value;
 }
 
+/**
+ * A plain loop of takeStep for code with no driver of its own (diagnostics, the learning-rate sweep, small tests):
+ * each step, then its hook and, in a guarded run (runGuard.ts), a checkpoint when one is due or a stop was requested.
+ */
+export function trainLoop(options: TrainLoopOptions): number[] {
+  const losses: number[] = [];
+  for (let step = options.startStep ?? 0; step < options.steps; step++) {
+    losses.push(afterEach(options, step, takeStep(options, step, options.reuseMemory)));
+  }
+  return losses;
+}
+
+/** trainLoop on every backend: the same loop with each step's loss awaited (takeStepAsync). */
+export async function trainLoopAsync(options: TrainLoopOptions): Promise<number[]> {
+  const losses: number[] = [];
+  for (let step = options.startStep ?? 0; step < options.steps; step++) {
+    losses.push(afterEach(options, step, await takeStepAsync(options, step, options.reuseMemory)));
+  }
+  return losses;
+}
+
+/** What either loop does once a step is taken: the caller's hook, then the run guard. */
+function afterEach({ optimizer, onStep }: TrainLoopOptions, step: number, loss: number): number {
+  onStep?.({ step, loss, lr: optimizer.lr });
+  afterStep(step + 1);
+  return loss;
+}
+
 /** What every recipe's run holds, and what its checkpoint saves and restores. */
 export interface TrainingState {
   model: Module;
   optimizer: Optimizer;
-  generator: RandomStream;
+  generator: Generator;
   losses: number[];
 }
 

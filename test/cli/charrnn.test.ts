@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { charrnnSample, charrnnTrain } from '../../src/cli/charrnn.js';
+import { CHARRNN_TRAIN, charrnnSample, charrnnTrain } from '../../src/cli/charrnn.js';
 import { gptSample, gptTrain } from '../../src/cli/gpt.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { CharLSTM, charLstmParameterCount } from '../../src/models/charrnn/charLstm.js';
@@ -44,7 +44,7 @@ describe('zerograd charrnn CLI (a char-level LSTM language model)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zerograd-charrnn-resume-'));
     const common = ['--data', shortText(), '--config', 'tiny', '--steps', '120', '--eval-every', '30', '--eval-iters', '2',
       '--checkpoint-every', '30', '--sample-tokens', '40', '--dropout', '0.1', '--n-layer', '2'];
-    const run = await crashResumeAndReference(['charrnn', 'train'], common, dir, (argv) => charrnnTrain(argv, quiet));
+    const run = await crashResumeAndReference(CHARRNN_TRAIN, common, dir, (argv) => charrnnTrain(argv, quiet));
     assert.ok(run.killedAt < 120, `the run was interrupted at step ${run.killedAt}`);
     assertSameRun(run.reference, run.crashed);
     assert.equal(run.resumed.sample, run.straight.sample);

@@ -56,6 +56,9 @@ describe('zerograd classify CLI', () => {
     assert.throws(() => classifyTrain(['--data', data, '--steps', '60', '--out', out, '--resume'], quiet),
       /--steps 60 contradicts the checkpoint in .*resumed, which has 40/);
     assert.throws(() => classifyTrain(['--out', out, '--resume', '--n-embd', '8'], quiet), /--n-embd 8 contradicts the checkpoint in .*, which has 64/);
+    // The contradiction is said first, before a --val file that cannot be read.
+    assert.throws(() => classifyTrain(['--out', out, '--resume', '--model', 'encoder', '--val', join(dir, 'missing.csv')], quiet),
+      /--model encoder contradicts the checkpoint in .*, which has bag;/);
     assert.throws(() => classifyTrain(['--out', out, '--resume'], quiet), /finished all 40 steps; --extend N trains N more/);
     classifyTrain(['--out', out, '--resume', '--extend', '20'], quiet);
     const checkpoint = loadCheckpoint(out);

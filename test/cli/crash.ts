@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import { setBackend } from '../../src/index.js';
 import { type Checkpoint, loadCheckpoint, processAlive } from '../../src/io/checkpoint.js';
+import type { CommandSpec } from '../../src/cli/args.js';
+import { savedSetting } from '../../src/cli/options.js';
 import { projectRoot } from '../helpers.js';
 
 const bin = join(projectRoot(), 'dist', 'src', 'cli', 'bin.js');
@@ -35,11 +37,23 @@ export function assertSameRun(reference: Checkpoint, resumed: Checkpoint): void 
 }
 
 /**
- * `zerograd ...command ...args` killed after its first checkpoint in dir/crashed and resumed there by `train`, beside an
- * uninterrupted run in dir/reference; both finish in this process on the backend the command line used, so they round
- * alike. Returns the step the crash had saved, each run's result and each run's final checkpoint.
+ * Every setting the command's options declare a key for is in the run's saved config (null for the built-in data):
+ * a mistyped key would drop the setting from the checkpoint and from --resume's contradiction check without a word.
  */
-export async function crashResumeAndReference<R>(command: string[], args: string[], dir: string, train: (argv: string[]) => R) {
+export function assertEveryKeySaved(spec: CommandSpec, config: Record<string, unknown>): void {
+  for (const [flag, def] of Object.entries(spec.options)) {
+    if (def.key) assert.notEqual(savedSetting(config, def.key), undefined, `${spec.name} --${flag}: its key ${def.key} is not in the saved config`);
+  }
+}
+
+/**
+ * `zerograd <spec's command> ...args` killed after its first checkpoint in dir/crashed and resumed there by `train`,
+ * beside an uninterrupted run in dir/reference; both finish in this process on the backend the command line used, so
+ * they round alike. Returns the step the crash had saved, each run's result and each run's final checkpoint, whose
+ * config is checked to hold every setting the command's options declare.
+ */
+export async function crashResumeAndReference<R>(spec: CommandSpec, args: string[], dir: string, train: (argv: string[]) => R) {
+  const command = spec.name.split(' ');
   const crashed = join(dir, 'crashed');
   const reference = join(dir, 'reference');
   const killedAt = await killAfterFirstCheckpoint([...command, ...args], crashed);
@@ -47,7 +61,9 @@ export async function crashResumeAndReference<R>(command: string[], args: string
   try {
     const resumed = train([...args, '--out', crashed, '--resume']);
     const straight = train([...args, '--out', reference]);
-    return { killedAt, resumed, straight, crashed: loadCheckpoint(crashed), reference: loadCheckpoint(reference) };
+    const saved = loadCheckpoint(reference);
+    assertEveryKeySaved(spec, saved.config);
+    return { killedAt, resumed, straight, crashed: loadCheckpoint(crashed), reference: saved };
   } finally {
     setBackend(previous);
   }

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { gptFinetune } from '../../src/cli/finetune.js';
+import { GPT_FINETUNE, gptFinetune } from '../../src/cli/finetune.js';
 import { gptSample, gptTrain } from '../../src/cli/gpt.js';
 import { makemoreTrain } from '../../src/cli/makemore.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
@@ -57,7 +57,7 @@ describe('zerograd gpt finetune', () => {
     const { dir, names, pre } = setup(['--dropout', '0.2']);
     const common = ['--checkpoint', pre, '--data', names, '--lora', '4', '--steps', '80', '--eval-every', '20', '--eval-iters', '2',
       '--checkpoint-every', '20', '--sample-tokens', '40'];
-    const run = await crashResumeAndReference(['gpt', 'finetune'], common, dir, (argv) => gptFinetune(argv, quiet));
+    const run = await crashResumeAndReference(GPT_FINETUNE, common, dir, (argv) => gptFinetune(argv, quiet));
     assert.ok(run.killedAt < 80, `the run was interrupted at step ${run.killedAt}`);
     assertSameRun(run.reference, run.crashed);
     assert.equal(run.resumed.sample, run.straight.sample);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { gptSample, gptTrain } from '../../src/cli/gpt.js';
+import { GPT_TRAIN, gptSample, gptTrain } from '../../src/cli/gpt.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { projectRoot, corpusPath } from '../helpers.js';
 import { assertSameRun, crashResumeAndReference } from './crash.js';
@@ -35,7 +35,7 @@ describe('zerograd gpt CLI', () => {
     // Checkpoints fall on evaluation steps, so the run is killed after a checkpoint whose step evaluated.
     const common = ['--data', data, '--config', 'tiny', '--steps', '200', '--eval-every', '50', '--eval-iters', '2',
       '--checkpoint-every', '50', '--sample-tokens', '40', '--lr', '3e-3', '--dropout', '0.1'];
-    const run = await crashResumeAndReference(['gpt', 'train'], common, dir, (argv) => gptTrain(argv, quiet));
+    const run = await crashResumeAndReference(GPT_TRAIN, common, dir, (argv) => gptTrain(argv, quiet));
     const b = run.crashed;
     assert.ok(run.killedAt < 200, `the run was interrupted at step ${run.killedAt}`);
     assert.equal(b.trainer.step, 200);

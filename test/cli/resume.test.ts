@@ -7,12 +7,12 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { classifyTrain } from '../../src/cli/classify.js';
+import { CLASSIFY_TRAIN, classifyTrain } from '../../src/cli/classify.js';
 import { gptTrain } from '../../src/cli/gpt.js';
-import { makemoreEval, makemoreTrain } from '../../src/cli/makemore.js';
-import { mlmPretrain } from '../../src/cli/mlm.js';
-import { tagCorpus, tagTrain } from '../../src/cli/tag.js';
-import { visionTrain } from '../../src/cli/vision.js';
+import { MAKEMORE_TRAIN, makemoreEval, makemoreTrain } from '../../src/cli/makemore.js';
+import { MLM_PRETRAIN, mlmPretrain } from '../../src/cli/mlm.js';
+import { TAG_TRAIN, tagCorpus, tagTrain } from '../../src/cli/tag.js';
+import { VISION_TRAIN, visionTrain } from '../../src/cli/vision.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { corpusPath } from '../helpers.js';
 import { assertSameRun, crashResumeAndReference } from './crash.js';
@@ -43,7 +43,7 @@ describe('every recipe resumes exactly after a crash', () => {
     writeFileSync(names, `${readFileSync(corpusPath('names.txt'), 'utf8').split('\n').slice(0, 400).join('\n')}\n`);
     const common = ['--model', 'mlp', '--data', names, '--n-embd', '4', '--n-hidden', '16', '--batch-size', '16', '--steps', '600',
       '--checkpoint-every', '50', '--samples', '5'];
-    const run = await crashResumeAndReference(['makemore', 'train'], common, dir, (argv) => makemoreTrain(argv, quiet));
+    const run = await crashResumeAndReference(MAKEMORE_TRAIN, common, dir, (argv) => makemoreTrain(argv, quiet));
     assert.ok(run.killedAt < 600, `the run was interrupted at step ${run.killedAt}`);
     assertSameRun(run.reference, run.crashed);
     assert.deepEqual(run.resumed.samples, run.straight.samples);
@@ -52,7 +52,7 @@ describe('every recipe resumes exactly after a crash', () => {
   test('vision: the MLP with dropout resumes from an epoch checkpoint to the weights of an uninterrupted run', async () => {
     const dir = tempDir('vision');
     const common = ['--model', 'mlp', '--hidden', '32', '--epochs', '5', '--batch-size', '64'];
-    const run = await crashResumeAndReference(['vision', 'train'], common, dir, (argv) => visionTrain(argv, quiet));
+    const run = await crashResumeAndReference(VISION_TRAIN, common, dir, (argv) => visionTrain(argv, quiet));
     assert.equal((run.crashed.config.model as { dropout: number }).dropout, 0.2);
     assert.ok(run.killedAt < run.crashed.trainer.step, `the run was interrupted at step ${run.killedAt}`);
     assertSameRun(run.reference, run.crashed);
@@ -62,7 +62,7 @@ describe('every recipe resumes exactly after a crash', () => {
   test('classify: an encoder with dropout resumes to the weights of an uninterrupted run', async () => {
     const dir = tempDir('classify');
     const common = ['--data', writeReviews(dir), '--model', 'encoder', ...encoder, '--steps', '150', '--eval-every', '15'];
-    const run = await crashResumeAndReference(['classify', 'train'], common, dir, (argv) => classifyTrain(argv, quiet));
+    const run = await crashResumeAndReference(CLASSIFY_TRAIN, common, dir, (argv) => classifyTrain(argv, quiet));
     assert.ok(run.killedAt < 150, `the run was interrupted at step ${run.killedAt}`);
     assertSameRun(run.reference, run.crashed);
     assert.ok(run.crashed.trainer.streams?.dropout, 'the dropout generator is saved');
@@ -73,7 +73,7 @@ describe('every recipe resumes exactly after a crash', () => {
     const data = join(dir, 'slots.conll');
     tagCorpus(['--out', data, '--sentences', '100'], quiet);
     const common = ['--data', data, ...encoder, '--max-length', '24', '--steps', '150', '--eval-every', '15'];
-    const run = await crashResumeAndReference(['tag', 'train'], common, dir, (argv) => tagTrain(argv, quiet));
+    const run = await crashResumeAndReference(TAG_TRAIN, common, dir, (argv) => tagTrain(argv, quiet));
     assert.ok(run.killedAt < 150, `the run was interrupted at step ${run.killedAt}`);
     assertSameRun(run.reference, run.crashed);
   });
@@ -83,7 +83,7 @@ describe('every recipe resumes exactly after a crash', () => {
     const data = join(dir, 'text.txt');
     writeFileSync(data, `${Array.from({ length: 120 }, (_, i) => `the cat ${['sat', 'ran', 'slept'][i % 3]} on the ${['mat', 'rug', 'bed', 'sofa'][i % 4]} today`).join('\n')}\n`);
     const common = ['--data', data, ...encoder, '--steps', '150', '--eval-every', '15'];
-    const run = await crashResumeAndReference(['mlm', 'pretrain'], common, dir, (argv) => mlmPretrain(argv, quiet));
+    const run = await crashResumeAndReference(MLM_PRETRAIN, common, dir, (argv) => mlmPretrain(argv, quiet));
     assert.ok(run.killedAt < 150, `the run was interrupted at step ${run.killedAt}`);
     assertSameRun(run.reference, run.crashed);
   });

@@ -5,7 +5,8 @@ import { cosineWithWarmup } from '../../optim/schedule.js';
 import { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { restoreStreams, streamStates } from '../streams.js';
-import { type StepInfo, type TrainStep, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
+import { afterStep } from '../runGuard.js';
+import { type StepInfo, type TrainStep, checkpointOf, restoreRun, takeStep } from '../trainer.js';
 
 /** How the models that read text (classifiers, taggers) are trained: AdamW on random minibatches. */
 export interface SupervisedTrainConfig {
@@ -60,25 +61,24 @@ export function trainSupervised<M extends Module>(run: SupervisedRun<M>, train: 
   batchLoss: (indices: number[]) => Tensor,
   hooks: { evaluate: () => number; onStep?: (info: StepInfo) => void; onEval?: (step: number, score: number) => void; save?: () => string }): string | undefined {
   const { evaluate, onStep, onEval, save } = hooks;
-  trainLoop({
-    ...supervisedTrainStep(run, train, trainCount, batchLoss),
-    startStep: run.optimizer.stepCount,
-    steps: train.steps,
-    onStep: (info) => {
-      run.losses.push(info.loss);
-      const done = info.step + 1;
-      if (done % train.evalEvery === 0 || done === train.steps) {
-        run.model.eval();
-        const score = evaluate();
-        run.model.train();
-        run.evals.push([done, score]);
-        onEval?.(done, score);
-        // The last step's checkpoint is the final one, below.
-        if (save && done < train.steps) save();
-      }
-      onStep?.(info);
-    },
-  });
+  const training = supervisedTrainStep(run, train, trainCount, batchLoss);
+  for (let step = run.optimizer.stepCount; step < train.steps; step++) {
+    const loss = takeStep(training, step);
+    run.losses.push(loss);
+    const done = step + 1;
+    if (done % train.evalEvery === 0 || done === train.steps) {
+      run.model.eval();
+      const score = evaluate();
+      run.model.train();
+      run.evals.push([done, score]);
+      onEval?.(done, score);
+      // The last step's checkpoint is the final one, below.
+      if (save && done < train.steps) save();
+    }
+    onStep?.({ step, loss, lr: run.optimizer.lr });
+    // In a guarded run (runGuard.ts): a checkpoint every few minutes, and a stop when one is asked for.
+    afterStep(done);
+  }
   return save?.();
 }
 

@@ -1,13 +1,15 @@
 // The training driver of the character language models (GPT, char-rnn), in the spirit of nanoGPT's train.py: batches,
 // schedule, evaluation cadence, checkpoints and the closing sample, top to bottom. What touches the outside world is
-// handed in (`save` writes a checkpoint, `onStep` shows progress), so the command line and the playground share it.
+// handed in (`save` writes a checkpoint, `onStep` shows progress). The command line runs it; the playground's worker
+// keeps its own loop and shares the step and its batches (lmTrainStep).
 import type { CharTokenizer } from '../../data/charTokenizer.js';
 import { getBatch, type TokenSplits } from '../../data/textDataset.js';
 import { constantLr, cosineWithWarmup } from '../../optim/schedule.js';
 import { noGrad } from '../../tensor/autograd.js';
 import { tensor } from '../../tensor/creation.js';
 import { Generator } from '../../core/random.js';
-import { type StepInfo, type TrainStep, trainLoop } from '../trainer.js';
+import { afterStep } from '../runGuard.js';
+import { type StepInfo, type TrainStep, takeStep } from '../trainer.js';
 import { generate } from './generate.js';
 import type { GPTTrainConfig, LMRun, TrainableLM } from './recipe.js';
 
@@ -31,29 +33,31 @@ export interface LMTrainResult {
   sample: string;
 }
 
-/** AdamW with nanoGPT's schedule (warmup, cosine to lr/10) and gradient clipping at 1.0; evaluates periodically. */
+/**
+ * AdamW with nanoGPT's schedule (warmup, cosine to lr/10) and gradient clipping at 1.0. Each step: the update, an
+ * evaluation when one is due, progress, a checkpoint when one is due; then the final checkpoint and the sample.
+ */
 export function trainGPT(run: LMRun, splits: TokenSplits, train: GPTTrainConfig, hooks: LMTrainHooks = {}): LMTrainResult {
   const { onStep, onEval, save, checkpointEvery = train.evalEvery, sample } = hooks;
+  const training = lmTrainStep(run, splits, train);
   let val = NaN;
-  trainLoop({
-    ...lmTrainStep(run, splits, train),
-    startStep: run.optimizer.stepCount,
-    steps: train.steps,
-    onStep: (info) => {
-      run.losses.push(info.loss);
-      const done = info.step + 1;
-      // Evaluate before the checkpoint, so a checkpoint written at this step already holds this evaluation.
-      if (done % train.evalEvery === 0 || done === train.steps) {
-        const losses = estimateLoss(run.model, splits, train.batchSize, train.evalIters, run.evalGenerator);
-        run.evals.push([done, losses.train, losses.val]);
-        val = losses.val;
-        onEval?.(done, losses);
-      }
-      onStep?.(info);
-      // The last step's checkpoint is the final one, below.
-      if (save && done % checkpointEvery === 0 && done < train.steps) save();
-    },
-  });
+  for (let step = run.optimizer.stepCount; step < train.steps; step++) {
+    const loss = takeStep(training, step);
+    run.losses.push(loss);
+    const done = step + 1;
+    // Evaluate before the checkpoint, so a checkpoint written at this step already holds this evaluation.
+    if (done % train.evalEvery === 0 || done === train.steps) {
+      const losses = estimateLoss(run.model, splits, train.batchSize, train.evalIters, run.evalGenerator);
+      run.evals.push([done, losses.train, losses.val]);
+      val = losses.val;
+      onEval?.(done, losses);
+    }
+    onStep?.({ step, loss, lr: run.optimizer.lr });
+    // The last step's checkpoint is the final one, below.
+    if (save && done % checkpointEvery === 0 && done < train.steps) save();
+    // In a guarded run (runGuard.ts): a checkpoint every few minutes, and a stop when one is asked for.
+    afterStep(done);
+  }
   const checkpoint = save?.();
   const text = sample ? sampleLM(run.model, sample.tokenizer, sample.tokens, new Generator(train.seed + 2)) : '';
   return { val, checkpoint, sample: text };

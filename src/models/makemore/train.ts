@@ -4,7 +4,8 @@ import { stepDecay } from '../../optim/schedule.js';
 import { crossEntropy } from '../../tensor/ops/softmax.js';
 import { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type StepInfo, type TrainStep, trainLoop } from '../trainer.js';
+import { afterStep } from '../runGuard.js';
+import { type StepInfo, type TrainStep, takeStep } from '../trainer.js';
 import { BigramNeural } from './bigramNeural.js';
 import { type Batch, type CharModel, randomBatch, sampleItem, splitLoss } from './charModel.js';
 import type { MakemoreData, MakemoreRun, MakemoreTrainConfig } from './recipe.js';
@@ -36,18 +37,19 @@ export interface MakemoreTrainResult {
  */
 export function trainMakemore(run: MakemoreRun, data: MakemoreData, train: MakemoreTrainConfig, hooks: MakemoreTrainHooks = {}): MakemoreTrainResult {
   const { onStep, save, checkpointEvery = Infinity, evaluate = false, samples = 0 } = hooks;
-  const stepLosses = trainLoop({
-    ...makemoreTrainStep(run, data, train),
-    startStep: run.optimizer.stepCount,
-    steps: train.steps,
-    onStep: (info) => {
-      run.losses.push(info.loss);
-      onStep?.(info);
-      // The last step's checkpoint is the final one, below.
-      const done = info.step + 1;
-      if (save && done % checkpointEvery === 0 && done < train.steps) save();
-    },
-  });
+  const training = makemoreTrainStep(run, data, train);
+  const stepLosses: number[] = [];
+  for (let step = run.optimizer.stepCount; step < train.steps; step++) {
+    const loss = takeStep(training, step);
+    stepLosses.push(loss);
+    run.losses.push(loss);
+    onStep?.({ step, loss, lr: run.optimizer.lr });
+    const done = step + 1;
+    // The last step's checkpoint is the final one, below.
+    if (save && done % checkpointEvery === 0 && done < train.steps) save();
+    // In a guarded run (runGuard.ts): a checkpoint every few minutes, and a stop when one is asked for.
+    afterStep(done);
+  }
   const checkpoint = save?.();
   const final = evaluate ? { train: splitLoss(run.model, data.train), val: splitLoss(run.model, data.val) } : undefined;
   const generator = new Generator(train.seed + 10);

@@ -9,7 +9,8 @@ import { ZerogradError } from '../../core/errors.js';
 import { crossEntropy } from '../../tensor/ops/softmax.js';
 import { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type StepInfo, checkpointOf, restoreRun, trainLoop } from '../trainer.js';
+import { afterStep } from '../runGuard.js';
+import { type StepInfo, checkpointOf, restoreRun, takeStep } from '../trainer.js';
 import { LeNet } from './cnn.js';
 import { DigitClassifier } from './mlp.js';
 import { VisionTransformer } from './vit.js';
@@ -164,12 +165,10 @@ export function trainVision(run: VisionRun, data: { train: ImageSet; val: ImageS
   let order: Int32Array | null = null;
   let orderEpoch = -1;
   let checkpoint: string | undefined;
-  trainLoop({
+  const training = {
     optimizer: run.optimizer,
     schedule: constantLr(train.lr),
-    startStep: run.optimizer.stepCount,
-    steps: train.epochs * perEpoch,
-    batchLoss: (step) => {
+    batchLoss: (step: number) => {
       const epoch = Math.floor(step / perEpoch);
       if (epoch !== orderEpoch) {
         order = randperm(data.train.count, { generator: new Generator(train.seed * 7919 + epoch) }).denseData() as Int32Array;
@@ -179,19 +178,22 @@ export function trainVision(run: VisionRun, data: { train: ImageSet; val: ImageS
       const { x, y } = imageBatch(data.train, Array.from(order!.subarray(start, start + train.batchSize)));
       return crossEntropy(run.model.forward(x), y);
     },
-    onStep: (info) => {
-      run.losses.push(info.loss);
-      if ((info.step + 1) % perEpoch === 0) {
-        const epoch = (info.step + 1) / perEpoch;
-        const loss = run.losses.slice(-perEpoch).reduce((s, v) => s + v, 0) / perEpoch;
-        const valAccuracy = accuracy(predictImages(run.model, data.val).classes, data.val.labels);
-        run.evals.push([epoch, loss, valAccuracy]);
-        hooks.onEpoch?.(epoch, loss, valAccuracy);
-        checkpoint = hooks.save?.();
-      }
-      hooks.onStep?.(info);
-    },
-  });
+  };
+  for (let step = run.optimizer.stepCount; step < train.epochs * perEpoch; step++) {
+    const loss = takeStep(training, step);
+    run.losses.push(loss);
+    if ((step + 1) % perEpoch === 0) {
+      const epoch = (step + 1) / perEpoch;
+      const epochLoss = run.losses.slice(-perEpoch).reduce((s, v) => s + v, 0) / perEpoch;
+      const valAccuracy = accuracy(predictImages(run.model, data.val).classes, data.val.labels);
+      run.evals.push([epoch, epochLoss, valAccuracy]);
+      hooks.onEpoch?.(epoch, epochLoss, valAccuracy);
+      checkpoint = hooks.save?.();
+    }
+    hooks.onStep?.({ step, loss, lr: run.optimizer.lr });
+    // In a guarded run (runGuard.ts): a checkpoint every few minutes, and a stop when one is asked for.
+    afterStep(step + 1);
+  }
   return checkpoint || hooks.save?.();
 }
 
