@@ -1,7 +1,7 @@
 /// <reference types="@webgpu/types" />
 import type { Backend, ScratchRegion } from '../backend.js';
 import type { KernelSpec, StridedView } from '../kernel.js';
-import { KERNELS, type KernelName, type Kernels } from '../kernels/index.js';
+import { KERNELS, type KernelName } from '../kernels/index.js';
 import { type DType, type HostStorage, type Storage, isDevice } from '../../core/dtype.js';
 import { ZerogradError } from '../../core/errors.js';
 import { type GPUDType, GPUTensor } from './buffers.js';
@@ -12,6 +12,14 @@ interface Region { made: Map<GPUTensor, number>; count: number }
 function gpuDType(dtype: DType): GPUDType {
   if (dtype === 'float32' || dtype === 'int32') return dtype;
   throw new ZerogradError('webgpu', `a ${dtype} tensor: WebGPU computes in float32 and int32 (WGSL has no float64, and 16-bit floats are an optional feature); convert it with .float() before moving it to the GPU`);
+}
+
+/**
+ * `table`'s kernels, each replaced by `adapt(name)`: the result has the table's names, as its type says (which
+ * Object.fromEntries cannot say), so a forward kernel missing from GPU_KERNELS is missing from the backend's type too.
+ */
+function eachKernel<T extends Partial<Record<KernelName, unknown>>, R>(table: T, adapt: (name: KernelName) => R): { [K in keyof T]: R } {
+  return Object.fromEntries(Object.keys(table).map((name) => [name, adapt(name as KernelName)])) as { [K in keyof T]: R };
 }
 
 /**
@@ -69,8 +77,7 @@ export function createWebGPUBackend(gpu: WebGPUKernels): Backend<GPUTensor> {
     return converted;
   };
   // One adapter for every kernel the GPU has, derived from the declarations.
-  const kernels = Object.fromEntries(Object.entries(KERNELS).filter(([name]) => name in GPU_KERNELS).map(([name, spec]) =>
-    [name, (args: Record<string, unknown>) => run(() => gpu.run(name as KernelName, onDevice(spec, args) as never))])) as unknown as Kernels<GPUTensor>;
+  const kernels = eachKernel(GPU_KERNELS, (name) => (args: Record<string, unknown>) => run(() => gpu.run(name, onDevice(KERNELS[name], args) as never)));
 
   return {
     name: 'webgpu',

@@ -235,13 +235,23 @@ const upload = (gpu: WebGPUKernels, values: HostStorage): GPUTensor =>
   gpu.upload(values instanceof Float32Array || values instanceof Int32Array ? values : Float32Array.from(values));
 
 /**
- * Runs every case of the table on the WebGPU kernels and on the reference backend, comparing each output. Used by the
- * playground's GPU page and by the tests through Chromium.
+ * Runs every case of the table on the WebGPU kernels and on the reference backend, comparing each output; a declared
+ * kernel with no case, or with no WebGPU kernel, is a failed result. Used by the playground's GPU page and by the
+ * tests through Chromium.
  */
 export async function checkWebGPUKernels(gpu: WebGPUKernels, seed = 1): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  for (const { kernel, detail, args, rtol = 1e-4, atol = 1e-5 } of cases(seed)) {
-    if (!(kernel in GPU_KERNELS)) continue;
+  const table = cases(seed);
+  // A declared kernel the table or the GPU lacks fails: the page and its test would otherwise pass without checking it.
+  const missing = (kernel: string, detail: string) => results.push({ kernel, detail, worst: Infinity, ok: false, at: detail });
+  for (const kernel of Object.keys(KERNELS)) {
+    if (!table.some((c) => c.kernel === kernel)) missing(kernel, 'no case in the self-check table');
+  }
+  for (const { kernel, detail, args, rtol = 1e-4, atol = 1e-5 } of table) {
+    if (!(kernel in GPU_KERNELS)) {
+      missing(kernel, `${detail}: no WebGPU kernel`);
+      continue;
+    }
     const host = args as Record<string, unknown>;
     const device: Record<string, unknown> = {};
     const live: GPUTensor[] = [];
