@@ -98,3 +98,25 @@ export type KernelArgs<S, A extends ArgSpecs> =
  * counts as a backend on any storage (parameters compared both ways).
  */
 export type KernelFn<S, K extends KernelSpec> = { kernel(args: KernelArgs<S, K['args']>): void }['kernel'];
+
+/**
+ * A kernel's arguments with each storage argument moved as its declaration's role says: `read` for inputs and the
+ * data of views, `written` for outputs and the data of outViews; attributes and absent arguments stay as they are.
+ * The WebGPU adapter puts arguments on the device this way, and its self-check uploads them.
+ */
+export function mapStorage<From, To>(
+  spec: KernelSpec, args: Readonly<Record<string, unknown>>, read: (storage: From) => To, written: (storage: From) => To,
+): Record<string, unknown> {
+  const mapped: Record<string, unknown> = {};
+  for (const [key, { role }] of Object.entries(spec.args)) {
+    const value = args[key];
+    if (value == null || role === 'attribute') mapped[key] = value;
+    else if (role === 'input') mapped[key] = read(value as From);
+    else if (role === 'output') mapped[key] = written(value as From);
+    else {
+      const view = value as StridedView<From>;
+      mapped[key] = { ...view, data: (role === 'view' ? read : written)(view.data) };
+    }
+  }
+  return mapped;
+}

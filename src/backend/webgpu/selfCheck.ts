@@ -1,5 +1,5 @@
 import type { HostStorage } from '../../core/dtype.js';
-import type { StridedView } from '../kernel.js';
+import { type StridedView, mapStorage } from '../kernel.js';
 import { type HostArgs, KERNELS, type KernelName } from '../kernels/index.js';
 import { UNARY_OPS, type UnaryOp, unaryFormula } from '../kernels/unaryOps.js';
 import type { BinaryOp } from '../kernels/elementwise.js';
@@ -253,22 +253,19 @@ export async function checkWebGPUKernels(gpu: WebGPUKernels, seed = 1): Promise<
       continue;
     }
     const host = args as Record<string, unknown>;
-    const device: Record<string, unknown> = {};
     const live: GPUTensor[] = [];
     const outputs: [GPUTensor, HostStorage][] = [];
-    for (const [key, { role }] of Object.entries(KERNELS[kernel].args)) {
-      const value = host[key];
-      if (value == null || role === 'attribute') {
-        device[key] = value;
-        continue;
-      }
-      const isView = role === 'view' || role === 'outView';
-      const data = (isView ? (value as StridedView<HostStorage>).data : value) as HostStorage;
+    const read = (data: HostStorage) => {
       const t = upload(gpu, data);
       live.push(t);
-      if (role === 'output' || role === 'outView') outputs.push([t, data]);
-      device[key] = isView ? { ...(value as StridedView<HostStorage>), data: t } : t;
-    }
+      return t;
+    };
+    const written = (data: HostStorage) => {
+      const t = read(data);
+      outputs.push([t, data]);
+      return t;
+    };
+    const device = mapStorage(KERNELS[kernel], host, read, written);
     (ref[kernel] as (a: unknown) => void)(host);
     gpu.run(kernel, device as never);
     results.push(await compare(gpu, kernel, detail, outputs, rtol, atol));
