@@ -8,7 +8,7 @@ import {
   Generator, type Tensor, arenaStep, attentionSoftmax, batchNorm, crossEntropy, layerNorm, logSoftmax, maxPool2d, randn, referenceBackend, setBackend,
   softmax, tensor,
 } from '../../src/index.js';
-import * as ew from '../../src/tensor/ops/elementwise.js';
+import * as elementwise from '../../src/tensor/ops/elementwise.js';
 import { gradcheck } from '../../src/testing/gradcheck.js';
 import { assertClose } from '../helpers.js';
 
@@ -21,7 +21,7 @@ interface Case {
 }
 const unary = (op: UnaryOp): Case => ({
   label: op, shapes: [[5, 7]], positive: op === 'log' || op === 'sqrt' || op === 'rsqrt' || op === 'reciprocal' || op === 'powScalar',
-  fn: op === 'powScalar' ? (x) => ew.powScalar(x, 2.5) : (x) => (ew[op] as (x: Tensor) => Tensor)(x),
+  fn: op === 'powScalar' ? (x) => elementwise.powScalar(x, 2.5) : (x) => (elementwise[op] as (x: Tensor) => Tensor)(x),
 });
 const targets = () => tensor([0, 4, -100, 2, 1, 3], { dtype: 'int32' });
 
