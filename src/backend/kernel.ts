@@ -1,6 +1,22 @@
 // How a kernel is declared: its name is its key in kernels/index.ts, its arguments are named, and each says whether
 // it is storage the kernel reads or writes, a strided view, or a plain value. Every backend's kernel types, and the
 // WebGPU backend's adapter, are derived from these declarations.
+//
+// A worked example. kernels/layerNorm.ts declares
+//
+//   export const layerNorm = declareKernel({
+//     x: input, rows: attribute<number>(), cols: attribute<number>(), weight: optionalInput, bias: optionalInput,
+//     eps: attribute<number>(), out: output, mean: statisticsOut, rstd: statisticsOut,
+//   });
+//
+// KernelArgs turns each ArgSpec into the value a backend on storage S receives (Value below): `input` and `output`
+// are S, `statisticsOut` is a Float64Array on the host (HostArrayOr) and S itself on a device, an attribute is its
+// type, and an optional argument may be left out or null. On the CPU backends (S = HostStorage) the kernel is
+//
+//   layerNorm(args: { x: HostStorage; rows: number; cols: number; eps: number; out: HostStorage;
+//                     mean: Float64Array; rstd: Float64Array; weight?: HostStorage | null; bias?: HostStorage | null }): void
+//
+// and on WebGPU (S = GPUTensor) the same with every storage a GPUTensor, mean and rstd included.
 import type { DeviceStorage, Storage } from '../core/dtype.js';
 
 /**
