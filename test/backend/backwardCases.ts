@@ -1,11 +1,14 @@
 // The ops whose gradients each backward kernel computes: the Node tests and the WebGPU page run each with the fused
-// kernel and without it (the op's gradient rule) and compare.
+// kernel and without it (the op's gradient rule) and compare. It imports modules, not src/index.js, which the page cannot load.
 import type { Backend, BackwardKernelName } from '../../src/backend/backend.js';
 import { UNARY_OPS, type UnaryOp } from '../../src/backend/kernels/unaryOps.js';
-import {
-  Generator, type Tensor, attentionSoftmax, batchNorm, crossEntropy, layerNorm, logSoftmax, maxPool2d, randn, softmax, tensor,
-} from '../../src/index.js';
+import { Generator } from '../../src/core/random.js';
+import { randn, tensor } from '../../src/tensor/creation.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
+import { maxPool2d } from '../../src/tensor/ops/conv.js';
 import * as elementwise from '../../src/tensor/ops/elementwise.js';
+import { batchNorm, layerNorm } from '../../src/tensor/ops/normalization.js';
+import { attentionSoftmax, crossEntropy, logSoftmax, softmax } from '../../src/tensor/ops/softmax.js';
 
 /** A case: inputs of the given shapes (positive where asked) and a function of them whose backward uses the kernel. */
 export interface BackwardCase {
