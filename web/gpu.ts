@@ -15,6 +15,8 @@ import { AdamW } from '../src/optim/adamw.js';
 import { Generator } from '../src/core/random.js';
 import { type FixtureCase, runCase, tolerance } from '../test/tensor/torchCases.js';
 import goldenFixtures from '../test/fixtures/torch_ops.json';
+import { BACKWARD_CASES, type BackwardCase, backwardOutputs, withoutKernels } from '../test/backend/backwardCases.js';
+import { BACKWARD_KERNELS } from '../src/backend/kernels/index.js';
 import { createPageBackend } from './backend.js';
 
 interface BenchRow { size: number; backend: string; ms: number; gflops: number }
@@ -146,6 +148,40 @@ async function trainBoth(backends: { label: string; backend: Backend }[], steps:
   return { runs, resumed };
 }
 
+/**
+ * Each WebGPU backward kernel against the rule it overrides: every case of test/backend/backwardCases.ts run on the
+ * backend with the fused kernel and without it (the op's gradient rule, over WebGPU ops), outputs and gradients compared.
+ */
+async function backwardOverrides(backend: Backend): Promise<CheckResult[]> {
+  const values = (on: Backend, c: BackwardCase) => withBackend(on, async () => {
+    const arrays: number[] = [];
+    for (const t of backwardOutputs(c)) arrays.push(...await t.toArrayAsync());
+    return arrays;
+  });
+  // Both sides are float32 on the GPU, with reductions in workgroup order: a looser floor than the Node test's 2e-5.
+  const [rtol, atol] = [1e-4, 1e-4];
+  const results: CheckResult[] = [];
+  for (const kernel of BACKWARD_KERNELS) {
+    for (const c of BACKWARD_CASES[kernel]) {
+      const detail = `${c.label}: the fused kernel against the op's gradient rule`;
+      if (!backend[kernel]) {
+        results.push({ kernel, detail, worst: Infinity, ok: false, at: 'no WebGPU kernel' });
+        continue;
+      }
+      const [fused, rule] = [await values(backend, c), await values(withoutKernels(backend, [kernel]), c)];
+      let worst = fused.length === rule.length ? 0 : Infinity;
+      let at = worst ? `${fused.length} values, the rule gives ${rule.length}` : undefined;
+      for (let i = 0; i < rule.length && worst < Infinity; i++) {
+        if (fused[i] === rule[i] || (Number.isNaN(fused[i]) && Number.isNaN(rule[i]))) continue;
+        const error = Math.abs(fused[i] - rule[i]) / (atol + rtol * Math.abs(rule[i]));
+        if (!(error <= worst)) [worst, at] = [Number.isNaN(error) ? Infinity : error, `value ${i}: ${fused[i]} (rule ${rule[i]})`];
+      }
+      results.push({ kernel, detail, worst, ok: worst <= 1, at });
+    }
+  }
+  return results;
+}
+
 /** Runs `fn` with `backend` set, and the previous backend back after. */
 async function withBackend<T>(backend: Backend, fn: () => Promise<T>): Promise<T> {
   const previous = setBackend(backend);
@@ -253,7 +289,7 @@ async function main(): Promise<void> {
 
   const runCheck = async () => {
     status(`checking the kernels on ${state.adapter}…`);
-    state.check = await checkWebGPUKernels(gpu);
+    state.check = [...await checkWebGPUKernels(gpu), ...await backwardOverrides(createWebGPUBackend(gpu))];
     if (errors.length) state.error = errors.join('; ');
     showCheck(state.check);
     status(`WebGPU: ${state.adapter}${state.error ? ` (errors: ${state.error})` : ''}`);

@@ -34,16 +34,6 @@ export interface ScratchRegion<S = Storage> {
   recycle(storage: S, since: number): boolean;
 }
 
-/** A batch normalisation's running averages (storages for a kernel, tensors for the op), updated in place from each training batch. */
-export interface RunningStatistics<S> {
-  /** Each feature's running mean, C of them. */
-  mean: S;
-  /** Each feature's running unbiased variance, C of them. */
-  variance: S;
-  /** How far each batch moves them: running = (1 - momentum) * running + momentum * batch (PyTorch's 0.1). */
-  momentum: number;
-}
-
 /** What every backend does besides its kernels: memory. */
 export interface BackendMemory<S = Storage> {
   readonly name: string;

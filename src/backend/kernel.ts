@@ -1,6 +1,22 @@
 // How a kernel is declared: its name is its key in kernels/index.ts, its arguments are named, and each says whether
 // it is storage the kernel reads or writes, a strided view, or a plain value. Every backend's kernel types, and the
 // WebGPU backend's adapter, are derived from these declarations.
+//
+// A worked example. kernels/layerNorm.ts declares
+//
+//   export const layerNorm = declareKernel({
+//     x: input, rows: attribute<number>(), cols: attribute<number>(), weight: optionalInput, bias: optionalInput,
+//     eps: attribute<number>(), out: output, mean: statisticsOut, rstd: statisticsOut,
+//   });
+//
+// KernelArgs turns each ArgSpec into the value a backend on storage S receives (Value below): `input` and `output`
+// are S, `statisticsOut` is a Float64Array on the host (HostArrayOr) and S itself on a device, an attribute is its
+// type, and an optional argument may be left out or null. On the CPU backends (S = HostStorage) the kernel is
+//
+//   layerNorm(args: { x: HostStorage; rows: number; cols: number; eps: number; out: HostStorage;
+//                     mean: Float64Array; rstd: Float64Array; weight?: HostStorage | null; bias?: HostStorage | null }): void
+//
+// and on WebGPU (S = GPUTensor) the same with every storage a GPUTensor, mean and rstd included.
 import type { DeviceStorage, Storage } from '../core/dtype.js';
 
 /**
@@ -98,3 +114,25 @@ export type KernelArgs<S, A extends ArgSpecs> =
  * counts as a backend on any storage (parameters compared both ways).
  */
 export type KernelFn<S, K extends KernelSpec> = { kernel(args: KernelArgs<S, K['args']>): void }['kernel'];
+
+/**
+ * A kernel's arguments with each storage argument moved as its declaration's role says: `read` for inputs and the
+ * data of views, `written` for outputs and the data of outViews; attributes and absent arguments stay as they are.
+ * The WebGPU adapter puts arguments on the device this way, and its self-check uploads them.
+ */
+export function mapStorage<From, To>(
+  spec: KernelSpec, args: Readonly<Record<string, unknown>>, read: (storage: From) => To, written: (storage: From) => To,
+): Record<string, unknown> {
+  const mapped: Record<string, unknown> = {};
+  for (const [key, { role }] of Object.entries(spec.args)) {
+    const value = args[key];
+    if (value == null || role === 'attribute') mapped[key] = value;
+    else if (role === 'input') mapped[key] = read(value as From);
+    else if (role === 'output') mapped[key] = written(value as From);
+    else {
+      const view = value as StridedView<From>;
+      mapped[key] = { ...view, data: (role === 'view' ? read : written)(view.data) };
+    }
+  }
+  return mapped;
+}

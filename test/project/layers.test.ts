@@ -73,15 +73,15 @@ test('imports point down the layers: cli, models/lessons, io/optim, nn/data, ten
 
 test('the layer check names each kind of wrong arrow', () => {
   assert.deepEqual(violations([
-    [at('src/backend/wasm/kernels.ts'), at('src/tensor/shape.js')],
+    [at('src/backend/wasm/context.ts'), at('src/tensor/tensor.js')],
     [at('src/models/gpt/recipe.ts'), at('src/io/checkpoint.js')],
-    [at('src/scalar/nn.ts'), at('src/tensor/random.js')],
+    [at('src/scalar/nn.ts'), at('src/tensor/tensor.js')],
     [at('src/cli/gpt.ts'), at('src/models/gpt/recipe.js')],
     [at('web/worker.ts'), at('src/cli/gpt.js')],
   ]), [
-    'src/backend/wasm/kernels.ts imports src/tensor/shape.ts: backend/ sits below tensor/',
+    'src/backend/wasm/context.ts imports src/tensor/tensor.ts: backend/ sits below tensor/',
     'src/models/gpt/recipe.ts imports src/io/checkpoint.ts: models never import io: io takes plain data (optim/trainingState.ts)',
-    'src/scalar/nn.ts imports src/tensor/random.ts: scalar/ stands alone and may import only core/',
+    'src/scalar/nn.ts imports src/tensor/tensor.ts: scalar/ stands alone and may import only core/',
   ]);
   assert.throws(() => layerOf(at('src/nowhere/x.ts')), /src\/nowhere\/ has no layer/);
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type Playground, browserSkip, doneAt, openPlayground, startPlayground, startTraining } from './browser.js';
-import { KERNELS } from '../../src/backend/kernels/index.js';
+import { BACKWARD_KERNELS, KERNELS } from '../../src/backend/kernels/index.js';
 
 interface PageState {
   adapter?: string;
@@ -35,7 +35,7 @@ describe('WebGPU kernels in Chromium (SwiftShader adapter)', { skip: browserSkip
     return { state, page, errors };
   }
 
-  test('every kernel agrees with the reference backend on awkward sizes, with no WebGPU validation error', async () => {
+  test('every kernel agrees with the reference backend on awkward sizes, and every backward kernel with the rule it overrides, with no WebGPU validation error', async () => {
     const { state, page, errors } = await runPage('check');
     assert.deepEqual(errors, []);
     assert.equal(state.error, undefined);
@@ -44,6 +44,8 @@ describe('WebGPU kernels in Chromium (SwiftShader adapter)', { skip: browserSkip
     const check = state.check ?? [];
     const kernels = new Set(check.map((r) => r.kernel));
     for (const kernel of Object.keys(KERNELS)) assert.ok(kernels.has(kernel), `no ${kernel} case`);
+    // Each backward kernel also against the op's gradient rule it overrides, on WebGPU ops.
+    for (const kernel of BACKWARD_KERNELS) assert.ok(check.some((r) => r.kernel === kernel && /gradient rule/.test(r.detail)), `${kernel} not compared with its rule`);
     const failed = check.filter((r) => !r.ok).map((r) => `${r.kernel} ${r.detail}: ${r.worst} at ${r.at}`);
     assert.deepEqual(failed, []);
     assert.ok(check.length >= 100, `${check.length} cases`);

@@ -19,12 +19,13 @@ export const KERNELS = {
 export type KernelName = keyof typeof KERNELS;
 type Spec<K extends KernelName> = (typeof KERNELS)[K];
 
-type Forward = { [K in KernelName]: Spec<K>['backward'] extends true ? never : K }[KernelName];
+/** The forward kernels: every backend has each of them. */
+export type ForwardKernelName = { [K in KernelName]: Spec<K>['backward'] extends true ? never : K }[KernelName];
 /** The backward kernels: fused gradients a backend may give; without one, the op's gradient rule runs. */
-export type BackwardKernelName = Exclude<KernelName, Forward>;
+export type BackwardKernelName = Exclude<KernelName, ForwardKernelName>;
 
 /** The kernels a backend on storage S implements, each taking its named arguments; the backward ones are optional. */
-export type Kernels<S> = { [K in Forward]: KernelFn<S, Spec<K>> } & { [K in BackwardKernelName]?: KernelFn<S, Spec<K>> };
+export type Kernels<S> = { [K in ForwardKernelName]: KernelFn<S, Spec<K>> } & { [K in BackwardKernelName]?: KernelFn<S, Spec<K>> };
 
 /** The names of the backward kernels, for tests that run a backend without them. */
 export const BACKWARD_KERNELS = (Object.keys(KERNELS) as KernelName[]).filter((name) => KERNELS[name].backward) as BackwardKernelName[];

@@ -40,12 +40,12 @@ export function instantiateWasmBackend(wasm: Uint8Array<ArrayBuffer> | WasmModul
   const exports = instance.exports as unknown as WasmExports;
   const arena = new WasmArena(exports.memory, HEAP_START, exports.zero);
   const shared = typeof SharedArrayBuffer !== 'undefined' && exports.memory.buffer instanceof SharedArrayBuffer;
-  const c = new WasmContext(arena, exports, pool);
+  const context = new WasmContext(arena, exports, pool);
 
   return {
     ...referenceBackend,
-    ...elementwise(c), ...reduce(c), ...matmul(c), ...softmax(c), ...crossEntropy(c), ...layerNorm(c), ...batchNorm(c),
-    ...indexing(c), ...window(c), ...optim(c),
+    ...elementwise(context), ...reduce(context), ...matmul(context), ...softmax(context), ...crossEntropy(context),
+    ...layerNorm(context), ...batchNorm(context), ...indexing(context), ...window(context), ...optim(context),
     name: 'wasm-simd',
     // Outside a scratch region (and on an unshared memory, where none opens) the arena allocates JS arrays.
     alloc: (dtype, size) => arena.alloc(dtype, size),

@@ -21,14 +21,14 @@ export type WasmKernels = Partial<{ [K in KernelName]: (args: HostArgs<K>) => vo
 
 /** One family's view of the backend: what its kernels need to stage arrays, call the module and split work. */
 export class WasmContext {
-  readonly s: Staging;
+  readonly staging: Staging;
 
   constructor(readonly arena: WasmArena, readonly exports: WasmExports, readonly pool?: KernelPool) {
-    this.s = new Staging(arena);
+    this.staging = new Staging(arena);
   }
 
   /** The byte address of a 4-byte array's element 0 (0 when absent), staged into the arena if it lives elsewhere. */
-  address = (storage: HostStorage | null | undefined): number => this.s.address((storage ?? null) as FourByte | null);
+  address = (storage: HostStorage | null | undefined): number => this.staging.address((storage ?? null) as FourByte | null);
 
   /**
    * A backend kernel that runs `wasm` when `usable` says it can (its arrays are float32 and its outputs live in the arena,
@@ -37,7 +37,7 @@ export class WasmContext {
    */
   kernel = <K extends KernelName>(name: K, usable: (args: HostArgs<K>) => boolean, wasm: (args: HostArgs<K>) => void): ((args: HostArgs<K>) => void) => {
     const reference = referenceBackend[name] as (args: HostArgs<K>) => void;
-    return (args) => (usable(args) ? this.s.call(() => wasm(args)) : reference(args));
+    return (args) => (usable(args) ? this.staging.call(() => wasm(args)) : reference(args));
   };
 
   /**

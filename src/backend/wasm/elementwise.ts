@@ -10,8 +10,8 @@ import { BINARY_CODES, UNARY_CODES } from './exports.js';
 type FourByte = Float32Array | Int32Array;
 const positive = (v: StridedView<HostStorage>) => v.strides.every((s) => s >= 0);
 
-export function elementwise(c: WasmContext): WasmKernels {
-  const { s, exports: wasm, arena, address } = c;
+export function elementwise(context: WasmContext): WasmKernels {
+  const { staging, exports: wasm, arena, address } = context;
   const tableAt = arena.block(ERF_TABLE.byteLength);
   new Float64Array(arena.view().buffer, tableAt, ERF_TABLE.length).set(ERF_TABLE);
 
@@ -22,30 +22,30 @@ export function elementwise(c: WasmContext): WasmKernels {
   function layout(shape: readonly number[], first: readonly number[], second: readonly number[]): { at: number; ndim: number } {
     const dims = shape.length === 0 ? [1] : shape;
     const ndim = dims.length;
-    return { at: s.int32Block([...dims, ...(shape.length ? first : [0]), ...(shape.length ? second : [0])], ndim + 2), ndim };
+    return { at: staging.int32Block([...dims, ...(shape.length ? first : [0]), ...(shape.length ? second : [0])], ndim + 2), ndim };
   }
 
-  const unary = c.kernel('unary',
-    ({ op, x, out }) => UNARY_CODES[op] !== undefined && f32s(x, out) && s.held(out) && s.stageable(out.length, x),
+  const unary = context.kernel('unary',
+    ({ op, x, out }) => UNARY_CODES[op] !== undefined && f32s(x, out) && staging.held(out) && staging.stageable(out.length, x),
     ({ op, x, out, scalar }) => {
       const [code, p] = [UNARY_CODES[op]!, scalar ?? 0];
       const xAt = address(x);
-      c.elementwise(() => ({ kind: 'unary', args: [code, xAt, out.byteOffset, tableAt], scalar: p }), out.length,
+      context.elementwise(() => ({ kind: 'unary', args: [code, xAt, out.byteOffset, tableAt], scalar: p }), out.length,
         () => wasm.unary(code, xAt, out.byteOffset, out.length, p, tableAt));
     });
 
-  const unaryBackward = c.kernel('unaryBackward',
-    ({ op, x, y, g, out }) => UNARY_CODES[op] !== undefined && f32s(x, y, g, out) && s.held(out) && s.stageable(out.length, x, y, g),
+  const unaryBackward = context.kernel('unaryBackward',
+    ({ op, x, y, g, out }) => UNARY_CODES[op] !== undefined && f32s(x, y, g, out) && staging.held(out) && staging.stageable(out.length, x, y, g),
     ({ op, x, y, g, out, scalar }) => {
       const [code, p] = [UNARY_CODES[op]!, scalar ?? 0];
       const [xAt, yAt, gAt] = [x, y, g].map(address);
-      c.elementwise(() => ({ kind: 'unaryBackward', args: [code, xAt, yAt, gAt, out.byteOffset, tableAt], scalar: p }), out.length,
+      context.elementwise(() => ({ kind: 'unaryBackward', args: [code, xAt, yAt, gAt, out.byteOffset, tableAt], scalar: p }), out.length,
         () => wasm.unaryBackward(code, xAt, yAt, gAt, out.byteOffset, out.length, p, tableAt));
     });
 
-  const binary = c.kernel('binary',
-    ({ op, a, b, out }) => BINARY_CODES[op] !== undefined && f32s(a.data, b.data, out) && s.held(out)
-      && s.stageable(out.length, a.data, b.data) && positive(a) && positive(b),
+  const binary = context.kernel('binary',
+    ({ op, a, b, out }) => BINARY_CODES[op] !== undefined && f32s(a.data, b.data, out) && staging.held(out)
+      && staging.stageable(out.length, a.data, b.data) && positive(a) && positive(b),
     ({ op, shape, a, b, out }) => {
       const { at, ndim } = layout(shape, a.strides, b.strides);
       wasm.binary(BINARY_CODES[op]!, ndim, at, address(a.data) + 4 * a.offset, address(b.data) + 4 * b.offset, out.byteOffset);
@@ -54,10 +54,10 @@ export function elementwise(c: WasmContext): WasmKernels {
   // A strided view out of the arena into a dense JavaScript array (a weight's gradient, which matmul's
   // backward makes as a transposed view, leaving the step) is gathered in a borrowed block and copied out in one go.
   const gathersOut = (shape: readonly number[], src: StridedView<HostStorage>, dst: StridedView<HostStorage>) =>
-    !s.held(dst.data) && s.held(src.data) && isContiguousRun(shape, dst.strides);
-  const copy = c.kernel('copy',
+    !staging.held(dst.data) && staging.held(src.data) && isContiguousRun(shape, dst.strides);
+  const copy = context.kernel('copy',
     ({ shape, src, dst }) => src.data.constructor === dst.data.constructor && src.data.BYTES_PER_ELEMENT === 4
-      && (s.held(dst.data) || gathersOut(shape, src, dst)) && s.stageable(shape.reduce((p, n) => p * n, 1), src.data)
+      && (staging.held(dst.data) || gathersOut(shape, src, dst)) && staging.stageable(shape.reduce((p, n) => p * n, 1), src.data)
       && positive(src) && positive(dst),
     ({ shape, src, dst }) => {
       const count = shape.reduce((p, n) => p * n, 1);
@@ -69,7 +69,7 @@ export function elementwise(c: WasmContext): WasmKernels {
         return;
       }
       const { at, ndim } = layout(shape, src.strides, dst.strides);
-      const staged = gather ? s.borrow(4 * count) : 0;
+      const staged = gather ? staging.borrow(4 * count) : 0;
       wasm.copyStrided(ndim, at, address(src.data) + 4 * src.offset, gather ? staged : dst.data.byteOffset + 4 * dst.offset);
       if (gather) {
         const out = dst.data as FourByte;

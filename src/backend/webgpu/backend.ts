@@ -1,17 +1,25 @@
 /// <reference types="@webgpu/types" />
 import type { Backend, ScratchRegion } from '../backend.js';
-import type { KernelSpec, StridedView } from '../kernel.js';
-import { KERNELS, type KernelName, type Kernels } from '../kernels/index.js';
+import { mapStorage } from '../kernel.js';
+import { KERNELS, type KernelName } from '../kernels/index.js';
 import { type DType, type HostStorage, type Storage, isDevice } from '../../core/dtype.js';
 import { ZerogradError } from '../../core/errors.js';
 import { type GPUDType, GPUTensor } from './buffers.js';
-import { GPU_KERNELS, type GPUView, type WebGPUKernels } from './kernels.js';
+import { GPU_KERNELS, type WebGPUKernels } from './kernels.js';
 
 interface Region { made: Map<GPUTensor, number>; count: number }
 
 function gpuDType(dtype: DType): GPUDType {
   if (dtype === 'float32' || dtype === 'int32') return dtype;
   throw new ZerogradError('webgpu', `a ${dtype} tensor: WebGPU computes in float32 and int32 (WGSL has no float64, and 16-bit floats are an optional feature); convert it with .float() before moving it to the GPU`);
+}
+
+/**
+ * `table`'s kernels, each replaced by `adapt(name)`: the result has the table's names, as its type says (which
+ * Object.fromEntries cannot say), so a forward kernel missing from GPU_KERNELS is missing from the backend's type too.
+ */
+function eachKernel<T extends Partial<Record<KernelName, unknown>>, R>(table: T, adapt: (name: KernelName) => R): { [K in keyof T]: R } {
+  return Object.fromEntries(Object.keys(table).map((name) => [name, adapt(name as KernelName)])) as { [K in keyof T]: R };
 }
 
 /**
@@ -46,7 +54,6 @@ export function createWebGPUBackend(gpu: WebGPUKernels): Backend<GPUTensor> {
     }
     throw new ZerogradError('webgpu', `a kernel's output is a ${s.constructor.name} in host memory; on WebGPU, outputs are allocated by the backend`);
   };
-  const view = (v: StridedView<Storage>): GPUView => ({ data: input(v.data), offset: v.offset, strides: v.strides });
   /** Runs a kernel, then gives back the uploads it read (the queue runs the kernel first). */
   const run = <T>(call: () => T): T => {
     try {
@@ -55,22 +62,8 @@ export function createWebGPUBackend(gpu: WebGPUKernels): Backend<GPUTensor> {
       for (const t of temporaries.splice(0)) gpu.release(t);
     }
   };
-  /** A kernel's arguments on the GPU: each storage argument as its declaration's role says, attributes as they are. */
-  const onDevice = (spec: KernelSpec, args: Record<string, unknown>) => {
-    const converted: Record<string, unknown> = {};
-    for (const [key, { role }] of Object.entries(spec.args)) {
-      const value = args[key];
-      if (value == null || role === 'attribute') converted[key] = value;
-      else if (role === 'input') converted[key] = input(value as Storage);
-      else if (role === 'output') converted[key] = output(value as Storage);
-      else if (role === 'view') converted[key] = view(value as StridedView<Storage>);
-      else converted[key] = { ...(value as StridedView<Storage>), data: output((value as StridedView<Storage>).data) };
-    }
-    return converted;
-  };
   // One adapter for every kernel the GPU has, derived from the declarations.
-  const kernels = Object.fromEntries(Object.entries(KERNELS).filter(([name]) => name in GPU_KERNELS).map(([name, spec]) =>
-    [name, (args: Record<string, unknown>) => run(() => gpu.run(name as KernelName, onDevice(spec, args) as never))])) as unknown as Kernels<GPUTensor>;
+  const kernels = eachKernel(GPU_KERNELS, (name) => (args: Record<string, unknown>) => run(() => gpu.run(name, mapStorage(KERNELS[name], args, input, output) as never)));
 
   return {
     name: 'webgpu',

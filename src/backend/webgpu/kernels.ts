@@ -1,6 +1,6 @@
 /// <reference types="@webgpu/types" />
 import type { StridedView } from '../kernel.js';
-import type { ArgsOf, KernelName } from '../kernels/index.js';
+import type { ArgsOf, BackwardKernelName, ForwardKernelName, KernelName } from '../kernels/index.js';
 import { BufferPool, type GPUDType, GPUTensor } from './buffers.js';
 import { batchNorm } from './wgsl/batchNorm.js';
 import { crossEntropy } from './wgsl/crossEntropy.js';
@@ -17,8 +17,12 @@ import { window } from './wgsl/window.js';
 /** A strided view of a GPU tensor, as StridedView is of a typed array. */
 export type GPUView = StridedView<GPUTensor>;
 
-/** One family's WebGPU kernels: each encodes its dispatches on GPU tensors, with the arguments kernels/ declares. */
-export type GPUKernels = Partial<{ [K in KernelName]: (gpu: WebGPUKernels, args: ArgsOf<K, GPUTensor>) => void }>;
+/** A WebGPU kernel: it encodes its dispatches on GPU tensors, with the arguments kernels/ declares for it. */
+export type GPUKernel<K extends KernelName> = (gpu: WebGPUKernels, args: ArgsOf<K, GPUTensor>) => void;
+/** The WebGPU kernels: every forward kernel (a missing one does not compile), and the backward ones it fuses. */
+export type GPUKernels = { [K in ForwardKernelName]: GPUKernel<K> } & { [K in BackwardKernelName]?: GPUKernel<K> };
+/** One family's WebGPU kernels (wgsl/<family>.ts), each checked against its declaration with `satisfies GPUFamily`. */
+export type GPUFamily = Partial<GPUKernels>;
 
 /** Every kernel the WebGPU backend has, family by family (wgsl/<family>.ts: each shader beside its dispatch). */
 export const GPU_KERNELS: GPUKernels = {
@@ -186,7 +190,7 @@ export class WebGPUKernels {
 
   /** Runs kernel `name` on GPU tensors (its dispatches encoded, submitted later). */
   run<K extends KernelName>(name: K, args: ArgsOf<K, GPUTensor>): void {
-    const kernel = GPU_KERNELS[name] as ((gpu: WebGPUKernels, args: ArgsOf<K, GPUTensor>) => void) | undefined;
+    const kernel: GPUKernel<K> | undefined = GPU_KERNELS[name];
     if (!kernel) throw new Error(`webgpu: no kernel '${name}'`);
     kernel(this, args);
   }

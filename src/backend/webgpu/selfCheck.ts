@@ -1,5 +1,5 @@
 import type { HostStorage } from '../../core/dtype.js';
-import type { StridedView } from '../kernel.js';
+import { type StridedView, mapStorage } from '../kernel.js';
 import { type HostArgs, KERNELS, type KernelName } from '../kernels/index.js';
 import { UNARY_OPS, type UnaryOp, unaryFormula } from '../kernels/unaryOps.js';
 import type { BinaryOp } from '../kernels/elementwise.js';
@@ -235,30 +235,37 @@ const upload = (gpu: WebGPUKernels, values: HostStorage): GPUTensor =>
   gpu.upload(values instanceof Float32Array || values instanceof Int32Array ? values : Float32Array.from(values));
 
 /**
- * Runs every case of the table on the WebGPU kernels and on the reference backend, comparing each output. Used by the
- * playground's GPU page and by the tests through Chromium.
+ * Runs every case of the table on the WebGPU kernels and on the reference backend, comparing each output; a declared
+ * kernel with no case, or with no WebGPU kernel, is a failed result. Used by the playground's GPU page and by the
+ * tests through Chromium.
  */
 export async function checkWebGPUKernels(gpu: WebGPUKernels, seed = 1): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  for (const { kernel, detail, args, rtol = 1e-4, atol = 1e-5 } of cases(seed)) {
-    if (!(kernel in GPU_KERNELS)) continue;
+  const table = cases(seed);
+  // A declared kernel the table or the GPU lacks fails: the page and its test would otherwise pass without checking it.
+  const missing = (kernel: string, detail: string) => results.push({ kernel, detail, worst: Infinity, ok: false, at: detail });
+  for (const kernel of Object.keys(KERNELS)) {
+    if (!table.some((c) => c.kernel === kernel)) missing(kernel, 'no case in the self-check table');
+  }
+  for (const { kernel, detail, args, rtol = 1e-4, atol = 1e-5 } of table) {
+    if (!(kernel in GPU_KERNELS)) {
+      missing(kernel, `${detail}: no WebGPU kernel`);
+      continue;
+    }
     const host = args as Record<string, unknown>;
-    const device: Record<string, unknown> = {};
     const live: GPUTensor[] = [];
     const outputs: [GPUTensor, HostStorage][] = [];
-    for (const [key, { role }] of Object.entries(KERNELS[kernel].args)) {
-      const value = host[key];
-      if (value == null || role === 'attribute') {
-        device[key] = value;
-        continue;
-      }
-      const isView = role === 'view' || role === 'outView';
-      const data = (isView ? (value as StridedView<HostStorage>).data : value) as HostStorage;
+    const read = (data: HostStorage) => {
       const t = upload(gpu, data);
       live.push(t);
-      if (role === 'output' || role === 'outView') outputs.push([t, data]);
-      device[key] = isView ? { ...(value as StridedView<HostStorage>), data: t } : t;
-    }
+      return t;
+    };
+    const written = (data: HostStorage) => {
+      const t = read(data);
+      outputs.push([t, data]);
+      return t;
+    };
+    const device = mapStorage(KERNELS[kernel], host, read, written);
     (ref[kernel] as (a: unknown) => void)(host);
     gpu.run(kernel, device as never);
     results.push(await compare(gpu, kernel, detail, outputs, rtol, atol));

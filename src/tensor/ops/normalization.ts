@@ -1,4 +1,3 @@
-import type { RunningStatistics } from '../../backend/backend.js';
 import { backend } from '../../backend/registry.js';
 import { noGrad, record } from '../autograd.js';
 import { type DeviceStorage, type Storage, isDevice, isFloat } from '../../core/dtype.js';
@@ -87,6 +86,16 @@ export const layerNorm = defineOp('layerNorm', true, (x: Tensor, weight: Tensor 
     (g) => normalizationGrad(x, g, weight, mean, rstd, { shape: [rows, cols], dims: [1], paramDims: [0], paramShape: [1, cols] }));
 });
 
+/** A batch normalisation's running averages, updated in place from each training batch (BatchNorm's buffers). */
+export interface RunningStatistics {
+  /** Each feature's running mean, C of them. */
+  mean: Tensor;
+  /** Each feature's running unbiased variance, C of them. */
+  variance: Tensor;
+  /** How far each batch moves them: running = (1 - momentum) * running + momentum * batch (PyTorch's 0.1). */
+  momentum: number;
+}
+
 /**
  * torch.nn.functional.batch_norm in training: each feature (the slices along `featureDim`) normalised over every
  * other dim with the batch's mean and biased variance, then scaled by `weight` and shifted by `bias`; `running`
@@ -95,7 +104,7 @@ export const layerNorm = defineOp('layerNorm', true, (x: Tensor, weight: Tensor 
  * the features' values are read where they lie, whichever dim holds them.
  */
 export const batchNorm = defineOp('batchNorm', true, (x: Tensor, featureDim: number, weight: Tensor | null = null, bias: Tensor | null = null,
-  eps = 1e-5, running: RunningStatistics<Tensor> | null = null): Tensor => {
+  eps = 1e-5, running: RunningStatistics | null = null): Tensor => {
   if (!isFloat(x.dtype) || x.ndim < 2) throw new ZerogradError('batchNorm', `expected a floating-point tensor with at least 2 dims, got ${x.dtype} of shape ${fmtShape(x.shape)}`);
   const axis = normalizeDim('batchNorm', featureDim, x.ndim, x.shape);
   const C = x.shape[axis];

@@ -1,6 +1,6 @@
 // The WebGPU batch normalisation kernels: a workgroup per feature, then a thread per feature for the running averages
 // and the parameters' gradients.
-import type { GPUKernels } from '../kernels.js';
+import type { GPUFamily } from '../kernels.js';
 import { WORKGROUP, bindings, elementEntry, f32, grid, rowGrid } from './common.js';
 import { ROW_FUNCTIONS } from './rowCommon.js';
 
@@ -90,7 +90,7 @@ ${elementEntry('p[0]')}
 }`;
 }
 
-export const batchNorm: GPUKernels = {
+export const batchNorm = {
   batchNorm(gpu, { x, outer, C, inner, weight, bias, eps, out, mean, rstd, runningMean, runningVariance, momentum }) {
     if (!C || !(outer * inner)) return;
     gpu.dispatch('batchNorm', batchNormShader, [C, outer, inner, f32(eps), +!!weight, +!!bias],
@@ -111,4 +111,4 @@ export const batchNorm: GPUKernels = {
     }
     gpu.release(sums);
   },
-};
+} satisfies GPUFamily;

@@ -1,5 +1,5 @@
 // The WebGPU cross-entropy kernels: a workgroup per row forward, a thread per element backward.
-import type { GPUKernels } from '../kernels.js';
+import type { GPUFamily } from '../kernels.js';
 import { EXP, bindings, elementEntry, f32, grid, i32, rowGrid } from './common.js';
 import { withRowStats } from './rowCommon.js';
 
@@ -35,7 +35,7 @@ ${elementEntry('p[0] * p[1]')}
 }`;
 }
 
-export const crossEntropy: GPUKernels = {
+export const crossEntropy = {
   /**
    * The row log-sum-exps into `lse`, and [summed loss, counted rows] into `totals` (two floats): the loss stays on the
    * GPU until the caller reads it, the one read-back of a training step.
@@ -50,4 +50,4 @@ export const crossEntropy: GPUKernels = {
     if (!rows || !cols) return;
     gpu.dispatch('crossEntropyBackward', crossEntropyBackwardShader, [rows, cols, i32(ignoreIndex), f32(scale)], [logits, targets, lse, out], grid(rows * cols));
   },
-};
+} satisfies GPUFamily;

@@ -2,7 +2,7 @@
 // strides, strided copies.
 import type { BinaryOp } from '../../kernels/elementwise.js';
 import { UNARY_OPS, type UnaryOp, unaryFormula } from '../../kernels/unaryOps.js';
-import type { GPUKernels } from '../kernels.js';
+import type { GPUFamily } from '../kernels.js';
 import { FLOAT_FUNCTIONS, bindings, elementEntry, f32, grid, wgslType } from './common.js';
 
 /** The most dimensions a strided kernel walks; every layout zerograd's models make has fewer. */
@@ -96,7 +96,7 @@ ${elementEntry('p[0]')}
 }`;
 }
 
-export const elementwise: GPUKernels = {
+export const elementwise = {
   unary(gpu, { op, x, out, scalar }) {
     if (!out.length) return;
     gpu.dispatch(`unary:${op}`, () => unaryShader(op), [out.length, f32(scalar ?? 0)], [x, out], grid(out.length));
@@ -121,4 +121,4 @@ export const elementwise: GPUKernels = {
     const [type, dstType] = [wgslType(src.data.dtype), wgslType(dst.data.dtype)];
     gpu.dispatch(`copy:${type}:${dstType}`, () => copyShader(type, dstType), gpu.layout(shape, [src, dst]), [src.data, dst.data], grid(count));
   },
-};
+} satisfies GPUFamily;

@@ -1,5 +1,5 @@
 // The WebGPU indexing kernels: embedding rows and gather, with their scatter-adds (float adds by compare-and-swap).
-import type { GPUKernels } from '../kernels.js';
+import type { GPUFamily } from '../kernels.js';
 import { bindings, elementEntry, grid, wgslType } from './common.js';
 
 /**
@@ -60,7 +60,7 @@ ${elementEntry('p[0] * p[2] * p[3]')}
 }`;
 }
 
-export const indexing: GPUKernels = {
+export const indexing = {
   indexSelect(gpu, { src, rowSize, indices, out }) {
     if (!out.length) return;
     const type = wgslType(src.dtype);
@@ -79,4 +79,4 @@ export const indexing: GPUKernels = {
     if (!g.length) return;
     gpu.dispatch('scatterAdd', scatterAddShader, [outer, n, m, inner], [g, index, out], grid(g.length));
   },
-};
+} satisfies GPUFamily;

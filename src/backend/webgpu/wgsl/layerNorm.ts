@@ -1,5 +1,5 @@
 // The WebGPU LayerNorm kernels: a workgroup per row, then a thread per column for the parameters' gradients.
-import type { GPUKernels } from '../kernels.js';
+import type { GPUFamily } from '../kernels.js';
 import { WORKGROUP, bindings, elementEntry, f32, grid, rowGrid } from './common.js';
 import { ROW_ENTRY, ROW_FUNCTIONS } from './rowCommon.js';
 
@@ -68,7 +68,7 @@ ${elementEntry('p[1]')}
 }`;
 }
 
-export const layerNorm: GPUKernels = {
+export const layerNorm = {
   layerNorm(gpu, { x, rows, cols, weight, bias, eps, out, mean, rstd }) {
     if (!rows || !cols) return;
     gpu.dispatch('layerNorm', layerNormShader, [rows, cols, f32(eps), +!!weight, +!!bias],
@@ -83,4 +83,4 @@ export const layerNorm: GPUKernels = {
         [x, g, mean, rstd, dweight ?? gpu.placeholder, dbias ?? gpu.placeholder], [gx]);
     }
   },
-};
+} satisfies GPUFamily;

@@ -1,5 +1,5 @@
 // The WebGPU batched matrix product in shared-memory tiles, for every transposed and strided layout.
-import type { GPUKernels } from '../kernels.js';
+import type { GPUFamily } from '../kernels.js';
 import { bindings } from './common.js';
 
 /** Output tile of one workgroup: TILE x TILE, each of its 16 x 16 threads computing a 4 x 4 block. */
@@ -81,7 +81,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
 }`;
 }
 
-export const matmul: GPUKernels = {
+export const matmul = {
   matmul(gpu, { spec, a, b, out }) {
     const { batch, M, N, K } = spec;
     if (!batch || !M || !N) return;
@@ -94,4 +94,4 @@ export const matmul: GPUKernels = {
     gpu.dispatch('matmul', matmulShader, [M, N, K, spec.lda, spec.ldb, +spec.transA, +spec.transB], [offsetBuffer, a, b, out],
       [Math.ceil(N / TILE), Math.ceil(M / TILE), batch]);
   },
-};
+} satisfies GPUFamily;

@@ -1,5 +1,5 @@
 // The WebGPU optimizer updates, a thread per parameter.
-import type { GPUKernels } from '../kernels.js';
+import type { GPUFamily } from '../kernels.js';
 import { bindings, elementEntry, f32, grid } from './common.js';
 
 /**
@@ -30,7 +30,7 @@ ${elementEntry('p[0]')}
 }`;
 }
 
-export const optim: GPUKernels = {
+export const optim = {
   adamw(gpu, { param, grad, m, v, step }) {
     if (!param.length) return;
     gpu.dispatch('adamw', adamwShader, [param.length, f32(step.beta1), f32(step.beta2), f32(step.eps), f32(step.decayFactor),
@@ -41,4 +41,4 @@ export const optim: GPUKernels = {
     gpu.dispatch(`sgd:${!!velocity}`, () => sgdShader(!!velocity), [param.length, f32(lr), f32(momentum), f32(weightDecay)],
       velocity ? [param, grad, velocity] : [param, grad], grid(param.length));
   },
-};
+} satisfies GPUFamily;

@@ -1,6 +1,6 @@
 // The WebGPU axis reductions: one thread per output, Kahan-compensated sums, first-winner max and min.
 import type { ReduceOp } from '../../kernels/reduce.js';
-import type { GPUKernels } from '../kernels.js';
+import type { GPUFamily } from '../kernels.js';
 import { bindings, elementEntry, grid, wgslType } from './common.js';
 
 /**
@@ -43,11 +43,11 @@ ${elementEntry('p[0] * p[2]')}
 }`;
 }
 
-export const reduce: GPUKernels = {
+export const reduce = {
   reduce(gpu, { op, x, outer, n, inner, out, argOut }) {
     if (!out.length) return;
     const type = wgslType(x.dtype);
     const buffers = argOut ? [x, out, argOut] : [x, out];
     gpu.dispatch(`reduce:${op}:${type}:${!!argOut}`, () => reduceShader(op, type, !!argOut), [outer, n, inner], buffers, grid(outer * inner));
   },
-};
+} satisfies GPUFamily;

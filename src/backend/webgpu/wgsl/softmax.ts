@@ -1,5 +1,5 @@
 // The WebGPU softmax kernels: one workgroup per row.
-import type { GPUKernels } from '../kernels.js';
+import type { GPUFamily } from '../kernels.js';
 import { WORKGROUP, bindings, f32, rowGrid } from './common.js';
 import { ROW_ENTRY, ROW_FUNCTIONS, withRowStats } from './rowCommon.js';
 
@@ -63,7 +63,7 @@ ${ROW_ENTRY}
 }`;
 }
 
-export const softmax: GPUKernels = {
+export const softmax = {
   softmax(gpu, { x, rows, cols, out, log }) {
     if (!rows || !cols) return;
     gpu.dispatch('softmax', softmaxShader, [rows, cols, +log], [x, out], rowGrid(rows));
@@ -80,4 +80,4 @@ export const softmax: GPUKernels = {
     if (!rows || !cols) return;
     gpu.dispatch('attentionSoftmaxBackward', attentionSoftmaxBackwardShader, [rows, cols, f32(scale)], [y, g, out], rowGrid(rows));
   },
-};
+} satisfies GPUFamily;

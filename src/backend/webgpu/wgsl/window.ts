@@ -1,6 +1,6 @@
 // The WebGPU window kernels (convolution's patches, max-pooling), each output or input pixel a thread.
 import type { WindowGeometry } from '../../kernels/window.js';
-import type { GPUKernels } from '../kernels.js';
+import type { GPUFamily } from '../kernels.js';
 import { bindings, elementEntry, grid } from './common.js';
 
 const windowNumbers = (g: WindowGeometry) => [g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
@@ -124,7 +124,7 @@ ${elementEntry('N() * C() * planeSize()')}
 }`;
 }
 
-export const window: GPUKernels = {
+export const window = {
   im2col(gpu, { x, geometry, out }) {
     if (!out.length) return;
     gpu.dispatch('im2col', im2colShader, windowNumbers(geometry), [x, out], grid(out.length));
@@ -141,4 +141,4 @@ export const window: GPUKernels = {
     if (!dx.length) return;
     gpu.dispatch('maxPool2dBackward', maxPool2dBackwardShader, windowNumbers(geometry), [g, argmax, dx], grid(dx.length));
   },
-};
+} satisfies GPUFamily;
