@@ -111,7 +111,7 @@ export function ragAsk(argv: string[], io: CliIO = consoleIO, eachLine: (onLine:
   const spec = embedderSpecFrom(files.embedder, files.dim, files.jsonFile);
   const index = ExactIndex.fromRows(files.dim, files.passages, files.vectors);
   const embedder = queryEmbedder(spec, o.index, o['embed-checkpoint']);
-  if (embedder.dim !== index.dim) throw new Error(`${join(o.index, 'index.json')}: "dim" is ${index.dim}, but its ${spec.kind} embedding gives ${embedder.dim} dimensions`);
+  if (embedder.dim !== index.dim) throw new Error(`${files.jsonFile}: "dim" is ${index.dim}, but its ${spec.kind} embedding gives ${embedder.dim} dimensions`);
   const { k } = o;
   const retrieveOnly = o['retrieve-only'] ?? false;
   if (!retrieveOnly && !o.checkpoint) throw new UsageError('rag ask: --checkpoint DIR (the reader GPT) is required, or give --retrieve-only');

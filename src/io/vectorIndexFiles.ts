@@ -28,7 +28,7 @@ export function saveIndex(dir: string, index: IndexFiles): void {
 }
 
 /** The index in `dir`; a missing or inconsistent file is an error naming it. `jsonFile` is where the embedder was read from. */
-export function loadIndex(dir: string): IndexFiles & { passages: string[]; jsonFile: string } {
+export function loadIndex(dir: string): IndexFiles & { jsonFile: string } {
   const jsonFile = join(dir, 'index.json');
   const vectorFile = join(dir, 'vectors.safetensors');
   for (const file of [jsonFile, vectorFile]) if (!existsSync(file)) throw new Error(`${file} does not exist; build the index with 'zerograd rag index'`);
