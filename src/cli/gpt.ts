@@ -56,7 +56,7 @@ export const GPT_SAMPLE = defineCommand({
   name: 'gpt sample',
   summary: 'generate text from a GPT checkpoint, streaming each character as it is sampled',
   options: {
-    checkpoint: { type: 'path', value: 'DIR', help: 'run folder or step folder of a GPT checkpoint (required)' },
+    checkpoint: { type: 'path', value: 'PATH', help: 'run folder or step folder of a GPT checkpoint, or a .safetensors file saved by the playground (required)' },
     prompt: { type: 'string', value: 'TEXT', shown: 'a newline', help: 'text to continue (its characters must be in the vocabulary)' },
     'max-new-tokens': { type: 'int', min: 1, max: MAX_NEW_TOKENS, default: 500, help: `characters to generate (at most ${MAX_NEW_TOKENS})` },
     temperature: { type: 'float', default: 1, help: 'below 1 sharpens, above 1 flattens the distribution' },

@@ -56,7 +56,7 @@ export const MAKEMORE_SAMPLE = defineCommand({
   name: 'makemore sample',
   summary: 'sample new items (names) from a makemore checkpoint',
   options: {
-    checkpoint: { type: 'path', value: 'DIR', help: 'run folder or step folder of a makemore checkpoint (required)' },
+    checkpoint: { type: 'path', value: 'PATH', help: 'run folder or step folder of a makemore checkpoint, or a .safetensors file saved by the playground (required)' },
     num: { type: 'int', min: 1, max: 100_000, default: 10, help: 'how many items' },
     prefix: { type: 'string', value: 'TEXT', default: '', shown: 'none', help: 'each item starts with this text' },
     seed: { ...SEED, default: 1 },
@@ -67,7 +67,7 @@ export const MAKEMORE_EVAL = defineCommand({
   name: 'makemore eval',
   summary: 'train, val and test loss of a makemore checkpoint',
   options: {
-    checkpoint: { type: 'path', value: 'DIR', help: 'run folder or step folder of a makemore checkpoint (required)' },
+    checkpoint: { type: 'path', value: 'PATH', help: 'run folder or step folder of a makemore checkpoint, or a .safetensors file saved by the playground (required)' },
     data: { type: 'path', value: 'FILE', shown: 'the data it was trained on', help: 'items to split 80/10/10 as in training (another file warns: its splits are not the training run\'s)' },
   },
 });

@@ -5,7 +5,7 @@ import type { Checkpoint, TrainerState } from '../optim/trainingState.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ioError, makeDirectory, syncDirectory, writeFileAtomic } from './atomicWrite.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
-import { serializeWeights } from './weightsFile.js';
+import { parseWeights, serializeWeights } from './weightsFile.js';
 
 export type { Checkpoint, TrainerState } from '../optim/trainingState.js';
 
@@ -187,7 +187,7 @@ function readPointerQuietly(runDir: string): Pointer | undefined {
 export function resolveCheckpointDir(path: string): string {
   if (existsSync(join(path, 'latest.json'))) return join(path, readPointer(path).checkpoint);
   if (existsSync(join(path, 'model.safetensors'))) return path;
-  throw new Error(`${path}: no checkpoint here (expected latest.json or model.safetensors)`);
+  throw new Error(`${path}: no checkpoint here (expected a run folder with latest.json, a step folder with model.safetensors, or a .safetensors file saved by the playground)`);
 }
 
 /** What a run folder holds of a run: latest.json and every step directory (what a new run must not replace unasked). */
@@ -205,6 +205,7 @@ export function hasCheckpoint(path: string): boolean {
  * or unreadable gives way to the previous one kept, with a warning (`warn`, stderr by default).
  */
 export function loadCheckpoint(path: string, warn: (message: string) => void = (m) => console.error(`warning: ${m}`)): Checkpoint {
+  if (isWeightsFile(path)) return readWeightsFile(path);
   if (!existsSync(join(path, 'latest.json'))) return readCheckpointDir(resolveCheckpointDir(path));
   const pointer = readPointer(path);
   const candidates = [pointer.checkpoint, ...pointer.previous];
@@ -219,6 +220,20 @@ export function loadCheckpoint(path: string, warn: (message: string) => void = (
     }
   }
   throw new Error(failures.length === 1 ? failures[0] : `${path}: no readable checkpoint: ${failures.join('; ')}`);
+}
+
+/** A lone .safetensors file: what the playground's save button downloads (model.safetensors with its config inside). */
+const isWeightsFile = (path: string): boolean => path.endsWith('.safetensors') && existsSync(path) && statSync(path).isFile();
+
+/**
+ * A model from one weights file, with the config from its metadata: enough to sample, evaluate or export it, and to
+ * start a run from it, but no optimizer state or random streams, so it cannot be resumed exactly.
+ */
+function readWeightsFile(path: string): Checkpoint {
+  const { model, config, step } = parseWeights(readFileSync(path), path);
+  const missing = ['recipe', 'model'].filter((key) => !(key in config));
+  if (missing.length) throw new Error(`${path}: its zerograd_config has no ${missing.map((k) => `'${k}'`).join(' or ')}; it does not describe a zerograd model`);
+  return { config, model, optimizer: new Map(), trainer: { step, rng: [], losses: [], streams: {} } };
 }
 
 function readCheckpointDir(dir: string): Checkpoint {

@@ -196,7 +196,7 @@ describe('zerograd command line help', () => {
     const vision = commandHelp(VISION_TRAIN).replace(/\s+/g, ' ');
     for (const kind of ['mlp', 'mlp-logits', 'cnn', 'vit']) assert.match(vision, new RegExp(` ${kind}: \\w`), kind);
     const charrnn = commandHelp(CHARRNN_SAMPLE, 200);
-    assert.match(charrnn, /--checkpoint <DIR>\s+run folder or step folder of a char-rnn checkpoint/);
+    assert.match(charrnn, /--checkpoint <PATH>\s+run folder or step folder of a char-rnn checkpoint/);
     assert.doesNotMatch(charrnn, /GPT/);
   });
 

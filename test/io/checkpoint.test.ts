@@ -46,6 +46,19 @@ describe('checkpoints', () => {
       /other\.safetensors: no zerograd_config in its metadata/);
   });
 
+  test("a lone weights file (the playground's download) loads as a checkpoint without optimizer state", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zerograd-ckpt-'));
+    const original = checkpointAt(9);
+    const file = join(dir, 'names.safetensors');
+    writeFileSync(file, readFileSync(join(saveCheckpoint(join(dir, 'run'), original), 'model.safetensors')));
+    const loaded = loadCheckpoint(file);
+    assert.deepEqual([loaded.config, loaded.trainer.step, loaded.optimizer.size], [original.config, 9, 0]);
+    assert.deepEqual(loaded.model.get('w')!.toFlatArray(), original.model.get('w')!.toFlatArray());
+    const foreign = join(dir, 'foreign.safetensors');
+    writeFileSync(foreign, serializeSafetensors(original.model, { zerograd_config: JSON.stringify({ model: {} }) }));
+    assert.throws(() => loadCheckpoint(foreign), /foreign\.safetensors: its zerograd_config has no 'recipe'/);
+  });
+
   test('a newer checkpoint replaces the older one only once it is complete', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zerograd-ckpt-'));
     saveCheckpoint(dir, checkpointAt(1), { keep: 1 });
@@ -67,7 +80,7 @@ describe('checkpoints', () => {
     assert.equal(loadCheckpoint(stepDir).trainer.step, 5);
     const empty = mkdtempSync(join(tmpdir(), 'zerograd-empty-'));
     assert.equal(hasCheckpoint(empty), false);
-    assert.throws(() => loadCheckpoint(empty), /no checkpoint here \(expected latest\.json or model\.safetensors\)/);
+    assert.throws(() => loadCheckpoint(empty), /no checkpoint here \(expected a run folder with latest\.json, a step folder with model\.safetensors, or a \.safetensors file/);
   });
 
   test('the last N checkpoints are kept (2 by default); saving the step latest.json names again never deletes it', () => {
