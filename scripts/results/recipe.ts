@@ -39,7 +39,7 @@ export interface RowRecord {
 /** A number pattern's shorthand: `n('val', /val loss (N)/, 0.002)` with N standing for a decimal number. */
 export function n(key: string, pattern: RegExp | string, tolerance: number | null, command?: number): Measure {
   const source = typeof pattern === 'string' ? pattern : pattern.source;
-  return { key, read: new RegExp(source.replaceAll('(N)', '(-?\\d+(?:\\.\\d+)?)')), tolerance, command };
+  return { key, read: new RegExp(source.replaceAll('(N)', '(-?\\d+(?:\\.\\d+)?)'), typeof pattern === 'string' ? '' : pattern.flags), tolerance, command };
 }
 
 /** The last match of a measure in the output, or undefined. */
