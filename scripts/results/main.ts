@@ -25,7 +25,7 @@ const HELP = `npm run results -- [options]
   --render        run nothing: rewrite the tables from ${STORE} (with --check: only compare them)
   --records FILE  with --check: compare with FILE instead of ${STORE}
   --smoke         run zerograd's commands with ZEROGRAD_SMOKE=1 to prove each number is found; write nothing
-  --verbose       show the commands' own output as they run`;
+  --verbose       show the commands' own output as they run (the default in a terminal, except with --check)`;
 
 /** The status line at the top of docs/results.md: what was regenerated, and when. */
 function statusBlock(records: Records): string {
@@ -45,7 +45,7 @@ function statusBlock(records: Records): string {
 
 /** The rows and their cost: which ones CI checks, and how long the others take. */
 function rowsBlock(): string {
-  const cost = { ci: 'CI (`--check`)', long: 'long: not in CI', manual: 'manual: only with `--only`' };
+  const cost = { ci: 'CI (`--check`)', long: 'long: not in CI (over its budget)', manual: 'manual: only with `--only`' };
   return renderTable(['row', 'runs in', 'takes (as the docs report it)'], RECIPES.map((r) => [`\`${r.name}\``, cost[r.cost], r.estimate]));
 }
 
@@ -115,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
     const commit = args.check || args.smoke ? '' : commitOf(root);
     for (const recipe of selectRows(args)) {
       for (const command of recipe.commands) console.log(`$ ${command}`);
-      const measured = await runRecipe(recipe, root, { echo: args.verbose, smoke: args.smoke });
+      const measured = await runRecipe(recipe, root, { echo: args.verbose || (process.stderr.isTTY && !args.check), smoke: args.smoke });
       console.log(`  ${recipe.name}: ${Object.entries(measured.values).map(([k, v]) => `${k} ${v}`).join(', ')} (${duration(measured.seconds)})`);
       if (args.check) problems.push(...differences(recipe, records[recipe.name], measured.values, args.records));
       else if (!args.smoke) {

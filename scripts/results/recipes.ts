@@ -132,7 +132,7 @@ export const RECIPES: Recipe[] = [
     name: `classify-${model}`, cost: 'long', estimate: model === 'bag' ? '1.6 minutes' : '12.1 minutes',
     commands: [model === 'bag' ? 'npx zerograd classify train' : 'npx zerograd classify train --model encoder'],
     measures: [params, n('accuracy', /held-out texts\): accuracy (N)/, 0.005), n('f1', /accuracy [\d.]+ \| macro F1 (N)/, 0.005),
-      n('spamPrecision', /^spam\s+(N)/m, 0.01), n('spamRecall', /^spam\s+[\d.]+\s+(N)/m, 0.01)],
+      n('spamPrecision', /^spam\s+(\d+\.\d+)\s+\d+\.\d+/m, 0.01), n('spamRecall', /^spam\s+\d+\.\d+\s+(\d+\.\d+)/m, 0.01)],
   })),
 
   { name: 'tag', cost: 'long', estimate: '155 s', commands: ['npx zerograd tag corpus --out travel.conll', 'npx zerograd tag train --data travel.conll --out runs/tag'],
