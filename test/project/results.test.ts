@@ -74,7 +74,7 @@ describe('npm run results -- --check', () => {
     assert.match(run.stderr, /^error: bigram: nll 2\.4546 differs from the recorded 2\.4600 by 0\.0054, beyond its tolerance 0\.0001 \(.*results\.json\)$/m);
   });
 
-  test('passes on the rows CI can afford (about 30 s on 2 cores)', () => {
+  test('passes on the rows CI can afford (about 20 s on 2 cores)', () => {
     const run = results('--check', '--ci');
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
     for (const name of ['bigram', 'cmp-mlp', 'digits-cnn', 'kmeans']) assert.match(run.stdout, new RegExp(`^  ${name}: `, 'm'));
