@@ -45,6 +45,8 @@ const KNOWN_LIMIT = 1 << 16;
 export class WebGPUKernels {
   readonly pool: BufferPool;
   private readonly paramsPool: BufferPool;
+  /** Mappable buffers a read-back copies into, kept for the next read (a training step reads its loss every step). */
+  private readonly stagingPool: BufferPool;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   /** Bound where a kernel's optional input (LayerNorm's weight or bias) is absent. */
   readonly placeholder: GPUTensor;
@@ -66,6 +68,7 @@ export class WebGPUKernels {
   constructor(readonly device: GPUDevice) {
     this.pool = new BufferPool(device);
     this.paramsPool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    this.stagingPool = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     this.placeholder = this.alloc('float32', 1);
   }
 
@@ -131,14 +134,15 @@ export class WebGPUKernels {
   /** The tensor's elements, once the work queued before this call has run. */
   async read(t: GPUTensor): Promise<Float32Array | Int32Array> {
     const bytes = t.byteLength;
-    const staging = this.device.createBuffer({ size: Math.max(4, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const staging = this.stagingPool.acquire(Math.max(4, bytes));
     this.endPass();
     if (bytes) this.commands().copyBufferToBuffer(t.buffer, 0, staging, 0, bytes);
     this.flush();
     await staging.mapAsync(GPUMapMode.READ);
     const copy = staging.getMappedRange(0, Math.max(4, bytes)).slice(0, bytes);
     staging.unmap();
-    staging.destroy();
+    // Unmapped, and the copy into it has run: the next read may have it at once.
+    this.stagingPool.release(staging);
     return t.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
   }
 

@@ -1,15 +1,15 @@
-// The WebGPU cross-entropy kernels: a workgroup per row forward, a thread per element backward.
+// The WebGPU cross-entropy kernels: a workgroup per long row (a thread per short one) forward, a thread per element backward.
 import type { GPUFamily } from '../kernels.js';
-import { EXP, bindings, elementEntry, f32, grid, i32, rowGrid } from './common.js';
-import { withRowStats } from './rowCommon.js';
+import { EXP, bindings, elementEntry, f32, grid, i32 } from './common.js';
+import { rowDispatch, withRowStats } from './rowCommon.js';
 
 /**
  * Each counted row's log-sum-exp into lse (0 for an ignored row, as the reference backend leaves it), and its loss lse - x[target] into rowLoss[row] with 1 into rowLoss[rows + row]
  * (0 and 0 for a row whose target is ignoreIndex), so that one reduction gives the sum and the count.
  * p = [rows, cols, ignoreIndex].
  */
-export function crossEntropyShader(): string {
-  return `${withRowStats('xs: f32', 'targets: i32', 'lse: f32!', 'rowLoss: f32!')}
+export function crossEntropyShader(w: number): string {
+  return `${withRowStats(w, 'xs: f32', 'targets: i32', 'lse: f32!', 'rowLoss: f32!')}
   if (t == 0u) {
     let l = m + log(s);
     let tgt = targets[row];
@@ -42,7 +42,7 @@ export const crossEntropy = {
    */
   crossEntropy(gpu, { logits, targets, rows, cols, ignoreIndex, lse, totals }) {
     const rowLoss = gpu.empty('float32', 2 * rows);
-    if (rows) gpu.dispatch('crossEntropy', crossEntropyShader, [rows, cols, i32(ignoreIndex)], [logits, targets, lse, rowLoss], rowGrid(rows));
+    if (rows) rowDispatch(gpu, 'crossEntropy', crossEntropyShader, [rows, cols, i32(ignoreIndex)], [logits, targets, lse, rowLoss], rows, cols);
     gpu.run('reduce', { op: 'sum', x: rowLoss, outer: 2, n: rows, inner: 1, out: totals });
     gpu.release(rowLoss);
   },
