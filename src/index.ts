@@ -91,13 +91,15 @@ export {
 export { BagOfEmbeddings } from './models/classify/bagOfEmbeddings.js';
 export { buildTextClassifier, encodeTexts, predictLabels, type TextClassifierConfig } from './models/classify/textClassifier.js';
 export { buildTagger, encodeTokens, predictTags, mostFrequentTagBaseline, type TaggerConfig } from './models/classify/tagging.js';
-export { startSupervisedRun, trainSupervised, type SupervisedTrainConfig } from './models/classify/supervised.js';
+export { startSupervisedRun, supervisedTraining, trainSupervised, trainSupervisedAsync, type SupervisedTrainConfig } from './models/classify/supervised.js';
+export { gptTraining, trainGPT, trainGPTAsync, lossEstimate, estimateLoss, type LMTrainHooks } from './models/gpt/train.js';
 export { classificationReport, taggingAccuracy, type ClassificationReport } from './models/classify/metrics.js';
 export { CausalSelfAttention, MultiHeadAttention, Head, scaledDotProductAttention } from './models/gpt/attention.js';
 export { Block, FeedForward } from './models/gpt/block.js';
 export { generate } from './models/gpt/generate.js';
 export { attentionWeights } from './models/gpt/inspect.js';
-export { takeStep, takeStepAsync, trainLoop, trainLoopAsync, checkpointOf, checkpointOfAsync, restoreRun, type TrainingState } from './models/trainer.js';
+export { trainingStep, trainingSteps, takeStep, takeStepAsync, trainLoop, trainLoopAsync, checkpointOf, checkpointOfAsync, restoreRun, type TrainingState } from './models/trainer.js';
+export { runSync, runAsync, read, call, type Loop, type Need, type RunAsyncOptions } from './models/driver.js';
 export { parseSafetensors, serializeSafetensors } from './io/safetensors.js';
 export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
 export { save, load, type StateDict } from './io/stateDict.js';

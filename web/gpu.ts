@@ -46,7 +46,7 @@ async function timeGptSteps(backends: { label: string; backend: Backend }[], siz
     const tokens = Int32Array.from({ length: 4096 }, (_, i) => (i * 7919) % 65);
     for (const { label, backend } of backends) {
       await withBackend(backend, async () => {
-        const { train } = gptTraining({ ...c, vocabSize: 65 }, tokens, 3e-4, [0, 1]);
+        const { train } = smallGPTRun({ ...c, vocabSize: 65 }, tokens, 3e-4, [0, 1]);
         await train({ steps: 1 });
         const start = performance.now();
         await train({ steps: 3, startStep: 1 });
@@ -127,9 +127,9 @@ async function trainBoth(backends: { label: string; backend: Backend }[], steps:
   let checkpoint: Checkpoint | null = null;
   for (const { label, backend } of backends) {
     await withBackend(backend, async () => {
-      const { train, state } = gptTraining(size, ids, 3e-3, [1337, 7]);
+      const { train, state } = smallGPTRun(size, ids, 3e-3, [1337, 7]);
       const memory: number[] = [];
-      const onStep = () => memory.push(backend.memoryInUse?.() ?? 0);
+      const onStep = () => { memory.push(backend.memoryInUse?.() ?? 0); };
       const start = performance.now();
       const losses = await train({ steps: steps - RESUMED, clipNorm: 1, onStep });
       checkpoint ??= await checkpointOfAsync(state, {});
@@ -140,7 +140,7 @@ async function trainBoth(backends: { label: string; backend: Backend }[], steps:
   const resumed: ResumedRun[] = [];
   for (const { label, backend } of backends) {
     await withBackend(backend, async () => {
-      const { train, state } = gptTraining(size, ids, 3e-3, [1337, 7]);
+      const { train, state } = smallGPTRun(size, ids, 3e-3, [1337, 7]);
       restoreRun(state, checkpoint!);
       resumed.push({ backend: label, losses: await train({ startStep: steps - RESUMED, steps, clipNorm: 1 }) });
     });
@@ -198,7 +198,7 @@ type GPTSize = { vocabSize: number; blockSize: number; nEmbd: number; nHead: num
  * A lecture GPT of `size` (weights from seed `seeds[0]`) with AdamW at a constant `lr`, and a function that trains it
  * on random batches of `tokens` (drawn from seed `seeds[1]`) with trainLoopAsync, on the backend set when it was made.
  */
-function gptTraining(size: GPTSize, tokens: Int32Array, lr: number, seeds: [number, number]) {
+function smallGPTRun(size: GPTSize, tokens: Int32Array, lr: number, seeds: [number, number]) {
   const { vocabSize, blockSize, nEmbd, nHead, nLayer } = size;
   const model = new GPT(lectureGPTConfig({ vocabSize, blockSize, nEmbd, nHead, nLayer, dropout: 0 }), new Generator(seeds[0]));
   const optimizer = new AdamW(model.parameters(), lr);

@@ -8,6 +8,15 @@ import { neuronGraph, trainTinyMlp } from './micrograd.js';
 import type { FromWorker, RecipeName, ToWorker } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+/** The engine that trains now, for the time left on the progress line. */
+let engineName = 'WebAssembly';
+/** Seconds as h:mm:ss (or m:ss), for the time left. */
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  const [h, m, r] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  return `${h ? `${h}:${String(m).padStart(2, '0')}` : m}:${String(r).padStart(2, '0')}`;
+}
 const status = $('status');
 const recipe = $<HTMLSelectElement>('recipe');
 const dataInput = $<HTMLInputElement>('data');
@@ -62,6 +71,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       trainButton.disabled = false;
       break;
     case 'engine':
+      engineName = m.engine.startsWith('WebGPU') ? 'WebGPU' : 'WebAssembly';
       $('engine').textContent = `trains on ${m.engine}`;
       $('engine').dataset.engine = m.engine.startsWith('WebGPU') ? 'webgpu' : 'wasm';
       if (m.note) $('engine-note').textContent = m.note;
@@ -74,7 +84,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       break;
     case 'progress':
       losses.push(m.loss);
-      $('progress').textContent = `step ${m.step}/${m.steps} | loss ${m.loss.toFixed(4)} | ${m.stepsPerSecond.toFixed(1)} steps/s`;
+      $('progress').textContent = `step ${m.step}/${m.steps} | loss ${m.loss.toFixed(4)} | ${m.stepsPerSecond.toFixed(1)} steps/s${m.shape ? ` | batch ${m.shape.batch}, block ${m.shape.block} | ETA ${duration((m.steps - m.step) / m.stepsPerSecond)} on ${engineName}` : ''}`;
       drawLoss();
       break;
     case 'samples':

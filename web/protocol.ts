@@ -2,7 +2,7 @@ import type { Picture } from '../src/models/vision/inspect.js';
 import type { LabelledPoint } from '../src/viz/scatter.js';
 
 /** What the playground can train; each maps to a session in sessions.ts (micrograd runs on the page itself). */
-export type RecipeName = 'names-mlp' | 'names-wavenet' | 'gpt-tiny' | 'gpt-small' | 'sentiment' | 'digits-mlp' | 'digits-cnn' | 'digits-vit';
+export type RecipeName = 'names-mlp' | 'names-wavenet' | 'gpt-tiny' | 'gpt-small' | 'gpt-lecture' | 'sentiment' | 'digits-mlp' | 'digits-cnn' | 'digits-vit';
 
 /** What an image model shows of one input: groups of small pictures (filters, feature maps, attention). */
 export interface Inspection {
@@ -29,7 +29,8 @@ export type FromWorker =
   | { type: 'started'; description: string; /** The attention panel's default prompt, from the model's own text. */ prompt?: string;
     /** An image model's input height and width, which the drawing is resized to. */ input?: [number, number] }
   | { type: 'classified'; probabilities: number[]; inspection: Inspection[] }
-  | { type: 'progress'; step: number; steps: number; loss: number; stepsPerSecond: number }
+  | { type: 'progress'; step: number; steps: number; loss: number; stepsPerSecond: number;
+    /** A language model's batch and context length, shown with the time left. */ shape?: { batch: number; block: number } }
   | { type: 'samples'; title: string; lines: string[] }
   | { type: 'embedding'; title: string; points: LabelledPoint[] }
   | { type: 'attention'; tokens: string[]; weights: number[][][]; layers: number }

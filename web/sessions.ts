@@ -4,7 +4,8 @@ import { splitItems } from '../src/data/split.js';
 import { splitTokens } from '../src/data/textDataset.js';
 import type { Checkpoint } from '../src/io/checkpoint.js';
 import type { Module } from '../src/nn/module.js';
-import type { TrainStep } from '../src/models/trainer.js';
+import type { Loop } from '../src/models/driver.js';
+import { type StepInfo, type TrainStep, trainingSteps } from '../src/models/trainer.js';
 import { classificationReport } from '../src/models/classify/metrics.js';
 import { startSupervisedRun, supervisedCheckpoint, supervisedTrainStep } from '../src/models/classify/supervised.js';
 import {
@@ -18,7 +19,7 @@ import { makemoreTrainStep } from '../src/models/makemore/train.js';
 import { type GPTConfig, lectureGPTConfig } from '../src/models/gpt/gpt.js';
 import { attentionWeights } from '../src/models/gpt/inspect.js';
 import { GPT_PRESETS, gptCheckpoint, gptTrainConfig, startGPTRun } from '../src/models/gpt/recipe.js';
-import { lmTrainStep, sampleLM } from '../src/models/gpt/train.js';
+import { gptTraining, lmTrainStep, sampleLM } from '../src/models/gpt/train.js';
 import { tensor } from '../src/tensor/creation.js';
 import { crossEntropy } from '../src/tensor/ops/softmax.js';
 import { Generator } from '../src/core/random.js';
@@ -46,12 +47,16 @@ export interface SavedModel {
 export interface Session {
   description: string;
   model: Module;
-  /** What the worker's loop runs each step: the schedule, a batch's loss, the clipping and the update. */
+  /** What one step does (the schedule, a batch's loss, the clipping, the update), and the optimizer that counts the steps. */
   training: TrainStep;
+  /** The training the worker runs to the planned step count: the recipe's own driver for GPT, the plain loop for the others. */
+  drive(hooks: DriveHooks): Loop<unknown>;
   samples(): { title: string; lines: string[] };
   embedding(): { title: string; points: LabelledPoint[] };
   /** Only language models over characters have attention to show. */
   attention?(prompt: string, layer: number): { tokens: string[]; weights: number[][][]; layers: number };
+  /** A language model's sequences per step and their length, which the progress line shows. */
+  shape?: { batch: number; block: number };
   /** A context window of the model's own held-out text: the attention panel's default prompt. */
   examplePrompt?: string;
   /** Image models: the input's height and width, and what the model makes of one image (pixels row by row). */
@@ -59,6 +64,17 @@ export interface Session {
   classify?(pixels: Float32Array): { probabilities: number[]; inspection: Inspection[] };
   checkpoint(): Checkpoint;
 }
+
+/** What the worker hands a session's training: the step count to reach, progress after each step (awaited), its stop button. */
+export interface DriveHooks {
+  steps: number;
+  onStep: (info: StepInfo) => Promise<void>;
+  stop: () => boolean;
+}
+
+/** The plain loop over `training`, from the optimizer's step count. */
+const plainDrive = (training: TrainStep) => ({ steps, onStep, stop }: DriveHooks) =>
+  trainingSteps({ ...training, startStep: training.optimizer.stepCount, steps, onStep, stop });
 
 /** The rows of an embedding table, projected to 2-D and labelled with their tokens. */
 function embeddingPoints(table: Tensor, labels: readonly string[], limit = labels.length): LabelledPoint[] {
@@ -79,23 +95,31 @@ export function makemoreSession(items: readonly string[], kind: 'mlp' | 'wavenet
   const run = startMakemoreRun(config, train);
   if (saved) run.model.loadStateDict(saved.model);
   const sampler = new Generator(7);
+  // The command line's step (makemore train), with the gradients clipped as for every model in the page.
+  const training = { ...makemoreTrainStep(run, data, train), clipNorm: 1 };
   return {
     description: `names ${kind}: ${run.model.numParameters()} parameters, ${items.length} names`,
     model: run.model,
-    // The command line's step (makemore train), with the gradients clipped as for every model in the page.
-    training: { ...makemoreTrainStep(run, data, train), clipNorm: 1 },
+    training,
+    drive: plainDrive(training),
     samples: () => ({ title: 'sampled names', lines: Array.from({ length: 12 }, () => sampleItem(run.model, data.tokenizer, config.blockSize, sampler)) }),
     embedding: () => ({ title: 'character embedding (2 principal components)', points: embeddingPoints(run.model.parameters()[0], config.vocab.map(show)) }),
     checkpoint: () => makemoreCheckpoint(run, train),
   };
 }
 
-export function gptSession(text: string, preset: 'tiny' | 'small', steps: number, saved?: SavedModel): Session {
+export function gptSession(text: string, preset: 'tiny' | 'small' | 'seed', steps: number, saved?: SavedModel): Session {
   const p = GPT_PRESETS[preset];
+  // The lecture's 10.8M model trains as in the lecture (its lr, dropout 0.2) with nanoGPT's tied head, so that
+  // gpt export --format nanogpt takes the saved file; the small models get a faster rate and no dropout.
+  const lecture = preset === 'seed';
   const tokenizer = saved ? new CharTokenizer(saved.config.vocab as string[]) : CharTokenizer.forText(text);
-  const config: GPTConfig = saved ? (saved.config.model as GPTConfig)
-    : lectureGPTConfig({ vocabSize: tokenizer.vocabSize, blockSize: p.blockSize, nEmbd: p.nEmbd, nHead: p.nHead, nLayer: p.nLayer, dropout: 0 });
-  const train = gptTrainConfig({ ...p, schedule: 'cosine' }, { steps, lr: 3e-3, evalEvery: steps, evalIters: 10 });
+  const config: GPTConfig = saved ? (saved.config.model as GPTConfig) : {
+    ...lectureGPTConfig({ vocabSize: tokenizer.vocabSize, blockSize: p.blockSize, nEmbd: p.nEmbd, nHead: p.nHead, nLayer: p.nLayer, dropout: lecture ? p.dropout : 0 }),
+    tieWeights: lecture,
+  };
+  // No evaluations (evalIters 0): the page shows samples, and on a GPU each would cost as much as a step.
+  const train = gptTrainConfig({ ...p, schedule: 'cosine' }, { steps, lr: lecture ? p.lr : 3e-3, evalEvery: steps, evalIters: 0 });
   // An opened model keeps its vocabulary; characters of the default text outside it are dropped.
   const known = new Set(tokenizer.itos);
   const splits = splitTokens(tokenizer.encode([...text].filter((c) => known.has(c)).join('') || tokenizer.itos.join('').repeat(2 * p.blockSize)));
@@ -103,10 +127,13 @@ export function gptSession(text: string, preset: 'tiny' | 'small', steps: number
   if (saved) run.model.loadStateDict(saved.model);
   const sampler = new Generator(3);
   return {
-    description: `GPT ${preset}: n_embd ${config.nEmbd}, ${config.nHead} heads, ${config.nLayer} layers, block ${config.blockSize}, ${run.model.numParameters()} parameters`,
+    shape: { batch: train.batchSize, block: config.blockSize },
+    description: `GPT ${lecture ? "10.8M (the lecture's)" : preset}: n_embd ${config.nEmbd}, ${config.nHead} heads, ${config.nLayer} layers, block ${config.blockSize}, ${run.model.numParameters()} parameters`,
     model: run.model,
     // The command line's step (gpt train): its cosine schedule over `steps`, its batches, its clipping.
     training: lmTrainStep(run, splits, train),
+    // gpt train's driver: its schedule, batches, clipping and the closing evaluation.
+    drive: ({ onStep, stop }) => gptTraining(run, splits, train, { onStep, stop }),
     samples: () => ({ title: 'sampled text', lines: sampleLM(run.model, tokenizer, 200, sampler).split('\n') }),
     embedding: () => ({ title: 'token embedding wte (2 principal components)', points: embeddingPoints(run.model.transformer.wte.weight, tokenizer.itos.map(show)) }),
     examplePrompt: examplePrompt(tokenizer.decode(splits.val.subarray(0, 4 * config.blockSize)), config.blockSize),
@@ -138,11 +165,13 @@ export function sentimentSession(rows: readonly LabelledText[], source: string, 
   const run = startSupervisedRun(buildTextClassifier(config, new Generator(train.seed)), train);
   if (saved) run.model.loadStateDict(saved.model);
   const held = splits.val.slice(0, 200);
+  // The command line's step (classify train): warmup and cosine over `steps`, batches drawn with replacement, clipping.
+  const training = supervisedTrainStep(run, train, encoded.length, (indices) => classifierLoss(run.model, encoded, targets, indices));
   return {
     description: `bag of embeddings (n_embd ${config.nEmbd}) on ${rows.length} texts from ${source}; labels ${config.labels.join(', ')}`,
     model: run.model,
-    // The command line's step (classify train): warmup and cosine over `steps`, batches drawn with replacement, clipping.
-    training: supervisedTrainStep(run, train, encoded.length, (indices) => classifierLoss(run.model, encoded, targets, indices)),
+    training,
+    drive: plainDrive(training),
     samples: () => {
       run.model.eval();
       const predictions = predictLabels(run.model, config, encodeTexts(config, held.map((r) => r.text)));
@@ -171,18 +200,20 @@ export function visionSession(digits: ImageSet, kind: VisionKind, saved?: SavedM
   const run = startVisionRun(config, settings);
   if (saved) run.model.loadStateDict(saved.model);
   const evaluate = () => predictImages(run.model, val);
+  const training: TrainStep = {
+    optimizer: run.optimizer,
+    schedule: constantLr(settings.lr),
+    clipNorm: 1,
+    batchLoss: () => {
+      const { x, y } = imageBatch(train, Array.from({ length: settings.batchSize }, () => run.generator.randint(0, train.count)));
+      return crossEntropy(run.model.forward(x), y);
+    },
+  };
   return {
     description: `${config.kind} on ${digits.count} digits of 8x8 (split ${train.count}/${val.count}/${digits.count - train.count - val.count}), ${run.model.numParameters()} parameters`,
     model: run.model,
-    training: {
-      optimizer: run.optimizer,
-      schedule: constantLr(settings.lr),
-      clipNorm: 1,
-      batchLoss: () => {
-        const { x, y } = imageBatch(train, Array.from({ length: settings.batchSize }, () => run.generator.randint(0, train.count)));
-        return crossEntropy(run.model.forward(x), y);
-      },
-    },
+    training,
+    drive: plainDrive(training),
     input: [config.height, config.width],
     samples: () => {
       const { classes, probabilities } = evaluate();

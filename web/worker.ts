@@ -9,7 +9,8 @@ import { normalizeNames } from '../src/data/names.js';
 import { shuffled } from '../src/data/split.js';
 import { labelSpamAssassin } from '../src/data/emailText.js';
 import { parseWeights, serializeWeights } from '../src/io/weightsFile.js';
-import { trainLoop, trainLoopAsync } from '../src/models/trainer.js';
+import { runAsync } from '../src/models/driver.js';
+import type { StepInfo } from '../src/models/trainer.js';
 import { createPageBackend } from './backend.js';
 import { type GPUEngine, on, startGPU } from './engines.js';
 import type { FromWorker, RecipeName, ToWorker } from './protocol.js';
@@ -54,6 +55,10 @@ async function sessionBuilder(recipe: RecipeName, text: string | undefined, file
       const corpus = text ?? `${shuffled(names()).join('\n')}\n`;
       return (saved) => gptSession(corpus, recipe === 'gpt-tiny' ? 'tiny' : 'small', steps, saved);
     }
+    case 'gpt-lecture': {
+      const corpus = text ?? await asset('tinyshakespeare.txt');
+      return (saved) => gptSession(corpus, 'seed', steps, saved);
+    }
     case 'sentiment': {
       const [rows, source] = text && fileName ? [parseLabelled(text, fileName), fileName] : [await spamRows(), 'SpamAssassin corpus'];
       return (saved) => sentimentSession(rows, source, steps, saved);
@@ -65,6 +70,13 @@ async function sessionBuilder(recipe: RecipeName, text: string | undefined, file
       return (saved) => visionSession(images, saved ? (saved.config.model as { kind: VisionKind }).kind : recipe === 'digits-mlp' ? 'mlp' : recipe.slice(7) as VisionKind, saved);
     }
   }
+}
+
+/** Tiny Shakespeare, which ships in data/, fetched as an asset (1.1 MB) only when the lecture's GPT trains on it. */
+async function asset(name: 'tinyshakespeare.txt'): Promise<string> {
+  const response = await fetch(new URL('../data/tinyshakespeare.txt', import.meta.url));
+  if (!response.ok) throw new Error(`${name}: the server answered ${response.status}`);
+  return response.text();
 }
 
 /**
@@ -84,7 +96,7 @@ async function digits(): Promise<ImageSet> {
 function recipeOf(config: Record<string, unknown>): RecipeName {
   const model = config.model as { kind?: string; nEmbd?: number; blockSize?: number };
   if (config.recipe === 'makemore' && (model.kind === 'mlp' || model.kind === 'wavenet')) return model.kind === 'mlp' ? 'names-mlp' : 'names-wavenet';
-  if (config.recipe === 'gpt') return (model.blockSize ?? 0) <= 8 ? 'gpt-tiny' : 'gpt-small';
+  if (config.recipe === 'gpt') return (model.nEmbd ?? 0) >= 384 ? 'gpt-lecture' : (model.blockSize ?? 0) <= 8 ? 'gpt-tiny' : 'gpt-small';
   if (config.recipe === 'classify' && model.kind === 'bag') return 'sentiment';
   if (config.recipe === 'vision') return model.kind === 'cnn' ? 'digits-cnn' : model.kind === 'vit' ? 'digits-vit' : 'digits-mlp';
   throw new Error(`the playground cannot open a '${String(config.recipe)}' checkpoint of kind '${model.kind ?? 'gpt'}'`);
@@ -117,51 +129,48 @@ function fallBack(reason: string): void {
   post({ type: 'engine', engine: cpu.name, note: `WebGPU stopped (${reason}); training goes on with WebAssembly from the weights of step ${step}, with fresh optimizer moments` });
 }
 
-/** One step on the GPU, then its weights into the CPU model; a GPU fault discards the step and falls back. */
-async function gpuStep(step: number, report: (loss: number) => void): Promise<void> {
+/** The GPU twin's weights and step count into the CPU model, which samples, draws and saves; a GPU fault throws. */
+async function copyToCPU(): Promise<void> {
   const [s, t] = [session!, trainer!];
-  try {
-    const losses = on(gpu!.backend, () => trainLoopAsync({ ...t.training, startStep: step, steps: step + 1 }));
-    // Queued behind the step, so one submission carries both and the weights are those after the update.
-    const weights = on(gpu!.backend, () => t.model.stateDictAsync());
-    // Both settle before anything is judged, so a lost device's second rejection is never left unhandled.
-    const [lossRead, stateRead] = await Promise.allSettled([losses, weights]);
-    if (gpu!.fault) throw new Error(gpu!.fault);
-    if (lossRead.status === 'rejected') throw lossRead.reason;
-    if (stateRead.status === 'rejected') throw stateRead.reason;
-    const [[loss], state] = [lossRead.value, stateRead.value];
-    s.model.loadStateDict(state);
-    s.training.optimizer.stepCount = t.training.optimizer.stepCount;
-    report(loss);
-  } catch (error) {
-    const message = (error as Error).message;
-    if (message.startsWith('training diverged')) throw error;
-    fallBack(message);
-  }
+  const state = await on(gpu!.backend, () => t.model.stateDictAsync());
+  if (gpu!.fault) throw new Error(gpu!.fault);
+  s.model.loadStateDict(state);
+  s.training.optimizer.stepCount = t.training.optimizer.stepCount;
 }
 
-/** Steps in chunks, yielding between them so 'stop' and attention requests get through. */
+/**
+ * Runs the session's driver to `steps`: on the GPU twin while the GPU works (its steps on the GPU, each step's weights
+ * copied to the CPU model), on WebAssembly from the last completed step if the GPU fails. Between steps it reports
+ * progress, shows samples every 1.5 s, and lets messages ('stop', attention requests) through.
+ */
 async function train(steps: number): Promise<void> {
   stopRequested = false;
   const started = performance.now();
   const first = session!.training.optimizer.stepCount;
-  let lastReport = 0;
-  const progress = (step: number, loss: number) =>
-    post({ type: 'progress', step, steps, loss, stepsPerSecond: (step - first) / ((performance.now() - started) / 1000) });
-  while (session!.training.optimizer.stepCount < steps && !stopRequested) {
-    const from = session!.training.optimizer.stepCount;
-    if (trainer !== session) {
-      await gpuStep(from, (loss) => progress(from + 1, loss));
-    } else {
-      const s = session!;
-      trainLoop({ ...s.training, startStep: from, steps: Math.min(steps, from + 10), onStep: ({ step, loss }) => progress(step + 1, loss) });
-    }
-    if (performance.now() - lastReport > 1500 || session!.training.optimizer.stepCount >= steps) {
+  let [lastReport, lastYield] = [0, performance.now()];
+  const onStep = async ({ step, loss }: StepInfo) => {
+    if (trainer !== session) await copyToCPU();
+    post({ type: 'progress', step: step + 1, steps, loss, stepsPerSecond: (step + 1 - first) / ((performance.now() - started) / 1000), shape: session!.shape });
+    if (performance.now() - lastReport > 1500 || step + 1 >= steps) {
       lastReport = performance.now();
       post({ type: 'samples', ...session!.samples() });
       post({ type: 'embedding', ...session!.embedding() });
     }
-    await yieldToMessages();
+    if (performance.now() - lastYield > 50) {
+      await yieldToMessages();
+      lastYield = performance.now();
+    }
+  };
+  while (session!.training.optimizer.stepCount < steps && !stopRequested) {
+    const onGPU = trainer !== session;
+    try {
+      const loop = trainer!.drive({ steps, onStep, stop: () => stopRequested });
+      await runAsync(loop, onGPU ? { within: (fn) => on(gpu!.backend, fn) } : {});
+    } catch (error) {
+      const message = (error as Error).message;
+      if (!onGPU || message.startsWith('training diverged')) throw error;
+      fallBack(message);
+    }
   }
   post({ type: 'done', step: session!.training.optimizer.stepCount });
 }

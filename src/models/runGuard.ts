@@ -15,7 +15,7 @@ interface Guard {
   runDir: string;
   everyMs: number;
   lastSave: number;
-  save?: () => string;
+  save?: () => string | Promise<string>;
   /** The checkpoint saved since the loop last looked, if any (a recipe's own periodic save, at this step). */
   fresh?: string;
 }
@@ -39,28 +39,41 @@ export function endGuard(): void {
 
 /**
  * Registers how the guarded run saves a checkpoint, and returns that save for the recipe's own periodic
- * checkpoints, which then restart the clock. Outside a guarded run it returns `save` as it is.
+ * checkpoints, which then restart the clock. Outside a guarded run it returns `save` as it is. A run on a GPU saves
+ * asynchronously (its weights are read back first); its loop then runs under runAsync, which awaits afterStep.
  */
-export function guardedSave(save: () => string): () => string {
+export function guardedSave<S extends string | Promise<string>>(save: () => S): () => S {
   const current = guard;
   if (!current) return save;
-  const timed = () => {
-    const dir = save();
+  const saved = (dir: string) => {
     current.lastSave = Date.now();
     current.fresh = dir;
     return dir;
+  };
+  const timed = () => {
+    const dir = save();
+    return (typeof dir === 'string' ? saved(dir) : dir.then(saved)) as S;
   };
   current.save = timed;
   return timed;
 }
 
-/** Called by the training loop after each step, `done` steps in: save if one is due, and stop if asked. */
-export function afterStep(done: number): void {
-  if (!guard?.save) {
-    if (guard && stopCheck()) throw new Interrupted(guard.command, guard.runDir, done, undefined);
+/**
+ * Called by the training loop after each step, `done` steps in: save if one is due, and stop if asked. With an
+ * asynchronous save it returns the promise of that save (or of the stop), which the loop's runner awaits.
+ */
+export function afterStep(done: number): void | Promise<void> {
+  const current = guard;
+  if (!current?.save) {
+    if (current && stopCheck()) throw new Interrupted(current.command, current.runDir, done, undefined);
     return;
   }
-  if (stopCheck()) throw new Interrupted(guard.command, guard.runDir, done, guard.fresh ?? guard.save());
-  if (Date.now() - guard.lastSave >= guard.everyMs) guard.save();
-  guard.fresh = undefined;
+  if (stopCheck()) {
+    const dir = current.fresh ?? current.save();
+    if (typeof dir === 'string') throw new Interrupted(current.command, current.runDir, done, dir);
+    return dir.then((saved) => { throw new Interrupted(current.command, current.runDir, done, saved); });
+  }
+  const due = Date.now() - current.lastSave >= current.everyMs ? current.save() : undefined;
+  current.fresh = undefined;
+  if (due instanceof Promise) return due.then(() => undefined);
 }

@@ -9,6 +9,7 @@ import { ownedCopy } from '../tensor/autograd.js';
 import { isDevice } from '../core/dtype.js';
 import type { Generator } from '../core/random.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { type Loop, type RunAsyncOptions, call, read, runAsync, runSync } from './driver.js';
 import { afterStep } from './runGuard.js';
 
 export interface StepInfo {
@@ -30,8 +31,10 @@ export interface TrainLoopOptions extends TrainStep {
   /** Steps already done (when resuming) and the step count to reach. */
   startStep?: number;
   steps: number;
-  /** After every step, with its loss (progress bars, diagnostics, periodic checkpoints). */
-  onStep?: (info: StepInfo) => void;
+  /** After every step, with its loss (progress bars, diagnostics, periodic checkpoints); may be async under runAsync. */
+  onStep?: (info: StepInfo) => void | Promise<void>;
+  /** Asked after every step: true ends the loop there (the page's stop button). */
+  stop?: () => boolean;
   /**
    * Run each step in arenaStep, so its tensors reuse the last step's memory (the default). False keeps
    * the step's tensors readable afterwards, for diagnostics that inspect activations after training.
@@ -40,31 +43,30 @@ export interface TrainLoopOptions extends TrainStep {
 }
 
 /**
- * Step number `step`: the learning rate from the schedule, forward, zero grads, backward, clip, update; returns the
- * loss, read at once (no await: on the CPU it is already there) and checked. Each recipe's driver calls it once a step.
+ * Step number `step` as a loop part: the learning rate from the schedule, forward, zero grads, backward, clip,
+ * update; returns the loss, checked. On the CPU the loss is read inside the step (it is already there); on a device it
+ * is kept past the step's scratch memory and read once the device has run the step, the one read-back of a step.
  */
-export function takeStep(training: TrainStep, step: number, reuseMemory = true): number {
-  training.optimizer.lr = training.schedule(step);
-  const loss = reuseMemory ? arenaStep(() => oneStep(training, step).item()) : oneStep(training, step).item();
-  return checkedLoss(loss, step, training.optimizer.lr);
-}
-
-/**
- * takeStep on every backend: the loss is awaited (`itemAsync`), the one read-back of a step on a GPU, where the rest
- * of the step never leaves the device. On the CPU backends it gives takeStep's loss.
- */
-export async function takeStepAsync(training: TrainStep, step: number, reuseMemory = true): Promise<number> {
+export function* trainingStep(training: TrainStep, step: number, reuseMemory = true): Loop<number> {
   training.optimizer.lr = training.schedule(step);
   const lr = training.optimizer.lr;
-  if (!reuseMemory) return checkedLoss(await oneStep(training, step).itemAsync(), step, lr);
-  // The loss is kept past the step's scratch memory, then read once the device has run the step. The backend
-  // is the one the step ran on, even if the caller switches backends while this awaits.
+  if (!reuseMemory) return checkedLoss(yield* read(oneStep(training, step)), step, lr);
   const kernels = backend();
-  const loss = arenaStep(() => ownedCopy(oneStep(training, step).detach()));
-  const value = await loss.itemAsync();
-  if (isDevice(loss.data)) kernels.free?.(loss.data);
+  const loss = arenaStep(() => {
+    const value = oneStep(training, step);
+    return isDevice(value.data) ? ownedCopy(value.detach()) : value.item();
+  });
+  if (typeof loss === 'number') return checkedLoss(loss, step, lr);
+  const value = yield* read(loss);
+  kernels.free?.(loss.data);
   return checkedLoss(value, step, lr);
 }
+
+/** trainingStep on a CPU backend: the step, its loss read at once. */
+export const takeStep = (training: TrainStep, step: number, reuseMemory = true): number => runSync(trainingStep(training, step, reuseMemory));
+
+/** trainingStep on every backend, the loss awaited; on the CPU backends it gives takeStep's loss. */
+export const takeStepAsync = (training: TrainStep, step: number, reuseMemory = true): Promise<number> => runAsync(trainingStep(training, step, reuseMemory));
 
 /** Forward, zero grads, backward, clip, update: returns the batch's loss. */
 function oneStep({ optimizer, batchLoss, clipNorm }: TrainStep, step: number): Tensor {
@@ -82,32 +84,28 @@ function checkedLoss(value: number, step: number, lr: number): number {
 }
 
 /**
- * A plain loop of takeStep for code with no driver of its own (diagnostics, the learning-rate sweep, small tests):
- * each step, then its hook and, in a guarded run (runGuard.ts), a checkpoint when one is due or a stop was requested.
+ * The plain loop, for code with no driver of its own (diagnostics, the learning-rate sweep, the page's image and
+ * text classifiers, small tests): each step, then its hook (which may be async under runAsync) and, in a guarded run
+ * (runGuard.ts), a checkpoint when one is due or a stop was requested; `stop` ends it early. Returns the losses.
  */
-export function trainLoop(options: TrainLoopOptions): number[] {
+export function* trainingSteps(options: TrainLoopOptions): Loop<number[]> {
+  const { optimizer, onStep, stop } = options;
   const losses: number[] = [];
   for (let step = options.startStep ?? 0; step < options.steps; step++) {
-    losses.push(afterEach(options, step, takeStep(options, step, options.reuseMemory)));
+    const loss = yield* trainingStep(options, step, options.reuseMemory);
+    losses.push(loss);
+    if (onStep) yield* call(() => onStep({ step, loss, lr: optimizer.lr }));
+    yield* call(() => afterStep(step + 1));
+    if (stop?.()) break;
   }
   return losses;
 }
 
-/** trainLoop on every backend: the same loop with each step's loss awaited (takeStepAsync). */
-export async function trainLoopAsync(options: TrainLoopOptions): Promise<number[]> {
-  const losses: number[] = [];
-  for (let step = options.startStep ?? 0; step < options.steps; step++) {
-    losses.push(afterEach(options, step, await takeStepAsync(options, step, options.reuseMemory)));
-  }
-  return losses;
-}
+/** trainingSteps on a CPU backend. */
+export const trainLoop = (options: TrainLoopOptions): number[] => runSync(trainingSteps(options));
 
-/** What either loop does once a step is taken: the caller's hook, then the run guard. */
-function afterEach({ optimizer, onStep }: TrainLoopOptions, step: number, loss: number): number {
-  onStep?.({ step, loss, lr: optimizer.lr });
-  afterStep(step + 1);
-  return loss;
-}
+/** trainingSteps on every backend, each step's loss awaited. */
+export const trainLoopAsync = (options: TrainLoopOptions, run?: RunAsyncOptions): Promise<number[]> => runAsync(trainingSteps(options), run);
 
 /** What every recipe's run holds, and what its checkpoint saves and restores. */
 export interface TrainingState {

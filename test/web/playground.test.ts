@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import '../cliBackend.js';
+import { gptSample } from '../../src/cli/gpt.js';
 import { makemoreTrain } from '../../src/cli/makemore.js';
 import { resolveCheckpointDir } from '../../src/io/checkpoint.js';
 import { readDigitsCsv } from '../../src/data/images.js';
@@ -76,13 +78,29 @@ describe('browser playground (Vite build, Playwright driving headless Chromium)'
     await page.waitForSelector('#attention svg');
     assert.equal(await page.locator('#attention svg').count(), 4);
     assert.equal(await page.locator('#layer option').count(), 4);
-    assert.match(await page.textContent('#progress') ?? '', /^step 10\/10 \| loss \d\.\d{4}/);
+    // A language model's progress line gives its batch and context and the time left on the engine that trains.
+    assert.match(await page.textContent('#progress') ?? '', /^step 10\/10 \| loss \d\.\d{4} \| [\d.]+ steps\/s \| batch 16, block 32 \| ETA 0:00 on WebAssembly$/);
 
     const download = page.waitForEvent('download');
     await page.click('#save');
     const file = await (await download).path();
+    // The saved file is a checkpoint the command line samples from.
+    const copy = join(mkdtempSync(join(tmpdir(), 'zerograd-page-gpt-')), 'gpt.safetensors');
+    copyFileSync(file, copy);
+    const sample = gptSample(['--checkpoint', copy, '--max-new-tokens', '20'], { log: () => {}, progress: null });
+    assert.equal(sample.length, 21);
     await page.setInputFiles('#open', { name: 'gpt.safetensors', mimeType: 'application/octet-stream', buffer: (await import('node:fs')).readFileSync(file) });
     await page.waitForFunction(() => /opened gpt\.safetensors \(gpt-small, trained 10 steps\)/.test(document.getElementById('description')?.textContent ?? ''));
+  });
+
+  test("the lecture's 10.8M GPT preset builds at the lecture's size on Tiny Shakespeare", async () => {
+    const { page, errors } = await openPage();
+    await startTraining(page, 'gpt-lecture', 5000);
+    // A step of this model takes tens of seconds here; the preset's size and data are what this checks.
+    await page.waitForFunction(() => /^GPT 10\.8M/.test(document.getElementById('description')?.textContent ?? ''), undefined, { timeout: 120_000 });
+    assert.match(await page.textContent('#description') ?? '', /^GPT 10\.8M \(the lecture's\): n_embd 384, 6 heads, 6 layers, block 256, 10\d{6} parameters/);
+    assert.deepEqual(errors, []);
+    await page.close();
   });
 
   test('a checkpoint written by the CLI opens in the page, which then samples from it', async () => {

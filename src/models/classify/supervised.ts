@@ -6,7 +6,8 @@ import { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { restoreStreams, streamStates } from '../streams.js';
 import { afterStep } from '../runGuard.js';
-import { type StepInfo, type TrainStep, checkpointOf, restoreRun, takeStep } from '../trainer.js';
+import { type Loop, type RunAsyncOptions, call, runAsync, runSync } from '../driver.js';
+import { type StepInfo, type TrainStep, checkpointOf, restoreRun, trainingStep } from '../trainer.js';
 
 /** How the models that read text (classifiers, taggers) are trained: AdamW on random minibatches. */
 export interface SupervisedTrainConfig {
@@ -52,35 +53,52 @@ export function sampleIndices(count: number, batchSize: number, generator: Gener
   return Array.from({ length: batchSize }, () => generator.randint(0, count));
 }
 
+/** What a caller of trainSupervised supplies: the score to record, and progress, evaluation and checkpoint hooks. */
+export interface SupervisedTrainHooks {
+  /** The model's score on held-out data, in eval mode; may be async under runAsync (a GPU's reads). */
+  evaluate: () => number | Promise<number>;
+  onStep?: (info: StepInfo) => void | Promise<void>;
+  onEval?: (step: number, score: number) => void;
+  save?: () => string | Promise<string>;
+}
+
 /**
  * Trains with a warmup + cosine schedule; `batchLoss` turns example indices into a loss. Every `evalEvery`
  * steps (and at the end) the model goes to eval mode for `evaluate`, whose score is recorded; then `save`, if given,
  * writes a checkpoint, and once more at the end. Returns where the final checkpoint went.
  */
-export function trainSupervised<M extends Module>(run: SupervisedRun<M>, train: SupervisedTrainConfig, trainCount: number,
-  batchLoss: (indices: number[]) => Tensor,
-  hooks: { evaluate: () => number; onStep?: (info: StepInfo) => void; onEval?: (step: number, score: number) => void; save?: () => string }): string | undefined {
+export function* supervisedTraining<M extends Module>(run: SupervisedRun<M>, train: SupervisedTrainConfig, trainCount: number,
+  batchLoss: (indices: number[]) => Tensor, hooks: SupervisedTrainHooks): Loop<string | undefined> {
   const { evaluate, onStep, onEval, save } = hooks;
   const training = supervisedTrainStep(run, train, trainCount, batchLoss);
   for (let step = run.optimizer.stepCount; step < train.steps; step++) {
-    const loss = takeStep(training, step);
+    const loss = yield* trainingStep(training, step);
     run.losses.push(loss);
     const done = step + 1;
     if (done % train.evalEvery === 0 || done === train.steps) {
       run.model.eval();
-      const score = evaluate();
+      const score = yield* call(evaluate);
       run.model.train();
       run.evals.push([done, score]);
       onEval?.(done, score);
       // The last step's checkpoint is the final one, below.
-      if (save && done < train.steps) save();
+      if (save && done < train.steps) yield* call(save);
     }
-    onStep?.({ step, loss, lr: run.optimizer.lr });
+    if (onStep) yield* call(() => onStep({ step, loss, lr: run.optimizer.lr }));
     // In a guarded run (runGuard.ts): a checkpoint every few minutes, and a stop when one is asked for.
-    afterStep(done);
+    yield* call(() => afterStep(done));
   }
-  return save?.();
+  return save ? yield* call(save) : undefined;
 }
+
+/** supervisedTraining on a CPU backend, as one synchronous loop. */
+export const trainSupervised = <M extends Module>(run: SupervisedRun<M>, train: SupervisedTrainConfig, trainCount: number,
+  batchLoss: (indices: number[]) => Tensor, hooks: SupervisedTrainHooks): string | undefined => runSync(supervisedTraining(run, train, trainCount, batchLoss, hooks));
+
+/** supervisedTraining on every backend, each read and hook awaited. */
+export const trainSupervisedAsync = <M extends Module>(run: SupervisedRun<M>, train: SupervisedTrainConfig, trainCount: number,
+  batchLoss: (indices: number[]) => Tensor, hooks: SupervisedTrainHooks, options?: RunAsyncOptions): Promise<string | undefined> =>
+  runAsync(supervisedTraining(run, train, trainCount, batchLoss, hooks), options);
 
 /** One supervised step: warmup and cosine decay, a batch of example indices drawn with replacement, clipping at 1. */
 export function supervisedTrainStep<M extends Module>(run: SupervisedRun<M>, train: SupervisedTrainConfig, trainCount: number,

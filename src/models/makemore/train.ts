@@ -5,17 +5,20 @@ import { crossEntropy } from '../../tensor/ops/softmax.js';
 import { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { afterStep } from '../runGuard.js';
-import { type StepInfo, type TrainStep, takeStep } from '../trainer.js';
+import { type Loop, type RunAsyncOptions, call, runAsync, runSync } from '../driver.js';
+import { type StepInfo, type TrainStep, trainingStep } from '../trainer.js';
 import { BigramNeural } from './bigramNeural.js';
 import { type Batch, type CharModel, randomBatch, sampleItem, splitLoss } from './charModel.js';
 import type { MakemoreData, MakemoreRun, MakemoreTrainConfig } from './recipe.js';
 
 /** What a caller of trainMakemore sees and supplies; every field is optional. */
 export interface MakemoreTrainHooks {
-  /** After each step: a progress bar. */
-  onStep?: (info: StepInfo) => void;
+  /** After each step: a progress bar; may be async under runAsync. */
+  onStep?: (info: StepInfo) => void | Promise<void>;
+  /** Asked after each step: true ends the loop there (the page's stop button). */
+  stop?: () => boolean;
   /** Writes a checkpoint of the run and says where: every `checkpointEvery` steps and at the end. */
-  save?: () => string;
+  save?: () => string | Promise<string>;
   checkpointEvery?: number;
   /** Whether to measure the loss on the whole train and val splits after training (a lesson measures its own). */
   evaluate?: boolean;
@@ -35,27 +38,36 @@ export interface MakemoreTrainResult {
  * Trains until `train.steps`, continuing from the run's step count. The neural bigram takes
  * full-batch steps (batchSize 0), the others random minibatches.
  */
-export function trainMakemore(run: MakemoreRun, data: MakemoreData, train: MakemoreTrainConfig, hooks: MakemoreTrainHooks = {}): MakemoreTrainResult {
+export function* makemoreTraining(run: MakemoreRun, data: MakemoreData, train: MakemoreTrainConfig, hooks: MakemoreTrainHooks = {}): Loop<MakemoreTrainResult> {
   const { onStep, save, checkpointEvery = Infinity, evaluate = false, samples = 0 } = hooks;
   const training = makemoreTrainStep(run, data, train);
   const stepLosses: number[] = [];
   for (let step = run.optimizer.stepCount; step < train.steps; step++) {
-    const loss = takeStep(training, step);
+    const loss = yield* trainingStep(training, step);
     stepLosses.push(loss);
     run.losses.push(loss);
-    onStep?.({ step, loss, lr: run.optimizer.lr });
+    if (onStep) yield* call(() => onStep({ step, loss, lr: run.optimizer.lr }));
     const done = step + 1;
     // The last step's checkpoint is the final one, below.
-    if (save && done % checkpointEvery === 0 && done < train.steps) save();
+    if (save && done % checkpointEvery === 0 && done < train.steps) yield* call(save);
     // In a guarded run (runGuard.ts): a checkpoint every few minutes, and a stop when one is asked for.
-    afterStep(done);
+    yield* call(() => afterStep(done));
+    if (hooks.stop?.()) break;
   }
-  const checkpoint = save?.();
+  const checkpoint = save ? yield* call(save) : undefined;
   const final = evaluate ? { train: splitLoss(run.model, data.train), val: splitLoss(run.model, data.val) } : undefined;
   const generator = new Generator(train.seed + 10);
   const names = Array.from({ length: samples }, () => sampleItem(run.model, data.tokenizer, run.modelConfig.blockSize, generator));
   return { stepLosses, final, checkpoint, samples: names };
 }
+
+/** makemoreTraining on a CPU backend, as one synchronous loop. */
+export const trainMakemore = (run: MakemoreRun, data: MakemoreData, train: MakemoreTrainConfig, hooks: MakemoreTrainHooks = {}): MakemoreTrainResult =>
+  runSync(makemoreTraining(run, data, train, hooks));
+
+/** makemoreTraining on every backend; the final losses and samples read values, so on a GPU leave them to a CPU copy. */
+export const trainMakemoreAsync = (run: MakemoreRun, data: MakemoreData, train: MakemoreTrainConfig, hooks: MakemoreTrainHooks = {}, options?: RunAsyncOptions): Promise<MakemoreTrainResult> =>
+  runAsync(makemoreTraining(run, data, train, hooks), options);
 
 /** One makemore step: the step-decay schedule and a random minibatch (the whole training split for batchSize 0). */
 export function makemoreTrainStep(run: MakemoreRun, data: MakemoreData, train: MakemoreTrainConfig): TrainStep {

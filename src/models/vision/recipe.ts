@@ -10,7 +10,8 @@ import { crossEntropy } from '../../tensor/ops/softmax.js';
 import { Generator } from '../../core/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { afterStep } from '../runGuard.js';
-import { type StepInfo, checkpointOf, restoreRun, takeStep } from '../trainer.js';
+import { type Loop, type RunAsyncOptions, call, runAsync, runSync } from '../driver.js';
+import { type StepInfo, checkpointOf, restoreRun, trainingStep } from '../trainer.js';
 import { LeNet } from './cnn.js';
 import { DigitClassifier } from './mlp.js';
 import { VisionTransformer } from './vit.js';
@@ -158,8 +159,7 @@ export const stepsPerEpoch = (count: number, batchSize: number) => Math.ceil(cou
  * comes from (seed, epoch) alone, so a run resumed mid-epoch draws the batches an uninterrupted one would.
  * Returns where the last checkpoint went.
  */
-export function trainVision(run: VisionRun, data: { train: ImageSet; val: ImageSet }, train: VisionTrainConfig,
-  hooks: { onStep?: (info: StepInfo) => void; onEpoch?: (epoch: number, loss: number, valAccuracy: number) => void; save?: () => string } = {}): string | undefined {
+export function* visionTraining(run: VisionRun, data: { train: ImageSet; val: ImageSet }, train: VisionTrainConfig, hooks: VisionTrainHooks = {}): Loop<string | undefined> {
   if (data.train.count === 0) throw new ZerogradError('trainVision', 'the training set is empty');
   const perEpoch = stepsPerEpoch(data.train.count, train.batchSize);
   let order: Int32Array | null = null;
@@ -180,21 +180,39 @@ export function trainVision(run: VisionRun, data: { train: ImageSet; val: ImageS
     },
   };
   for (let step = run.optimizer.stepCount; step < train.epochs * perEpoch; step++) {
-    const loss = takeStep(training, step);
+    const loss = yield* trainingStep(training, step);
     run.losses.push(loss);
     if ((step + 1) % perEpoch === 0) {
       const epoch = (step + 1) / perEpoch;
       const epochLoss = run.losses.slice(-perEpoch).reduce((s, v) => s + v, 0) / perEpoch;
-      const valAccuracy = accuracy(predictImages(run.model, data.val).classes, data.val.labels);
+      const valAccuracy = yield* call(hooks.valAccuracy ?? (() => accuracy(predictImages(run.model, data.val).classes, data.val.labels)));
       run.evals.push([epoch, epochLoss, valAccuracy]);
       hooks.onEpoch?.(epoch, epochLoss, valAccuracy);
-      checkpoint = hooks.save?.();
+      if (hooks.save) checkpoint = yield* call(hooks.save);
     }
-    hooks.onStep?.({ step, loss, lr: run.optimizer.lr });
+    const { onStep } = hooks;
+    if (onStep) yield* call(() => onStep({ step, loss, lr: run.optimizer.lr }));
     // In a guarded run (runGuard.ts): a checkpoint every few minutes, and a stop when one is asked for.
-    afterStep(step + 1);
+    yield* call(() => afterStep(step + 1));
   }
-  return checkpoint || hooks.save?.();
+  return checkpoint || (hooks.save ? yield* call(hooks.save) : undefined);
+}
+
+/** visionTraining on a CPU backend, as one synchronous loop. */
+export const trainVision = (run: VisionRun, data: { train: ImageSet; val: ImageSet }, train: VisionTrainConfig, hooks: VisionTrainHooks = {}): string | undefined =>
+  runSync(visionTraining(run, data, train, hooks));
+
+/** visionTraining on every backend; on a GPU give `valAccuracy`, which reads predictions back asynchronously. */
+export const trainVisionAsync = (run: VisionRun, data: { train: ImageSet; val: ImageSet }, train: VisionTrainConfig, hooks: VisionTrainHooks = {},
+  options?: RunAsyncOptions): Promise<string | undefined> => runAsync(visionTraining(run, data, train, hooks), options);
+
+/** What a caller of trainVision supplies: progress, each epoch's report, checkpoints; hooks may be async under runAsync. */
+export interface VisionTrainHooks {
+  onStep?: (info: StepInfo) => void | Promise<void>;
+  onEpoch?: (epoch: number, loss: number, valAccuracy: number) => void;
+  save?: () => string | Promise<string>;
+  /** The validation accuracy after each epoch (default: predictImages on data.val, read synchronously). */
+  valAccuracy?: () => number | Promise<number>;
 }
 
 export function visionCheckpoint(run: VisionRun, model: VisionModelConfig, train: VisionTrainConfig, extra: Record<string, unknown> = {}): Checkpoint {
