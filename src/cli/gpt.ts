@@ -8,8 +8,10 @@ import { type TokenSplits, splitTokens } from '../data/textDataset.js';
 import { type Checkpoint, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { generate } from '../models/gpt/generate.js';
 import { GPT, type GPTConfig, gptParameterCount, gptTrainingMemory, lectureGPTConfig } from '../models/gpt/gpt.js';
-import { GPT_PRESETS, type GPTTrainConfig, type LMRun, type TrainableLM, gptCheckpoint, gptTrainConfig, startGPTRun } from '../models/gpt/recipe.js';
-import { newlineId, trainGPT } from '../models/gpt/train.js';
+import { GPT_PRESETS, type GPTTrainConfig, type LMRun, type TrainableLM, gptCheckpoint, gptCheckpointAsync, gptTrainConfig, startGPTRun } from '../models/gpt/recipe.js';
+import { newlineId, sampleLM, trainGPT } from '../models/gpt/train.js';
+// Until the training drivers run async themselves: then this import is train.js's.
+import { trainGPTAsync } from '../models/gpt/trainAsync.js';
 import { checkMemory } from '../models/memory.js';
 import { guardedSave } from '../models/runGuard.js';
 import { applyLoRA } from '../nn/lora.js';
@@ -17,11 +19,12 @@ import { tensor } from '../tensor/creation.js';
 import { Generator } from '../core/random.js';
 import { lineChart } from '../viz/lineChart.js';
 import { type CliIO, type CommandSpec, type ParsedOptions, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
-import { BATCH_SIZE, BLOCK_SIZE, DROPOUT, EVAL_EVERY, LR, SEED, STEPS, STRICT, TRAIN_SEED } from './commonOptions.js';
+import { BATCH_SIZE, BLOCK_SIZE, DEVICE, DROPOUT, EVAL_EVERY, LR, SEED, STEPS, STRICT, TRAIN_SEED } from './commonOptions.js';
 import { settingsFrom } from './options.js';
 import { checkTextEncoding } from './textCheck.js';
 import { checkedDataFile } from './dataCheck.js';
 import { ProgressBar } from './progress.js';
+import { onCPU } from './device.js';
 import { checkResume, logNextSteps, memoryLimit, resumedSteps, runFolder, withRun } from './run.js';
 
 const PRESETS = Object.keys(GPT_PRESETS);
@@ -48,6 +51,7 @@ export const GPT_TRAIN = defineCommand({
     'sample-tokens': { type: 'int', max: MAX_NEW_TOKENS, default: 300, help: 'characters sampled after training' },
     'tie-weights': { type: 'flag', key: 'model.tieWeights', help: "share the token embedding with the output layer (GPT-2's and nanoGPT's layout; needed for gpt export)" },
     strict: STRICT,
+    device: DEVICE,
     ...RUN.options,
   },
 });
@@ -62,6 +66,7 @@ export const GPT_SAMPLE = defineCommand({
     temperature: { type: 'float', default: 1, help: 'below 1 sharpens, above 1 flattens the distribution' },
     'top-k': { type: 'int', min: 1, shown: 'all', help: 'sample among the k most likely characters only' },
     seed: { ...SEED, default: 1 },
+    device: { ...DEVICE, help: 'accepted as every command takes it; sampling runs on the CPU (it reads each token back before the next, where a GPU gains nothing at these sizes)' },
   },
 });
 
@@ -77,19 +82,27 @@ export function loadText(file: string | undefined, strict: boolean, io: CliIO): 
 }
 
 export function gptTrain(argv: string[], io: CliIO = consoleIO): { val: number; sample: string } {
-  const command = GPT_TRAIN.name;
   const o = parseOptions(GPT_TRAIN, argv);
-  const presetName = o.config;
-  const out = o.out ?? RUN.folder(presetName);
-  const result = withRun(command, out, o, 'gpt', (resume, keep) => trainOrResume(o, presetName, out, resume, keep, io));
+  const out = o.out ?? RUN.folder(o.config);
+  const result = withRun(GPT_TRAIN.name, out, o, 'gpt', (resume, keep) => trainLanguageModel(prepareRun(o, out, resume, keep, io)));
+  logNextSteps(io, out, 'gpt sample --checkpoint');
+  return result;
+}
+
+/** gptTrain on a GPU (the backend set by --device): the same run, with each read-back awaited. */
+export async function gptTrainAsync(argv: string[], io: CliIO = consoleIO): Promise<{ val: number; sample: string }> {
+  const o = parseOptions(GPT_TRAIN, argv);
+  const out = o.out ?? RUN.folder(o.config);
+  const result = await withRun(GPT_TRAIN.name, out, o, 'gpt', (resume, keep) => trainLanguageModelAsync(prepareRun(o, out, resume, keep, io), gptFromConfig));
   logNextSteps(io, out, 'gpt sample --checkpoint');
   return result;
 }
 
 type TrainOptions = ParsedOptions<typeof GPT_TRAIN.options>;
 
-/** Builds the run the flags describe, or takes the checkpoint's settings and state on --resume, and trains it into `out`. */
-function trainOrResume(o: TrainOptions, presetName: string, out: string, resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; sample: string } {
+/** Builds the run the flags describe, or takes the checkpoint's settings and state on --resume, to train into `out`. */
+function prepareRun(o: TrainOptions, out: string, resume: Checkpoint | undefined, keep: number, io: CliIO): LMTrainArgs {
+  const presetName = o.config;
   const command = GPT_TRAIN.name;
   const preset = GPT_PRESETS[presetName];
   const { flags, blockSize, dropout } = lmTrainFlags(GPT_TRAIN, o);
@@ -125,7 +138,7 @@ function trainOrResume(o: TrainOptions, presetName: string, out: string, resume:
   const run = startGPTRun(config, train, resume);
   io.log(`model: GPT ${presetName} (n_embd ${config.nEmbd}, ${config.nHead} heads, ${config.nLayer} layers, block ${config.blockSize}), ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
   const extra = { preset: resume ? resume.config.preset : presetName, data: dataFile === undefined ? null : resolve(dataFile), dataFile: fingerprint };
-  return trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe: 'gpt' });
+  return { o, out, keep, io, run, splits, tokenizer, train, extra, recipe: 'gpt' };
 }
 
 /** A language model's text (the embedded names without a file), its character vocabulary (the checkpoint's on resume) and its 90/10 split. */
@@ -152,11 +165,14 @@ export function lmTrainFlags(spec: CommandSpec, o: Record<string, unknown>) {
   return { flags: settingsFrom(spec.options, o, 'train') as Partial<GPTTrainConfig>, blockSize: model.blockSize, dropout: model.dropout };
 }
 
-/** The command line's side of trainGPT, which every character language-model command shares: checkpoints into `out`, progress, log lines. */
-export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe }: {
+/** A character language model's run, ready to train into `out`, and what its command line asked. */
+export interface LMTrainArgs {
   o: { 'checkpoint-every'?: number; 'sample-tokens': number }; out: string; keep: number; io: CliIO; run: LMRun; splits: TokenSplits;
   tokenizer: CharTokenizer; train: GPTTrainConfig; extra: Record<string, unknown>; recipe: string;
-}): { val: number; sample: string } {
+}
+
+/** The command line's side of trainGPT, which every character language-model command shares: checkpoints into `out`, progress, log lines. */
+export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe }: LMTrainArgs): { val: number; sample: string } {
   const checkpointEvery = o['checkpoint-every'] ?? train.evalEvery;
   const sampleTokens = o['sample-tokens'];
   // Guarded: Ctrl-C or SIGTERM saves through this too (models/runGuard.ts).
@@ -174,6 +190,37 @@ export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, t
   io.log(`checkpoint: ${checkpoint} (loss curve: ${join(out, 'loss.svg')})`);
   io.log(sample);
   return { val, sample };
+}
+
+/**
+ * trainLanguageModel on a GPU: checkpoints are written from the run as last read back, and the closing sample is
+ * drawn on the CPU from the trained weights (`build` makes the model of a checkpoint's config there), since
+ * sampling reads every token back before choosing the next.
+ */
+export async function trainLanguageModelAsync({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe }: LMTrainArgs,
+  build: (config: Record<string, unknown>) => TrainableLM): Promise<{ val: number; sample: string }> {
+  let state: Checkpoint | undefined;
+  const readBack = async () => { state = await gptCheckpointAsync(run, tokenizer, train, extra, recipe); };
+  const save = guardedSave(() => {
+    const dir = saveCheckpoint(out, state!, { keep });
+    writeCurves(out, state!.config.evals as [number, number, number][]);
+    return dir;
+  });
+  const sampleTokens = o['sample-tokens'];
+  const sample = () => onCPU(() => {
+    const model = build(state!.config);
+    model.loadStateDict(state!.model);
+    return sampleLM(model, tokenizer, sampleTokens, new Generator(train.seed + 2));
+  });
+  const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
+  const { val, checkpoint, sample: text } = await trainGPTAsync(run, splits, train, {
+    save, readBack, checkpointEvery: o['checkpoint-every'] ?? train.evalEvery, sample,
+    onStep: ({ step, loss }) => bar.update(step, loss, train.batchSize * run.model.config.blockSize),
+    onEval: (step, losses) => io.log(`step ${step}: train loss ${losses.train.toFixed(4)}, val loss ${losses.val.toFixed(4)}`),
+  });
+  io.log(`checkpoint: ${checkpoint} (loss curve: ${join(out, 'loss.svg')})`);
+  io.log(text);
+  return { val, sample: text };
 }
 
 function writeCurves(out: string, evals: [number, number, number][]): void {

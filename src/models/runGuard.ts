@@ -54,13 +54,27 @@ export function guardedSave(save: () => string): () => string {
   return timed;
 }
 
+/** What afterStep does now: stop (a stop was requested), save (a timed checkpoint is due), or nothing. */
+function due(): 'stop' | 'save' | undefined {
+  if (!guard) return undefined;
+  if (stopCheck()) return 'stop';
+  return guard.save && Date.now() - guard.lastSave >= guard.everyMs ? 'save' : undefined;
+}
+
 /** Called by the training loop after each step, `done` steps in: save if one is due, and stop if asked. */
-export function afterStep(done: number): void {
-  if (!guard?.save) {
-    if (guard && stopCheck()) throw new Interrupted(guard.command, guard.runDir, done, undefined);
-    return;
-  }
-  if (stopCheck()) throw new Interrupted(guard.command, guard.runDir, done, guard.fresh ?? guard.save());
-  if (Date.now() - guard.lastSave >= guard.everyMs) guard.save();
+export function afterStep(done: number, next = due()): void {
+  if (!guard) return;
+  if (next === 'stop') throw new Interrupted(guard.command, guard.runDir, done, guard.save ? guard.fresh ?? guard.save() : undefined);
+  if (next === 'save') guard.save!();
   guard.fresh = undefined;
+}
+
+/**
+ * afterStep for a loop on a GPU, whose save writes what `readBack` last read from the device: when a save is due,
+ * the run is read back first (awaited), and only then saved, from the same decision.
+ */
+export async function afterStepAsync(done: number, readBack: () => Promise<void>): Promise<void> {
+  const next = due();
+  if (guard?.save && (next === 'save' || (next === 'stop' && !guard.fresh))) await readBack();
+  afterStep(done, next);
 }

@@ -3,7 +3,7 @@ import type { Checkpoint } from '../../optim/trainingState.js';
 import { AdamW } from '../../optim/adamw.js';
 import { Generator } from '../../core/random.js';
 import { restoreStreams, streamStates } from '../streams.js';
-import { checkpointOf, restoreRun } from '../trainer.js';
+import { checkpointOf, checkpointOfAsync, restoreRun } from '../trainer.js';
 import type { Module } from '../../nn/module.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { GPT, type GPTConfig, type LMOutput } from './gpt.js';
@@ -88,10 +88,21 @@ export function startGPTRun(config: GPTConfig, train: GPTTrainConfig, resume?: C
 /** `extra` records what else rebuilds the run (the data file, the preset's name); `recipe` names the model family. */
 export function gptCheckpoint(run: LMRun, tokenizer: CharTokenizer, train: GPTTrainConfig, extra: Record<string, unknown> = {},
   recipe = 'gpt'): Checkpoint {
-  const checkpoint = checkpointOf(run, { recipe, ...extra, model: run.model.config, vocab: [...tokenizer.itos], train, evals: run.evals });
+  const checkpoint = checkpointOf(run, lmConfig(run, tokenizer, train, extra, recipe));
   checkpoint.trainer.streams = streamStates(run.streams);
   return checkpoint;
 }
+
+/** gptCheckpoint of a run on any backend: one training on a GPU is read back, after the steps queued before the call. */
+export async function gptCheckpointAsync(run: LMRun, tokenizer: CharTokenizer, train: GPTTrainConfig, extra: Record<string, unknown> = {},
+  recipe = 'gpt'): Promise<Checkpoint> {
+  const checkpoint = await checkpointOfAsync(run, lmConfig(run, tokenizer, train, extra, recipe));
+  checkpoint.trainer.streams = streamStates(run.streams);
+  return checkpoint;
+}
+
+const lmConfig = (run: LMRun, tokenizer: CharTokenizer, train: GPTTrainConfig, extra: Record<string, unknown>, recipe: string) =>
+  ({ recipe, ...extra, model: run.model.config, vocab: [...tokenizer.itos], train, evals: [...run.evals] });
 
 /** The training settings of a fresh run: `overrides` on top of the preset's, with nanoGPT's AdamW, warmup and clipping. */
 export function gptTrainConfig(preset: Pick<GPTTrainConfig, 'batchSize' | 'lr' | 'steps' | 'schedule'>, overrides: Partial<GPTTrainConfig> = {}): GPTTrainConfig {
