@@ -1,4 +1,5 @@
 // Which backend a Node process runs: the WebAssembly one unless ZEROGRAD_BACKEND names the plain TypeScript kernels.
+import type { Backend } from './backend.js';
 import { setBackend } from './registry.js';
 import { referenceBackend } from './reference/index.js';
 import { createWasmBackend } from './wasm/index.js';
@@ -15,5 +16,8 @@ export function backendChoice(value = process.env.ZEROGRAD_BACKEND): BackendChoi
 
 /** Makes the chosen backend the active one, as the CLI and the lesson scripts start. */
 export function selectBackend(choice: BackendChoice = backendChoice()): void {
-  setBackend(choice === 'wasm' ? createWasmBackend() : referenceBackend);
+  setBackend(cpuBackend(choice));
 }
+
+/** The CPU backend `choice` names: what runs when no GPU does, and what a GPU run samples on. */
+export const cpuBackend = (choice: BackendChoice = backendChoice()): Backend => (choice === 'wasm' ? createWasmBackend() : referenceBackend);

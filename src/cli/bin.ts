@@ -3,4 +3,4 @@ import { isTrainingCommand, main } from './main.js';
 import { becomeSupervisedChild, superviseTraining } from './supervise.js';
 
 const argv = process.argv.slice(2);
-process.exitCode = !becomeSupervisedChild() && isTrainingCommand(argv) ? await superviseTraining(argv) : main(argv);
+process.exitCode = !becomeSupervisedChild() && isTrainingCommand(argv) ? await superviseTraining(argv) : await main(argv);

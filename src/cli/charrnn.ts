@@ -7,7 +7,7 @@ import { checkMemory } from '../models/memory.js';
 import { Generator } from '../core/random.js';
 import { type CliIO, type ParsedOptions, consoleIO, defineCommand, parseOptions } from './args.js';
 import { N_EMBD, N_LAYER } from './commonOptions.js';
-import { GPT_SAMPLE, GPT_TRAIN, checkValidationSplit, lmText, lmTrainFlags, sampleCheckpoint, trainLanguageModel } from './gpt.js';
+import { GPT_SAMPLE, GPT_TRAIN, type LMTrainArgs, checkValidationSplit, lmText, lmTrainFlags, sampleCheckpoint, trainLanguageModel, trainLanguageModelAsync } from './gpt.js';
 import { checkResume, logNextSteps, memoryLimit, resumedSteps, runFolder, withRun } from './run.js';
 import { checkedDataFile } from './dataCheck.js';
 
@@ -33,19 +33,26 @@ export const CHARRNN_SAMPLE = defineCommand({ ...GPT_SAMPLE, name: 'charrnn samp
 });
 
 export function charrnnTrain(argv: string[], io: CliIO = consoleIO): { val: number; sample: string } {
-  const command = CHARRNN_TRAIN.name;
   const o = parseOptions(CHARRNN_TRAIN, argv);
-  const presetName = o.config;
-  const out = o.out ?? RUN.folder(presetName);
-  const result = withRun(command, out, o, 'charrnn', (resume, keep) => trainOrResume(o, presetName, out, resume, keep, io));
+  const out = o.out ?? RUN.folder(o.config);
+  const result = withRun(CHARRNN_TRAIN.name, out, o, 'charrnn', (resume, keep) => trainLanguageModel(prepareRun(o, out, resume, keep, io)));
   logNextSteps(io, out, 'charrnn sample --checkpoint');
   return result;
 }
 
-/** Builds the char-rnn the flags describe, or takes the checkpoint's settings and state on --resume, and trains it into `out`. */
-function trainOrResume(o: ParsedOptions<typeof CHARRNN_TRAIN.options>, presetName: string, out: string,
-  resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; sample: string } {
+/** charrnnTrain on a GPU (the backend set by --device): the same run, with each read-back awaited. */
+export async function charrnnTrainAsync(argv: string[], io: CliIO = consoleIO): Promise<{ val: number; sample: string }> {
+  const o = parseOptions(CHARRNN_TRAIN, argv);
+  const out = o.out ?? RUN.folder(o.config);
+  const result = await withRun(CHARRNN_TRAIN.name, out, o, 'charrnn', (resume, keep) => trainLanguageModelAsync(prepareRun(o, out, resume, keep, io), charLstmFromConfig));
+  logNextSteps(io, out, 'charrnn sample --checkpoint');
+  return result;
+}
+
+/** Builds the char-rnn the flags describe, or takes the checkpoint's settings and state on --resume, to train into `out`. */
+function prepareRun(o: ParsedOptions<typeof CHARRNN_TRAIN.options>, out: string, resume: Checkpoint | undefined, keep: number, io: CliIO): LMTrainArgs {
   const command = CHARRNN_TRAIN.name;
+  const presetName = o.config;
   const preset = CHARRNN_PRESETS[presetName];
   const { flags, blockSize, dropout } = lmTrainFlags(CHARRNN_TRAIN, o);
   const { 'n-embd': nEmbd, 'n-hidden': nHidden, 'n-layer': nLayer } = o;
@@ -76,10 +83,12 @@ function trainOrResume(o: ParsedOptions<typeof CHARRNN_TRAIN.options>, presetNam
   const run = startCharLSTMRun(config, train, resume);
   io.log(`model: char-rnn ${presetName} (n_embd ${config.nEmbd}, LSTM ${config.nLayer} x ${config.nHidden}, block ${config.blockSize}), ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
   const extra = { preset: resume ? resume.config.preset : presetName, data: dataFile === undefined ? null : resolve(dataFile), dataFile: fingerprint };
-  return trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe: 'charrnn' });
+  return { o, out, keep, io, run, splits, tokenizer, train, extra, recipe: 'charrnn' };
 }
 
+const charLstmFromConfig = (config: Record<string, unknown>) => new CharLSTM(config.model as CharLSTMConfig, new Generator(0));
+
 export function charrnnSample(argv: string[], io: CliIO = consoleIO): string {
-  return sampleCheckpoint(CHARRNN_SAMPLE, argv, 'charrnn', (config) => new CharLSTM(config.model as CharLSTMConfig, new Generator(0)), io,
+  return sampleCheckpoint(CHARRNN_SAMPLE, argv, 'charrnn', charLstmFromConfig, io,
     (config) => charLstmParameterCount(config.model as CharLSTMConfig));
 }

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../io/atomicWrite.js';
 import { completeLine } from '../models/gpt/generate.js';
 import type { TrainableLM } from '../models/gpt/recipe.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions, warnOn } from './args.js';
-import { SEED } from './commonOptions.js';
+import { DEVICE, SEED } from './commonOptions.js';
 import { gptFromConfig, loadCharModel } from './gpt.js';
 import { forEachInputLine } from './inputLines.js';
 
@@ -23,6 +23,7 @@ export const GPT_CHAT = defineCommand({
   name: 'gpt chat',
   summary: 'answer questions typed on stdin, one a line, with a GPT fine-tuned on Q: / A: pairs',
   options: {
+    device: DEVICE,
     checkpoint: { type: 'path', value: 'DIR', help: 'a GPT run, e.g. one fine-tuned with gpt finetune --qa (required)' },
     'max-answer': { type: 'int', min: 1, max: 10_000, default: 80, help: 'the most characters an answer may take' },
   },

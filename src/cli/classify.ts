@@ -13,6 +13,7 @@ import {
 } from '../models/classify/textClassifier.js';
 import { Generator } from '../core/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
+import { DEVICE } from './commonOptions.js';
 import { loadPretrained } from './mlm.js';
 import { checkResume, logNextSteps, memoryLimit, openRun, runFolder } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
@@ -35,6 +36,7 @@ export const CLASSIFY_TRAIN = defineCommand({
   name: 'classify train',
   summary: 'train a text classifier (bag of embeddings or transformer encoder); default data: the SpamAssassin corpus',
   options: {
+    device: DEVICE,
     data: { type: 'path', value: 'FILE', key: 'data', shown: 'SpamAssassin', none: 'the embedded corpus', help: '`text,label` CSV, TSV or JSONL ({"text", "label"})' },
     model: { type: 'choice', choices: KINDS, key: 'model.kind', shown: 'bag (encoder with --init)', help: 'bag of embeddings, or transformer encoder with a CLS token' },
     init: { type: 'path', value: 'DIR', key: 'init', help: "start the encoder from a 'zerograd mlm pretrain' run: its weights, vocabulary and sizes" },

@@ -33,3 +33,12 @@ export const RUN_OPTIONS = {
   'save-every-minutes': { type: 'float', max: 1e6, default: 10, help: 'also save a checkpoint whenever this long has passed since the last one' },
   'max-memory': { type: 'string', value: 'BYTES', shown: '80% of RAM', help: 'refuse a model whose estimated training memory exceeds this (e.g. 512M, 8G)' },
 } as const satisfies Record<string, OptionDef>;
+
+/**
+ * Where a command computes (cli/device.ts). No `key`: a run trained on one device resumes on another. `auto` takes a
+ * hardware GPU when the optional webgpu package finds one, and says so on the first line; otherwise the CPU, silently.
+ */
+export const DEVICE = {
+  type: 'choice', choices: ['auto', 'cpu', 'webgpu'], default: 'auto',
+  help: 'auto: a hardware GPU through WebGPU when the webgpu package (npm install webgpu) finds one, else the CPU; webgpu: any adapter, software ones included',
+} as const satisfies OptionDef;

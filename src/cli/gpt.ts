@@ -8,8 +8,9 @@ import { type TokenSplits, splitTokens } from '../data/textDataset.js';
 import { type Checkpoint, loadRecipeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { generate } from '../models/gpt/generate.js';
 import { GPT, type GPTConfig, gptParameterCount, gptTrainingMemory, lectureGPTConfig } from '../models/gpt/gpt.js';
-import { GPT_PRESETS, type GPTTrainConfig, type LMRun, type TrainableLM, gptCheckpoint, gptTrainConfig, startGPTRun } from '../models/gpt/recipe.js';
-import { newlineId, trainGPT } from '../models/gpt/train.js';
+import { GPT_PRESETS, type GPTTrainConfig, type LMRun, type TrainableLM, gptCheckpoint, gptCheckpointAsync, gptTrainConfig, startGPTRun } from '../models/gpt/recipe.js';
+import { newlineId, sampleLM, trainGPT, trainGPTAsync } from '../models/gpt/train.js';
+// Until the training drivers run async themselves: then this import is train.js's.
 import { checkMemory } from '../models/memory.js';
 import { guardedSave } from '../models/runGuard.js';
 import { applyLoRA } from '../nn/lora.js';
@@ -17,11 +18,12 @@ import { tensor } from '../tensor/creation.js';
 import { Generator } from '../core/random.js';
 import { lineChart } from '../viz/lineChart.js';
 import { type CliIO, type CommandSpec, type ParsedOptions, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
-import { BATCH_SIZE, BLOCK_SIZE, DROPOUT, EVAL_EVERY, LR, SEED, STEPS, STRICT, TRAIN_SEED } from './commonOptions.js';
+import { BATCH_SIZE, BLOCK_SIZE, DEVICE, DROPOUT, EVAL_EVERY, LR, SEED, STEPS, STRICT, TRAIN_SEED } from './commonOptions.js';
 import { settingsFrom } from './options.js';
 import { checkTextEncoding } from './textCheck.js';
 import { checkedDataFile } from './dataCheck.js';
 import { ProgressBar } from './progress.js';
+import { onCPU } from './device.js';
 import { checkResume, logNextSteps, memoryLimit, resumedSteps, runFolder, withRun } from './run.js';
 
 const PRESETS = Object.keys(GPT_PRESETS);
@@ -48,6 +50,7 @@ export const GPT_TRAIN = defineCommand({
     'sample-tokens': { type: 'int', max: MAX_NEW_TOKENS, default: 300, help: 'characters sampled after training' },
     'tie-weights': { type: 'flag', key: 'model.tieWeights', help: "share the token embedding with the output layer (GPT-2's and nanoGPT's layout; needed for gpt export)" },
     strict: STRICT,
+    device: DEVICE,
     ...RUN.options,
   },
 });
@@ -62,6 +65,7 @@ export const GPT_SAMPLE = defineCommand({
     temperature: { type: 'float', default: 1, help: 'below 1 sharpens, above 1 flattens the distribution' },
     'top-k': { type: 'int', min: 1, shown: 'all', help: 'sample among the k most likely characters only' },
     seed: { ...SEED, default: 1 },
+    device: { ...DEVICE, help: 'accepted as every command takes it; sampling runs on the CPU (it reads each token back before the next, where a GPU gains nothing at these sizes)' },
   },
 });
 
@@ -77,19 +81,27 @@ export function loadText(file: string | undefined, strict: boolean, io: CliIO): 
 }
 
 export function gptTrain(argv: string[], io: CliIO = consoleIO): { val: number; sample: string } {
-  const command = GPT_TRAIN.name;
   const o = parseOptions(GPT_TRAIN, argv);
-  const presetName = o.config;
-  const out = o.out ?? RUN.folder(presetName);
-  const result = withRun(command, out, o, 'gpt', (resume, keep) => trainOrResume(o, presetName, out, resume, keep, io));
+  const out = o.out ?? RUN.folder(o.config);
+  const result = withRun(GPT_TRAIN.name, out, o, 'gpt', (resume, keep) => trainLanguageModel(prepareRun(o, out, resume, keep, io)));
+  logNextSteps(io, out, 'gpt sample --checkpoint');
+  return result;
+}
+
+/** gptTrain on a GPU (the backend set by --device): the same run, with each read-back awaited. */
+export async function gptTrainAsync(argv: string[], io: CliIO = consoleIO): Promise<{ val: number; sample: string }> {
+  const o = parseOptions(GPT_TRAIN, argv);
+  const out = o.out ?? RUN.folder(o.config);
+  const result = await withRun(GPT_TRAIN.name, out, o, 'gpt', (resume, keep) => trainLanguageModelAsync(prepareRun(o, out, resume, keep, io), gptFromConfig));
   logNextSteps(io, out, 'gpt sample --checkpoint');
   return result;
 }
 
 type TrainOptions = ParsedOptions<typeof GPT_TRAIN.options>;
 
-/** Builds the run the flags describe, or takes the checkpoint's settings and state on --resume, and trains it into `out`. */
-function trainOrResume(o: TrainOptions, presetName: string, out: string, resume: Checkpoint | undefined, keep: number, io: CliIO): { val: number; sample: string } {
+/** Builds the run the flags describe, or takes the checkpoint's settings and state on --resume, to train into `out`. */
+function prepareRun(o: TrainOptions, out: string, resume: Checkpoint | undefined, keep: number, io: CliIO): LMTrainArgs {
+  const presetName = o.config;
   const command = GPT_TRAIN.name;
   const preset = GPT_PRESETS[presetName];
   const { flags, blockSize, dropout } = lmTrainFlags(GPT_TRAIN, o);
@@ -125,7 +137,7 @@ function trainOrResume(o: TrainOptions, presetName: string, out: string, resume:
   const run = startGPTRun(config, train, resume);
   io.log(`model: GPT ${presetName} (n_embd ${config.nEmbd}, ${config.nHead} heads, ${config.nLayer} layers, block ${config.blockSize}), ${run.model.numParameters()} parameters${resume ? `, resuming at step ${resume.trainer.step} of ${train.steps}` : ''}`);
   const extra = { preset: resume ? resume.config.preset : presetName, data: dataFile === undefined ? null : resolve(dataFile), dataFile: fingerprint };
-  return trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe: 'gpt' });
+  return { o, out, keep, io, run, splits, tokenizer, train, extra, recipe: 'gpt' };
 }
 
 /** A language model's text (the embedded names without a file), its character vocabulary (the checkpoint's on resume) and its 90/10 split. */
@@ -152,11 +164,14 @@ export function lmTrainFlags(spec: CommandSpec, o: Record<string, unknown>) {
   return { flags: settingsFrom(spec.options, o, 'train') as Partial<GPTTrainConfig>, blockSize: model.blockSize, dropout: model.dropout };
 }
 
-/** The command line's side of trainGPT, which every character language-model command shares: checkpoints into `out`, progress, log lines. */
-export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe }: {
+/** A character language model's run, ready to train into `out`, and what its command line asked. */
+export interface LMTrainArgs {
   o: { 'checkpoint-every'?: number; 'sample-tokens': number }; out: string; keep: number; io: CliIO; run: LMRun; splits: TokenSplits;
   tokenizer: CharTokenizer; train: GPTTrainConfig; extra: Record<string, unknown>; recipe: string;
-}): { val: number; sample: string } {
+}
+
+/** The command line's side of trainGPT, which every character language-model command shares: checkpoints into `out`, progress, log lines. */
+export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe }: LMTrainArgs): { val: number; sample: string } {
   const checkpointEvery = o['checkpoint-every'] ?? train.evalEvery;
   const sampleTokens = o['sample-tokens'];
   // Guarded: Ctrl-C or SIGTERM saves through this too (models/runGuard.ts).
@@ -174,6 +189,37 @@ export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, t
   io.log(`checkpoint: ${checkpoint} (loss curve: ${join(out, 'loss.svg')})`);
   io.log(sample);
   return { val, sample };
+}
+
+/**
+ * trainLanguageModel on a GPU: the same driver under runAsync, each checkpoint read back before it is written, and
+ * the closing sample drawn on the CPU from the last checkpoint's weights (`build` makes the model of its config
+ * there), since sampling reads every token back before choosing the next.
+ */
+export async function trainLanguageModelAsync({ o, out, keep, io, run, splits, tokenizer, train, extra, recipe }: LMTrainArgs,
+  build: (config: Record<string, unknown>) => TrainableLM): Promise<{ val: number; sample: string }> {
+  let last: Checkpoint | undefined;
+  // Guarded: Ctrl-C, SIGTERM and the timed saves read the run back through this too (models/runGuard.ts).
+  const save = guardedSave(async () => {
+    last = await gptCheckpointAsync(run, tokenizer, train, extra, recipe);
+    const dir = saveCheckpoint(out, last, { keep });
+    writeCurves(out, last.config.evals as [number, number, number][]);
+    return dir;
+  });
+  const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
+  const { val, checkpoint } = await trainGPTAsync(run, splits, train, {
+    save, checkpointEvery: o['checkpoint-every'] ?? train.evalEvery,
+    onStep: ({ step, loss }) => bar.update(step, loss, train.batchSize * run.model.config.blockSize),
+    onEval: (step, losses) => io.log(`step ${step}: train loss ${losses.train.toFixed(4)}, val loss ${losses.val.toFixed(4)}`),
+  });
+  const text = onCPU(() => {
+    const model = build(last!.config);
+    model.loadStateDict(last!.model);
+    return sampleLM(model, tokenizer, o['sample-tokens'], new Generator(train.seed + 2));
+  });
+  io.log(`checkpoint: ${checkpoint} (loss curve: ${join(out, 'loss.svg')})`);
+  io.log(text);
+  return { val, sample: text };
 }
 
 function writeCurves(out: string, evals: [number, number, number][]): void {

@@ -5,11 +5,13 @@ import { backendChoice } from '../backend/select.js';
 import { SHARED_KERNELS_URL, defaultKernelBuild } from '../backend/wasm/index.js';
 import { threadCount } from '../backend/wasm/threadPool.js';
 import { packageRoot } from '../data/corpora.js';
+import { INSTALL_WEBGPU } from '../backend/webgpu/nodeGPU.js';
 import { type CliIO, consoleIO, defineCommand, parseOptions } from './args.js';
+import { NO_ADAPTER, probeAdapter } from './device.js';
 
 export const INFO = defineCommand({
   name: 'info',
-  summary: 'the version, backend, kernel module, thread count, and which optional tools (chromium, python3-torch) were found',
+  summary: 'the version, backend, kernel module, thread count, the GPU adapter WebGPU finds, and which optional tools (chromium, python3-torch) were found',
   options: {},
 });
 
@@ -31,9 +33,22 @@ export function info(argv: string[], io: CliIO = consoleIO): Record<string, stri
       : defaultKernelBuild() === 'relaxed-simd' ? 'relaxed SIMD: fused multiply-adds (kernels-shared-fma.wasm; ZEROGRAD_KERNELS=simd128 for the other build)'
         : 'SIMD128 (kernels-shared.wasm): this engine has no relaxed SIMD, or ZEROGRAD_KERNELS=simd128 chose it',
     threads: `${threadCount()} (ZEROGRAD_THREADS, default one per core)`,
+    webgpu: gpuLine(),
     chromium: chromium ?? 'not found (the playground and WebGPU tests need it)',
     'python3-torch': torch.status === 0 ? `torch ${torch.stdout.trim()} at /usr/bin/python3` : 'not found (the nanoGPT hand-off needs it)',
   };
   for (const [key, value] of Object.entries(lines)) io.log(`${key}: ${value}`);
   return lines;
+}
+
+/** The adapter Dawn offers (it gives one per request: the high-performance one), or why there is none. */
+function gpuLine(): string {
+  const a = probeAdapter();
+  if (a === undefined) return `not installed (${INSTALL_WEBGPU} adds it, for --device webgpu)`;
+  if (a === null) return NO_ADAPTER;
+  const mib = (bytes: number) => `${Math.floor(bytes / 2 ** 20)} MiB`;
+  const name = [a.vendor, a.architecture].filter(Boolean).join(' ') || 'unknown adapter';
+  return `${name}${a.description ? ` (${a.description})` : ''}, ${a.software ? 'software: --device auto does not use it' : 'hardware: --device auto uses it'}; `
+    + `buffers up to ${mib(a.limits.maxBufferSize)}, bindings up to ${mib(a.limits.maxStorageBufferBindingSize)}, `
+    + `workgroup memory ${a.limits.maxComputeWorkgroupStorageSize} bytes, ${a.limits.maxComputeInvocationsPerWorkgroup} invocations per workgroup`;
 }

@@ -1,12 +1,14 @@
 import { join } from 'node:path';
-import { backendChoice, selectBackend } from '../backend/select.js';
+import { setBackend } from '../backend/registry.js';
+import { backendChoice } from '../backend/select.js';
 import { type CommandSpec, UsageError, closestNames, commandHelp, defineCommand, helpHint, parseOptions } from './args.js';
 import { STEPS } from './commonOptions.js';
 import { helpItem, termColumn, terminalWidth, wrapText } from './helpLayout.js';
 import { CLASSIFY_EVAL, CLASSIFY_PREDICT, CLASSIFY_TRAIN, classifyEval, classifyPredict, classifyTrain } from './classify.js';
 import { MAKEMORE_DIAGNOSE, makemoreDiagnose } from './diagnose.js';
-import { GPT_SAMPLE, GPT_TRAIN, gptSample, gptTrain } from './gpt.js';
-import { CHARRNN_SAMPLE, CHARRNN_TRAIN, charrnnSample, charrnnTrain } from './charrnn.js';
+import { GPT_SAMPLE, GPT_TRAIN, gptSample, gptTrain, gptTrainAsync } from './gpt.js';
+import { type DeviceChoice, chooseDevice, deviceLine } from './device.js';
+import { CHARRNN_SAMPLE, CHARRNN_TRAIN, charrnnSample, charrnnTrain, charrnnTrainAsync } from './charrnn.js';
 import { GPT_FINETUNE, gptFinetune } from './finetune.js';
 import { CHAT_CORPUS, GPT_CHAT, chatCorpus, gptChat } from './chat.js';
 import { RAG_ASK, RAG_INDEX, ragAsk, ragIndex } from './rag.js';
@@ -72,6 +74,32 @@ function chosenBackend(): ReturnType<typeof backendChoice> {
   }
 }
 
+/**
+ * What runs a command on a GPU, where it differs from the CPU's: values are read back asynchronously there (a step's
+ * loss, a checkpoint), so the command's run is awaited. A command with --device and no entry here runs on the CPU.
+ */
+const ON_GPU = new Map<CommandSpec, (argv: string[]) => Promise<unknown>>([[GPT_TRAIN, gptTrainAsync], [CHARRNN_TRAIN, charrnnTrainAsync]]);
+
+/** Sets the backend the command's --device asks for (the CPU one for a command without it) and runs the command. */
+async function runOn(spec: CommandSpec, run: (argv: string[]) => unknown, argv: string[]): Promise<void> {
+  const choice = 'device' in spec.options ? (parseOptions(spec, argv) as unknown as { device: DeviceChoice }).device : 'cpu';
+  const onGPU = ON_GPU.get(spec);
+  const device = await chooseDevice(choice, spec.name, onGPU !== undefined, chosenBackend());
+  setBackend(device.backend);
+  if (!device.gpu) {
+    run(argv);
+    return;
+  }
+  console.log(deviceLine(device.gpu));
+  try {
+    await onGPU!(argv);
+    const fault = device.gpu.fault();
+    if (fault) throw new Error(`${fault}; this run's results cannot be trusted`);
+  } finally {
+    device.gpu.kernels.device.destroy();
+  }
+}
+
 const findCommand = (first: string, second: string) =>
   COMMANDS.find(([spec]) => spec.name === `${first} ${second}`) ?? COMMANDS.find(([spec]) => spec.name === first);
 
@@ -104,7 +132,7 @@ export function isTrainingCommand(argv: string[]): boolean {
   return spec !== undefined && (spec === DEMO || 'resume' in spec.options) && !argv.includes('--help') && !argv.includes('-h');
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [first = 'help', second = ''] = argv;
   if (['--version', '-v'].includes(first)) {
     console.log(packageVersion());
@@ -126,8 +154,8 @@ export function main(argv: string[]): number {
     return 0;
   }
   try {
-    if (spec !== INFO) selectBackend(chosenBackend());
-    run(rest);
+    if (spec === INFO) info(rest);
+    else await runOn(spec, run, rest);
     return 0;
   } catch (error) {
     const message = (error as Error).message ?? String(error);

@@ -18,7 +18,7 @@ import { Generator } from '../core/random.js';
 import { lineChart, windowMeans } from '../viz/lineChart.js';
 import { type DataFingerprint, dataChange, fingerprintData, savedFingerprint } from '../io/dataFile.js';
 import { type CliIO, type ParsedOptions, UsageError, consoleIO, defineCommand, parseOptions, warnOn } from './args.js';
-import { BATCH_SIZE, BLOCK_SIZE, LR, SEED, STEPS, STRICT, TRAIN_SEED } from './commonOptions.js';
+import { BATCH_SIZE, BLOCK_SIZE, DEVICE, LR, SEED, STEPS, STRICT, TRAIN_SEED } from './commonOptions.js';
 import { settingsFrom } from './options.js';
 import { ProgressBar } from './progress.js';
 import { checkTextEncoding } from './textCheck.js';
@@ -33,6 +33,7 @@ export const MAKEMORE_TRAIN = defineCommand({
   name: 'makemore train',
   summary: "train one of the makemore lectures' character-level name models",
   options: {
+    device: DEVICE,
     model: { type: 'choice', choices: KINDS, default: 'mlp', key: 'model.kind', help: "counting bigram, neural bigram, MLP, BatchNorm MLP, WaveNet-style, or makemore.py's RNN, GRU or transformer" },
     data: { type: 'path', value: 'FILE', key: 'data', shown: "names (data/names.txt, the lectures' 32,033 names)", none: 'the embedded names', help: 'one item per line' },
     steps: { ...STEPS, default: 200_000, help: 'optimizer steps (SGD; AdamW for rnn, gru and transformer)' },
@@ -56,6 +57,7 @@ export const MAKEMORE_SAMPLE = defineCommand({
   name: 'makemore sample',
   summary: 'sample new items (names) from a makemore checkpoint',
   options: {
+    device: DEVICE,
     checkpoint: { type: 'path', value: 'PATH', help: 'run folder or step folder of a makemore checkpoint, or a .safetensors file saved by the playground (required)' },
     num: { type: 'int', min: 1, max: 100_000, default: 10, help: 'how many items' },
     prefix: { type: 'string', value: 'TEXT', default: '', shown: 'none', help: 'each item starts with this text' },
@@ -67,6 +69,7 @@ export const MAKEMORE_EVAL = defineCommand({
   name: 'makemore eval',
   summary: 'train, val and test loss of a makemore checkpoint',
   options: {
+    device: DEVICE,
     checkpoint: { type: 'path', value: 'PATH', help: 'run folder or step folder of a makemore checkpoint, or a .safetensors file saved by the playground (required)' },
     data: { type: 'path', value: 'FILE', shown: 'the data it was trained on', help: 'items to split 80/10/10 as in training (another file warns: its splits are not the training run\'s)' },
   },

@@ -13,6 +13,7 @@ import { taggerWords } from '../models/classify/tagging.js';
 import { checkMemory } from '../models/memory.js';
 import { Generator } from '../core/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
+import { DEVICE } from './commonOptions.js';
 import { checkResume, logNextSteps, memoryLimit, runFolder, withRun } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
 import { type ModelDefaults, SUPERVISED_OPTIONS, heldOutSplits, runSupervised, shapeFrom, trainSettings } from './supervised.js';
@@ -25,6 +26,7 @@ export const MLM_PRETRAIN = defineCommand({
   name: 'mlm pretrain',
   summary: "pre-train a transformer encoder on unlabelled text with BERT's masked words, for classify/tag train --init",
   options: {
+    device: DEVICE,
     data: { type: 'path', value: 'FILE', key: 'data', shown: 'SpamAssassin bodies', none: 'the embedded corpus', help: 'plain text (one text a line), a labelled CSV/TSV/JSONL (its texts) or a CoNLL file (its tokens); labels are not read' },
     ...options,
     ...RUN.options,

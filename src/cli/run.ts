@@ -109,15 +109,23 @@ function settleReplaced(out: string, aside: string): void {
   rmSync(aside, { recursive: true, force: true });
 }
 
-/** Runs `train` on the run folder `out`, locked (openRun) for as long as it takes, with the checkpoint to resume from. */
+/**
+ * Runs `train` on the run folder `out`, locked (openRun) for as long as it takes, with the checkpoint to resume from.
+ * A `train` that returns a promise (a run on a GPU) holds the lock until the promise settles.
+ */
 export function withRun<T>(command: string, out: string, o: RunFlags, recipe: string,
   train: (resume: Checkpoint | undefined, keep: number) => T): T {
   const opened = openRun(command, out, o, recipe);
+  let result: T;
   try {
-    return train(opened.resume, opened.keep);
-  } finally {
+    result = train(opened.resume, opened.keep);
+  } catch (error) {
     opened.release();
+    throw error;
   }
+  if (result instanceof Promise) return result.finally(opened.release) as T;
+  opened.release();
+  return result;
 }
 
 /**

@@ -16,7 +16,7 @@ import { checkMemory } from '../models/memory.js';
 import type { TokenTagger } from '../models/classify/encoder.js';
 import { Generator } from '../core/random.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
-import { SEED } from './commonOptions.js';
+import { DEVICE, SEED } from './commonOptions.js';
 import { loadPretrained } from './mlm.js';
 import { checkResume, logNextSteps, memoryLimit, openRun, runFolder } from './run.js';
 import { checkedDataFile, warnUnsavedDropout } from './dataCheck.js';
@@ -36,6 +36,7 @@ export const TAG_TRAIN = defineCommand({
   name: 'tag train',
   summary: 'train a transformer-encoder tagger (one tag per token) on a CoNLL file; default: the generated slot-filling corpus',
   options: {
+    device: DEVICE,
     data: { type: 'path', value: 'FILE.conll', key: 'data', shown: 'generated corpus', none: 'the embedded corpus', help: '`token ... tag` per line, a blank line between sentences' },
     init: { type: 'path', value: 'DIR', key: 'init', help: "start the encoder from a 'zerograd mlm pretrain' run: its weights, vocabulary and sizes" },
     ...SUPERVISED_OPTIONS,

@@ -20,7 +20,7 @@ import { Generator } from '../core/random.js';
 import { heatmap } from '../viz/heatmap.js';
 import { lineChart } from '../viz/lineChart.js';
 import { type CliIO, UsageError, consoleIO, defineCommand, parseOptions } from './args.js';
-import { BATCH_SIZE, LR, N_EMBD, N_LAYER, SEED, STRICT_RESUME, TRAIN_SEED } from './commonOptions.js';
+import { BATCH_SIZE, DEVICE, LR, N_EMBD, N_LAYER, SEED, STRICT_RESUME, TRAIN_SEED } from './commonOptions.js';
 import { settingsFrom } from './options.js';
 import { ProgressBar } from './progress.js';
 import { guardedSave } from '../models/runGuard.js';
@@ -36,6 +36,7 @@ export const VISION_TRAIN = defineCommand({
   name: 'vision train',
   summary: "train an image classifier: the course's digit MLP (sigmoid outputs), its logits variant, a LeNet-style CNN or a vision transformer",
   options: {
+    device: DEVICE,
     model: {
       type: 'choice', choices: VISION_KINDS, default: 'mlp', key: 'model.kind',
       help: "mlp: the course's MLP (one hidden layer of --hidden units, ReLU, dropout) with sigmoid outputs; mlp-logits: the same with plain logits; "
@@ -59,6 +60,7 @@ export const VISION_EVAL = defineCommand({
   name: 'vision eval',
   summary: 'accuracy, per-class precision and recall, and a confusion-matrix SVG of an image classifier',
   options: {
+    device: DEVICE,
     checkpoint: { type: 'path', value: 'DIR', help: 'run folder of a vision model (required)' },
     data: { type: 'path', value: 'FILE|DIR', shown: "the training data's test split", help: DATA_HELP },
   },

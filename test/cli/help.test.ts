@@ -24,23 +24,23 @@ import { projectRoot } from '../helpers.js';
 const bin = join(projectRoot(), 'dist', 'src', 'cli', 'bin.js');
 const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 /** main() run in this process (a spawned CLI costs a second of imports): its exit status, and what it printed to stdout and stderr. */
-function mainOutput(argv: string[]): { status: number; stdout: string; stderr: string } {
+async function mainOutput(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   const [stdout, stderr]: string[][] = [[], []];
   const log = mock.method(console, 'log', (line: string) => stdout.push(line));
   const error = mock.method(console, 'error', (line: string) => stderr.push(line));
   try {
-    return { status: main(argv), stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+    return { status: await main(argv), stdout: stdout.join('\n'), stderr: stderr.join('\n') };
   } finally {
     log.mock.restore();
     error.mock.restore();
   }
 }
 /** `fn` run with `dir` as the working folder, where a command writes its default runs/. */
-function inFolder<T>(dir: string, fn: () => T): T {
+async function inFolder<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   const cwd = process.cwd();
   process.chdir(dir);
   try {
-    return fn();
+    return await fn();
   } finally {
     process.chdir(cwd);
   }
@@ -48,7 +48,7 @@ function inFolder<T>(dir: string, fn: () => T): T {
 const version = () => (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
 describe('zerograd command line help', () => {
-  test('each command has its own --help listing every option with its value, default and meaning', () => {
+  test('each command has its own --help listing every option with its value, default and meaning', async () => {
     const help = run(['gpt', 'train', '--help']);
     assert.equal(help.status, 0);
     assert.match(help.stdout, /^Usage: zerograd gpt train \[options\]/);
@@ -62,7 +62,7 @@ describe('zerograd command line help', () => {
     for (const command of [['gpt', 'export'], ['gpt', 'import'], ['gpt', 'finetune'], ['gpt', 'chat'], ['chat', 'corpus'], ['rag', 'corpus'], ['rag', 'train'], ['rag', 'index'], ['rag', 'ask'], ['mlm', 'pretrain'], ['charrnn', 'train'], ['charrnn', 'sample'], ['makemore', 'train'], ['makemore', 'sample'], ['makemore', 'eval'], ['makemore', 'diagnose'], ['classify', 'train'],
       ['classify', 'eval'], ['classify', 'predict'], ['tag', 'train'], ['tag', 'eval'], ['tag', 'predict'], ['tag', 'corpus'], ['vision', 'train'], ['vision', 'eval'], ['vision', 'predict'],
       ['kmeans'], ['demo'], ['info'], ['practice', 'list'], ['practice', 'start'], ['practice', 'check'], ['practice', 'solution']]) {
-      const result = mainOutput([...command, '--help']);
+      const result = await mainOutput([...command, '--help']);
       assert.equal(result.status, 0, command.join(' '));
       assert.match(result.stdout, new RegExp(`^Usage: zerograd ${command.join(' ')} \\[options\\]`));
     }
@@ -117,7 +117,7 @@ describe('zerograd command line help', () => {
     assert.equal(ask.stdout, '');
   });
 
-  test('zerograd info names the version, backend, kernels, threads and the optional tools', () => {
+  test('zerograd info names the version, backend, kernels, threads and the optional tools', async () => {
     const lines: string[] = [];
     const result = info([], { log: (l) => lines.push(l), progress: null });
     assert.equal(result.zerograd, JSON.parse(spawnSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: projectRoot(), encoding: 'utf8' }).stdout).version);
@@ -125,36 +125,36 @@ describe('zerograd command line help', () => {
     assert.match(result.threads, /^\d+ /);
     assert.match(result.chromium, /^\/usr\/bin\/chromium|not found/);
     assert.match(result['python3-torch'], /^torch \S+ at \/usr\/bin\/python3|not found/);
-    assert.deepEqual(lines.map((l) => l.split(':')[0]), ['zerograd', 'node', 'backend', 'kernels', 'threads', 'chromium', 'python3-torch']);
+    assert.deepEqual(lines.map((l) => l.split(':')[0]), ['zerograd', 'node', 'backend', 'kernels', 'threads', 'webgpu', 'chromium', 'python3-torch']);
   });
 
-  test('--version and -v print the version of package.json', () => {
-    for (const flag of ['--version', '-v']) assert.deepEqual(mainOutput([flag]), { status: 0, stdout: version(), stderr: '' });
+  test('--version and -v print the version of package.json', async () => {
+    for (const flag of ['--version', '-v']) assert.deepEqual(await mainOutput([flag]), { status: 0, stdout: version(), stderr: '' });
   });
 
-  test('a mistyped command gets the closest one suggested, a command or a command of a group', () => {
-    assert.deepEqual(mainOutput(['gtp']), { status: 2, stdout: '', stderr: "error: unknown command 'gtp'; did you mean 'gpt'?\nrun 'zerograd --help' for the commands" });
-    assert.match(mainOutput(['gtp', 'train']).stderr, /^error: unknown command 'gtp'; did you mean 'gpt train'\?\n/);
-    assert.deepEqual(mainOutput(['gpt', 'trian']),
+  test('a mistyped command gets the closest one suggested, a command or a command of a group', async () => {
+    assert.deepEqual(await mainOutput(['gtp']), { status: 2, stdout: '', stderr: "error: unknown command 'gtp'; did you mean 'gpt'?\nrun 'zerograd --help' for the commands" });
+    assert.match((await mainOutput(['gtp', 'train'])).stderr, /^error: unknown command 'gtp'; did you mean 'gpt train'\?\n/);
+    assert.deepEqual(await mainOutput(['gpt', 'trian']),
       { status: 2, stdout: '', stderr: "error: 'gpt trian' is not a command; did you mean 'gpt train'? 'gpt' has: train, sample, finetune, chat, export, import" });
-    assert.match(mainOutput(['practice', 'chek']).stderr, /did you mean 'practice check'\?/);
+    assert.match((await mainOutput(['practice', 'chek'])).stderr, /did you mean 'practice check'\?/);
     // Nothing close: no guess, and the whole usage after an unknown command.
-    const far = mainOutput(['xylophone']);
+    const far = await mainOutput(['xylophone']);
     assert.match(far.stderr, /^error: unknown command 'xylophone'\n\nzerograd: autograd/);
     assert.doesNotMatch(far.stderr, /did you mean/);
   });
 
-  test('required positionals show as <NAME> and optional ones as [NAME]; a bad one is named as itself, not as an option', () => {
+  test('required positionals show as <NAME> and optional ones as [NAME]; a bad one is named as itself, not as an option', async () => {
     assert.match(commandHelp(PRACTICE_START, 100), /^Usage: zerograd practice start \[options\] <N>$/m);
     assert.match(commandHelp(PRACTICE_CHECK, 100), /^Usage: zerograd practice check \[options\] <N> \[FILE\]$/m);
     assert.match(commandHelp(GPT_IMPORT, 100), /^Usage: zerograd gpt import \[options\] <CKPT>$/m);
-    const start = mainOutput(['practice', 'start', '14']);
+    const start = await mainOutput(['practice', 'start', '14']);
     assert.equal(start.status, 2);
     assert.match(start.stderr, /^error: practice start: N must be a problem number from 1 to 13, got '14'/);
     assert.doesNotMatch(start.stderr, /--N/);
   });
 
-  test("each training command's help shows the --out it uses without one", () => {
+  test("each training command's help shows the --out it uses without one", async () => {
     const expected: [CommandSpec, string][] = [
       [GPT_TRAIN, 'runs/gpt-tiny; runs/gpt-<config> for another --config'], [CHARRNN_TRAIN, 'runs/charrnn-small'], [GPT_FINETUNE, 'runs/gpt-finetune'],
       [MAKEMORE_TRAIN, 'runs/makemore-mlp; runs/makemore-<model> for another --model'], [VISION_TRAIN, 'runs/vision-mlp'],
@@ -166,7 +166,7 @@ describe('zerograd command line help', () => {
     }
     // What help says is where the command writes: makemore's bigram counts, trained in an empty folder without --out.
     const dir = mkdtempSync(join(tmpdir(), 'zerograd-out-'));
-    inFolder(dir, () => makemoreTrain(['--model', 'bigram', '--samples', '1'], { log: () => {}, progress: null }));
+    await inFolder(dir, async () => makemoreTrain(['--model', 'bigram', '--samples', '1'], { log: () => {}, progress: null }));
     assert.ok(existsSync(join(dir, 'runs', 'makemore-bigram', 'latest.json')));
   });
 
@@ -200,9 +200,9 @@ describe('zerograd command line help', () => {
     assert.doesNotMatch(charrnn, /GPT/);
   });
 
-  test('the demo and every training run end with next steps naming this run', () => {
+  test('the demo and every training run end with next steps naming this run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zerograd-next-'));
-    const demo = inFolder(dir, () => mainOutput(['demo', '--steps', '1']));
+    const demo = await inFolder(dir, () => mainOutput(['demo', '--steps', '1']));
     assert.equal(demo.status, 0, demo.stderr);
     assert.deepEqual(demo.stdout.trimEnd().split('\n').slice(-3), [
       'next steps:',

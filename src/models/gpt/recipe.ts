@@ -98,7 +98,7 @@ export async function gptCheckpointAsync(run: LMRun, tokenizer: CharTokenizer, t
 }
 
 const lmConfig = (run: LMRun, tokenizer: CharTokenizer, train: GPTTrainConfig, extra: Record<string, unknown>, recipe: string) =>
-  ({ recipe, ...extra, model: run.model.config, vocab: [...tokenizer.itos], train, evals: run.evals });
+  ({ recipe, ...extra, model: run.model.config, vocab: [...tokenizer.itos], train, evals: [...run.evals] });
 
 function withStreams(run: LMRun, checkpoint: Checkpoint): Checkpoint {
   checkpoint.trainer.streams = streamStates(run.streams);
