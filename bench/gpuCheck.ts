@@ -8,7 +8,7 @@ import { adapterName, requestGPUDevice } from '../src/backend/webgpu/device.js';
 import { WebGPUKernels } from '../src/backend/webgpu/kernels.js';
 import { loadNodeGPU } from '../src/backend/webgpu/nodeGPU.js';
 import { checkWebGPUKernels } from '../src/backend/webgpu/selfCheck.js';
-import { type FixtureCase, runCase, tolerance } from '../test/tensor/torchCases.js';
+import { type FixtureCase, deviceCaseMismatch } from '../test/tensor/torchCases.js';
 
 const gpuObject = await loadNodeGPU();
 if (!gpuObject) throw new Error('the webgpu package is not installed');
@@ -25,28 +25,19 @@ failed += check.filter((c) => !c.ok).length;
 console.log(`self-check: ${check.length - failed} of ${check.length} cases agree with the reference kernels`);
 
 if (process.argv.includes('--golden')) {
-  // The same comparison as web/gpu.ts's golden(): float32 throughout, so an absolute floor of 4x the Node suite's.
   const fixtures = JSON.parse(readFileSync(new URL('../../test/fixtures/torch_ops.json', import.meta.url), 'utf8')) as { cases: Record<string, FixtureCase> };
   setBackend(createWebGPUBackend(gpu));
   let bad = 0;
   for (const [name, fixture] of Object.entries(fixtures.cases)) {
+    let problem: string | undefined;
     try {
-      const { shape, comparisons } = runCase(name, fixture);
-      if (shape.join() !== fixture.output.shape.join()) throw new Error(`output shape [${shape}], PyTorch's [${fixture.output.shape}]`);
-      for (const { what, actual, expected } of comparisons) {
-        if (!expected || !actual) {
-          if (actual || expected) throw new Error(`${what}: ${actual ? 'a gradient PyTorch does not give' : 'no gradient'}`);
-          continue;
-        }
-        const values = await actual.toArrayAsync();
-        const { rtol, atol } = tolerance(expected);
-        const at = expected.findIndex((e, i) => !(Math.abs(values[i] - e) <= 4 * atol + rtol * Math.abs(e) || (Number.isNaN(e) && Number.isNaN(values[i]))));
-        if (at >= 0 || values.length !== expected.length) throw new Error(`${what}[${at}]: got ${values[at]}, PyTorch ${expected[at]}`);
-      }
+      problem = await deviceCaseMismatch(name, fixture);
     } catch (error) {
-      bad++;
-      console.log(`FAIL golden ${name}: ${(error as Error).message}`);
+      problem = (error as Error).message;
     }
+    if (problem === undefined) continue;
+    bad++;
+    console.log(`FAIL golden ${name}: ${problem}`);
   }
   console.log(`golden: ${Object.keys(fixtures.cases).length - bad} of ${Object.keys(fixtures.cases).length} cases match PyTorch on WebGPU`);
   failed += bad;

@@ -33,7 +33,7 @@ export * from './tensor/ops/rounding.js';
 export * from './tensor/ops/scatter.js';
 export * from './tensor/ops/pad.js';
 export * from './tensor/ops/einsum.js';
-export { backend, setBackend } from './backend/registry.js';
+export { backend, setBackend, withBackend } from './backend/registry.js';
 export type { Backend, StridedView, UnaryOp, BinaryOp, ReduceOp, MatmulSpec } from './backend/backend.js';
 export { referenceBackend } from './backend/reference/index.js';
 export { Value } from './scalar/value.js';

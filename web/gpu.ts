@@ -2,7 +2,7 @@
 // on WebGPU and on the WebAssembly backend in the same tab. `?check` and `?bench=256,512` run them on load (the
 // tests drive the page that way through Chromium's SwiftShader adapter).
 import type { Backend, MatmulSpec } from '../src/backend/backend.js';
-import { setBackend } from '../src/backend/registry.js';
+import { withBackend } from '../src/backend/registry.js';
 import { createWebGPUBackend } from '../src/backend/webgpu/backend.js';
 import { type AdapterSummary, adapterName, requestGPUDevice } from '../src/backend/webgpu/device.js';
 import { WebGPUKernels } from '../src/backend/webgpu/kernels.js';
@@ -13,7 +13,7 @@ import { type TrainLoopOptions, type TrainingState, checkpointOfAsync, restoreRu
 import type { Checkpoint } from '../src/io/checkpoint.js';
 import { AdamW } from '../src/optim/adamw.js';
 import { Generator } from '../src/core/random.js';
-import { type FixtureCase, runCase, tolerance } from '../test/tensor/torchCases.js';
+import { type FixtureCase, deviceCaseMismatch } from '../test/tensor/torchCases.js';
 import goldenFixtures from '../test/fixtures/torch_ops.json';
 import { BACKWARD_CASES, type BackwardCase, backwardOutputs, withoutKernels } from '../test/backend/backwardCases.js';
 import { BACKWARD_KERNELS } from '../src/backend/kernels/index.js';
@@ -69,23 +69,8 @@ async function golden(backend: Backend): Promise<GoldenResult[]> {
   await withBackend(backend, async () => {
     for (const [name, fixture] of Object.entries((goldenFixtures as { cases: Record<string, FixtureCase> }).cases)) {
       try {
-        const { shape, comparisons } = runCase(name, fixture);
-        if (shape.join() !== fixture.output.shape.join()) throw new Error(`output shape [${shape}], PyTorch's [${fixture.output.shape}]`);
-        for (const { what, actual, expected } of comparisons) {
-          if (!expected || !actual) {
-            if (actual || expected) throw new Error(`${what}: ${actual ? 'a gradient PyTorch does not give' : 'no gradient'}`);
-            continue;
-          }
-          const values = await actual.toArrayAsync();
-          // Every intermediate is float32 here (WGSL has no f64 accumulators, where the CPU kernels keep some), so
-          // the absolute floor is 4e-6 of the tensor's largest magnitude rather than the Node suite's 1e-6.
-          const { rtol, atol } = tolerance(expected);
-          const floor = 4 * atol;
-          const bad = expected.findIndex((e, i) => !(Math.abs(values[i] - e) <= floor + rtol * Math.abs(e) || (Number.isNaN(e) && Number.isNaN(values[i]))));
-          if (bad >= 0 || values.length !== expected.length) {
-            throw new Error(`${what}[${bad}]: got ${values[bad]}, PyTorch ${expected[bad]} (tolerance ${(floor + rtol * Math.abs(expected[bad])).toExponential(2)})`);
-          }
-        }
+        const problem = await deviceCaseMismatch(name, fixture);
+        if (problem !== undefined) throw new Error(problem);
         results.push({ name, ok: true });
       } catch (error) {
         results.push({ name, ok: false, message: (error as Error).message });
@@ -180,16 +165,6 @@ async function backwardOverrides(backend: Backend): Promise<CheckResult[]> {
     }
   }
   return results;
-}
-
-/** Runs `fn` with `backend` set, and the previous backend back after. */
-async function withBackend<T>(backend: Backend, fn: () => Promise<T>): Promise<T> {
-  const previous = setBackend(backend);
-  try {
-    return await fn();
-  } finally {
-    setBackend(previous);
-  }
 }
 
 type GPTSize = { vocabSize: number; blockSize: number; nEmbd: number; nHead: number; nLayer: number; batch: number };

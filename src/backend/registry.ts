@@ -14,3 +14,13 @@ export function setBackend(next: Backend): Backend {
   active = next;
   return previous;
 }
+
+/** Runs the async `fn` with `next` set, and the previous backend back once it settles (a GPU run, a golden check). */
+export async function withBackend<T>(next: Backend, fn: () => Promise<T>): Promise<T> {
+  const previous = setBackend(next);
+  try {
+    return await fn();
+  } finally {
+    setBackend(previous);
+  }
+}

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Backend } from '../../src/backend/backend.js';
-import { setBackend } from '../../src/backend/registry.js';
+import { withBackend } from '../../src/backend/registry.js';
 import { createWebGPUBackend } from '../../src/backend/webgpu/backend.js';
 import { requestGPUDevice } from '../../src/backend/webgpu/device.js';
 import { WebGPUKernels } from '../../src/backend/webgpu/kernels.js';
@@ -22,7 +22,7 @@ import { type Checkpoint, loadCheckpoint, saveCheckpoint } from '../../src/io/ch
 import { GPT, lectureGPTConfig } from '../../src/models/gpt/gpt.js';
 import { type TrainingState, checkpointOfAsync, restoreRun, trainLoopAsync } from '../../src/models/trainer.js';
 import { AdamW } from '../../src/optim/adamw.js';
-import { type FixtureCase, runCase, tolerance } from '../tensor/torchCases.js';
+import { type FixtureCase, deviceCaseMismatch } from '../tensor/torchCases.js';
 import { projectRoot } from '../helpers.js';
 
 const required = process.env.ZEROGRAD_REQUIRE_GPU === '1';
@@ -30,16 +30,6 @@ const adapter = probeAdapter();
 const skip = required ? false
   : adapter === undefined ? 'the webgpu package is not installed (npm install webgpu)'
     : adapter === null ? 'WebGPU finds no adapter (set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json, or install a Vulkan driver)' : false;
-
-/** Runs `fn` with `backend` set, and the previous backend back after. */
-async function withBackend<T>(backend: Backend, fn: () => Promise<T>): Promise<T> {
-  const previous = setBackend(backend);
-  try {
-    return await fn();
-  } finally {
-    setBackend(previous);
-  }
-}
 
 const TEXT = 'First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nSpeak, speak.\n\nFirst Citizen:\nYou are all resolved rather to die than to famish?\n';
 const chars = [...new Set(TEXT)].sort();
@@ -85,19 +75,8 @@ describe('WebGPU in Node (the webgpu package)', { skip }, () => {
     const failed: string[] = [];
     await withBackend(gpu, async () => {
       for (const [name, fixture] of Object.entries(fixtures.cases)) {
-        const { shape, comparisons } = runCase(name, fixture);
-        if (shape.join() !== fixture.output.shape.join()) failed.push(`${name}: shape [${shape}]`);
-        for (const { what, actual, expected } of comparisons) {
-          if (!expected || !actual) {
-            if (actual || expected) failed.push(`${name} ${what}: ${actual ? 'a gradient PyTorch does not give' : 'no gradient'}`);
-            continue;
-          }
-          const values = await actual.toArrayAsync();
-          // float32 throughout on the GPU (no f64 accumulators): web/gpu.ts's floor of 4 atol.
-          const { rtol, atol } = tolerance(expected);
-          const bad = expected.findIndex((e, i) => !(Math.abs(values[i] - e) <= 4 * atol + rtol * Math.abs(e) || (Number.isNaN(e) && Number.isNaN(values[i]))));
-          if (bad >= 0 || values.length !== expected.length) failed.push(`${name} ${what}[${bad}]: ${values[bad]} vs PyTorch ${expected[bad]}`);
-        }
+        const problem = await deviceCaseMismatch(name, fixture);
+        if (problem !== undefined) failed.push(`${name}: ${problem}`);
       }
       assert.ok(Object.keys(fixtures.cases).length >= 120);
     });

@@ -205,3 +205,27 @@ export function runCase(name: string, fixture: FixtureCase): { shape: readonly n
   }
   return { shape: out.shape, comparisons };
 }
+
+/**
+ * Case `name` on the backend set now, its values read back asynchronously (a GPU's): undefined when every output and
+ * gradient is within PyTorch's tolerance, else what differs first. Every intermediate is float32 on a GPU (WGSL has no
+ * f64 accumulators, where the CPU kernels keep some), so the absolute floor is 4x the Node suite's.
+ */
+export async function deviceCaseMismatch(name: string, fixture: FixtureCase): Promise<string | undefined> {
+  const { shape, comparisons } = runCase(name, fixture);
+  if (shape.join() !== fixture.output.shape.join()) return `output shape [${shape}], PyTorch's [${fixture.output.shape}]`;
+  for (const { what, actual, expected } of comparisons) {
+    if (!expected || !actual) {
+      if (actual || expected) return `${what}: ${actual ? 'a gradient PyTorch does not give' : 'no gradient'}`;
+      continue;
+    }
+    const values = await actual.toArrayAsync();
+    const { rtol, atol } = tolerance(expected);
+    const floor = 4 * atol;
+    const bad = expected.findIndex((e, i) => !(Math.abs(values[i] - e) <= floor + rtol * Math.abs(e) || (Number.isNaN(e) && Number.isNaN(values[i]))));
+    if (bad >= 0 || values.length !== expected.length) {
+      return `${what}[${bad}]: got ${values[bad]}, PyTorch ${expected[bad]} (tolerance ${(floor + rtol * Math.abs(expected[bad])).toExponential(2)})`;
+    }
+  }
+  return undefined;
+}
