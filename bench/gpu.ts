@@ -77,6 +77,18 @@ const cell = (ms: number | undefined, skipped: string) => (ms === undefined ? sk
 const ratio = (gpuMs?: number, wasmMs?: number) => (gpuMs && wasmMs ? `${(wasmMs / gpuMs).toFixed(2)}x` : 'n/a');
 const skippedText = `skipped (over ${maxSeconds} s)`;
 
+/**
+ * A row that cannot run says why in its cell and the table goes on: the 10.8M model at batch 64 needs more than
+ * WebAssembly's 4 GiB of memory, and a GPU may run out of its own.
+ */
+async function attempt(run: () => Promise<number>): Promise<number | string> {
+  try {
+    return await run();
+  } catch (error) {
+    return `failed: ${(error as Error).message.split('\n')[0]}`;
+  }
+}
+
 console.log('## sgemm (n x n by n x n), ms and GFLOP/s\n');
 console.log(`| n | WebGPU ms | WebGPU GFLOP/s | ${wasmLabel} ms | ${wasmLabel} GFLOP/s | WebGPU / WebAssembly |\n|---|---|---|---|---|---|`);
 const [gpuSgemm, wasmSgemm] = [estimator(), estimator()];
@@ -133,12 +145,15 @@ for (const model of MODELS) {
     const tokens = batch * model.blockSize;
     // Work: the matrix products' multiply-adds per step, weights and attention (a proxy for the estimate only).
     const work = tokens * model.nLayer * (12 * model.nEmbd ** 2 + 2 * model.blockSize * model.nEmbd) + tokens * 65 * model.nEmbd;
-    const gpuMs = gpuSteps.tooSlow(work) ? undefined : await stepMs(webgpu, model, batch);
+    const gpu = gpuSteps.tooSlow(work) ? undefined : await attempt(() => stepMs(webgpu, model, batch));
+    const gpuMs = typeof gpu === 'number' ? gpu : undefined;
     if (gpuMs !== undefined) gpuSteps.measured(gpuMs, work);
-    const wasmMs = wasmSteps.tooSlow(work) ? undefined : await stepMs(wasm, model, batch);
+    const cpu = wasmSteps.tooSlow(work) ? undefined : await attempt(() => stepMs(wasm, model, batch));
+    const wasmMs = typeof cpu === 'number' ? cpu : undefined;
     if (wasmMs !== undefined) wasmSteps.measured(wasmMs, work);
     const rate = (ms?: number) => (ms === undefined ? '' : (tokens / (ms / 1000)).toFixed(0));
-    console.log(`| ${model.label} | ${batch} | ${cell(gpuMs, skippedText)} | ${rate(gpuMs)} | ${cell(wasmMs, skippedText)} | ${rate(wasmMs)} | ${ratio(gpuMs, wasmMs)} |`);
+    const shown = (result: number | string | undefined) => (typeof result === 'string' ? result : cell(result, skippedText));
+    console.log(`| ${model.label} | ${batch} | ${shown(gpu)} | ${rate(gpuMs)} | ${shown(cpu)} | ${rate(wasmMs)} | ${ratio(gpuMs, wasmMs)} |`);
   }
 }
 process.exit(0);

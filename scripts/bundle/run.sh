@@ -55,7 +55,7 @@ echo "adapter: ${found%|*}$([ $software = 1 ] && echo ' (software: timings say n
 cd "$here/app"
 if [ -z "${SKIP_BENCH:-}" ]; then
   # A software adapter runs the quick sizes only: the full ones would take hours there.
-  "$node" dist/bench/gpu.js $([ $software = 1 ] && echo --quick || true)
+  "$node" dist/bench/gpu.js $([ $software = 1 ] && echo --quick || true) || echo "bench:gpu stopped (above); training anyway"
 fi
 
 config=${CONFIG:-seed}
