@@ -31,8 +31,13 @@ export const NO_ADAPTER = 'WebGPU found no GPU adapter: install your GPU\'s Vulk
  * when XDG_RUNTIME_DIR is unset (a container, a cron job), so it gets a private folder first.
  */
 export function nodeGPU(): Promise<GPU | undefined> {
-  process.env.XDG_RUNTIME_DIR ||= mkdtempSync(join(tmpdir(), 'zerograd-xdg-'));
+  giveRuntimeDir();
   return loadNodeGPU();
+}
+
+/** A private XDG_RUNTIME_DIR where none is set, for Dawn here and in the probing child, which inherits it. */
+function giveRuntimeDir(): void {
+  process.env.XDG_RUNTIME_DIR ||= mkdtempSync(join(tmpdir(), 'zerograd-xdg-'));
 }
 
 let cpu: Backend | undefined;
@@ -86,7 +91,7 @@ export function probeAdapter(): AdapterReport | null | undefined {
   } catch {
     return undefined;
   }
-  process.env.XDG_RUNTIME_DIR ||= mkdtempSync(join(tmpdir(), 'zerograd-xdg-'));
+  giveRuntimeDir();
   const nodeGPUModule = new URL('../backend/webgpu/nodeGPU.js', import.meta.url).href;
   const script = `const m = await import(${JSON.stringify(nodeGPUModule)}); const gpu = await m.loadNodeGPU();
     console.log(JSON.stringify(gpu ? (await m.describeAdapter(gpu)) ?? null : 'missing'));`;

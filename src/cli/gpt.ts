@@ -9,7 +9,7 @@ import { type Checkpoint, loadRecipeCheckpoint, saveCheckpoint } from '../io/che
 import { generate } from '../models/gpt/generate.js';
 import { GPT, type GPTConfig, gptParameterCount, gptTrainingMemory, lectureGPTConfig } from '../models/gpt/gpt.js';
 import { GPT_PRESETS, type GPTTrainConfig, type LMRun, type TrainableLM, gptCheckpoint, gptCheckpointAsync, gptTrainConfig, startGPTRun } from '../models/gpt/recipe.js';
-import { newlineId, sampleLM, trainGPT, trainGPTAsync } from '../models/gpt/train.js';
+import { type LMTrainHooks, newlineId, sampleLM, trainGPT, trainGPTAsync } from '../models/gpt/train.js';
 // Until the training drivers run async themselves: then this import is train.js's.
 import { checkMemory } from '../models/memory.js';
 import { guardedSave } from '../models/runGuard.js';
@@ -175,16 +175,9 @@ export function trainLanguageModel({ o, out, keep, io, run, splits, tokenizer, t
   const checkpointEvery = o['checkpoint-every'] ?? train.evalEvery;
   const sampleTokens = o['sample-tokens'];
   // Guarded: Ctrl-C or SIGTERM saves through this too (models/runGuard.ts).
-  const save = guardedSave(() => {
-    const dir = saveCheckpoint(out, gptCheckpoint(run, tokenizer, train, extra, recipe), { keep });
-    writeCurves(out, run.evals);
-    return dir;
-  });
-  const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
+  const save = guardedSave(() => writeLMCheckpoint(out, gptCheckpoint(run, tokenizer, train, extra, recipe), keep));
   const { val, checkpoint, sample } = trainGPT(run, splits, train, {
-    save, checkpointEvery, sample: { tokenizer, tokens: sampleTokens },
-    onStep: ({ step, loss }) => bar.update(step, loss, train.batchSize * run.model.config.blockSize),
-    onEval: (step, losses) => io.log(`step ${step}: train loss ${losses.train.toFixed(4)}, val loss ${losses.val.toFixed(4)}`),
+    save, checkpointEvery, sample: { tokenizer, tokens: sampleTokens }, ...lmProgress(io, run, train),
   });
   io.log(`checkpoint: ${checkpoint} (loss curve: ${join(out, 'loss.svg')})`);
   io.log(sample);
@@ -202,15 +195,10 @@ export async function trainLanguageModelAsync({ o, out, keep, io, run, splits, t
   // Guarded: Ctrl-C, SIGTERM and the timed saves read the run back through this too (models/runGuard.ts).
   const save = guardedSave(async () => {
     last = await gptCheckpointAsync(run, tokenizer, train, extra, recipe);
-    const dir = saveCheckpoint(out, last, { keep });
-    writeCurves(out, last.config.evals as [number, number, number][]);
-    return dir;
+    return writeLMCheckpoint(out, last, keep);
   });
-  const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
   const { val, checkpoint } = await trainGPTAsync(run, splits, train, {
-    save, checkpointEvery: o['checkpoint-every'] ?? train.evalEvery,
-    onStep: ({ step, loss }) => bar.update(step, loss, train.batchSize * run.model.config.blockSize),
-    onEval: (step, losses) => io.log(`step ${step}: train loss ${losses.train.toFixed(4)}, val loss ${losses.val.toFixed(4)}`),
+    save, checkpointEvery: o['checkpoint-every'] ?? train.evalEvery, ...lmProgress(io, run, train),
   });
   const text = onCPU(() => {
     const model = build(last!.config);
@@ -220,6 +208,22 @@ export async function trainLanguageModelAsync({ o, out, keep, io, run, splits, t
   io.log(`checkpoint: ${checkpoint} (loss curve: ${join(out, 'loss.svg')})`);
   io.log(text);
   return { val, sample: text };
+}
+
+/** The progress bar and the evaluation lines of a language model's run, on either device. */
+function lmProgress(io: CliIO, run: LMRun, train: GPTTrainConfig): Pick<LMTrainHooks, 'onStep' | 'onEval'> {
+  const bar = new ProgressBar(train.steps, 'train', run.optimizer.stepCount, io.progress);
+  return {
+    onStep: ({ step, loss }) => bar.update(step, loss, train.batchSize * run.model.config.blockSize),
+    onEval: (step, losses) => io.log(`step ${step}: train loss ${losses.train.toFixed(4)}, val loss ${losses.val.toFixed(4)}`),
+  };
+}
+
+/** Writes a language model's checkpoint into `out`, and its loss curve from the evaluations it holds. */
+function writeLMCheckpoint(out: string, checkpoint: Checkpoint, keep: number): string {
+  const dir = saveCheckpoint(out, checkpoint, { keep });
+  writeCurves(out, checkpoint.config.evals as [number, number, number][]);
+  return dir;
 }
 
 function writeCurves(out: string, evals: [number, number, number][]): void {
